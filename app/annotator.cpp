@@ -1,0 +1,19 @@
+#include "annotator.h"
+
+namespace portauth::app {
+
+const output::Annotation& PortAnnotator::operator()(uint16_t port) {
+  auto& slot = cache_[port];
+  if (!slot) {
+    slot = std::make_unique<output::Annotation>();
+    if (db_) {
+      const db::PortPage page = db_->page(port);
+      if (page.listed || page.entry.name != "unassigned") slot->service = page.entry.name;
+      slot->purpose = page.entry.purpose;
+      if (page.entry.risk != db::Risk::kUnknown) slot->risk = std::string(db::risk_name(page.entry.risk));
+    }
+  }
+  return *slot;
+}
+
+}  // namespace portauth::app

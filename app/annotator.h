@@ -1,0 +1,24 @@
+// Port annotations for scan output, looked up in the port database on first use and then
+// cached (the fallback path reads the system services database, too slow to do 65,536
+// times up front).
+#pragma once
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "db/port_db.h"
+#include "report.h"
+
+namespace portauth::app {
+
+class PortAnnotator {
+ public:
+  explicit PortAnnotator(const db::PortDb* db) : db_(db), cache_(65536) {}
+  const output::Annotation& operator()(uint16_t port);
+
+ private:
+  const db::PortDb* db_;  // may be null: no annotations
+  std::vector<std::unique_ptr<output::Annotation>> cache_;
+};
+
+}  // namespace portauth::app

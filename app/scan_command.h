@@ -1,0 +1,11 @@
+// `portauth scan`: options -> ScanPlan -> run_scan -> writers. Exit codes: 0 scan completed
+// (also after an interrupt, with partial results), 1 bad input, 2 cannot set up the wire
+// (privileges, interface, route).
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace portauth::app {
+
+void add_scan_command(CLI::App& app, int& exit_code);
+
+}  // namespace portauth::app

@@ -1,0 +1,43 @@
+#include "capture_loop.h"
+
+#include <sched.h>
+
+namespace portauth::capture {
+
+void CaptureLoop::run(const std::atomic<bool>& stop) {
+  linktype_ = source_.linktype();
+  while (!stop.load(std::memory_order_relaxed)) {
+    const int n = source_.dispatch(
+        [](void* self, const uint8_t* frame, size_t caplen) { static_cast<CaptureLoop*>(self)->handle(frame, caplen); },
+        this);
+    if (n < 0) break;
+  }
+}
+
+void CaptureLoop::handle(const uint8_t* frame, size_t caplen) {
+  stats_.frames.fetch_add(1, std::memory_order_relaxed);
+  if (linktype_ < 0) linktype_ = source_.linktype();
+  Reply reply;
+  const ParseStatus status = parse_reply(linktype_, frame, caplen, reply);
+  if (status != ParseStatus::kOk) {
+    (status == ParseStatus::kNotAReply ? stats_.not_replies : stats_.malformed).fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  const Verdict v = validator_.check(reply);
+  if (v.reject != Reject::kNone) {
+    (v.reject == Reject::kIcmpCode ? stats_.icmp_ignored : stats_.rejected).fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (!table_.record(v.slot, uint8_t(v.reason))) {
+    stats_.duplicates.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  stats_.accepted.fetch_add(1, std::memory_order_relaxed);
+  const ScanResult result{reply.target_ip, reply.target_port, v.reason, reply.ttl};
+  // The main thread drains every few milliseconds, and keeps draining until this thread
+  // has exited; if it ever falls behind, wait for room rather than lose a result (the
+  // kernel ring buffers replies meanwhile).
+  while (!results_.try_push(result)) sched_yield();
+}
+
+}  // namespace portauth::capture

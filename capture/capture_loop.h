@@ -1,0 +1,48 @@
+// The capture thread's loop: frames from a PacketSource -> parse -> validate -> one CAS in
+// the ProbeTable -> a ScanResult pushed to the main thread. Per frame: no allocation, no
+// lock, no exception; everything that is not a fresh answer only bumps a counter.
+#pragma once
+#include <atomic>
+#include <cstdint>
+
+#include "packet_source.h"
+#include "probe_table.h"
+#include "reply_validator.h"
+#include "scan_result.h"
+#include "spsc_queue.h"
+
+namespace portauth::capture {
+
+struct CaptureStats {
+  std::atomic<uint64_t> frames{0};
+  std::atomic<uint64_t> accepted{0};
+  std::atomic<uint64_t> duplicates{0};   // valid, but the probe was already answered
+  std::atomic<uint64_t> malformed{0};    // truncated, not IPv4, unsupported link
+  std::atomic<uint64_t> not_replies{0};  // other traffic the filter let through
+  std::atomic<uint64_t> rejected{0};     // failed validation: forged, stray, another scan's
+  std::atomic<uint64_t> icmp_ignored{0}; // unreachable codes that say nothing of the port
+};
+
+class CaptureLoop {
+ public:
+  CaptureLoop(PacketSource& source, const ReplyValidator& validator, scanner::ProbeTable& table,
+              SpscQueue<ScanResult>& results)
+      : source_(source), validator_(validator), table_(table), results_(results) {}
+
+  // Runs until `stop` is set or the source is exhausted.
+  void run(const std::atomic<bool>& stop);
+  // One frame; public for tests and benchmarks.
+  void handle(const uint8_t* frame, size_t caplen);
+
+  const CaptureStats& stats() const { return stats_; }
+
+ private:
+  PacketSource& source_;
+  const ReplyValidator& validator_;
+  scanner::ProbeTable& table_;
+  SpscQueue<ScanResult>& results_;
+  int linktype_ = -1;
+  CaptureStats stats_;
+};
+
+}  // namespace portauth::capture

@@ -1,0 +1,45 @@
+// Where captured frames come from: a live interface or a pcap file (libtins' Sniffer /
+// FileSniffer split), so the capture loop and every reply parser run on recorded bytes in
+// tests exactly as on the wire.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace portauth::capture {
+
+struct SourceCounters {
+  uint64_t received = 0;    // seen by the kernel filter
+  uint64_t dropped = 0;     // dropped for lack of buffer space (ours to fix: bigger buffer, lower rate)
+  uint64_t if_dropped = 0;  // dropped by the interface or driver
+};
+
+class PacketSource {
+ public:
+  using Handler = void (*)(void* ctx, const uint8_t* frame, size_t caplen);
+  virtual ~PacketSource() = default;
+
+  virtual int linktype() const = 0;
+  // Delivers the frames available now (waiting at most the source's timeout, ~10 ms).
+  // Returns frames delivered, or -1 when the source is exhausted (end of file).
+  virtual int dispatch(Handler handler, void* ctx) = 0;
+  virtual SourceCounters counters() const = 0;
+};
+
+struct LiveOptions {
+  std::string interface;
+  std::string filter;            // BPF expression
+  int buffer_bytes = 64 << 20;   // kernel ring: holds a few seconds of replies at 100 kpps
+  int snaplen = 256;             // enough for an ICMP error quoting IP options and TCP
+  int timeout_ms = 10;
+};
+
+// Throws scanner::SetupError (privilege hint on EPERM) or std::runtime_error (bad filter).
+std::unique_ptr<PacketSource> open_live(const LiveOptions& options);
+std::unique_ptr<PacketSource> open_file(const std::string& path, const std::string& filter = "");
+
+// The BPF filter for replies to a scan from `our_ip` with source ports [first, first+count).
+std::string reply_filter(uint32_t our_ip, uint16_t port_first, uint16_t port_count);
+
+}  // namespace portauth::capture

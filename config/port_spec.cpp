@@ -1,0 +1,76 @@
+#include "port_spec.h"
+
+#include <algorithm>
+#include <bitset>
+#include <charconv>
+#include <memory>
+#include <string>
+
+#include "spec_error.h"
+
+namespace portauth::config {
+namespace {
+
+[[noreturn]] void bad(std::string_view spec, const std::string& why) {
+  throw SpecError("bad port list '" + std::string(spec) + "': " + why);
+}
+
+uint16_t port_or_throw(std::string_view spec, std::string_view text) {
+  if (text.empty()) bad(spec, "a range is missing a number");
+  unsigned long value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec == std::errc::result_out_of_range || (ec == std::errc() && ptr == text.data() + text.size() && value > 65535))
+    bad(spec, "port " + std::string(text) + " is out of range 0-65535");
+  if (ec != std::errc() || ptr != text.data() + text.size())
+    bad(spec, "'" + std::string(text) + "' is not a port number");
+  return uint16_t(value);
+}
+
+}  // namespace
+
+std::vector<uint16_t> parse_ports(std::string_view spec) {
+  if (spec.empty()) throw SpecError("empty port list");
+  auto seen = std::make_unique<std::bitset<65536>>();
+  std::string_view rest = spec;
+  while (true) {
+    const size_t comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.empty()) bad(spec, "empty item (two commas in a row, or a leading/trailing comma)");
+    uint16_t lo, hi;
+    if (item == "-") {
+      lo = 0;
+      hi = 65535;
+    } else if (auto dash = item.find('-'); dash != std::string_view::npos) {
+      lo = port_or_throw(spec, item.substr(0, dash));
+      hi = port_or_throw(spec, item.substr(dash + 1));
+      if (hi < lo) bad(spec, "range " + std::string(item) + " ends below its start");
+    } else {
+      lo = hi = port_or_throw(spec, item);
+    }
+    for (uint32_t p = lo; p <= hi; ++p) seen->set(p);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  std::vector<uint16_t> ports;
+  ports.reserve(seen->count());
+  for (uint32_t p = 0; p < 65536; ++p)
+    if (seen->test(p)) ports.push_back(uint16_t(p));
+  return ports;
+}
+
+std::string format_ports(const std::vector<uint16_t>& ports) {
+  std::string out;
+  for (size_t i = 0; i < ports.size();) {
+    size_t j = i;
+    while (j + 1 < ports.size() && ports[j + 1] == ports[j] + 1) ++j;
+    if (!out.empty()) out += ',';
+    out += std::to_string(ports[i]);
+    if (j > i) out += '-' + std::to_string(ports[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+}  // namespace portauth::config

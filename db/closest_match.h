@@ -1,0 +1,17 @@
+// "Did you mean ...?" support: edit distance and the nearest candidate within reach.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+namespace portauth::db {
+
+// Levenshtein distance (insert, delete, substitute each cost 1), byte-wise.
+size_t edit_distance(std::string_view a, std::string_view b);
+
+// The candidate nearest to `word`, or "" when even the nearest is too far to be a typo:
+// more than max(2, word.size() / 3) edits. Ties go to the earlier candidate.
+std::string_view closest_match(std::string_view word, std::span<const std::string_view> candidates);
+
+}  // namespace portauth::db

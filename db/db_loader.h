@@ -1,0 +1,30 @@
+// Turns port-database YAML into validated entries plus their port index. Validation happens
+// here, in one pass, so a PortDb can only ever be built from a file that passed every check.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db/port_entry.h"
+#include "db/port_index.h"
+
+namespace portauth::db {
+
+// The schema_version this build reads.
+inline constexpr int kSchemaVersion = 1;
+
+struct LoadedDb {
+  std::string data_version;
+  std::vector<PortEntry> entries;  // file order
+  PortIndex index;                 // (proto, port) -> position in `entries`
+};
+
+// Throws DbError ("source:LINE:COL: what is wrong") on the first problem found.
+LoadedDb load_db_yaml(std::string_view yaml, const std::string& source);
+
+// Whole file as text. Throws DbError naming the path if it is missing, not a regular file,
+// unreadable or larger than `max_bytes`.
+std::string read_db_file(const std::string& path, size_t max_bytes);
+
+}  // namespace portauth::db

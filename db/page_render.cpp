@@ -1,0 +1,156 @@
+#include "db/page_render.h"
+
+#include "db/text_wrap.h"
+
+namespace portauth::db {
+namespace {
+
+constexpr size_t kWidth = 78;
+constexpr size_t kLabelWidth = 18;  // "Trojan Sightings: " is the longest one-line label
+constexpr std::string_view kBodyIndent = "  ";
+constexpr std::string_view kNone = "none recorded";
+
+std::string label(std::string_view name) {
+  std::string text = std::string(name) + ":";
+  text.resize(kLabelWidth, ' ');
+  return text;
+}
+
+// "Label:           value", continuation lines aligned under the value.
+std::string line_field(std::string_view name, std::string_view value) {
+  return wrap_paragraph(value, kWidth, label(name), std::string(kLabelWidth, ' '));
+}
+
+template <typename List>
+std::string joined(const List& items) {
+  std::string text;
+  for (const auto& item : items) {
+    if (!text.empty()) text += ", ";
+    if constexpr (std::is_integral_v<typename List::value_type>) {
+      text += std::to_string(item);
+    } else {
+      text += item;
+    }
+  }
+  return text;
+}
+
+// A prose section: the label on its own line, then each paragraph (one per '\n'-separated
+// line of the source text, as YAML's folded style leaves them) wrapped and indented.
+std::string prose_section(std::string_view name, std::string_view text) {
+  if (text.empty()) return line_field(name, kNone);
+  std::string out = std::string(name) + ":\n";
+  size_t pos = 0;
+  bool first = true;
+  while (pos <= text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view paragraph = text.substr(pos, end - pos);
+    if (paragraph.find_first_not_of(" \t\r") != std::string_view::npos) {
+      if (!first) out += '\n';
+      out += wrap_paragraph(paragraph, kWidth, kBodyIndent, kBodyIndent);
+      first = false;
+    }
+    pos = end + 1;
+  }
+  return out;
+}
+
+std::string heading(const PortPage& page) {
+  const PortEntry& entry = page.entry;
+  std::string text = "Port " + std::to_string(page.port) + "/" +
+                     std::string(proto_name(entry.proto)) + ": " + entry.name;
+  if (entry.is_range()) {
+    text += " (listed as " + std::to_string(entry.first) + "-" + std::to_string(entry.last) + ")";
+  }
+  if (!page.listed) text += " (not in portauth's database)";
+  return text + "\n" + std::string(kWidth, '=') + "\n";
+}
+
+}  // namespace
+
+std::string render_page_text(const PortPage& page) {
+  const PortEntry& entry = page.entry;
+  std::string out = heading(page);
+
+  std::string name = entry.name;
+  if (!entry.aliases.empty()) name += " (also: " + joined(entry.aliases) + ")";
+  out += line_field("Name", name);
+  out += line_field("Purpose", entry.purpose.empty() ? "not recorded" : entry.purpose);
+  out += line_field("Risk", entry.risk == Risk::kUnknown ? "not rated" : risk_name(entry.risk));
+  out += line_field("IANA Range", page.iana_range);
+  out += line_field("Rank", entry.rank > 0 ? std::to_string(entry.rank) +
+                                                 " (1 = most commonly found open)"
+                                           : "unranked");
+  out += '\n';
+  out += prose_section("Description", entry.description);
+  out += '\n';
+  out += line_field("Related Ports", entry.related.empty() ? std::string(kNone) : joined(entry.related));
+  out += '\n';
+  out += prose_section("Background", entry.background);
+  out += '\n';
+  out += line_field("Trojan Sightings", entry.trojans.empty() ? std::string(kNone) : joined(entry.trojans));
+  out += '\n';
+  if (entry.refs.empty()) {
+    out += line_field("References", kNone);
+  } else {
+    out += "References:\n";
+    for (const std::string& ref : entry.refs) out += wrap_paragraph(ref, kWidth, kBodyIndent, kBodyIndent);
+  }
+  return out;
+}
+
+nlohmann::json page_json(const PortPage& page) {
+  const PortEntry& entry = page.entry;
+  nlohmann::json json;
+  json["port"] = page.port;
+  if (entry.is_range()) json["port_range"] = {{"first", entry.first}, {"last", entry.last}};
+  json["proto"] = proto_name(entry.proto);
+  json["name"] = entry.name;
+  json["aliases"] = entry.aliases;
+  json["purpose"] = entry.purpose;
+  json["description"] = entry.description;
+  json["background"] = entry.background;
+  json["related"] = entry.related;
+  json["trojans"] = entry.trojans;
+  json["risk"] = entry.risk == Risk::kUnknown ? nlohmann::json(nullptr) : nlohmann::json(risk_name(entry.risk));
+  json["refs"] = entry.refs;
+  json["rank"] = entry.rank > 0 ? nlohmann::json(entry.rank) : nlohmann::json(nullptr);
+  json["iana_range"] = page.iana_range;
+  json["listed"] = page.listed;
+  return json;
+}
+
+PortPage page_from_json(const nlohmann::json& json) {
+  PortPage page;
+  PortEntry& entry = page.entry;
+  page.port = json.at("port").get<uint16_t>();
+  if (json.contains("port_range")) {
+    entry.first = json.at("port_range").at("first").get<uint16_t>();
+    entry.last = json.at("port_range").at("last").get<uint16_t>();
+  } else {
+    entry.first = entry.last = page.port;
+  }
+  const std::optional<Proto> proto = parse_proto(json.at("proto").get<std::string>());
+  if (!proto) throw std::invalid_argument("page_from_json: bad proto");
+  entry.proto = *proto;
+  entry.name = json.at("name").get<std::string>();
+  entry.aliases = json.at("aliases").get<std::vector<std::string>>();
+  entry.purpose = json.at("purpose").get<std::string>();
+  entry.description = json.at("description").get<std::string>();
+  entry.background = json.at("background").get<std::string>();
+  entry.related = json.at("related").get<std::vector<uint16_t>>();
+  entry.trojans = json.at("trojans").get<std::vector<std::string>>();
+  if (!json.at("risk").is_null()) {
+    const std::optional<Risk> risk = parse_risk(json.at("risk").get<std::string>());
+    if (!risk) throw std::invalid_argument("page_from_json: bad risk");
+    entry.risk = *risk;
+  }
+  entry.refs = json.at("refs").get<std::vector<std::string>>();
+  entry.rank = json.at("rank").is_null() ? 0 : json.at("rank").get<int>();
+  page.iana_range = json.at("iana_range").get<std::string>();
+  page.listed = json.at("listed").get<bool>();
+  return page;
+}
+
+}  // namespace portauth::db

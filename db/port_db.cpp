@@ -1,0 +1,74 @@
+#include "db/port_db.h"
+
+#include <algorithm>
+
+#include "db/db_loader.h"
+#include "db/yaml_tree.h"
+
+namespace portauth::db {
+namespace {
+
+std::string ascii_lower(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return lower;
+}
+
+}  // namespace
+
+PortDb PortDb::load_file(const std::string& path) {
+  const std::string text = read_db_file(path, YamlLimits{}.max_bytes);
+  return load_string(text, path);
+}
+
+PortDb PortDb::load_string(std::string_view yaml, std::string_view source_name) {
+  LoadedDb loaded = load_db_yaml(yaml, std::string(source_name));
+  PortDb db;
+  db.data_version_ = std::move(loaded.data_version);
+  db.entries_ = std::move(loaded.entries);
+  db.index_ = std::move(loaded.index);
+  db.build_lookups();
+  return db;
+}
+
+void PortDb::build_lookups() {
+  for (uint32_t i = 0; i < entries_.size(); ++i) {
+    const PortEntry& entry = entries_[i];
+    // A name repeated as its own alias (or two aliases equal but for case) must not list
+    // the entry twice, hence the check against the last position recorded.
+    auto add = [&](std::string_view name) {
+      std::vector<uint32_t>& owners = by_name_[ascii_lower(name)];
+      if (owners.empty() || owners.back() != i) owners.push_back(i);
+    };
+    add(entry.name);
+    for (const std::string& alias : entry.aliases) add(alias);
+    if (entry.rank > 0 && entry.proto == Proto::kTcp) by_rank_.push_back(i);
+  }
+  std::sort(by_rank_.begin(), by_rank_.end(),
+            [&](uint32_t a, uint32_t b) { return entries_[a].rank < entries_[b].rank; });
+}
+
+std::vector<const PortEntry*> PortDb::find_by_name(std::string_view name) const {
+  std::vector<const PortEntry*> found;
+  const auto it = by_name_.find(ascii_lower(name));
+  if (it == by_name_.end()) return found;
+  for (uint32_t i : it->second) found.push_back(&entries_[i]);
+  return found;
+}
+
+std::vector<uint16_t> PortDb::top_ports(size_t n) const {
+  std::vector<uint16_t> ports;
+  const size_t count = std::min(n, by_rank_.size());
+  ports.reserve(count);
+  for (size_t i = 0; i < count; ++i) ports.push_back(entries_[by_rank_[i]].first);
+  return ports;
+}
+
+PortPage PortDb::page(uint16_t port) const {
+  const PortEntry* entry = find(port);
+  return entry ? make_listed_page(port, *entry) : make_fallback_page(port);
+}
+
+}  // namespace portauth::db

@@ -1,0 +1,62 @@
+// The port knowledge base: validated entries from ports.yaml and O(1) lookups over them.
+//
+// Loading validates everything (see db_loader.h for the list of checks) and throws DbError
+// with "FILE:LINE:COL: what is wrong" on the first problem; a PortDb that exists is valid.
+// After loading it is immutable, so one instance can be read from many threads. Lookups
+// default to tcp, the only protocol scanned today.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "db/db_error.h"
+#include "db/port_entry.h"
+#include "db/port_index.h"
+#include "db/port_page.h"
+
+namespace portauth::db {
+
+class PortDb {
+ public:
+  static PortDb load_file(const std::string& path);
+  // `source_name` stands in for the file name in error messages.
+  static PortDb load_string(std::string_view yaml, std::string_view source_name);
+
+  // The entry covering `port` (ranged entries cover every port in their range), or nullptr.
+  // One array read.
+  const PortEntry* find(uint16_t port, Proto proto = Proto::kTcp) const {
+    const int32_t slot = index_.at(proto, port);
+    return slot == PortIndex::kNone ? nullptr : &entries_[static_cast<size_t>(slot)];
+  }
+
+  // Entries whose name or one of whose aliases equals `name`, ignoring ASCII case; file order,
+  // each entry once.
+  std::vector<const PortEntry*> find_by_name(std::string_view name) const;
+
+  // The `n` best-ranked tcp ports (rank 1 first); a ranged entry contributes its first
+  // port. Fewer than `n` if fewer tcp entries are ranked.
+  std::vector<uint16_t> top_ports(size_t n) const;
+
+  // A page for any port: the entry if listed (tcp), else a fallback (see port_page.h).
+  PortPage page(uint16_t port) const;
+
+  size_t size() const { return entries_.size(); }
+  const std::vector<PortEntry>& entries() const { return entries_; }
+  std::string data_version() const { return data_version_; }
+
+ private:
+  PortDb() = default;
+  void build_lookups();
+
+  std::string data_version_;
+  std::vector<PortEntry> entries_;
+  PortIndex index_;
+  std::unordered_map<std::string, std::vector<uint32_t>> by_name_;  // lower-case name/alias
+  std::vector<uint32_t> by_rank_;  // ranked tcp entries, rank ascending
+};
+
+}  // namespace portauth::db

@@ -1,0 +1,35 @@
+#include "jsonl_writer.h"
+
+#include <nlohmann/json.hpp>
+
+#include "ipv4.h"
+
+namespace portauth::output {
+
+std::string jsonl_line(const capture::ScanResult& r, const Annotation& a) {
+  const auto state = capture::state_of(r.reason);
+  nlohmann::ordered_json j;
+  j["ip"] = config::format_ipv4(r.addr);
+  j["port"] = r.port;
+  j["proto"] = "tcp";
+  j["state"] = capture::state_name(state);
+  j["reason"] = capture::reason_name(r.reason);
+  j["ttl"] = state == capture::PortState::kStealth ? nlohmann::ordered_json() : nlohmann::ordered_json(r.ttl);
+  auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s); };
+  j["service"] = or_null(a.service);
+  j["purpose"] = or_null(a.purpose);
+  j["risk"] = or_null(a.risk);
+  return j.dump();
+}
+
+void JsonlWriter::result(const capture::ScanResult& r, const Annotation& a) {
+  const std::string line = jsonl_line(r, a);
+  std::fwrite(line.data(), 1, line.size(), out_);
+  std::fputc('\n', out_);
+}
+
+void JsonlWriter::flush() { std::fflush(out_); }
+
+void JsonlWriter::finish(const ScanSummary&) { std::fflush(out_); }
+
+}  // namespace portauth::output

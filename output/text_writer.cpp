@@ -1,0 +1,47 @@
+#include "text_writer.h"
+
+#include <algorithm>
+#include <cinttypes>
+
+#include "ipv4.h"
+
+namespace portauth::output {
+
+std::string summary_line(const ScanSummary& s) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%" PRIu64 " open, %" PRIu64 " closed, %" PRIu64 " stealth of %" PRIu64
+                " probed in %.2f s (%.0f pps)",
+                s.open, s.closed, s.stealth, s.probed, s.seconds, s.pps);
+  return buf;
+}
+
+void TextWriter::result(const capture::ScanResult& r, const Annotation& a) { rows_.push_back({r, &a}); }
+
+void TextWriter::finish(const ScanSummary& s) {
+  std::sort(rows_.begin(), rows_.end(), [](const Row& x, const Row& y) {
+    return x.r.addr != y.r.addr ? x.r.addr < y.r.addr : x.r.port < y.r.port;
+  });
+  uint32_t host = 0;
+  bool first = true;
+  for (const Row& row : rows_) {
+    if (first || row.r.addr != host) {
+      host = row.r.addr;
+      std::fprintf(out_, "%sportauth scan report for %s\n", first ? "" : "\n", config::format_ipv4(host).c_str());
+      std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", "PORT", "STATE", "REASON", "TTL", "SERVICE", "PURPOSE");
+      first = false;
+    }
+    const auto state = capture::state_of(row.r.reason);
+    const std::string port = std::to_string(row.r.port) + "/tcp";
+    const std::string ttl = state == capture::PortState::kStealth ? "-" : std::to_string(row.r.ttl);
+    std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", port.c_str(), std::string(capture::state_name(state)).c_str(),
+                 std::string(capture::reason_name(row.r.reason)).c_str(), ttl.c_str(),
+                 row.a->service.empty() ? "unknown" : row.a->service.c_str(), row.a->purpose.c_str());
+  }
+  if (rows_.empty()) std::fprintf(out_, "no ports to show (use --show all to list closed and stealth ports)\n");
+  std::fprintf(out_, "\n%s\n", summary_line(s).c_str());
+  if (s.interrupted)
+    std::fprintf(out_, "interrupted: %" PRIu64 " probes were never sent\n", s.not_sent);
+  std::fflush(out_);
+}
+
+}  // namespace portauth::output

@@ -1,0 +1,28 @@
+// The human report: per host, a table of the reported ports sorted by port with state,
+// reason, TTL and what the database knows; then the summary line
+//   "N open, N closed, N stealth of N probed in S s (P pps)".
+#pragma once
+#include <cstdio>
+#include <vector>
+
+#include "report.h"
+
+namespace portauth::output {
+
+class TextWriter final : public ResultWriter {
+ public:
+  explicit TextWriter(std::FILE* out) : out_(out) {}
+  void result(const capture::ScanResult& r, const Annotation& a) override;
+  void flush() override {}
+  void finish(const ScanSummary& summary) override;
+
+ private:
+  struct Row {
+    capture::ScanResult r;
+    const Annotation* a;
+  };
+  std::FILE* out_;
+  std::vector<Row> rows_;
+};
+
+}  // namespace portauth::output

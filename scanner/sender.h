@@ -1,0 +1,70 @@
+// The sender: walks the shard's slots in permuted order, patches the SYN template for each,
+// and hands batches to a sink at the configured rate. After the first pass it re-probes
+// only the slots still unanswered in the ProbeTable, up to `retries` more passes, waiting
+// `pass_wait_ns` between passes so late replies can land first.
+//
+// Thread contract: run() is called on one thread (the sender thread). The table is shared
+// with the capture thread (see probe_table.h); stats are atomics readable from any thread.
+// stop (an atomic flag owned by the caller) ends run() after the current batch.
+#pragma once
+#include <atomic>
+#include <cstdint>
+
+#include "clock.h"
+#include "cookie.h"
+#include "packet_sink.h"
+#include "probe_space.h"
+#include "probe_table.h"
+#include "syn_packet.h"
+
+namespace portauth::scanner {
+
+struct SenderConfig {
+  double rate_pps = 10000;
+  unsigned retries = 2;
+  uint64_t pass_wait_ns = 1000000000;
+  uint16_t source_port_first = 61000;
+  uint16_t source_port_count = 256;
+  size_t max_batch = 64;
+};
+
+struct SenderStats {
+  std::atomic<uint64_t> sent{0};
+  std::atomic<uint64_t> send_errors{0};
+  std::atomic<unsigned> pass{0};
+  // Slots of the first pass handed to the sink so far: after an interrupt, slots at or past
+  // this were never probed and must not be reported as stealth.
+  std::atomic<uint64_t> first_pass_done{0};
+  std::atomic<uint64_t> busy_ns{0};  // time spent sending (passes only, not the waits)
+  std::atomic<bool> finished{false};
+};
+
+// The source port a probe uses on a given pass. Varying it by pass means a retry is a new
+// 4-tuple, so a middlebox that dropped the first SYN as a duplicate sees a fresh one.
+inline uint16_t probe_source_port(const SenderConfig& c, uint64_t slot, unsigned pass) {
+  return uint16_t(c.source_port_first + (slot + pass) % c.source_port_count);
+}
+
+class Sender {
+ public:
+  Sender(const ProbeSpace& space, ProbeTable& table, const SynPacket& syn, const CookieKey& key,
+         PacketSink& sink, Clock& clock, SenderConfig config);
+
+  void run(const std::atomic<bool>& stop);
+  const SenderStats& stats() const { return stats_; }
+
+ private:
+  // Sends one pass; returns false if stopped.
+  bool run_pass(unsigned pass, const std::atomic<bool>& stop);
+
+  const ProbeSpace& space_;
+  ProbeTable& table_;
+  const SynPacket& syn_;
+  const CookieKey key_;
+  PacketSink& sink_;
+  Clock& clock_;
+  SenderConfig config_;
+  SenderStats stats_;
+};
+
+}  // namespace portauth::scanner

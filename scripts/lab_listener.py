@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Lab listener: holds TCP ports open so the network lab has real "open" ports.
+
+Usage: lab_listener.py [--host ADDR] [--backlog N] [--pidfile FILE] PORT...
+
+Binds ADDR:PORT (default 0.0.0.0) for every PORT, listens with a large backlog, then
+writes its pid to FILE (only once every port is bound, so the file doubles as the
+"ready" signal) and serves until SIGTERM/SIGINT, removing FILE on the way out.
+Connections that do complete are accepted and closed at once: a scanner never
+completes the handshake, but something else might, and a full accept queue would
+make the kernel drop SYNs and turn an open port into a flaky "stealth" one.
+Standard library only; exits 2 if a port cannot be bound.
+"""
+import argparse
+import os
+import selectors
+import signal
+import socket
+import sys
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--host", default="0.0.0.0")
+    ap.add_argument("--backlog", type=int, default=65535)
+    ap.add_argument("--pidfile")
+    ap.add_argument("ports", nargs="+", type=int)
+    args = ap.parse_args()
+
+    sel = selectors.DefaultSelector()
+    for port in sorted(set(args.ports)):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((args.host, port))
+        except OSError as e:
+            print(f"lab_listener: cannot bind {args.host}:{port}: {e}", file=sys.stderr)
+            return 2
+        s.listen(args.backlog)
+        s.setblocking(False)
+        sel.register(s, selectors.EVENT_READ)
+
+    def stop(_signum, _frame):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+    if args.pidfile:
+        tmp = f"{args.pidfile}.tmp"
+        with open(tmp, "w") as f:
+            f.write(f"{os.getpid()}\n")
+        os.replace(tmp, args.pidfile)
+    try:
+        while True:
+            for key, _ in sel.select():
+                try:
+                    conn, _ = key.fileobj.accept()
+                    conn.close()
+                except OSError:
+                    pass
+    finally:
+        if args.pidfile:
+            try:
+                os.unlink(args.pidfile)
+            except FileNotFoundError:
+                pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

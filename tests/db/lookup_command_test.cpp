@@ -1,0 +1,132 @@
+// `portauth lookup`, in-process: run_lookup() for behaviour, add_lookup_command() for parsing.
+#include "lookup_command.h"
+
+#include <CLI/CLI.hpp>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+#include <string>
+
+#include "db/db_error.h"
+
+namespace portauth::app {
+namespace {
+
+const std::string kGoodDb = std::string(PORTAUTH_DB_FIXTURES) + "/good.yaml";
+
+std::string lookup(const std::string& query, const std::string& format = "text") {
+  LookupOptions options;
+  options.query = query;
+  options.format = format;
+  options.db_path = kGoodDb;
+  std::ostringstream out;
+  EXPECT_EQ(run_lookup(options, out), 0);
+  return out.str();
+}
+
+std::string lookup_error(const std::string& query, const std::string& db = kGoodDb) {
+  LookupOptions options;
+  options.query = query;
+  options.db_path = db;
+  std::ostringstream out;
+  try {
+    run_lookup(options, out);
+  } catch (const std::runtime_error& e) {
+    EXPECT_TRUE(out.str().empty()) << "printed before failing: " << out.str();
+    return e.what();
+  }
+  ADD_FAILURE() << "lookup '" << query << "' should have failed";
+  return {};
+}
+
+TEST(Lookup, ByPortPrintsThePage) {
+  const std::string text = lookup("25");
+  EXPECT_EQ(text.rfind("Port 25/tcp: smtp\n", 0), 0u) << text;
+  EXPECT_NE(text.find("Purpose:          Simple Mail Transfer Protocol"), std::string::npos);
+}
+
+TEST(Lookup, ByNameOrAliasIgnoringCase) {
+  EXPECT_EQ(lookup("SMTP").rfind("Port 25/tcp: smtp\n", 0), 0u);
+  EXPECT_EQ(lookup("Mail").rfind("Port 25/tcp: smtp\n", 0), 0u);
+}
+
+TEST(Lookup, NameMatchingSeveralEntriesPrintsEachPage) {
+  const std::string text = lookup("http");
+  EXPECT_NE(text.find("Port 80/tcp: http\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Port 8080/tcp: http-alt\n"), std::string::npos) << text;
+  const nlohmann::json json = nlohmann::json::parse(lookup("http", "json"));
+  ASSERT_TRUE(json.is_array());
+  ASSERT_EQ(json.size(), 2u);
+  EXPECT_EQ(json[0]["port"], 80);
+  EXPECT_EQ(json[1]["port"], 8080);
+}
+
+TEST(Lookup, UnlistedPortGetsAFallbackPage) {
+  const nlohmann::json json = nlohmann::json::parse(lookup("40001", "json"));
+  ASSERT_TRUE(json.is_object());
+  EXPECT_EQ(json["port"], 40001);
+  EXPECT_EQ(json["listed"], false);
+  EXPECT_EQ(json["iana_range"], "user (registered) 1024-49151");
+}
+
+TEST(Lookup, PortZeroAndTheTopPortAreValid) {
+  EXPECT_EQ(nlohmann::json::parse(lookup("0", "json"))["port"], 0);
+  EXPECT_EQ(nlohmann::json::parse(lookup("65535", "json"))["iana_range"],
+            "dynamic/private 49152-65535");
+  EXPECT_EQ(nlohmann::json::parse(lookup("00025", "json"))["name"], "smtp");
+}
+
+TEST(Lookup, BadQueriesSayWhatIsWrong) {
+  EXPECT_EQ(lookup_error("65536"), "port 65536 out of range: ports are 0-65535");
+  EXPECT_EQ(lookup_error("99999999999999999999"),
+            "port 99999999999999999999 out of range: ports are 0-65535");
+  EXPECT_EQ(lookup_error("-1"), "port -1 out of range: ports are 0-65535");
+  EXPECT_EQ(lookup_error(""),
+            "empty query: give a port number (0-65535) or a service name, e.g. "
+            "'portauth lookup 25' or 'portauth lookup smtp'");
+  EXPECT_EQ(lookup_error("abc"),
+            "no service named 'abc' in the port database; to look up a port by number: "
+            "portauth lookup PORT, with PORT a decimal 0-65535");
+}
+
+TEST(Lookup, QueryIsCheckedBeforeTheDatabaseIsRead) {
+  EXPECT_EQ(lookup_error("65536", "/nonexistent/ports.yaml"),
+            "port 65536 out of range: ports are 0-65535");
+}
+
+TEST(Lookup, DatabaseErrorsPassThrough) {
+  const std::string bad = std::string(PORTAUTH_DB_FIXTURES) + "/unknown_key.yaml";
+  EXPECT_EQ(lookup_error("25", bad),
+            bad + ":5:5: unknown key 'purpse' (did you mean 'purpose'?)");
+}
+
+TEST(LookupCommand, ParsesQueryFormatAndDb) {
+  CLI::App app;
+  add_lookup_command(app);
+  testing::internal::CaptureStdout();
+  app.parse(std::vector<std::string>{kGoodDb, "--db", "json", "--format", "80", "lookup"});
+  const std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(nlohmann::json::parse(out)["name"], "http");
+}
+
+TEST(LookupCommand, RejectsAnUnknownFormat) {
+  CLI::App app;
+  add_lookup_command(app);
+  EXPECT_THROW(app.parse(std::vector<std::string>{"yaml", "--format", "80", "lookup"}),
+               CLI::ValidationError);
+}
+
+TEST(LookupCommand, NegativeNumberReachesTheCallbackAsAQuery) {
+  CLI::App app;
+  add_lookup_command(app);
+  try {
+    app.parse(std::vector<std::string>{kGoodDb, "--db", "-1", "lookup"});
+    FAIL() << "expected an error";
+  } catch (const LookupError& e) {
+    EXPECT_STREQ(e.what(), "port -1 out of range: ports are 0-65535");
+  }
+}
+
+}  // namespace
+}  // namespace portauth::app

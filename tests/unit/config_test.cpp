@@ -1,0 +1,198 @@
+#include <gtest/gtest.h>
+
+#include "excludes.h"
+#include "ipv4.h"
+#include "port_spec.h"
+#include "range_set.h"
+#include "scan_plan.h"
+#include "spec_error.h"
+#include "target_spec.h"
+
+using namespace portauth::config;
+
+namespace {
+
+uint32_t ip(const char* s) { return *parse_ipv4(s); }
+
+std::string error_of(auto&& fn) {
+  try {
+    fn();
+  } catch (const SpecError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(Ipv4, ParsesAndFormats) {
+  EXPECT_EQ(parse_ipv4("198.18.0.2"), 0xc6120002u);
+  EXPECT_EQ(parse_ipv4("0.0.0.0"), 0u);
+  EXPECT_EQ(parse_ipv4("255.255.255.255"), 0xffffffffu);
+  EXPECT_EQ(format_ipv4(0xc6120002u), "198.18.0.2");
+}
+
+TEST(Ipv4, RejectsMalformed) {
+  for (const char* bad : {"1.2.3.256", "1.2.3", "1.2.3.4.5", "", "1..2.3", "a.b.c.d", "1.2.3.-1", "1.2.3.4 ",
+                          "01234.1.1.1", "1.2.3.4/"}) {
+    std::string why;
+    EXPECT_FALSE(parse_ipv4(bad, &why)) << bad;
+    EXPECT_FALSE(why.empty()) << bad;
+  }
+  std::string why;
+  parse_ipv4("1.2.3.256", &why);
+  EXPECT_EQ(why, "octet 4 is 256, must be 0-255");
+}
+
+struct TargetCase {
+  const char* text;
+  const char* first;
+  const char* last;
+};
+
+TEST(TargetSpec, GoodForms) {
+  const TargetCase cases[] = {
+      {"198.18.0.2", "198.18.0.2", "198.18.0.2"},
+      {"198.18.0.0/28", "198.18.0.0", "198.18.0.15"},
+      {"198.18.0.7/24", "198.18.0.0", "198.18.0.255"},  // host bits ignored
+      {"198.18.1.5-198.18.1.9", "198.18.1.5", "198.18.1.9"},
+      {"198.18.1.5-9", "198.18.1.5", "198.18.1.9"},
+      {"10.0.0.0/8", "10.0.0.0", "10.255.255.255"},
+      {"0.0.0.0/0", "0.0.0.0", "255.255.255.255"},
+      {"1.2.3.4/32", "1.2.3.4", "1.2.3.4"},
+      {" 1.2.3.4 ", "1.2.3.4", "1.2.3.4"},
+  };
+  for (const auto& c : cases) {
+    const auto r = parse_target(c.text);
+    EXPECT_EQ(r.first, ip(c.first)) << c.text;
+    EXPECT_EQ(r.last, ip(c.last)) << c.text;
+  }
+}
+
+TEST(TargetSpec, BadFormsNameTheInput) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"1.2.3.256", "bad target '1.2.3.256': octet 4 is 256, must be 0-255"},
+      {"1.2.3.0/33", "bad target '1.2.3.0/33': prefix length '/33' must be 0-32"},
+      {"1.2.3.0/-1", "bad target '1.2.3.0/-1': prefix length '/-1' must be 0-32"},
+      {"1.2.3.0/", "bad target '1.2.3.0/': prefix length '/' must be 0-32"},
+      {"1.2.3", "bad target '1.2.3': expected four octets separated by '.'"},
+      {"1.2.3.9-1.2.3.1", "bad target '1.2.3.9-1.2.3.1': range end is below its start"},
+      {"1.2.3.9-2", "bad target '1.2.3.9-2': range end is below its start"},
+      {"1.2.3.4-300", "bad target '1.2.3.4-300': range end '300' must be an address or a last octet 0-255"},
+      {"host.example", "bad target 'host.example': octet 1 'host' is too long"},
+  };
+  for (const auto& [text, message] : cases) EXPECT_EQ(error_of([&] { parse_target(text); }), message) << text;
+  EXPECT_EQ(error_of([] { parse_targets({""}); }), "empty target");
+  EXPECT_EQ(error_of([] { parse_targets({"1.2.3.4,,1.2.3.5"}); }), "empty target");
+}
+
+TEST(TargetSpec, OverlapsAreMergedSoEachAddressCountsOnce) {
+  const RangeSet set = parse_targets({"198.18.0.0/28", "198.18.0.8-198.18.0.20", "198.18.0.21", "198.18.0.3"});
+  ASSERT_EQ(set.ranges().size(), 1u);
+  EXPECT_EQ(set.count(), 22u);
+  EXPECT_EQ(set.at(0), ip("198.18.0.0"));
+  EXPECT_EQ(set.at(21), ip("198.18.0.21"));
+  EXPECT_EQ(set.index_of(ip("198.18.0.21")), 21u);
+  EXPECT_FALSE(set.index_of(ip("198.18.0.22")));
+}
+
+TEST(RangeSet, SubtractAndIndex) {
+  RangeSet set = parse_targets({"198.18.0.0/24"});
+  EXPECT_EQ(set.subtract(parse_targets({"198.18.0.10-20", "198.18.0.0", "198.18.0.255"})), 13u);
+  EXPECT_EQ(set.count(), 256u - 13u);
+  for (uint64_t i = 0; i < set.count(); ++i) EXPECT_EQ(set.index_of(set.at(i)), i);
+  EXPECT_FALSE(set.contains(ip("198.18.0.15")));
+  EXPECT_TRUE(set.contains(ip("198.18.0.21")));
+  RangeSet all = parse_targets({"0.0.0.0/0"});
+  EXPECT_EQ(all.count(), uint64_t{1} << 32);
+  EXPECT_EQ(all.at((uint64_t{1} << 32) - 1), 0xffffffffu);
+}
+
+TEST(PortSpec, GoodForms) {
+  EXPECT_EQ(parse_ports("22,80,443"), (std::vector<uint16_t>{22, 80, 443}));
+  EXPECT_EQ(parse_ports("443,22,80,22"), (std::vector<uint16_t>{22, 80, 443}));
+  EXPECT_EQ(parse_ports("8000-8002,8001"), (std::vector<uint16_t>{8000, 8001, 8002}));
+  EXPECT_EQ(parse_ports("0-65535").size(), 65536u);
+  EXPECT_EQ(parse_ports("-").size(), 65536u);
+  EXPECT_EQ(parse_ports("0"), (std::vector<uint16_t>{0}));
+  EXPECT_EQ(format_ports(parse_ports("1-3,5,7-9")), "1-3,5,7-9");
+}
+
+TEST(PortSpec, BadFormsNameTheInput) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"65536", "bad port list '65536': port 65536 is out of range 0-65535"},
+      {"100-1", "bad port list '100-1': range 100-1 ends below its start"},
+      {",,", "bad port list ',,': empty item (two commas in a row, or a leading/trailing comma)"},
+      {"22,", "bad port list '22,': empty item (two commas in a row, or a leading/trailing comma)"},
+      {"abc", "bad port list 'abc': 'abc' is not a port number"},
+      {"-1", "bad port list '-1': a range is missing a number"},
+      {"99999999999999999999", "bad port list '99999999999999999999': port 99999999999999999999 is out of range 0-65535"},
+      {"", "empty port list"},
+  };
+  for (const auto& [text, message] : cases) EXPECT_EQ(error_of([&] { parse_ports(text); }), message) << text;
+}
+
+TEST(Excludes, NeverRangesCannotBeAllowed) {
+  std::vector<std::string> warnings;
+  const RangeSet req = parse_targets({"224.0.0.1", "1.2.3.4"});
+  const RangeSet left = resolve_targets(req, {}, parse_targets({"224.0.0.0/4"}), warnings);
+  EXPECT_EQ(left.count(), 1u);
+  EXPECT_EQ(left.at(0), ip("1.2.3.4"));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("never scanned"), std::string::npos);
+}
+
+TEST(Excludes, DefaultExcludesNeedAllow) {
+  std::vector<std::string> warnings;
+  const RangeSet lab = parse_targets({"198.18.0.2"});
+  const std::string msg = error_of([&] { resolve_targets(lab, {}, {}, warnings); });
+  EXPECT_NE(msg.find("no targets left"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("--allow 198.18.0.0/15"), std::string::npos) << msg;
+  warnings.clear();
+  const RangeSet left = resolve_targets(lab, {}, parse_targets({"198.18.0.0/15"}), warnings);
+  EXPECT_EQ(left.count(), 1u);
+  EXPECT_TRUE(warnings.empty());
+}
+
+TEST(Excludes, PartialAllowAndUserExcludes) {
+  std::vector<std::string> warnings;
+  const RangeSet req = parse_targets({"198.18.0.0/24"});
+  const RangeSet left =
+      resolve_targets(req, parse_targets({"198.18.0.0-9"}), parse_targets({"198.18.0.0/25"}), warnings);
+  EXPECT_EQ(left.count(), 128u - 10u);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("128 target address(es) in 198.18.0.0/15"), std::string::npos) << warnings[0];
+  for (uint32_t a : {ip("0.1.2.3"), ip("239.1.1.1"), ip("255.255.255.255"), ip("10.1.1.1"), ip("192.168.1.1")})
+    EXPECT_TRUE(default_exclude_ranges().contains(a));
+  EXPECT_FALSE(default_exclude_ranges().contains(ip("1.1.1.1")));
+}
+
+TEST(ScanPlan, BuildsAndRejects) {
+  ScanOptions o;
+  o.targets = {"198.18.0.2"};
+  o.ports = "22,80";
+  o.allow = {"198.18.0.0/15"};
+  o.seed = 7;
+  o.show = "open,stealth";
+  ScanPlan plan = build_scan_plan(o);
+  EXPECT_EQ(plan.probe_count(), 2u);
+  EXPECT_EQ(plan.show, unsigned(kShowOpen | kShowStealth));
+  EXPECT_EQ(plan.seed, 7u);
+
+  auto fails = [&](auto mutate, const std::string& needle) {
+    ScanOptions bad = o;
+    mutate(bad);
+    const std::string msg = error_of([&] { build_scan_plan(bad); });
+    EXPECT_NE(msg.find(needle), std::string::npos) << "got: " << msg;
+  };
+  fails([](ScanOptions& b) { b.targets.clear(); }, "no targets given");
+  fails([](ScanOptions& b) { b.ports = ""; }, "no ports given");
+  fails([](ScanOptions& b) { b.rate = "0"; }, "bad --rate '0'");
+  fails([](ScanOptions& b) { b.rate = "abc"; }, "bad --rate 'abc'");
+  fails([](ScanOptions& b) { b.show = "opne"; }, "'opne' is not one of");
+  fails([](ScanOptions& b) { b.format = "xml"; }, "bad --format 'xml'");
+  fails([](ScanOptions& b) { b.source_ip = "1.2.3.999"; }, "bad --source-ip");
+  fails([](ScanOptions& b) { b.source_port = "0"; }, "port 0 cannot be a source port");
+  fails([](ScanOptions& b) { b.retries = -1; }, "bad --retries");
+  fails([](ScanOptions& b) { b.targets = {"1.0.0.0/8"}; b.ports = "0-65535"; }, "more than this build tracks");
+}
