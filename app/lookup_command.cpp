@@ -25,11 +25,13 @@ bool all_digits(std::string_view text) {
 // only an all-digit query is a port.
 std::optional<uint16_t> port_query(std::string_view query) {
   if (query.empty()) {
-    throw LookupError("empty query: give a port number (0-65535) or a service name, e.g. "
-                      "'portauth lookup 25' or 'portauth lookup smtp'");
+    throw LookupError(
+        "empty query: give a port number (0-65535) or a service name, e.g. "
+        "'portauth lookup 25' or 'portauth lookup smtp'");
   }
   const bool negative = query.size() > 1 && query[0] == '-' && all_digits(query.substr(1));
-  if (negative || (all_digits(query) && (query.size() > 5 || std::stoul(std::string(query)) > 65535))) {
+  if (negative ||
+      (all_digits(query) && (query.size() > 5 || std::stoul(std::string(query)) > 65535))) {
     throw LookupError("port " + std::string(query) + " out of range: ports are 0-65535");
   }
   if (!all_digits(query)) return std::nullopt;
@@ -67,12 +69,13 @@ int run_lookup(const LookupOptions& options, std::ostream& out) {
   }
   const std::vector<const db::PortEntry*> matches = database.find_by_name(options.query);
   if (matches.empty()) {
-    throw LookupError("no service named '" + options.query +
-                      "' in the port database; to look up a port by number: " +
-                      std::string(kPortHint));
+    throw LookupError(
+        "no service named '" + options.query +
+        "' in the port database; to look up a port by number: " + std::string(kPortHint));
   }
   std::vector<db::PortPage> pages;
-  for (const db::PortEntry* entry : matches) pages.push_back(db::make_listed_page(entry->first, *entry));
+  for (const db::PortEntry* entry : matches)
+    pages.push_back(db::make_listed_page(entry->first, *entry));
   print_pages(pages, json, true, out);
   return 0;
 }

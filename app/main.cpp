@@ -1,19 +1,33 @@
 // portauth: a thin main that wires the subcommands; each lives in its own file.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
+#include <vector>
+#include <string>
 
 #include "lookup_command.h"
+#include "nmap_style_args.h"
+#include "probe_command.h"
 #include "scan_command.h"
+#include "shieldsup_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"portauth: a fast TCP SYN port scanner that explains what it finds"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "portauth 0.1.0");
   int exit_code = 0;
-  portauth::app::add_scan_command(app, exit_code);
+  std::string command_line = "portauth";
+  for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
+  portauth::app::add_scan_command(app, exit_code, command_line);
   portauth::app::add_lookup_command(app);
+  portauth::app::add_probe_command(app, exit_code, command_line);
+  portauth::app::add_shieldsup_command(app, exit_code, command_line);
+  // CLI11 wants the arguments in reverse order when given a vector.
+  std::vector<std::string> args = portauth::app::rewrite_nmap_style_args(argc, argv);
+  args.erase(args.begin());
+  std::reverse(args.begin(), args.end());
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 1;  // one exit code for every kind of bad input

@@ -3,9 +3,11 @@
 // (privileges, interface, route).
 #pragma once
 #include <CLI/CLI.hpp>
+#include <string>
 
 namespace portauth::app {
 
-void add_scan_command(CLI::App& app, int& exit_code);
+// `command_line` is recorded in reports (nmap XML's args); it must outlive parsing.
+void add_scan_command(CLI::App& app, int& exit_code, const std::string& command_line);
 
 }  // namespace portauth::app

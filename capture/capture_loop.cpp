@@ -17,6 +17,7 @@ void CaptureLoop::run(const std::atomic<bool>& stop) {
 void CaptureLoop::handle(const uint8_t* frame, size_t caplen) {
   stats_.frames.fetch_add(1, std::memory_order_relaxed);
   if (linktype_ < 0) linktype_ = source_.linktype();
+  if (watch_) watch_->observe(linktype_, frame, caplen);
   Reply reply;
   const ParseStatus status = parse_reply(linktype_, frame, caplen, reply);
   if (status != ParseStatus::kOk) {

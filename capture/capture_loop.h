@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "host_watch.h"
 #include "packet_source.h"
 #include "probe_table.h"
 #include "reply_validator.h"
@@ -29,6 +30,10 @@ class CaptureLoop {
               SpscQueue<ScanResult>& results)
       : source_(source), validator_(validator), table_(table), results_(results) {}
 
+  // Also shows every frame to `watch` (TruStealth mode) before parsing it; null: no watch.
+  // Set before run(); the watch must outlive the loop.
+  void set_host_watch(HostWatch* watch) { watch_ = watch; }
+
   // Runs until `stop` is set or the source is exhausted.
   void run(const std::atomic<bool>& stop);
   // One frame; public for tests and benchmarks.
@@ -42,6 +47,7 @@ class CaptureLoop {
   scanner::ProbeTable& table_;
   SpscQueue<ScanResult>& results_;
   int linktype_ = -1;
+  HostWatch* watch_ = nullptr;
   CaptureStats stats_;
 };
 

@@ -33,7 +33,8 @@ struct LiveOptions {
   int buffer_bytes = 64 << 20;   // kernel ring: holds a few seconds of replies at 100 kpps
   int snaplen = 256;             // enough for an ICMP error quoting IP options and TCP
   int timeout_ms = 10;
-};
+  bool immediate = true;         // false: TPACKET_V3 blocks, delivered when full or after timeout_ms
+};                               // (capture_sizing.h chooses both for a scan)
 
 // Throws scanner::SetupError (privilege hint on EPERM) or std::runtime_error (bad filter).
 std::unique_ptr<PacketSource> open_live(const LiveOptions& options);

@@ -86,8 +86,9 @@ std::unique_ptr<PacketSource> open_live(const LiveOptions& o) {
   pcap_set_timeout(p.get(), o.timeout_ms);
   pcap_set_buffer_size(p.get(), o.buffer_bytes);
   // Immediate mode: replies are handed over as they arrive, not when a ring block fills, so
-  // the retry pass sees every answer that has landed.
-  pcap_set_immediate_mode(p.get(), 1);
+  // the retry pass sees every answer that has landed. Off at high rates (capture_sizing.h):
+  // TPACKET_V3 blocks then batch the wake-ups, and the block timeout bounds the delay.
+  pcap_set_immediate_mode(p.get(), o.immediate ? 1 : 0);
   const int rc = pcap_activate(p.get());
   if (rc < 0) {
     const std::string why = pcap_geterr(p.get());

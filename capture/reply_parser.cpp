@@ -81,6 +81,10 @@ ParseStatus parse_ipv4(const uint8_t* p, size_t len, Ipv4View& v, bool quoted) {
 
 }  // namespace
 
+long ipv4_offset(int linktype, const uint8_t* frame, size_t caplen, ParseStatus& status) {
+  return ip_offset(linktype, frame, caplen, status);
+}
+
 ParseStatus parse_reply(int linktype, const uint8_t* frame, size_t caplen, Reply& out) {
   ParseStatus status = ParseStatus::kOk;
   const long off = ip_offset(linktype, frame, caplen, status);

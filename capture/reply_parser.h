@@ -38,6 +38,11 @@ enum class ParseStatus : uint8_t {
 
 ParseStatus parse_reply(int linktype, const uint8_t* frame, size_t caplen, Reply& out);
 
+// Where the IPv4 header starts behind the link header of `linktype` (the same link types as
+// parse_reply): its offset, or -1 with `status` set (kUnsupportedLink, kTruncated, kNotIpv4).
+// The IPv4 header itself is not checked.
+long ipv4_offset(int linktype, const uint8_t* frame, size_t caplen, ParseStatus& status);
+
 // DLT values used above (from pcap/dlt.h), so pure code does not include pcap.h.
 inline constexpr int kDltNull = 0;
 inline constexpr int kDltEthernet = 1;

@@ -1,13 +1,17 @@
 #include "scan_plan.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <limits>
 #include <random>
 #include <sstream>
 
 #include "excludes.h"
 #include "ipv4.h"
 #include "port_spec.h"
+#include "presets.h"
 #include "spec_error.h"
 #include "target_spec.h"
 
@@ -15,10 +19,11 @@ namespace portauth::config {
 namespace {
 
 double parse_rate(const std::string& text) {
+  if (text == "max") return std::numeric_limits<double>::infinity();  // the sink is the only brake
   double value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(value))
-    throw SpecError("bad --rate '" + text + "': not a number of packets per second");
+    throw SpecError("bad --rate '" + text + "': not a number of packets per second (or 'max')");
   if (value < 1 || value > 100e6)
     throw SpecError("bad --rate '" + text + "': must be between 1 and 100000000 packets per second");
   return value;
@@ -33,7 +38,48 @@ void parse_source_port(const std::string& text, ScanPlan& plan) {
   plan.source_port_count = uint16_t(std::min<size_t>(ports.size(), 65535));
 }
 
+std::vector<OutputSpec> resolve_outputs(const ScanOptions& o) {
+  std::vector<OutputSpec> outputs;
+  for (const auto& [format, path] : o.extra_outputs) {
+    if (path.empty()) throw SpecError("output of format " + format + " needs a file name");
+    outputs.push_back({parse_output_format(format), path});
+  }
+  // -o/--format make one more output; with none of -o/-oX/..., results go to stdout.
+  if (!o.output_path.empty() || outputs.empty()) outputs.push_back({parse_output_format(o.format), o.output_path});
+  int to_stdout = 0;
+  for (const auto& out : outputs) {
+    to_stdout += out.path.empty() || out.path == "-";
+    for (const auto& other : outputs)
+      if (&other != &out && !out.path.empty() && out.path != "-" && other.path == out.path)
+        throw SpecError("two outputs write to the same file '" + out.path + "'");
+  }
+  if (to_stdout > 1) throw SpecError("only one output can go to standard output");
+  return outputs;
+}
+
 }  // namespace
+
+OutputFormat parse_output_format(const std::string& name) {
+  if (name == "text") return OutputFormat::kText;
+  if (name == "jsonl") return OutputFormat::kJsonl;
+  if (name == "xml") return OutputFormat::kXml;
+  if (name == "grepable") return OutputFormat::kGrepable;
+  if (name == "csv") return OutputFormat::kCsv;
+  if (name == "html") return OutputFormat::kHtml;
+  throw SpecError("bad output format '" + name + "': use text, jsonl, xml, grepable, csv or html");
+}
+
+const char* output_format_name(OutputFormat format) {
+  switch (format) {
+    case OutputFormat::kText: return "text";
+    case OutputFormat::kJsonl: return "jsonl";
+    case OutputFormat::kXml: return "xml";
+    case OutputFormat::kGrepable: return "grepable";
+    case OutputFormat::kCsv: return "csv";
+    case OutputFormat::kHtml: return "html";
+  }
+  return "text";
+}
 
 unsigned parse_show(const std::string& text) {
   unsigned mask = 0;
@@ -81,17 +127,51 @@ RangeSet resolve_targets(const RangeSet& requested, const RangeSet& user_exclude
   return left;
 }
 
-ScanPlan build_scan_plan(const ScanOptions& o) {
+void parse_shard(const ScanOptions& o, ScanPlan& plan) {
+  if (o.shard.empty()) return;
+  unsigned i = 0, n = 0;
+  char extra = 0;
+  if (std::sscanf(o.shard.c_str(), "%u/%u%c", &i, &n, &extra) != 2 || n == 0 || i == 0 || i > n || n > 65536)
+    throw SpecError("bad --shard '" + o.shard + "': give i/n with 1 <= i <= n, e.g. 1/4");
+  if (!o.seed)
+    throw SpecError("--shard needs --seed: every shard must use the same seed, or the slices overlap");
+  plan.shard_index = i - 1;
+  plan.shard_count = n;
+}
+
+ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   ScanPlan plan;
-  if (o.targets.empty()) throw SpecError("no targets given (e.g. portauth scan 198.18.0.2 -p 1-1024)");
-  if (o.ports.empty()) throw SpecError("no ports given: use -p, e.g. -p 22,80,443 or -p 0-65535");
-  const RangeSet requested = parse_targets(o.targets);
-  plan.ports = parse_ports(o.ports);
-  RangeSet excludes = o.excludes.empty() ? RangeSet() : parse_targets(o.excludes);
+  if (o.targets.empty() && o.target_files.empty())
+    throw SpecError("no targets given (e.g. portauth scan 198.18.0.2 -p 1-1024)");
+  if (o.ports.empty() && o.preset.empty() && o.top_ports.empty())
+    throw SpecError("no ports given: use -p (e.g. -p 22,80,443 or -p 0-65535), --preset or --top-ports");
+  RangeSet requested = o.targets.empty() ? RangeSet() : parse_target_list(o.targets, resolve);
+  for (const auto& file : o.target_files) requested.add(read_target_file(file, resolve));
+  // -p, --preset and --top-ports add up: "--preset common -p 8080" scans 27 ports.
+  std::vector<uint16_t> ports = o.top_ports;
+  if (!o.ports.empty()) {
+    const auto p = parse_ports(o.ports);
+    ports.insert(ports.end(), p.begin(), p.end());
+  }
+  if (!o.preset.empty()) {
+    const auto p = preset_ports(o.preset);
+    ports.insert(ports.end(), p.begin(), p.end());
+  }
+  std::sort(ports.begin(), ports.end());
+  ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
+  plan.ports = std::move(ports);
+  RangeSet excludes = o.excludes.empty() ? RangeSet() : parse_target_list(o.excludes, resolve);
+  for (const auto& file : o.exclude_files) excludes.add(read_target_file(file, resolve));
   RangeSet allow = o.allow.empty() ? RangeSet() : parse_targets(o.allow);
   plan.targets = resolve_targets(requested, excludes, allow, plan.warnings);
 
   plan.rate = parse_rate(o.rate);
+  if (o.send_mode == "raw") plan.send_mode = SendMode::kRaw;
+  else if (o.send_mode == "ring") plan.send_mode = SendMode::kRing;
+  else throw SpecError("bad --send-mode '" + o.send_mode + "': use raw (raw IPv4 socket) or ring (PACKET_MMAP TX ring)");
+  if (o.dry_run && !o.pcap_out.empty()) throw SpecError("--dry-run and --pcap-out exclude each other");
+  plan.dry_run = o.dry_run;
+  plan.pcap_out = o.pcap_out;
   if (o.retries < 0 || o.retries > 20) throw SpecError("bad --retries " + std::to_string(o.retries) + ": must be 0-20");
   plan.retries = unsigned(o.retries);
   if (!(o.wait_seconds >= 0 && o.wait_seconds <= 600))
@@ -105,17 +185,18 @@ ScanPlan build_scan_plan(const ScanOptions& o) {
     plan.source_ip = *ip;
   }
   if (!o.source_port.empty()) parse_source_port(o.source_port, plan);
+  parse_shard(o, plan);
   plan.seed = o.seed ? *o.seed : std::random_device{}() * uint64_t{0x100000001} ^ std::random_device{}();
   plan.show = parse_show(o.show);
-  if (o.format == "text") plan.format = OutputFormat::kText;
-  else if (o.format == "jsonl") plan.format = OutputFormat::kJsonl;
-  else throw SpecError("bad --format '" + o.format + "': must be text or jsonl");
-  plan.output_path = o.output_path;
+  plan.outputs = resolve_outputs(o);
 
-  if (plan.probe_count() > kMaxProbes)
+  if (plan.targets.count() > kLargeScanAddresses && !o.confirm_large)
+    throw SpecError(std::to_string(plan.targets.count()) + " addresses is more than a /8 (16777216); if that is " +
+                    "really meant, add --confirm-large");
+  if (plan.probe_count() / plan.shard_count > kMaxProbes)
     throw SpecError(std::to_string(plan.probe_count()) + " probes (" + std::to_string(plan.targets.count()) +
                     " addresses x " + std::to_string(plan.ports.size()) +
-                    " ports) is more than this build tracks in one run (2^28 = 268435456); split the scan");
+                    " ports) is more than one run tracks (2^28 = 268435456 per shard); split it with --shard");
   return plan;
 }
 

@@ -8,16 +8,34 @@
 #include <vector>
 
 #include "range_set.h"
+#include "target_list.h"
 
 namespace portauth::config {
 
 enum ShowMask : unsigned { kShowOpen = 1, kShowClosed = 2, kShowStealth = 4, kShowAll = 7 };
-enum class OutputFormat { kText, kJsonl };
+enum class OutputFormat { kText, kJsonl, kXml, kGrepable, kCsv, kHtml };
+
+// One output of a scan; a scan may have several (e.g. JSONL to a file and text to the terminal).
+struct OutputSpec {
+  OutputFormat format = OutputFormat::kText;
+  std::string path;     // "" or "-": standard output
+  bool append = false;  // a resumed scan adds to line-oriented files (documents are rewritten)
+  bool operator==(const OutputSpec&) const = default;
+};
+
+// "text", "jsonl", "xml", "grepable", "csv", "html" <-> OutputFormat. Throws SpecError.
+OutputFormat parse_output_format(const std::string& name);
+const char* output_format_name(OutputFormat format);
 
 // Raw values as the user typed them. Empty string / nullopt = not given (use the default).
 struct ScanOptions {
   std::vector<std::string> targets;
-  std::string ports;
+  std::vector<std::string> target_files;   // -iL
+  std::vector<std::string> exclude_files;  // --exclude-file
+  std::string shard;                  // "i/n", 1-based
+  std::string ports;                  // -p spec
+  std::string preset;                 // common | service | all
+  std::vector<uint16_t> top_ports;    // --top-ports N, already resolved from the database
   std::vector<std::string> excludes;
   std::vector<std::string> allow;
   std::string rate = "10000";
@@ -28,15 +46,27 @@ struct ScanOptions {
   std::string source_port;
   std::optional<uint64_t> seed;
   std::string show = "open";
-  std::string format = "text";
-  std::string output_path;
+  std::string format = "text";             // --format: the format of -o (or of stdout)
+  std::string output_path;                  // -o
+  std::vector<std::pair<std::string, std::string>> extra_outputs;  // (format, path): -oX FILE, ...
   bool confirm_large = false;
+  std::string send_mode = "raw";  // --send-mode raw | ring
+  bool dry_run = false;           // --dry-run
+  std::string pcap_out;           // --pcap-out FILE
 };
+
+// How probes leave (scanner/raw_socket_sink.h, scanner/packet_ring_sink.h), or where they go
+// instead of the wire: an offline run opens neither a socket nor a capture.
+enum class SendMode { kRaw, kRing };
+
+// A scan of more addresses than this needs confirm_large (a /8: a typo like /8 for /24
+// should not start a 16-million-address scan).
+inline constexpr uint64_t kLargeScanAddresses = uint64_t{1} << 24;
 
 struct ScanPlan {
   RangeSet targets;             // after every exclude; never empty
   std::vector<uint16_t> ports;  // sorted, unique, never empty
-  double rate = 10000;          // packets per second
+  double rate = 10000;          // packets per second; infinity for --rate max (no pacing)
   unsigned retries = 2;         // extra passes over unanswered probes
   double wait_seconds = 1.0;    // after the last probe of a pass, for late replies
   std::string interface;        // empty: chosen from the routing table
@@ -44,10 +74,16 @@ struct ScanPlan {
   std::optional<uint16_t> source_port_first;  // empty: chosen at random
   uint16_t source_port_count = 256;
   uint64_t seed = 0;
+  uint32_t shard_index = 0;  // 0-based
+  uint32_t shard_count = 1;
   unsigned show = kShowOpen;
-  OutputFormat format = OutputFormat::kText;
-  std::string output_path;
+  std::vector<OutputSpec> outputs;  // never empty; at most one writes to standard output
   std::vector<std::string> warnings;  // addresses skipped by the default excludes, etc.
+  SendMode send_mode = SendMode::kRaw;
+  bool dry_run = false;   // probes built and counted, sent nowhere
+  std::string pcap_out;   // non-empty: probes written to this pcap file, not sent
+
+  bool offline() const { return dry_run || !pcap_out.empty(); }
 
   uint64_t probe_count() const { return targets.count() * ports.size(); }
 };
@@ -56,7 +92,7 @@ struct ScanPlan {
 inline constexpr uint64_t kMaxProbes = uint64_t{1} << 28;
 
 // Validates and resolves. Throws SpecError with a message naming the bad value.
-ScanPlan build_scan_plan(const ScanOptions& options);
+ScanPlan build_scan_plan(const ScanOptions& options, const Resolver& resolve = system_resolver);
 
 // Applies never-scan ranges, default excludes (minus `allow`) and user excludes.
 // Returns what is left; appends a warning per special range that removed addresses;

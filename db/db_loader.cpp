@@ -23,9 +23,10 @@ constexpr std::string_view kShape =
     "the port database must be a mapping with schema_version, data_version and ports";
 
 void check_schema_version(const Field& field, const YamlNode& root, const std::string& source) {
-  const std::string expected = " (this portauth reads schema_version " +
-                               std::to_string(kSchemaVersion) + ")";
-  if (!field.present()) fail_at(source, field.key ? *field.key : root, "missing 'schema_version'" + expected);
+  const std::string expected =
+      " (this portauth reads schema_version " + std::to_string(kSchemaVersion) + ")";
+  if (!field.present())
+    fail_at(source, field.key ? *field.key : root, "missing 'schema_version'" + expected);
   const YamlNode& value = *field.value;
   const std::optional<uint64_t> version =
       value.is_scalar() ? parse_decimal(value.text) : std::nullopt;
@@ -42,8 +43,8 @@ void claim_ports(LoadedDb& db, const ReadEntry& read, const std::string& source)
   if (taken >= 0) {
     const PortEntry& owner =
         db.entries[static_cast<size_t>(db.index.at(entry.proto, static_cast<uint16_t>(taken)))];
-    std::string message = "port " + std::to_string(taken) + " already listed at line " +
-                          std::to_string(owner.line);
+    std::string message =
+        "port " + std::to_string(taken) + " already listed at line " + std::to_string(owner.line);
     if (owner.is_range()) {
       message += " (in " + std::to_string(owner.first) + "-" + std::to_string(owner.last) + ")";
     }
@@ -68,7 +69,8 @@ LoadedDb load_db_yaml(std::string_view yaml, const std::string& source) {
   const Field& ports = top[kPorts];
   if (ports.key == nullptr) fail_at(source, root, "missing 'ports' (the list of port entries)");
   if (!ports.present()) return db;  // `ports:` with nothing under it: an empty database
-  if (!ports.value->is_sequence()) fail_at(source, *ports.value, "'ports' must be a list of port entries");
+  if (!ports.value->is_sequence())
+    fail_at(source, *ports.value, "'ports' must be a list of port entries");
 
   db.entries.reserve(ports.value->items.size());
   std::unordered_map<int, size_t> rank_owner;  // rank -> entry position
@@ -107,7 +109,8 @@ std::string read_db_file(const std::string& path, size_t max_bytes) {
   if (!in) throw DbError(path, std::string("cannot open port database: ") + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) throw DbError(path, std::string("cannot read port database: ") + std::strerror(errno));
+  if (in.bad())
+    throw DbError(path, std::string("cannot read port database: ") + std::strerror(errno));
   return std::move(text).str();
 }
 

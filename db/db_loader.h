@@ -1,5 +1,14 @@
 // Turns port-database YAML into validated entries plus their port index. Validation happens
-// here, in one pass, so a PortDb can only ever be built from a file that passed every check.
+// here, in one pass, so a PortDb can only ever be built from a file that passed every check:
+//   - YAML syntax (yaml-cpp's message), nesting depth, node count, size, aliases, one document
+//     (yaml_tree.h);
+//   - top level: a mapping of schema_version (must be kSchemaVersion, checked first),
+//     data_version, ports (a list of mappings); unknown keys with a did-you-mean;
+//   - each entry (entry_reader.h): known keys only, no key twice, port 0-65535 or a range
+//     a-b with a <= b, required name and purpose, types of every list, related ports numeric
+//     and in range, proto tcp|udp, risk info|low|medium|high, rank a positive integer;
+//   - across entries: no port listed twice per protocol (ranges included), no rank twice.
+// Errors are DbError at the offending node: "source:LINE:COL: what is wrong".
 #pragma once
 
 #include <string>

@@ -8,11 +8,22 @@ namespace portauth::db {
 namespace {
 
 constexpr std::array<std::string_view, 12> kEntryKeys = {
-    "port",    "proto",   "name", "aliases", "purpose", "description",
-    "background", "related", "trojans", "risk", "refs", "rank"};
+    "port",       "proto",   "name",    "aliases", "purpose", "description",
+    "background", "related", "trojans", "risk",    "refs",    "rank"};
+// Positions in kEntryKeys, which is also the order split_fields() returns them in.
 enum FieldSlot : size_t {
-  kPort, kProto, kName, kAliases, kPurpose, kDescription,
-  kBackground, kRelated, kTrojans, kRisk, kRefs, kRank
+  kPort,
+  kProto,
+  kName,
+  kAliases,
+  kPurpose,
+  kDescription,
+  kBackground,
+  kRelated,
+  kTrojans,
+  kRisk,
+  kRefs,
+  kRank
 };
 
 // Ranks above this are surely typos; keeps the value well inside int.
@@ -49,8 +60,9 @@ int read_rank(const Field& field, const std::string& source) {
   const std::optional<uint64_t> rank =
       field.value->is_scalar() ? parse_decimal(field.value->text) : std::nullopt;
   if (!rank || *rank == 0 || *rank > kMaxRank) {
-    fail_at(source, *field.value, "'rank' must be a whole number from 1 (most commonly open) to " +
-                                      std::to_string(kMaxRank));
+    fail_at(
+        source, *field.value,
+        "'rank' must be a whole number from 1 (most commonly open) to " + std::to_string(kMaxRank));
   }
   return static_cast<int>(*rank);
 }
@@ -61,7 +73,8 @@ std::span<const std::string_view> entry_keys() { return kEntryKeys; }
 
 ReadEntry read_entry(const YamlNode& node, const std::string& source) {
   if (!node.is_map()) {
-    fail_at(source, node, "each item of 'ports' must be a mapping with at least port, name and purpose");
+    fail_at(source, node,
+            "each item of 'ports' must be a mapping with at least port, name and purpose");
   }
   const std::vector<Field> fields = split_fields(node, kEntryKeys, source);
 

@@ -1,5 +1,10 @@
 #include "db/page_render.h"
 
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+#include <vector>
+
 #include "db/text_wrap.h"
 
 namespace portauth::db {
@@ -21,18 +26,16 @@ std::string line_field(std::string_view name, std::string_view value) {
   return wrap_paragraph(value, kWidth, label(name), std::string(kLabelWidth, ' '));
 }
 
-template <typename List>
-std::string joined(const List& items) {
-  std::string text;
-  for (const auto& item : items) {
-    if (!text.empty()) text += ", ";
-    if constexpr (std::is_integral_v<typename List::value_type>) {
-      text += std::to_string(item);
-    } else {
-      text += item;
-    }
-  }
-  return text;
+// "Label:           a, b, c", broken only between items.
+std::string list_field(std::string_view name, const std::vector<std::string>& items) {
+  if (items.empty()) return line_field(name, kNone);
+  return wrap_items(items, kWidth, label(name), std::string(kLabelWidth, ' '));
+}
+
+std::vector<std::string> port_texts(const std::vector<uint16_t>& ports) {
+  std::vector<std::string> texts;
+  for (uint16_t port : ports) texts.push_back(std::to_string(port));
+  return texts;
 }
 
 // A prose section: the label on its own line, then each paragraph (one per '\n'-separated
@@ -73,29 +76,35 @@ std::string render_page_text(const PortPage& page) {
   const PortEntry& entry = page.entry;
   std::string out = heading(page);
 
-  std::string name = entry.name;
-  if (!entry.aliases.empty()) name += " (also: " + joined(entry.aliases) + ")";
-  out += line_field("Name", name);
+  // "smtp (also: mail, smtp-relay)", wrapped like a list: the name rides with the first alias.
+  std::vector<std::string> names = {entry.name};
+  if (!entry.aliases.empty()) {
+    names = entry.aliases;
+    names.front() = entry.name + " (also: " + names.front();
+    names.back() += ")";
+  }
+  out += wrap_items(names, kWidth, label("Name"), std::string(kLabelWidth, ' '));
   out += line_field("Purpose", entry.purpose.empty() ? "not recorded" : entry.purpose);
   out += line_field("Risk", entry.risk == Risk::kUnknown ? "not rated" : risk_name(entry.risk));
   out += line_field("IANA Range", page.iana_range);
-  out += line_field("Rank", entry.rank > 0 ? std::to_string(entry.rank) +
-                                                 " (1 = most commonly found open)"
-                                           : "unranked");
+  out += line_field("Rank", entry.rank > 0
+                                ? std::to_string(entry.rank) + " (1 = most commonly found open)"
+                                : "unranked");
   out += '\n';
   out += prose_section("Description", entry.description);
   out += '\n';
-  out += line_field("Related Ports", entry.related.empty() ? std::string(kNone) : joined(entry.related));
+  out += list_field("Related Ports", port_texts(entry.related));
   out += '\n';
   out += prose_section("Background", entry.background);
   out += '\n';
-  out += line_field("Trojan Sightings", entry.trojans.empty() ? std::string(kNone) : joined(entry.trojans));
+  out += list_field("Trojan Sightings", entry.trojans);
   out += '\n';
   if (entry.refs.empty()) {
     out += line_field("References", kNone);
   } else {
     out += "References:\n";
-    for (const std::string& ref : entry.refs) out += wrap_paragraph(ref, kWidth, kBodyIndent, kBodyIndent);
+    for (const std::string& ref : entry.refs)
+      out += wrap_paragraph(ref, kWidth, kBodyIndent, kBodyIndent);
   }
   return out;
 }
@@ -113,7 +122,8 @@ nlohmann::json page_json(const PortPage& page) {
   json["background"] = entry.background;
   json["related"] = entry.related;
   json["trojans"] = entry.trojans;
-  json["risk"] = entry.risk == Risk::kUnknown ? nlohmann::json(nullptr) : nlohmann::json(risk_name(entry.risk));
+  json["risk"] = entry.risk == Risk::kUnknown ? nlohmann::json(nullptr)
+                                              : nlohmann::json(risk_name(entry.risk));
   json["refs"] = entry.refs;
   json["rank"] = entry.rank > 0 ? nlohmann::json(entry.rank) : nlohmann::json(nullptr);
   json["iana_range"] = page.iana_range;

@@ -2,9 +2,7 @@
 
 namespace portauth::db {
 
-std::string_view proto_name(Proto proto) {
-  return proto == Proto::kUdp ? "udp" : "tcp";
-}
+std::string_view proto_name(Proto proto) { return proto == Proto::kUdp ? "udp" : "tcp"; }
 
 std::optional<Proto> parse_proto(std::string_view text) {
   if (text == "tcp") return Proto::kTcp;
@@ -14,11 +12,16 @@ std::optional<Proto> parse_proto(std::string_view text) {
 
 std::string_view risk_name(Risk risk) {
   switch (risk) {
-    case Risk::kInfo: return "info";
-    case Risk::kLow: return "low";
-    case Risk::kMedium: return "medium";
-    case Risk::kHigh: return "high";
-    case Risk::kUnknown: break;
+    case Risk::kInfo:
+      return "info";
+    case Risk::kLow:
+      return "low";
+    case Risk::kMedium:
+      return "medium";
+    case Risk::kHigh:
+      return "high";
+    case Risk::kUnknown:
+      break;
   }
   return "unknown";
 }

@@ -6,6 +6,7 @@
 // between threads then).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -27,8 +27,10 @@ PortPage make_fallback_page(uint16_t port) {
         "Not in portauth's port database, and the system services database has no name for it.";
   } else {
     page.entry.name = system_name;
-    page.entry.description = "Not in portauth's port database; the system services database "
-                             "(/etc/services) names it '" + system_name + "'.";
+    page.entry.description =
+        "Not in portauth's port database; the system services database "
+        "(/etc/services) names it '" +
+        system_name + "'.";
   }
   return page;
 }

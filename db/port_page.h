@@ -13,7 +13,7 @@
 namespace portauth::db {
 
 struct PortPage {
-  uint16_t port = 0;  // the port asked about (inside entry's range when the entry is ranged)
+  uint16_t port = 0;    // the port asked about (inside entry's range when the entry is ranged)
   bool listed = false;  // true: `entry` is the database's; false: a fallback
   // Fallback: first = last = port, proto tcp, name = the system services name or
   // "unassigned", purpose empty, description says where the name came from.

@@ -9,7 +9,7 @@
 namespace portauth::db {
 
 // The service name registered for `port`/`proto` ("tcp", "udp"), or "" if there is none or
-// the services database is absent. Thread-safe (getservbyport_r, not getservbyport).
+// the services database is absent. The database is read once, on first use; thread-safe.
 std::string system_service_name(uint16_t port, std::string_view proto);
 
 }  // namespace portauth::db

@@ -1,6 +1,6 @@
 #include "db/yaml_fields.h"
 
-#include "db/closest_match.h"
+#include "common/closest_match.h"
 #include "db/db_error.h"
 
 namespace portauth::db {
@@ -20,7 +20,7 @@ std::string_view trim(std::string_view text) {
 
 std::string unknown_key_message(std::string_view key, std::span<const std::string_view> known) {
   std::string message = "unknown key " + quoted(key);
-  const std::string_view suggestion = closest_match(key, known);
+  const std::string_view suggestion = common::closest_match(key, known);
   if (!suggestion.empty()) return message + " (did you mean " + quoted(suggestion) + "?)";
   message += " (known keys:";
   for (size_t i = 0; i < known.size(); ++i) {
@@ -37,7 +37,8 @@ uint16_t port_number(const YamlNode& node, std::string_view text, std::string_vi
   if (!value) {
     // "-1" is a number, just not a port: say so rather than "not a number".
     if (text.size() > 1 && text[0] == '-' && parse_decimal(text.substr(1))) {
-      fail_at(source, node, std::string(what) + " " + std::string(text) + " out of range (0-65535)");
+      fail_at(source, node,
+              std::string(what) + " " + std::string(text) + " out of range (0-65535)");
     }
     fail_at(source, node, std::string(what) + " " + quoted(text) + " is not a number");
   }
@@ -64,8 +65,9 @@ std::vector<Field> split_fields(const YamlNode& map, std::span<const std::string
     while (slot < known.size() && known[slot] != key.text) ++slot;
     if (slot == known.size()) fail_at(source, key, unknown_key_message(key.text, known));
     if (fields[slot].key != nullptr) {
-      fail_at(source, key, "duplicate key " + quoted(key.text) + " (first given at line " +
-                               std::to_string(fields[slot].key->line) + ")");
+      fail_at(source, key,
+              "duplicate key " + quoted(key.text) + " (first given at line " +
+                  std::to_string(fields[slot].key->line) + ")");
     }
     fields[slot].key = &key;
     fields[slot].value = &map.map_value(i);
@@ -108,7 +110,8 @@ std::vector<std::string> read_text_list(const Field& field, const std::string& s
   const std::string message = quoted(field.name) + " must be a list of strings";
   if (!field.value->is_sequence()) {
     // The commonest slip is a bare word; show the fix.
-    const std::string hint = field.value->is_scalar() ? " (for one item write [" + field.value->text + "])" : "";
+    const std::string hint =
+        field.value->is_scalar() ? " (for one item write [" + field.value->text + "])" : "";
     fail_at(source, *field.value, message + hint);
   }
   for (const YamlNode& item : field.value->items) {
@@ -151,8 +154,9 @@ PortSpan read_port_span(const YamlNode& value, const std::string& source) {
   const PortSpan span{port_number(value, first_text, "port", source),
                       port_number(value, last_text, "port", source)};
   if (span.first > span.last) {
-    fail_at(source, value, "port range " + std::string(text) +
-                               " is reversed (the first port must not be above the last)");
+    fail_at(source, value,
+            "port range " + std::string(text) +
+                " is reversed (the first port must not be above the last)");
   }
   return span;
 }

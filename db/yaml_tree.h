@@ -24,7 +24,7 @@ struct YamlNode {
   Kind kind = Kind::kNull;
   int line = 1;  // 1-based position of the node's first character
   int column = 1;
-  std::string text;              // kScalar only: the scalar's value
+  std::string text;             // kScalar only: the scalar's value
   std::vector<YamlNode> items;  // kSequence: elements; kMap: key, value, key, value, ...
 
   bool is_null() const { return kind == Kind::kNull; }
@@ -37,9 +37,9 @@ struct YamlNode {
 };
 
 struct YamlLimits {
-  size_t max_bytes = 32u << 20;     // far above any real port database (~1-3 MB)
-  size_t max_nodes = 1'000'000;     // ~15 per entry; 65,536 entries fit with room to spare
-  int max_depth = 32;               // the schema needs 4
+  size_t max_bytes = 32u << 20;  // far above any real port database (~1-3 MB)
+  size_t max_nodes = 1'000'000;  // ~15 per entry; 65,536 entries fit with room to spare
+  int max_depth = 32;            // the schema needs 4
 };
 
 // Parses `text` (named `source` in messages). An empty document yields a kNull root at 1:1.

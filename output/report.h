@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "scan_result.h"
 
@@ -13,9 +14,11 @@ struct Annotation {
   std::string service;  // "smtp", or "" when the database knows nothing
   std::string purpose;  // "Simple Mail Transfer Protocol"
   std::string risk;     // "info" | "low" | "medium" | "high" | ""
+  std::string description;  // the Port Authority page's description ("" = none recorded)
 };
 
-// Returns the annotation for a port; must be cheap (called per result).
+// Returns the annotation for a port; must be cheap (called per result). The reference stays
+// valid for the whole scan (writers may keep it until finish()).
 using Annotator = std::function<const Annotation&(uint16_t port)>;
 
 struct ScanSummary {
@@ -30,12 +33,44 @@ struct ScanSummary {
   uint64_t replies_accepted = 0, replies_rejected = 0, duplicates = 0;
   uint64_t pcap_received = 0, pcap_dropped = 0, pcap_if_dropped = 0;
   bool interrupted = false;
+  std::string resume_file;    // written when interrupted ("" if none)
+  std::string source_ip, interface;
+  // TruStealth mode only (app::RunOptions::trustealth): frames that came from a scanned
+  // address other than echo replies to our pings, and the pings sent and answered.
+  bool trustealth = false;
+  uint64_t frames_from_targets = 0, echo_requests = 0, echo_replies = 0;
+};
+
+// What a report needs to say about the scan before any result (nmap XML's scaninfo, ...).
+struct ScanInfo {
+  int64_t start_unix = 0;           // seconds since the epoch
+  std::string command_line;         // as typed, for the record
+  std::vector<uint16_t> ports;      // sorted
+  uint64_t address_count = 0;
+  uint64_t probe_count = 0;
+  double rate = 0;
+  unsigned retries = 0;
   std::string source_ip, interface;
 };
+
+// A live view of a running scan, handed to the progress display every ~250 ms.
+struct ProgressSnapshot {
+  double elapsed_seconds = 0;
+  uint64_t packets_sent = 0;
+  uint64_t first_pass_done = 0, first_pass_total = 0;  // slots of pass 0
+  unsigned pass = 0, passes = 1;                        // current pass (0-based) and total
+  double current_pps = 0;                               // over the last interval
+  uint64_t open = 0, closed = 0;
+  uint64_t pcap_dropped = 0;
+  bool sending_done = false;  // now only waiting for late replies
+};
+using ProgressCallback = std::function<void(const ProgressSnapshot&)>;
 
 class ResultWriter {
  public:
   virtual ~ResultWriter() = default;
+  // Called once, before any result.
+  virtual void begin(const ScanInfo&) {}
   // Called once per reported (address, port): open and closed as they arrive, stealth at
   // the end. A streaming writer writes through; a report writer may buffer and sort.
   virtual void result(const capture::ScanResult& r, const Annotation& a) = 0;

@@ -40,7 +40,9 @@ void TextWriter::finish(const ScanSummary& s) {
   if (rows_.empty()) std::fprintf(out_, "no ports to show (use --show all to list closed and stealth ports)\n");
   std::fprintf(out_, "\n%s\n", summary_line(s).c_str());
   if (s.interrupted)
-    std::fprintf(out_, "interrupted: %" PRIu64 " probes were never sent\n", s.not_sent);
+    std::fprintf(out_, "interrupted: %" PRIu64 " probes never sent; stealth ports are reported when the scan finishes%s%s\n",
+                 s.not_sent, s.resume_file.empty() ? "" : "; resume with: portauth scan --resume ",
+                 s.resume_file.c_str());
   std::fflush(out_);
 }
 

@@ -1,7 +1,8 @@
 // The one structure the sender and capture threads share: a byte per probe slot.
 //
 //   0      no answer yet (the sender re-probes these on retry passes)
-//   1..255 the first answer's reason code (capture/reason.h), set exactly once
+//   1..254 the first answer's reason code (capture/reason.h), set exactly once
+//   255    answered in an earlier run (a resumed scan): neither probed nor reported again
 //
 // Contract: fixed capacity set at construction; record() is wait-free (one CAS) and safe
 // from any number of threads; the first record() for a slot wins and returns true, later
@@ -18,6 +19,8 @@ namespace portauth::scanner {
 
 class ProbeTable {
  public:
+  static constexpr uint8_t kAnsweredEarlier = 255;
+
   explicit ProbeTable(uint64_t slots) : cells_(new std::atomic<uint8_t>[slots]), size_(slots) {
     for (uint64_t i = 0; i < slots; ++i) cells_[i].store(0, std::memory_order_relaxed);
   }

@@ -9,6 +9,7 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <limits>
 
 #include "clock.h"
 #include "cookie.h"
@@ -19,13 +20,18 @@
 
 namespace portauth::scanner {
 
+// --rate max: no pacing at all; the sink's own back-pressure (a full socket buffer or TX
+// ring) is the only brake.
+inline constexpr double kUnlimitedRate = std::numeric_limits<double>::infinity();
+
 struct SenderConfig {
-  double rate_pps = 10000;
+  double rate_pps = 10000;  // kUnlimitedRate (or any non-finite value): as fast as the sink takes them
   unsigned retries = 2;
   uint64_t pass_wait_ns = 1000000000;
   uint16_t source_port_first = 61000;
   uint16_t source_port_count = 256;
-  size_t max_batch = 64;
+  uint64_t first_pass_start = 0;  // a resumed scan starts its first pass here
+  size_t max_batch = 64;  // upper bound; the sender uses ~1 ms of traffic per batch below this
 };
 
 struct SenderStats {

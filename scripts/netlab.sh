@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # netlab.sh: the portauth network lab, two network namespaces joined by a veth pair.
 #
-#   netlab.sh up           [--name N] [--profile FILE]  build lab N (rebuilding a stale one) and apply FILE
+#   netlab.sh up           [--name N] [--profile FILE] [--anyip16]  build lab N (rebuilding a stale one), apply FILE
 #   netlab.sh down         [--name N]                   tear lab N down; always exits 0
 #   netlab.sh status       [--name N]                   describe lab N; exit 0 if it is up, 1 if not
 #   netlab.sh exec-scanner [--name N] [--] CMD...       run CMD inside lab N's scanner namespace
@@ -11,6 +11,9 @@
 #              198.18.1.0/24 via 198.18.0.2. NO default route: nothing sent here can leave the lab.
 #   ${N}-tgt   veth-tgt  198.18.0.2/24 (02:70:61:00:00:02), lo up. AnyIP: "local 198.18.1.0/24 dev lo",
 #              so the target answers for every address of 198.18.1.0/24 as well.
+#   --anyip16: the target also answers for all of 198.19.0.0/16 (AnyIP, routed from ${N}-scan via
+#              198.18.0.2), for throughput races over 65,536 addresses (scripts/bench_pps.sh). The
+#              profile lines without ADDRSPEC hold there too.
 #   Both: IPv6 off (no DAD/RS/MLD noise on the wire), permanent neighbour entries (no ARP, so the
 #   first probes of a fast scan are not lost while a neighbour resolves).
 #   Target: ICMP error rate limits off, big SYN/accept backlogs, TTL 64; the profile applied as
@@ -27,6 +30,9 @@
 #                           port-unreach net-prohibited host-prohibited admin-prohibited)
 #   The nft rules keep the file's order, so the FIRST matching line wins. A port no line matches
 #   is left to the kernel, which answers with an RST: closed rst.
+# One more kind of line is about ICMP echo, not TCP ports:
+#   ping drop ADDRSPEC      nft "icmp type echo-request drop" for those addresses: they ignore pings
+#                           (every other address answers pings, as Linux does by default)
 #
 # Needs root, iproute2, nftables, python3. State (listener pid, log, ruleset) in /run/portauth-lab/N/.
 set -euo pipefail
@@ -36,7 +42,7 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$SCRIPT_DIR")
 readonly SCRIPT_DIR REPO_DIR
 readonly SCAN_IF=veth-scan TGT_IF=veth-tgt
-readonly SCAN_IP=198.18.0.1 TGT_IP=198.18.0.2 ANYIP_NET=198.18.1.0/24
+readonly SCAN_IP=198.18.0.1 TGT_IP=198.18.0.2 ANYIP_NET=198.18.1.0/24 ANYIP16_NET=198.19.0.0/16
 readonly SCAN_MAC=02:70:61:00:00:01 TGT_MAC=02:70:61:00:00:02
 PYTHON=/usr/bin/python3
 [[ -x $PYTHON ]] || PYTHON=python3
@@ -79,6 +85,17 @@ parse_profile() {
     read -r state reason ports addrs extra <<<"$line"
     [[ -z $state ]] && continue
     local where="$file:$lineno"
+    if [[ $state == ping ]]; then
+      # "ping drop ADDRSPEC": the addresses are the third field.
+      [[ $reason == drop && -n $ports && -z $addrs ]] || die "$where: want 'ping drop ADDRSPEC'"
+      addrs=$ports
+      for item in ${addrs//,/ }; do
+        [[ $item =~ $ADDR_RE ]] || die "$where: bad address '$item' in ADDRSPEC"
+        for p in ${item//[.\/-]/ }; do ((10#$p <= 255)) || die "$where: bad address '$item' in ADDRSPEC"; done
+      done
+      RULES+=("ip daddr { ${addrs//,/, } } icmp type echo-request drop")
+      continue
+    fi
     [[ -n $extra ]] && die "$where: too many fields (STATE REASON PORTSPEC [ADDRSPEC])"
     [[ -n ${VERDICT[$state/$reason]:-} ]] || die "$where: unknown state/reason '$state $reason'"
     [[ -n $ports ]] || die "$where: missing PORTSPEC"
@@ -191,6 +208,10 @@ cmd_up() {
   ip -n "$TGT_NS" neigh replace "$SCAN_IP" lladdr "$SCAN_MAC" dev "$TGT_IF" nud permanent
   ip -n "$TGT_NS" route add local "$ANYIP_NET" dev lo
   ip -n "$SCAN_NS" route add "$ANYIP_NET" via "$TGT_IP" dev "$SCAN_IF"
+  if ((ANYIP16)); then
+    ip -n "$TGT_NS" route add local "$ANYIP16_NET" dev lo
+    ip -n "$SCAN_NS" route add "$ANYIP16_NET" via "$TGT_IP" dev "$SCAN_IF"
+  fi
 
   # Ground truth must not depend on timing: every ICMP error and every SYN-ACK has to go out.
   nsctl "$TGT_NS" net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_ratemask=0 \
@@ -214,7 +235,7 @@ cmd_up() {
 
   # The safety rule, checked rather than assumed: the scanner namespace reaches only the lab.
   if [[ -n $(ip -n "$SCAN_NS" route show default) ]] ||
-    ip -n "$SCAN_NS" -4 route show table all | grep -Ev '198\.18\.|127\.|^broadcast|^local|^multicast' | grep -q .; then
+    ip -n "$SCAN_NS" -4 route show table all | grep -Ev '198\.1[89]\.|127\.|^broadcast|^local|^multicast' | grep -q .; then
     echo "netlab: scanner namespace has a route outside the lab" >&2
     false
   fi
@@ -238,7 +259,7 @@ cmd_status() {
   ip -n "$SCAN_NS" route
   echo "== $TGT_NS"
   ip -n "$TGT_NS" -br addr
-  ip -n "$TGT_NS" route show table local | grep -F "$ANYIP_NET" || true
+  ip -n "$TGT_NS" route show table local | grep -F -e "$ANYIP_NET" -e "$ANYIP16_NET" || true
   if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
     echo "listener pid $pid: $(tr '\0' ' ' </proc/"$pid"/cmdline)"
   else
@@ -256,8 +277,10 @@ CMD=$1
 shift
 NAME=pa
 PROFILE=$REPO_DIR/tests/lab/profile.conf
+ANYIP16=0
 while (($#)); do
   case $1 in
+    --anyip16) ANYIP16=1; shift ;;
     --name) [[ $# -ge 2 ]] || usage; NAME=$2; shift 2 ;;
     --name=*) NAME=${1#*=}; shift ;;
     --profile) [[ $# -ge 2 ]] || usage; PROFILE=$2; shift 2 ;;

@@ -77,7 +77,8 @@ TEST_F(DbPathTest, MissingExplicitFileIsAnErrorNotAFallThrough) {
     resolve_db_path(in);
     FAIL() << "expected an error";
   } catch (const std::runtime_error& e) {
-    EXPECT_EQ(std::string(e.what()), "port database '" + in.cli_value + "' (from --db) does not exist");
+    EXPECT_EQ(std::string(e.what()),
+              "port database '" + in.cli_value + "' (from --db) does not exist");
   }
   in.cli_value.clear();
   in.env_value = (root_ / "typo.yaml").string();
@@ -98,7 +99,9 @@ TEST_F(DbPathTest, NothingFoundNamesEveryPlaceLooked) {
     FAIL() << "expected an error";
   } catch (const std::runtime_error& e) {
     const std::string message = e.what();
-    EXPECT_NE(message.find((root_ / "prefix/share/portauth/ports.yaml").string()), std::string::npos) << message;
+    EXPECT_NE(message.find((root_ / "prefix/share/portauth/ports.yaml").string()),
+              std::string::npos)
+        << message;
     EXPECT_NE(message.find(in.source_path), std::string::npos) << message;
     EXPECT_NE(message.find("--db FILE"), std::string::npos) << message;
     EXPECT_NE(message.find("PORTAUTH_DB"), std::string::npos) << message;

@@ -90,7 +90,8 @@ INSTANTIATE_TEST_SUITE_P(
         // yaml-cpp's own wording after our prefix; the place is where the parser gave up.
         ErrorCase{"syntax_error.yaml", 4, 15, "YAML syntax error: illegal map value"},
         ErrorCase{"bad_indent.yaml", 5, 4, "YAML syntax error: end of sequence not found"},
-        ErrorCase{"unclosed_list.yaml", 7, 9, "YAML syntax error: end of sequence flow not found"}));
+        ErrorCase{"unclosed_list.yaml", 7, 9,
+                  "YAML syntax error: end of sequence flow not found"}));
 
 TEST(LoaderErrors, MissingFileNamesThePath) {
   const std::string path = kFixtures + "/no_such_file.yaml";

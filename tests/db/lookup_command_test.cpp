@@ -1,10 +1,10 @@
 // `portauth lookup`, in-process: run_lookup() for behaviour, add_lookup_command() for parsing.
 #include "lookup_command.h"
 
-#include <CLI/CLI.hpp>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
@@ -97,8 +97,7 @@ TEST(Lookup, QueryIsCheckedBeforeTheDatabaseIsRead) {
 
 TEST(Lookup, DatabaseErrorsPassThrough) {
   const std::string bad = std::string(PORTAUTH_DB_FIXTURES) + "/unknown_key.yaml";
-  EXPECT_EQ(lookup_error("25", bad),
-            bad + ":5:5: unknown key 'purpse' (did you mean 'purpose'?)");
+  EXPECT_EQ(lookup_error("25", bad), bad + ":5:5: unknown key 'purpse' (did you mean 'purpose'?)");
 }
 
 TEST(LookupCommand, ParsesQueryFormatAndDb) {

@@ -30,10 +30,20 @@ TEST(TextWrap, WrapsAtWordBoundariesWithHangingIndent) {
             "see\nhttps://example.com/a/very/long/path\nnow\n");
 }
 
+TEST(TextWrap, ListsBreakOnlyBetweenItems) {
+  const std::vector<std::string> items = {"Back Orifice", "Baron Night", "BO client", "NetBus"};
+  EXPECT_EQ(wrap_items(items, 30, "T: ", "   "),
+            "T: Back Orifice, Baron Night,\n   BO client, NetBus\n");
+  EXPECT_EQ(wrap_items({}, 30, "T: ", "   "), "T:\n");
+}
+
 TEST(RenderPageText, HasEverySectionLabelInPortAuthorityOrder) {
   const std::string text = render_page_text(good_db().page(25));
-  const char* labels[] = {"Port 25/tcp: smtp", "Name:", "Purpose:", "Risk:", "IANA Range:", "Rank:",
-                          "Description:", "Related Ports:", "Background:", "Trojan Sightings:",
+  const char* labels[] = {"Port 25/tcp: smtp", "Name:",
+                          "Purpose:",          "Risk:",
+                          "IANA Range:",       "Rank:",
+                          "Description:",      "Related Ports:",
+                          "Background:",       "Trojan Sightings:",
                           "References:"};
   size_t at = 0;
   for (const char* label : labels) {
@@ -41,9 +51,11 @@ TEST(RenderPageText, HasEverySectionLabelInPortAuthorityOrder) {
     ASSERT_NE(found, std::string::npos) << label << " missing or out of order in:\n" << text;
     at = found;
   }
-  EXPECT_NE(text.find("Name:             smtp (also: mail, SMTP-Relay)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Name:             smtp (also: mail, SMTP-Relay)\n"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("Related Ports:    465, 587, 110, 143\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("Trojan Sightings: Ajan, Antigen, Email Password Sender\n"), std::string::npos);
+  EXPECT_NE(text.find("Trojan Sightings: Ajan, Antigen, Email Password Sender\n"),
+            std::string::npos);
   EXPECT_NE(text.find("Risk:             medium\n"), std::string::npos);
   EXPECT_NE(text.find("  RFC 5321\n  https://www.rfc-editor.org/rfc/rfc5321\n"), std::string::npos);
   EXPECT_LE(longest_line(text), 78u) << text;
@@ -60,7 +72,8 @@ TEST(RenderPageText, EmptySectionsSaySoBriefly) {
 
 TEST(RenderPageText, RangedAndUnlistedPortsSayWhatTheyAre) {
   const PortDb db = good_db();
-  EXPECT_EQ(render_page_text(db.page(6010)).rfind("Port 6010/tcp: x11 (listed as 6000-6063)\n", 0), 0u);
+  EXPECT_EQ(render_page_text(db.page(6010)).rfind("Port 6010/tcp: x11 (listed as 6000-6063)\n", 0),
+            0u);
   const std::string unlisted = render_page_text(db.page(40001));
   EXPECT_NE(unlisted.find("(not in portauth's database)"), std::string::npos);
   EXPECT_NE(unlisted.find("Purpose:          not recorded\n"), std::string::npos);

@@ -41,7 +41,8 @@ TEST_F(PortDbTest, LoadsEveryFieldOfAnEntry) {
   EXPECT_EQ(smtp->related, (std::vector<uint16_t>{465, 587, 110, 143}));
   EXPECT_EQ(smtp->trojans, (std::vector<std::string>{"Ajan", "Antigen", "Email Password Sender"}));
   EXPECT_EQ(smtp->risk, Risk::kMedium);
-  EXPECT_EQ(smtp->refs, (std::vector<std::string>{"RFC 5321", "https://www.rfc-editor.org/rfc/rfc5321"}));
+  EXPECT_EQ(smtp->refs,
+            (std::vector<std::string>{"RFC 5321", "https://www.rfc-editor.org/rfc/rfc5321"}));
   EXPECT_EQ(smtp->rank, 7);
   EXPECT_EQ(smtp->line, 5);
 }
@@ -163,7 +164,8 @@ TEST(PortDbLoad, EmptyPortsListIsAnEmptyDatabase) {
 
 TEST(PortDbLoad, WholeRangeEntryCoversPort0And65535) {
   const PortDb db = PortDb::load_string(
-      "schema_version: 1\nports:\n  - {port: 0-65535, name: all, purpose: Everything}\n", "<inline>");
+      "schema_version: 1\nports:\n  - {port: 0-65535, name: all, purpose: Everything}\n",
+      "<inline>");
   EXPECT_NE(db.find(0), nullptr);
   EXPECT_NE(db.find(65535), nullptr);
 }

@@ -30,9 +30,8 @@ class RealDbTest : public testing::Test {
 
   static bool mentions(const PortEntry* entry, const std::string& words) {
     if (entry == nullptr) return false;
-    return std::any_of(entry->trojans.begin(), entry->trojans.end(), [&](const std::string& t) {
-      return t.find(words) != std::string::npos;
-    });
+    return std::any_of(entry->trojans.begin(), entry->trojans.end(),
+                       [&](const std::string& t) { return t.find(words) != std::string::npos; });
   }
 
   static PortDb* db_;
@@ -44,8 +43,9 @@ std::string RealDbTest::load_error_;
 TEST_F(RealDbTest, Loads) { EXPECT_FALSE(db_->data_version().empty()); }
 
 TEST_F(RealDbTest, ShieldsUpCommonPortsAreFullyWrittenUp) {
-  const uint16_t common[] = {0,   21,  22,  23,  25,  79,   80,   110,  113,  119,  135,  139, 143,
-                             389, 443, 445, 1002, 1024, 1025, 1026, 1027, 1028, 1029, 1030, 1720, 5000};
+  const uint16_t common[] = {0,    21,   22,   23,   25,   79,   80,   110,  113,
+                             119,  135,  139,  143,  389,  443,  445,  1002, 1024,
+                             1025, 1026, 1027, 1028, 1029, 1030, 1720, 5000};
   for (uint16_t port : common) {
     const PortEntry* entry = db_->find(port);
     ASSERT_NE(entry, nullptr) << "port " << port << " is not listed";

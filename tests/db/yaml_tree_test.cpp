@@ -1,11 +1,12 @@
 // The bounded YAML reader: hostile shapes are refused early, with a place, and never crash.
+#include "db/yaml_tree.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "db/db_error.h"
 #include "db/port_db.h"
-#include "db/yaml_tree.h"
 
 namespace portauth::db {
 namespace {
@@ -74,16 +75,29 @@ TEST(YamlTree, TooManyBytesIsRejectedWithoutParsing) {
     parse_yaml_tree("schema_version: 1\n", "<big>", limits);
     FAIL() << "expected a DbError";
   } catch (const DbError& e) {
-    EXPECT_EQ(std::string(e.what()), "<big>: too large for a port database (18 bytes; the limit is 10)");
+    EXPECT_EQ(std::string(e.what()),
+              "<big>: too large for a port database (18 bytes; the limit is 10)");
   }
 }
 
 TEST(YamlTree, GarbageNeverCrashes) {
   // Not a fuzzer, but the shapes that have broken YAML readers before.
-  const std::string inputs[] = {"\x01\x02\x03", "{{{{", "]]]]", "- - - - -", "? ? ? ?",
-                                "&a &b x", "*a", "!!binary AAAA", "key: \"unterminated", "\t- tab",
-                                "%YAML 9.9\n---\na", "a: b: c", "[a, b", "{a: 1, a: 2}",
-                                std::string("\0\0", 2), std::string(1000, '{')};
+  const std::string inputs[] = {"\x01\x02\x03",
+                                "{{{{",
+                                "]]]]",
+                                "- - - - -",
+                                "? ? ? ?",
+                                "&a &b x",
+                                "*a",
+                                "!!binary AAAA",
+                                "key: \"unterminated",
+                                "\t- tab",
+                                "%YAML 9.9\n---\na",
+                                "a: b: c",
+                                "[a, b",
+                                "{a: 1, a: 2}",
+                                std::string("\0\0", 2),
+                                std::string(1000, '{')};
   for (const std::string& input : inputs) {
     try {
       PortDb::load_string(input, "<garbage>");

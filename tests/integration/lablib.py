@@ -8,7 +8,8 @@ Contract:
     Lab.run(argv) runs a command inside the lab's scanner namespace, the only place probes start.
   * LoopbackNs(...) is a bare namespace with only `lo` up and listeners on 127.0.0.1.
   * Profile(path).expected(addr, port) -> (state, reason): the ground truth of tests/lab/profile.conf,
-    with the same first-match rule netlab.sh gives nftables.
+    with the same first-match rule netlab.sh gives nftables; Profile(path).answers_ping(addr) says
+    whether addr answers an ICMP echo ("ping drop ADDRSPEC" lines).
   * read_jsonl(path) and check_scan(...) turn a scanner's JSONL output into a list of problems.
   * PacketCounter(ns) counts every packet on every interface of a namespace (AF_PACKET, ETH_P_ALL),
     so a test can prove a refused scan sent nothing.
@@ -216,10 +217,16 @@ class Profile:
 
     def __init__(self, path):
         self.rules = []  # (state, reason, ports: set or None=all, addrs: list of ranges or None=all)
+        self.ping_drops = []  # address ranges that ignore ICMP echo
         with open(path) as f:
             for lineno, raw in enumerate(f, 1):
                 fields = raw.split("#", 1)[0].split()
                 if not fields:
+                    continue
+                if fields[0] == "ping":
+                    if len(fields) != 3 or fields[1] != "drop":
+                        raise ValueError(f"{path}:{lineno}: want ping drop ADDRSPEC")
+                    self.ping_drops += parse_addrs(fields[2])
                     continue
                 if len(fields) not in (3, 4):
                     raise ValueError(f"{path}:{lineno}: want STATE REASON PORTSPEC [ADDRSPEC]")
@@ -235,6 +242,13 @@ class Profile:
         """Whether anything in the lab answers for addr at all (the target and its AnyIP block)."""
         ip = ipaddress.ip_address(addr)
         return str(ip) == TARGET_IP or ip in ANYIP_NET
+
+    def answers_ping(self, addr):
+        """Whether addr answers an ICMP echo request (the lab's addresses do, unless dropped)."""
+        if not self.answers(addr):
+            return False
+        a = int(ipaddress.ip_address(addr))
+        return not any(lo <= a <= hi for lo, hi in self.ping_drops)
 
     def expected(self, addr, port):
         if not self.answers(addr):

@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "excludes.h"
 #include "ipv4.h"
 #include "port_spec.h"
+#include "presets.h"
 #include "range_set.h"
 #include "scan_plan.h"
 #include "spec_error.h"
@@ -190,9 +193,46 @@ TEST(ScanPlan, BuildsAndRejects) {
   fails([](ScanOptions& b) { b.rate = "0"; }, "bad --rate '0'");
   fails([](ScanOptions& b) { b.rate = "abc"; }, "bad --rate 'abc'");
   fails([](ScanOptions& b) { b.show = "opne"; }, "'opne' is not one of");
-  fails([](ScanOptions& b) { b.format = "xml"; }, "bad --format 'xml'");
+  fails([](ScanOptions& b) { b.format = "pdf"; }, "bad output format 'pdf'");
+  fails([](ScanOptions& b) { b.extra_outputs = {{"xml", "a"}, {"jsonl", "a"}}; }, "same file 'a'");
+  fails([](ScanOptions& b) { b.extra_outputs = {{"xml", "-"}}; b.output_path = "-"; }, "only one output can go to standard output");
   fails([](ScanOptions& b) { b.source_ip = "1.2.3.999"; }, "bad --source-ip");
   fails([](ScanOptions& b) { b.source_port = "0"; }, "port 0 cannot be a source port");
   fails([](ScanOptions& b) { b.retries = -1; }, "bad --retries");
-  fails([](ScanOptions& b) { b.targets = {"1.0.0.0/8"}; b.ports = "0-65535"; }, "more than this build tracks");
+  fails([](ScanOptions& b) { b.targets = {"1.0.0.0/8"}; b.ports = "0-65535"; }, "more than one run tracks");
+}
+
+TEST(Presets, ShieldsUpSets) {
+  const auto common = preset_ports("common");
+  EXPECT_EQ(common.size(), 26u);
+  EXPECT_EQ(format_ports(common), "0,21-23,25,79-80,110,113,119,135,139,143,389,443,445,1002,1024-1030,1720,5000");
+  EXPECT_EQ(preset_ports("service").size(), 1056u);
+  EXPECT_EQ(preset_ports("all").size(), 65536u);
+  EXPECT_EQ(error_of([] { preset_ports("most"); }), "unknown preset 'most': use common, service or all");
+}
+
+TEST(Presets, CombineWithPortsAndTopPorts) {
+  ScanOptions o;
+  o.targets = {"198.18.0.2"};
+  o.allow = {"198.18.0.0/15"};
+  o.preset = "common";
+  o.ports = "8080,22";
+  o.top_ports = {443, 3389};
+  const ScanPlan plan = build_scan_plan(o);
+  EXPECT_EQ(plan.ports.size(), 28u);  // 26 + 8080 + 3389; 22 and 443 are already common
+  EXPECT_TRUE(std::binary_search(plan.ports.begin(), plan.ports.end(), uint16_t{3389}));
+}
+
+TEST(ScanPlan, Outputs) {
+  ScanOptions o;
+  o.targets = {"198.18.0.2"};
+  o.allow = {"198.18.0.0/15"};
+  o.ports = "22";
+  EXPECT_EQ(build_scan_plan(o).outputs, (std::vector<OutputSpec>{{OutputFormat::kText, ""}}));
+  o.extra_outputs = {{"xml", "a.xml"}, {"jsonl", "a.jsonl"}};
+  EXPECT_EQ(build_scan_plan(o).outputs,
+            (std::vector<OutputSpec>{{OutputFormat::kXml, "a.xml"}, {OutputFormat::kJsonl, "a.jsonl"}}));
+  o.format = "jsonl";
+  o.output_path = "-";
+  EXPECT_EQ(build_scan_plan(o).outputs.size(), 3u);
 }

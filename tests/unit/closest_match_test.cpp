@@ -1,10 +1,10 @@
-#include "db/closest_match.h"
+#include "common/closest_match.h"
 
 #include <gtest/gtest.h>
 
 #include <array>
 
-namespace portauth::db {
+namespace portauth::common {
 namespace {
 
 TEST(EditDistance, CountsInsertsDeletesAndSubstitutions) {
@@ -25,4 +25,4 @@ TEST(ClosestMatch, SuggestsOnlyPlausibleTypos) {
 }
 
 }  // namespace
-}  // namespace portauth::db
+}  // namespace portauth::common

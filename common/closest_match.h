@@ -5,7 +5,7 @@
 #include <span>
 #include <string_view>
 
-namespace portauth::db {
+namespace portauth::common {
 
 // Levenshtein distance (insert, delete, substitute each cost 1), byte-wise.
 size_t edit_distance(std::string_view a, std::string_view b);
@@ -14,4 +14,4 @@ size_t edit_distance(std::string_view a, std::string_view b);
 // more than max(2, word.size() / 3) edits. Ties go to the earlier candidate.
 std::string_view closest_match(std::string_view word, std::span<const std::string_view> candidates);
 
-}  // namespace portauth::db
+}  // namespace portauth::common

@@ -1,9 +1,9 @@
-#include "db/closest_match.h"
+#include "common/closest_match.h"
 
 #include <algorithm>
 #include <vector>
 
-namespace portauth::db {
+namespace portauth::common {
 
 size_t edit_distance(std::string_view a, std::string_view b) {
   // One row of the classic table is enough; keys are short so this is never hot.
@@ -22,7 +22,8 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::string_view closest_match(std::string_view word, std::span<const std::string_view> candidates) {
+std::string_view closest_match(std::string_view word,
+                               std::span<const std::string_view> candidates) {
   // A third of the word (at least 2) separates typos ("purpse", "descripton") from a
   // different word; suggesting "name" for "rank" would mislead more than it helps.
   const size_t reach = std::max<size_t>(2, word.size() / 3);
@@ -38,4 +39,4 @@ std::string_view closest_match(std::string_view word, std::span<const std::strin
   return best;
 }
 
-}  // namespace portauth::db
+}  // namespace portauth::common

@@ -1,0 +1,29 @@
+// `portauth probe HOST PORT`: probes one TCP port of one host with the scanner (retries
+// included), then explains the answer: the state with its reason and TTL, what that state
+// means in ShieldsUP's words, and the port's Port Authority page.
+//
+// Exit codes: 0 the probe ran (whatever the state), 1 bad input (HOST, PORT, an option, the
+// database; found before anything is sent), 2 the wire could not be set up (privileges,
+// interface, route).
+#pragma once
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "db/port_page.h"
+#include "scan_result.h"
+
+namespace portauth::app {
+
+void add_probe_command(CLI::App& app, int& exit_code, const std::string& command_line);
+
+// A single decimal port 0-65535 ("22"), or nullopt ("", "-1", "65536", "22,80", "1-5", "ssh").
+std::optional<uint16_t> parse_single_port(const std::string& text);
+
+// The probe's report: "Host: / Port: / State: / Reason: / TTL: / Probes:" lines, the state's
+// meaning, a blank line, then the page. `result` is nullopt when the probe was never sent
+// (an interrupt). Ends with a newline.
+std::string format_probe_report(const std::string& host_label, const std::optional<capture::ScanResult>& result,
+                                 uint16_t port, uint64_t packets_sent, const db::PortPage& page);
+
+}  // namespace portauth::app

@@ -1,0 +1,64 @@
+#include "single_host.h"
+
+#include <cstdio>
+
+#include "db/db_path.h"
+#include "ipv4.h"
+#include "spec_error.h"
+#include "target_list.h"
+
+namespace portauth::app {
+
+void add_host_wire_options(CLI::App& cmd, config::ScanOptions& o, std::string& db_path) {
+  cmd.add_option("--retries", o.retries, "extra probes when there is no answer")->capture_default_str();
+  cmd.add_option("--wait", o.wait_seconds, "seconds to wait for late replies after each probe pass")
+      ->capture_default_str();
+  cmd.add_option("--rate", o.rate, "packets per second")->capture_default_str();
+  cmd.add_option("-i,--interface", o.interface, "interface to send and capture on (default: from the route)");
+  cmd.add_option("--source-ip", o.source_ip, "source address (default: the interface's)");
+  cmd.add_option("--source-port", o.source_port, "source port or range A-B (default: 256 random ports above 61000)");
+  cmd.add_option("--allow", o.allow,
+                 "lift the default exclude list (private and reserved ranges) for this range, e.g. "
+                 "--allow 192.168.1.0/24");
+  cmd.add_option("--db", db_path, "port database file (default: $PORTAUTH_DB, then the installed one)");
+}
+
+std::string host_label(const std::string& typed, uint32_t address) {
+  const std::string dotted = config::format_ipv4(address);
+  return typed == dotted ? dotted : typed + " (" + dotted + ")";
+}
+
+OneHostPlan plan_one_host(const config::ScanOptions& options) {
+  if (options.targets.size() != 1) throw config::SpecError("give exactly one HOST (an address or a host name)");
+  const std::string& host = options.targets.front();
+  std::vector<std::string> extra_warnings;
+  const config::Resolver first_address = [&](const std::string& name) {
+    std::vector<uint32_t> all = config::system_resolver(name);
+    if (all.size() > 1) {
+      extra_warnings.push_back(name + " has " + std::to_string(all.size()) + " addresses; using the first, " +
+                               config::format_ipv4(all.front()));
+      all.resize(1);
+    }
+    return all;
+  };
+  OneHostPlan out;
+  out.plan = config::build_scan_plan(options, first_address);
+  if (out.plan.targets.count() != 1)
+    throw config::SpecError("'" + host + "' is " + std::to_string(out.plan.targets.count()) +
+                            " addresses; this command tests one host (use 'portauth scan' for several)");
+  out.address = out.plan.targets.at(0);
+  out.label = host_label(host, out.address);
+  out.plan.warnings.insert(out.plan.warnings.end(), extra_warnings.begin(), extra_warnings.end());
+  return out;
+}
+
+std::unique_ptr<db::PortDb> load_port_db(const std::string& db_path) {
+  try {
+    return std::make_unique<db::PortDb>(db::PortDb::load_file(db::resolve_db_path(db_path)));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "portauth: port database: %s\n", e.what());
+    return nullptr;
+  }
+}
+
+}  // namespace portauth::app

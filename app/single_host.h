@@ -1,0 +1,47 @@
+// What `probe` and `shieldsup` share: both test ONE host with the scanner and then explain
+// the results, so both need the same wire options, the same one-address plan and a writer
+// that keeps the results for the explanation (rather than parsing a text report).
+#pragma once
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "db/port_db.h"
+#include "report.h"
+#include "scan_plan.h"
+
+namespace portauth::app {
+
+// Keeps every result and the summary.
+class CollectingWriter final : public output::ResultWriter {
+ public:
+  void result(const capture::ScanResult& r, const output::Annotation&) override { results.push_back(r); }
+  void flush() override {}
+  void finish(const output::ScanSummary& s) override { summary = s; }
+
+  std::vector<capture::ScanResult> results;
+  output::ScanSummary summary;
+};
+
+// --retries, --wait, --rate, -i/--interface, --source-ip, --source-port, --allow, --db.
+void add_host_wire_options(CLI::App& cmd, config::ScanOptions& options, std::string& db_path);
+
+struct OneHostPlan {
+  config::ScanPlan plan;
+  uint32_t address = 0;
+  std::string label;  // "198.18.0.2", or "name (198.18.0.2)" for a host name
+};
+
+// `options.targets` must hold exactly the one HOST as typed. A host name resolving to several
+// addresses uses the first (with a warning in plan.warnings, as nmap does). Throws
+// config::SpecError for bad input, including a HOST that is more than one address.
+OneHostPlan plan_one_host(const config::ScanOptions& options);
+
+// "198.18.0.2" for an address typed as such, "name (198.18.0.2)" otherwise.
+std::string host_label(const std::string& typed, uint32_t address);
+
+// Loads the database named by --db (or the defaults). Prints the error and returns null.
+std::unique_ptr<db::PortDb> load_port_db(const std::string& db_path);
+
+}  // namespace portauth::app

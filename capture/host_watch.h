@@ -1,0 +1,59 @@
+// TruStealth's eyes on the capture thread: counts every frame whose IPv4 source is a scanned
+// address, whatever it is (a reply the validator accepts, one it rejects as forged or stale,
+// a stray, a TCP keep-alive, an ICMP error), and apart from those the ICMP echo replies to
+// this run's own echo requests (the ping check). A host that is truly stealth sends neither.
+//
+// Our own packets are not the host's: when the scanned address is our own (loopback), the
+// SYNs from our source ports, our kernel's RSTs from those ports and our echo requests carry
+// the target's address as their source too, and are skipped.
+//
+// Pure: bytes in, counters out. observe() runs on one thread (the capture thread) and does no
+// allocation, takes no lock and throws nothing; the counters may be read from any thread.
+// Non-IPv4 frames (ARP, IPv6) and frames too short for an IPv4 header are not counted.
+#pragma once
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "range_set.h"
+
+namespace portauth::capture {
+
+struct HostWatchConfig {
+  uint32_t our_ip = 0;              // host order
+  uint16_t echo_id = 0;             // the ICMP id of our echo requests
+  uint16_t source_port_first = 0;   // our probes' source ports [first, first + count)
+  uint16_t source_port_count = 0;
+};
+
+struct HostWatchStats {
+  std::atomic<uint64_t> frames_from_targets{0};  // anything from a target but our echo replies
+  std::atomic<uint64_t> echo_replies{0};         // ICMP echo replies carrying our id
+};
+
+// What observe() made of a frame.
+enum class FrameOrigin : uint8_t { kOther, kOwnPacket, kFromTarget, kEchoReply };
+
+class HostWatch {
+ public:
+  HostWatch(config::RangeSet targets, HostWatchConfig config) : targets_(std::move(targets)), config_(config) {}
+
+  FrameOrigin observe(int linktype, const uint8_t* frame, size_t caplen);
+  const HostWatchStats& stats() const { return stats_; }
+
+ private:
+  bool own_packet(const uint8_t* ip, size_t len, size_t ihl) const;
+
+  const config::RangeSet targets_;
+  const HostWatchConfig config_;
+  HostWatchStats stats_;
+};
+
+// A BPF expression matching every IPv4 frame from `targets` ("src net A/N or src host B ...",
+// one term per CIDR block), to be or-ed with the reply filter so the watch sees everything
+// the hosts send. Empty for an empty set.
+std::string host_watch_filter(const config::RangeSet& targets);
+
+}  // namespace portauth::capture

@@ -1,0 +1,199 @@
+#include "resume_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <charconv>
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "ipv4.h"
+#include "port_spec.h"
+#include "spec_error.h"
+
+namespace portauth::config {
+namespace {
+
+constexpr int kFormatVersion = 1;
+
+std::string show_names(unsigned mask) {
+  std::string out;
+  for (auto [bit, name] : {std::pair{kShowOpen, "open"}, {kShowClosed, "closed"}, {kShowStealth, "stealth"}})
+    if (mask & bit) out += (out.empty() ? "" : ",") + std::string(name);
+  return out;
+}
+
+std::string format_slot_ranges(const SlotRanges& ranges) {
+  std::string out;
+  for (const auto& [a, b] : ranges) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(a);
+    if (b != a) out += '-' + std::to_string(b);
+  }
+  return out;
+}
+
+// Output paths are stored absolute: the scan may be resumed from another directory.
+std::string absolute(const std::string& path) {
+  if (path.empty() || path == "-") return "-";
+  if (path.front() == '/') return path;
+  char cwd[4096];
+  return getcwd(cwd, sizeof cwd) ? std::string(cwd) + "/" + path : path;
+}
+
+std::string emit(const ScanPlan& plan, uint64_t next_slot, const SlotRanges& answered) {
+  YAML::Emitter e;
+  e << YAML::BeginMap;
+  e << YAML::Key << "portauth_resume" << YAML::Value << kFormatVersion;
+  e << YAML::Key << "targets" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const auto& r : plan.targets.ranges()) e << format_ipv4(r.first) + "-" + format_ipv4(r.last);
+  e << YAML::EndSeq;
+  e << YAML::Key << "ports" << YAML::Value << format_ports(plan.ports);
+  e << YAML::Key << "seed" << YAML::Value << plan.seed;
+  e << YAML::Key << "shard" << YAML::Value << std::to_string(plan.shard_index + 1) + "/" + std::to_string(plan.shard_count);
+  e << YAML::Key << "rate" << YAML::Value << plan.rate;
+  e << YAML::Key << "retries" << YAML::Value << plan.retries;
+  e << YAML::Key << "wait" << YAML::Value << plan.wait_seconds;
+  e << YAML::Key << "interface" << YAML::Value << plan.interface;
+  e << YAML::Key << "source_ip" << YAML::Value << (plan.source_ip ? format_ipv4(*plan.source_ip) : "");
+  e << YAML::Key << "show" << YAML::Value << show_names(plan.show);
+  e << YAML::Key << "outputs" << YAML::Value << YAML::BeginSeq;
+  for (const auto& o : plan.outputs)
+    e << YAML::Flow << YAML::BeginMap << YAML::Key << "format" << YAML::Value << output_format_name(o.format)
+      << YAML::Key << "path" << YAML::Value << absolute(o.path) << YAML::EndMap;
+  e << YAML::EndSeq;
+  e << YAML::Key << "next_slot" << YAML::Value << next_slot;
+  e << YAML::Key << "answered" << YAML::Value << format_slot_ranges(answered);
+  e << YAML::EndMap;
+  return std::string("# portauth resume file: continue with  portauth scan --resume THIS_FILE\n") + e.c_str() + "\n";
+}
+
+[[noreturn]] void fail(const std::string& name, const YAML::Node& n, const std::string& what) {
+  const YAML::Mark m = n.Mark();
+  throw SpecError(name + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": " + what);
+}
+
+uint64_t parse_u64(const std::string& name, const YAML::Node& n, const std::string& key) {
+  if (!n.IsScalar()) fail(name, n, "'" + key + "' must be a number");
+  const std::string& t = n.Scalar();
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (t.empty() || ec != std::errc() || p != t.data() + t.size()) fail(name, n, "'" + key + "' must be a number");
+  return v;
+}
+
+SlotRanges parse_slot_ranges(const std::string& name, const YAML::Node& n) {
+  SlotRanges out;
+  if (!n.IsScalar()) fail(name, n, "'answered' must be a list of slot ranges");
+  std::stringstream in(n.Scalar());
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    const size_t dash = item.find('-');
+    uint64_t a = 0, b = 0;
+    auto num = [&](std::string_view t, uint64_t& v) {
+      auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+      return !t.empty() && ec == std::errc() && p == t.data() + t.size();
+    };
+    const std::string_view sv(item);
+    const bool ok = dash == std::string::npos ? num(sv, a) && (b = a, true)
+                                              : num(sv.substr(0, dash), a) && num(sv.substr(dash + 1), b);
+    if (!ok || b < a || (!out.empty() && a <= out.back().second))
+      fail(name, n, "'answered' has a bad or unordered range '" + item + "'");
+    out.emplace_back(a, b);
+  }
+  return out;
+}
+
+}  // namespace
+
+void write_resume_file(const std::string& path, const ScanPlan& plan, uint64_t next_slot,
+                       const SlotRanges& answered) {
+  const std::string text = emit(plan, next_slot, answered);
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw SpecError("cannot write resume file '" + tmp + "': " + std::strerror(errno));
+  fchmod(fd, 0600);  // an existing file keeps its old mode through O_CREAT
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      ::close(fd);
+      throw SpecError("cannot write resume file '" + tmp + "': " + std::strerror(errno));
+    }
+    done += size_t(n);
+  }
+  if (fsync(fd) != 0 || ::close(fd) != 0 || std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw SpecError("cannot write resume file '" + path + "': " + std::strerror(errno));
+}
+
+ResumeState parse_resume_text(const std::string& text, const std::string& name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw SpecError(name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
+  if (!root.IsMap() || !root["portauth_resume"]) throw SpecError(name + ":1:1: not a portauth resume file");
+  if (parse_u64(name, root["portauth_resume"], "portauth_resume") != kFormatVersion)
+    fail(name, root["portauth_resume"], "unsupported resume file version");
+  ResumeState st;
+  ScanOptions& o = st.options;
+  auto node = [&](const char* key) -> YAML::Node {
+    YAML::Node n = root[key];
+    if (!n) throw SpecError(name + ": not a complete resume file: missing '" + key + "'");
+    return n;
+  };
+  auto str = [&](const char* key) -> std::string {
+    const YAML::Node n = node(key);
+    if (!n.IsScalar()) fail(name, n, std::string("'") + key + "' must be a string");
+    return n.Scalar();
+  };
+  const YAML::Node targets = node("targets");
+  if (!targets.IsSequence() || targets.size() == 0) fail(name, targets, "'targets' must be a list of ranges");
+  for (const auto& t : targets) {
+    if (!t.IsScalar()) fail(name, t, "'targets' must be a list of ranges");
+    o.targets.push_back(t.Scalar());
+  }
+  // The targets passed the exclude lists when the scan started; allowing exactly them
+  // rebuilds the same set (never-scan ranges were already removed and stay removed).
+  o.allow = o.targets;
+  o.ports = str("ports");
+  o.seed = parse_u64(name, node("seed"), "seed");
+  o.shard = str("shard");
+  o.rate = str("rate");
+  o.retries = int(std::min<uint64_t>(parse_u64(name, node("retries"), "retries"), 1000));
+  try {
+    o.wait_seconds = std::stod(str("wait"));
+  } catch (const std::invalid_argument&) {
+    fail(name, node("wait"), "'wait' must be a number");
+  }
+  o.interface = str("interface");
+  o.source_ip = str("source_ip");
+  o.show = str("show");
+  const YAML::Node outs = node("outputs");
+  if (!outs.IsSequence()) fail(name, outs, "'outputs' must be a list");
+  for (const auto& out : outs) {
+    if (!out.IsMap() || !out["format"] || !out["path"] || !out["format"].IsScalar() || !out["path"].IsScalar())
+      fail(name, out, "each output needs a format and a path");
+    o.extra_outputs.emplace_back(out["format"].Scalar(), out["path"].Scalar());
+  }
+  o.confirm_large = true;  // it was confirmed (or small) when it started
+  st.next_slot = parse_u64(name, node("next_slot"), "next_slot");
+  st.answered = parse_slot_ranges(name, node("answered"));
+  return st;
+}
+
+ResumeState load_resume_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SpecError("cannot read resume file '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_resume_text(text.str(), path);
+}
+
+}  // namespace portauth::config

@@ -1,0 +1,38 @@
+// Resume files: what an interrupted scan leaves behind so `--resume FILE` can finish it.
+//
+// The file holds the scan's resolved parameters (final target ranges, ports, seed, shard,
+// rate, retries, wait, interface, source address, show, outputs) and its progress: the
+// first slot never sent, and the slots already answered (as ranges). It never holds the
+// cookie key: a resumed run makes a new one. Written atomically (a temporary file in the
+// same directory, fsync, rename) with mode 0600.
+//
+// Guarantee (with the runner): the results of the interrupted run plus those of the
+// resumed run are the results of the uninterrupted scan. The interrupted run reports only
+// what it found (open and closed); stealth is reported by the run that finishes, after
+// its retry passes, so no port is called stealth twice or too early.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "scan_plan.h"
+
+namespace portauth::config {
+
+using SlotRanges = std::vector<std::pair<uint64_t, uint64_t>>;  // inclusive, ascending
+
+struct ResumeState {
+  ScanOptions options;  // rebuilds the identical probe space through build_scan_plan
+  uint64_t next_slot = 0;
+  SlotRanges answered;
+};
+
+// Throws SpecError naming the file when it cannot be written.
+void write_resume_file(const std::string& path, const ScanPlan& plan, uint64_t next_slot,
+                       const SlotRanges& answered);
+// Throws SpecError with FILE:LINE:COL for a malformed file.
+ResumeState load_resume_file(const std::string& path);
+ResumeState parse_resume_text(const std::string& text, const std::string& name);
+
+}  // namespace portauth::config

@@ -1,0 +1,107 @@
+#include "target_list.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "spec_error.h"
+#include "target_spec.h"
+
+namespace portauth::config {
+namespace {
+
+struct AddrinfoDeleter {
+  void operator()(addrinfo* a) const { freeaddrinfo(a); }
+};
+
+void add_one(const std::string& spec, const Resolver& resolve, std::vector<Ipv4Range>& out) {
+  if (looks_like_hostname(spec)) {
+    for (uint32_t a : resolve(spec)) out.push_back({a, a});
+  } else {
+    out.push_back(parse_target(spec));
+  }
+}
+
+}  // namespace
+
+std::vector<uint32_t> system_resolver(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* raw = nullptr;
+  const int rc = getaddrinfo(host.c_str(), nullptr, &hints, &raw);
+  std::unique_ptr<addrinfo, AddrinfoDeleter> list(raw);
+  if (rc != 0) throw SpecError("cannot resolve host name '" + host + "': " + gai_strerror(rc));
+  std::vector<uint32_t> addrs;
+  for (addrinfo* a = list.get(); a; a = a->ai_next)
+    addrs.push_back(ntohl(reinterpret_cast<const sockaddr_in*>(a->ai_addr)->sin_addr.s_addr));
+  std::sort(addrs.begin(), addrs.end());
+  addrs.erase(std::unique(addrs.begin(), addrs.end()), addrs.end());
+  if (addrs.empty()) throw SpecError("host name '" + host + "' has no IPv4 address");
+  return addrs;
+}
+
+bool looks_like_hostname(const std::string& text) {
+  if (text.empty() || text.size() > 253) return false;
+  bool letter = false;
+  for (unsigned char c : text) {
+    if (std::isalpha(c)) letter = true;
+    else if (!std::isdigit(c) && c != '-' && c != '.') return false;
+  }
+  return letter;
+}
+
+RangeSet parse_target_list(const std::vector<std::string>& specs, const Resolver& resolve) {
+  std::vector<Ipv4Range> ranges;
+  for (const auto& spec : specs) {
+    std::stringstream in(spec);
+    std::string item;
+    if (spec.empty()) throw SpecError("empty target");
+    while (std::getline(in, item, ',')) {
+      if (item.empty()) throw SpecError("empty target");
+      add_one(item, resolve, ranges);
+    }
+  }
+  return RangeSet(std::move(ranges));
+}
+
+RangeSet parse_target_text(const std::string& text, const std::string& name, const Resolver& resolve) {
+  std::vector<Ipv4Range> ranges;
+  std::istringstream in(text);
+  std::string line;
+  int lineno = 0;
+  while (std::getline(in, line)) {
+    ++lineno;
+    size_t start = 0;
+    if (lineno == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) start = 3;  // UTF-8 BOM
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (const size_t hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+    while (start < line.size() && std::isspace(static_cast<unsigned char>(line[start]))) ++start;
+    size_t end = line.size();
+    while (end > start && std::isspace(static_cast<unsigned char>(line[end - 1]))) --end;
+    if (start == end) continue;
+    const std::string spec = line.substr(start, end - start);
+    try {
+      add_one(spec, resolve, ranges);
+    } catch (const SpecError& e) {
+      throw SpecError(name + ":" + std::to_string(lineno) + ":" + std::to_string(start + 1) + ": " + e.what());
+    }
+  }
+  return RangeSet(std::move(ranges));
+}
+
+RangeSet read_target_file(const std::string& path, const Resolver& resolve) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SpecError("cannot read target file '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_target_text(text.str(), path, resolve);
+}
+
+}  // namespace portauth::config

@@ -1,0 +1,32 @@
+// Target sources beyond single specs: host names (resolved once, every IPv4 address kept)
+// and list files (-iL / --exclude-file): one target per line, '#' comments, blank lines,
+// CRLF line ends and a UTF-8 byte-order mark tolerated. Errors name FILE:LINE:COL.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "range_set.h"
+
+namespace portauth::config {
+
+// Resolves a host name to its IPv4 addresses; throws SpecError when it has none. The
+// default uses getaddrinfo(AF_INET); tests inject their own.
+using Resolver = std::function<std::vector<uint32_t>(const std::string& host)>;
+std::vector<uint32_t> system_resolver(const std::string& host);
+
+// True for text that can only be a host name ("mail.example.com", "localhost"): letters,
+// digits, '-' and '.', with at least one letter. Address-like text ("1.2.3") is not a name,
+// so a typo in an address is an error rather than a DNS lookup.
+bool looks_like_hostname(const std::string& text);
+
+// Parses target specs that may be host names.
+RangeSet parse_target_list(const std::vector<std::string>& specs, const Resolver& resolve);
+
+// Reads a list file (-iL, --exclude-file).
+RangeSet read_target_file(const std::string& path, const Resolver& resolve);
+// Same, from text already in memory (`name` is used for FILE in messages).
+RangeSet parse_target_text(const std::string& text, const std::string& name, const Resolver& resolve);
+
+}  // namespace portauth::config

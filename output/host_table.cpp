@@ -1,0 +1,24 @@
+#include "host_table.h"
+
+#include <algorithm>
+
+namespace portauth::output {
+
+void HostTable::add(const capture::ScanResult& r, const Annotation& a) {
+  hosts_[r.addr].push_back({r.port, r.reason, r.ttl, &a});
+}
+
+std::vector<HostRecords> HostTable::take_sorted() {
+  std::vector<HostRecords> out;
+  out.reserve(hosts_.size());
+  for (auto& [addr, ports] : hosts_) {
+    // Open and closed arrive in reply order, stealth at the end: sort once here.
+    std::sort(ports.begin(), ports.end(), [](const PortRecord& a, const PortRecord& b) { return a.port < b.port; });
+    out.push_back({addr, std::move(ports)});
+  }
+  hosts_.clear();
+  std::sort(out.begin(), out.end(), [](const HostRecords& a, const HostRecords& b) { return a.addr < b.addr; });
+  return out;
+}
+
+}  // namespace portauth::output

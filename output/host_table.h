@@ -1,0 +1,35 @@
+// Results grouped by host, for the writers that write a report at the end (nmap XML,
+// grepable, HTML). Memory: 16 bytes per reported (address, port).
+#pragma once
+#include <cstdint>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "report.h"
+
+namespace portauth::output {
+
+struct PortRecord {
+  uint16_t port = 0;
+  capture::Reason reason = capture::Reason::kNone;
+  uint8_t ttl = 0;
+  const Annotation* annotation = nullptr;  // owned by the Annotator; valid for the scan
+};
+
+struct HostRecords {
+  uint32_t addr = 0;
+  std::vector<PortRecord> ports;  // ascending port, one record per port
+};
+
+class HostTable {
+ public:
+  void add(const capture::ScanResult& r, const Annotation& a);
+  // Every host in ascending address order, its ports sorted. Empties the table.
+  std::vector<HostRecords> take_sorted();
+
+ private:
+  std::unordered_map<uint32_t, std::vector<PortRecord>> hosts_;
+};
+
+}  // namespace portauth::output

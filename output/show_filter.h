@@ -1,0 +1,36 @@
+// Passes on to a writer only the results whose state is in a --show mask (config::ShowMask
+// bits: 1 open, 2 closed, 4 stealth). Used when the scan delivers every state because some
+// other output needs them all (nmap XML, grepable, HTML), so that the streaming outputs
+// (text, JSONL, CSV) still show exactly what the user asked for.
+#pragma once
+#include <memory>
+
+#include "report.h"
+
+namespace portauth::output {
+
+class ShowFilter final : public ResultWriter {
+ public:
+  ShowFilter(std::unique_ptr<ResultWriter> inner, unsigned show_mask)
+      : inner_(std::move(inner)), mask_(show_mask) {}
+  void begin(const ScanInfo& info) override { inner_->begin(info); }
+  void result(const capture::ScanResult& r, const Annotation& a) override {
+    if (mask_ & state_bit(capture::state_of(r.reason))) inner_->result(r, a);
+  }
+  static unsigned state_bit(capture::PortState s) {
+    switch (s) {
+      case capture::PortState::kOpen: return 1;
+      case capture::PortState::kClosed: return 2;
+      case capture::PortState::kStealth: return 4;
+    }
+    return 0;
+  }
+  void flush() override { inner_->flush(); }
+  void finish(const ScanSummary& summary) override { inner_->finish(summary); }
+
+ private:
+  std::unique_ptr<ResultWriter> inner_;
+  unsigned mask_;
+};
+
+}  // namespace portauth::output

@@ -1,0 +1,91 @@
+#include "xml_writer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "ipv4.h"
+#include "nmap_view.h"
+#include "xml_escape.h"
+
+namespace portauth::output {
+namespace {
+
+void put(std::FILE* out, const std::string& s) { std::fwrite(s.data(), 1, s.size(), out); }
+
+std::string attr(const char* name, const std::string& value) {
+  return std::string(" ") + name + "=\"" + xml_escape(value) + "\"";
+}
+
+std::string service_name(const PortRecord& p) {
+  return p.annotation && !p.annotation->service.empty() ? p.annotation->service : "unknown";
+}
+
+}  // namespace
+
+void XmlWriter::begin(const ScanInfo& info) {
+  info_ = info;
+  begun_ = true;
+  const std::string version(portauth_version());
+  const std::string when = nmap_time_string(info.start_unix);
+  put(out_, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n");
+  put(out_, "<!-- portauth " + version + " scan initiated " + when + " as: " +
+                xml_comment_escape(info.command_line) + " -->\n");
+  put(out_, "<nmaprun" + attr("scanner", "nmap") + attr("args", info.command_line) +
+                attr("start", std::to_string(info.start_unix)) + attr("startstr", when) + attr("version", version) +
+                attr("xmloutputversion", "1.05") + ">\n");
+  put(out_, "<scaninfo type=\"syn\" protocol=\"tcp\"" + attr("numservices", std::to_string(info.ports.size())) +
+                attr("services", compress_ports(info.ports)) + "/>\n");
+  put(out_, "<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n");
+  std::fflush(out_);
+}
+
+void XmlWriter::finish(const ScanSummary& s) {
+  if (!begun_) begin(info_);
+  const int64_t end = info_.start_unix + int64_t(std::llround(s.seconds));
+  const auto hosts = table_.take_sorted();
+  const uint64_t total = std::max<uint64_t>(info_.address_count, hosts.size());
+  for (const auto& host : hosts) {
+    put(out_, "<host" + attr("starttime", std::to_string(info_.start_unix)) + attr("endtime", std::to_string(end)) +
+                  "><status state=\"up\" reason=\"user-set\" reason_ttl=\"0\"/>\n");
+    put(out_, "<address" + attr("addr", config::format_ipv4(host.addr)) + " addrtype=\"ipv4\"/>\n");
+    put(out_, "<hostnames>\n</hostnames>\n<ports>");
+    const NmapHostView view = nmap_host_view(host.ports);
+    for (const auto& ig : view.ignored) {
+      put(out_, "<extraports" + attr("state", std::string(nmap_state_name(ig.state))) +
+                    attr("count", std::to_string(ig.count)) + ">\n");
+      for (const auto& g : ig.reasons)
+        put(out_, "<extrareasons" + attr("reason", std::string(nmap_reason_name(g.reason))) +
+                      attr("count", std::to_string(g.ports.size())) + " proto=\"tcp\"" +
+                      attr("ports", compress_ports(g.ports)) + "/>\n");
+      put(out_, "</extraports>\n");
+    }
+    for (const PortRecord* p : view.listed) {
+      put(out_, "<port protocol=\"tcp\"" + attr("portid", std::to_string(p->port)) + "><state" +
+                    attr("state", std::string(nmap_state_name(nmap_state(p->reason)))) +
+                    attr("reason", std::string(nmap_reason_name(p->reason))) +
+                    attr("reason_ttl", std::to_string(p->ttl)) + "/><service" + attr("name", service_name(*p)) +
+                    " method=\"table\" conf=\"3\"/></port>\n");
+    }
+    put(out_, "</ports>\n</host>\n");
+  }
+  const std::string when = nmap_time_string(end);
+  char elapsed[32];
+  std::snprintf(elapsed, sizeof elapsed, "%.2f", s.seconds);
+  const std::string summary = "portauth done at " + when + "; " +
+                              nmap_hosts_phrase(total, hosts.size()) + " scanned in " + elapsed +
+                              " seconds";
+  std::string finished = "<runstats><finished" + attr("time", std::to_string(end)) + attr("timestr", when) +
+                         attr("summary", summary) + attr("elapsed", elapsed);
+  if (s.interrupted)
+    finished += " exit=\"error\"" +
+                attr("errormsg", "interrupted: " + std::to_string(s.not_sent) + " probes were never sent");
+  else
+    finished += " exit=\"success\"";
+  put(out_, finished + "/><hosts" + attr("up", std::to_string(hosts.size())) + " down=\"0\"" +
+                attr("total", std::to_string(total)) +
+                "/>\n</runstats>\n</nmaprun>\n");
+  std::fflush(out_);
+}
+
+}  // namespace portauth::output

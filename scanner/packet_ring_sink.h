@@ -1,0 +1,44 @@
+// The wire, link layer: a PACKET_MMAP TX ring (TPACKET_V2) on an AF_PACKET socket with
+// PACKET_QDISC_BYPASS. A batch is copied into shared ring frames behind a fixed Ethernet
+// header and handed to the kernel with ONE send() call; the kernel then pushes every frame
+// straight to the driver, skipping the IP layer (no route or neighbour lookup, no netfilter
+// OUTPUT hook) and the queueing discipline.
+//
+// What it costs (why raw IP stays the simpler path, see raw_socket_sink.h):
+//   - Ethernet-like interfaces only, and one next-hop MAC for every target (next_hop.h):
+//     targets behind one gateway, or a single target on the local link;
+//   - our SYNs bypass the qdisc, so they are invisible to packet taps on the sending host
+//     (tcpdump there sees the replies only) and to the host's own firewall.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "packet_sink.h"
+
+namespace portauth::scanner {
+
+class PacketRingSink final : public PacketSink {
+ public:
+  // Throws SetupError (with the privilege hint on EPERM/EACCES).
+  PacketRingSink(const std::string& interface, const std::array<uint8_t, 6>& our_mac,
+                 const std::array<uint8_t, 6>& next_hop_mac);
+  ~PacketRingSink() override;
+  PacketRingSink(const PacketRingSink&) = delete;
+  PacketRingSink& operator=(const PacketRingSink&) = delete;
+
+  // Copies up to the free ring frames, kicks the kernel once; when the ring is full it
+  // kicks, waits for frames to come back (bounded), then continues. Returns packets queued.
+  size_t send(const OutPacket* packets, size_t n) override;
+
+ private:
+  bool wait_for_frame(uint8_t* frame);
+  int fd_ = -1;
+  uint8_t* ring_ = nullptr;
+  size_t ring_bytes_ = 0;
+  unsigned frame_count_ = 0;
+  unsigned head_ = 0;  // next frame to fill
+  std::array<uint8_t, 14> ether_{};
+};
+
+}  // namespace portauth::scanner

@@ -1,0 +1,40 @@
+// The shipped config files load and make valid plans; the shipped exclude file matches
+// the built-in special-purpose list (so the two cannot drift apart).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "config_file.h"
+#include "excludes.h"
+#include "spec_error.h"
+#include "target_list.h"
+
+using namespace portauth::config;
+
+namespace {
+const std::string kConfigDir = PORTAUTH_CONFIG_DIR;
+std::vector<uint32_t> no_dns(const std::string& host) { throw SpecError("unexpected host name " + host); }
+}  // namespace
+
+TEST(ConfigExamples, EachLoadsAndBuildsAPlan) {
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kConfigDir + "/examples")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++files;
+    const auto scans = load_config_file(entry.path().string());
+    ASSERT_FALSE(scans.empty()) << entry.path();
+    for (const auto& scan : scans) {
+      ScanOptions o = scan.options;
+      if (scan.top_ports) o.top_ports = {80};  // resolved from the database at run time
+      const ScanPlan plan = build_scan_plan(o, no_dns);
+      EXPECT_GT(plan.probe_count(), 0u) << entry.path() << " " << scan.name;
+      EXPECT_FALSE(plan.outputs.empty());
+    }
+  }
+  EXPECT_GE(files, 3u);
+}
+
+TEST(ConfigExamples, ExcludeReservedMatchesTheBuiltInList) {
+  const RangeSet file = read_target_file(kConfigDir + "/exclude-reserved.conf", no_dns);
+  EXPECT_EQ(file.ranges(), default_exclude_ranges().ranges());
+}
