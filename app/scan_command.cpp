@@ -12,6 +12,7 @@
 #include "db/db_path.h"
 #include "db/port_db.h"
 #include "outputs.h"
+#include "privileges.h"
 #include "progress.h"
 #include "scan_plan.h"
 #include "scan_runner.h"
@@ -31,6 +32,7 @@ struct ScanArgs {
   std::string job;
   std::string resume;
   std::string resume_file = "portauth-resume.yaml";
+  std::string user;
   output::ProgressMode progress = output::ProgressMode::kAuto;  // --progress / --no-progress
   std::string report;  // --report shieldsup: shieldsup_command.h's report instead of the text
 };
@@ -42,6 +44,8 @@ struct PreparedScan {
   config::ScanPlan plan;
   std::unique_ptr<config::ResumeState> resume;  // set for --resume
   std::string resume_path;                      // where an interrupt writes one
+  std::unique_ptr<OutputSet> outputs;           // opened before any scan runs (and privileges drop)
+  std::string user;                             // who to become once the wire is open
 };
 
 // Command-line options override the config file's, option by option.
@@ -107,13 +111,7 @@ std::unique_ptr<PreparedScan> prepare(const std::string& name, config::ScanOptio
 int run_prepared(PreparedScan& scan, const std::string& command_line, output::ProgressMode progress_mode) {
   const config::ScanPlan& plan = scan.plan;
   if (!scan.name.empty()) std::fprintf(stderr, "portauth: running scan '%s'\n", scan.name.c_str());
-  std::unique_ptr<OutputSet> outputs;
-  try {
-    outputs = std::make_unique<OutputSet>(plan.outputs, plan.show);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "portauth: %s\n", e.what());
-    return 1;
-  }
+  std::unique_ptr<OutputSet>& outputs = scan.outputs;
   // nmap XML, grepable and HTML need every state; the other writers then filter by --show.
   scan.plan.show = outputs->delivery_mask();
   output::ProgressDisplay progress(stderr);
@@ -127,9 +125,13 @@ int run_prepared(PreparedScan& scan, const std::string& command_line, output::Pr
     run_options.command_line = command_line;
     run_options.resume = scan.resume.get();
     run_options.resume_path = scan.resume_path;
-    if (show_progress) run_options.progress = [&](const output::ProgressSnapshot& p) { progress.update(p); };
-    const auto summary = run_scan(plan, annotate, outputs->writers(), run_options);
-    progress.clear();  // the summary starts on a clean line
+    run_options.user = scan.user;
+    auto writers = outputs->writers();
+    if (show_progress) {
+      run_options.progress = [&](const output::ProgressSnapshot& p) { progress.update(p); };
+      writers.insert(writers.begin(), &progress);  // first: clears the line before any report
+    }
+    const auto summary = run_scan(plan, annotate, writers, run_options);
     // A text report on the terminal carries its own summary; otherwise say it on stderr.
     if (!outputs->text_on_stdout())
       std::fprintf(stderr, "portauth: %s\n", output::summary_line(summary).c_str());
@@ -233,6 +235,17 @@ int run(ScanArgs& a, const CLI::App& cmd, const std::string& command_line) {
     for (auto& scan : scans) rc = std::max(rc, run_shieldsup_report(scan->plan, *scan->db, "", command_line));
     return rc;
   }
+  // Open every output of every scan first: once the first scan has dropped privileges, a
+  // later one could no longer create its files.
+  for (auto& scan : scans) {
+    try {
+      scan->outputs = std::make_unique<OutputSet>(scan->plan.outputs, scan->plan.show);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "portauth: %s\n", e.what());
+      return 1;
+    }
+  }
+  for (auto& scan : scans) scan->user = drop_target_user(a.user);
   for (auto& scan : scans) rc = std::max(rc, run_prepared(*scan, command_line, a.progress));
   return rc;
 }
@@ -311,6 +324,9 @@ void add_scan_command(CLI::App& app, int& exit_code, const std::string& command_
   cmd->add_option("-c,--config", args->config_file,
                   "run the scan(s) a YAML file describes; options given here override the file's");
   cmd->add_option("--job", args->job, "with --config: run only the scan of this name");
+  cmd->add_option("--user", args->user,
+                  "once sockets and files are open, run as USER with only CAP_NET_RAW (default: $SUDO_USER, "
+                  "else nobody; 'root' keeps root)");
   cmd->add_option("--resume", args->resume, "continue the interrupted scan a resume file describes");
   cmd->add_option("--resume-file", args->resume_file, "where Ctrl-C writes the resume file")->capture_default_str();
   cmd->add_option("--db", args->db, "port database file (default: $PORTAUTH_DB, then the installed one)");

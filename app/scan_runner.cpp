@@ -1,6 +1,7 @@
 #include "scan_runner.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -13,6 +14,7 @@
 #include "capture_loop.h"
 #include "ipv4.h"
 #include "packet_source.h"
+#include "privileges.h"
 #include "probe_space.h"
 #include "probe_table.h"
 #include "sink_factory.h"
@@ -111,6 +113,9 @@ output::ScanSummary run_scan(const config::ScanPlan& plan, const output::Annotat
     trustealth->open();
     trustealth->attach(loop);
   }
+  // Everything privileged is open (capture, socket, and before this call the outputs,
+  // config and database): from here on, run as an ordinary user with CAP_NET_RAW only.
+  drop_privileges(options.user);
   scanner::SteadyClock clock;
   scanner::Sender sender(space, table, syn, key, sink, clock, sc);
 
@@ -228,7 +233,16 @@ output::ScanSummary run_scan(const config::ScanPlan& plan, const output::Annotat
       config::write_resume_file(options.resume_path, plan, s.probed, answered);
       s.resume_file = options.resume_path;
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "portauth: %s\n", e.what());
+      // After the privilege drop the scan may not be allowed to write where it started
+      // (root's directory); keep the progress somewhere it can rather than lose it.
+      const std::string fallback = "/tmp/portauth-resume-" + std::to_string(getpid()) + ".yaml";
+      std::fprintf(stderr, "portauth: %s; writing %s instead\n", e.what(), fallback.c_str());
+      try {
+        config::write_resume_file(fallback, plan, s.probed, answered);
+        s.resume_file = fallback;
+      } catch (const std::exception& e2) {
+        std::fprintf(stderr, "portauth: %s\n", e2.what());
+      }
     }
   } else {
     // Stealth: every slot probed on every pass and never answered.

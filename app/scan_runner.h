@@ -29,6 +29,8 @@ struct RunOptions {
   const config::ResumeState* resume = nullptr;
   // Where an interrupted scan writes its resume file.
   std::string resume_path = "portauth-resume.yaml";
+  // Who to become once the wire is open (privileges.h); "root" keeps root.
+  std::string user = "nobody";
   // ShieldsUP's TruStealth checks (trustealth_watch.h): capture everything from the targets
   // and ping them; fills ScanSummary's trustealth fields. At most kMaxTrustealthTargets
   // addresses (std::invalid_argument otherwise).

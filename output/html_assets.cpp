@@ -77,7 +77,7 @@ const char* const kHtmlScript = R"JS(
   function describe(h, k) {
     var code = codeAt(h, k), st = stateOf(code), port = ports[k], a = D.ann[port] || ["", "", ""];
     var html = "<b>" + port + "/tcp</b> on " + esc(D.hosts[h].ip) + "<br><span class=\"st " + st + "\">" + st +
-        "</span>" + (code >= 0 ? " (" + esc(D.reasons[code]) + ")" : " (the scan was interrupted before this probe)");
+        "</span>" + (code >= 0 ? " (" + esc(D.reasons[code]) + ")" : " (no result: the scan was interrupted)");
     html += "<br>" + (a[0] ? "<b>" + esc(a[0]) + "</b>" : "unknown service") + (a[1] ? ": " + esc(a[1]) : "");
     if (a[2]) html += "<br>risk if open: <span class=\"risk " + esc(a[2]) + "\">" + esc(a[2]) + "</span>";
     return html;

@@ -197,13 +197,15 @@ std::string html_report(const ScanInfo& info, const std::vector<HostRecords>& ho
   o += verdict_html(total, probed);
   if (s.interrupted)
     o += "<p class=\"note\">The scan was interrupted: " + std::to_string(s.not_sent) +
-         " probes were never sent (grey cells).</p>";
+         " probes were never sent, and a port that had not answered yet has no result (grey cells): "
+         "stealth takes every retry pass.</p>";
   o += "</section>\n";
 
   o += "<section id=\"grids\"><h2>Port grid</h2>\n<p class=\"legend\"><span class=\"key open\"></span>open "
        "(accepts connections) <span class=\"key closed\"></span>closed (refused: the host answered) "
-       "<span class=\"key stealth\"></span>stealth (no answer at all) <span class=\"key unprobed\"></span>not "
-       "probed &middot; hover a cell for the port, click to pin it.</p>\n"
+       "<span class=\"key stealth\"></span>stealth (no answer at all) ";
+  if (s.interrupted) o += "<span class=\"key unprobed\"></span>no result (interrupted) ";
+  o += "&middot; hover a cell for the port, click to pin it.</p>\n"
        "<noscript><p class=\"note\">The grids are drawn by the page's script; the table below lists the open "
        "and closed ports.</p></noscript>\n<div id=\"pinned\" class=\"pinned\" hidden></div>\n";
   if (hosts.size() > 1) o += "<h3>Hosts &times; ports</h3>\n<div id=\"heatmap\"></div>\n";

@@ -4,7 +4,7 @@
 //     probed port of every host is stealth (TruStealth's other half, ignoring pings, is not
 //     a port state and not judged here);
 //   * per host, a grid with one cell per scanned port coloured by state (open red, closed
-//     blue, stealth green; grey for a probe an interrupt left unsent); hovering a cell shows
+//     blue, stealth green; grey for a port an interrupt left without a result); hovering a cell shows
 //     the port, its state and reason, the database's name, purpose and risk; a click pins it;
 //   * with several hosts, a host x port heat map first (one row per host, the ports in up to
 //     64 buckets, each coloured by the most exposed state in it), grids per host below; the

@@ -20,16 +20,23 @@ bool should_show_progress(ProgressMode mode, bool stderr_is_tty);
 // The line for one snapshot, without '\r' or padding (pure: tested on its own).
 std::string progress_line(const ProgressSnapshot& p);
 
-class ProgressDisplay {
+// Also a ResultWriter that writes nothing but clears the line in finish(): put it first in
+// the scan's writers, and the line is gone before a report (the text table on a terminal)
+// is printed at the end of the scan.
+class ProgressDisplay final : public ResultWriter {
  public:
   explicit ProgressDisplay(std::FILE* out) : out_(out) {}
-  ~ProgressDisplay() { clear(); }
+  ~ProgressDisplay() override { clear(); }
   ProgressDisplay(const ProgressDisplay&) = delete;
   ProgressDisplay& operator=(const ProgressDisplay&) = delete;
 
   void update(const ProgressSnapshot& p);
   // Erases the line (if one was drawn) and leaves the cursor at its start.
   void clear();
+
+  void result(const capture::ScanResult&, const Annotation&) override {}
+  void flush() override {}
+  void finish(const ScanSummary&) override { clear(); }
 
  private:
   std::FILE* out_;

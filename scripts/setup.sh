@@ -21,7 +21,7 @@ readonly PACKAGES=(
   build-essential cmake pkg-config
   libnet1-dev libpcap-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  iproute2 nftables python3 tcpdump util-linux procps libcap2-bin
+  iproute2 nftables python3 tcpdump util-linux procps libcap2-bin libcap-dev
   nmap ndiff libxml2-utils chromium
 )
 

@@ -89,5 +89,23 @@ TEST(Progress, RewritesInPlaceAndClears) {
   EXPECT_EQ(out.substr(out.size() - second.size() - 2), "\r" + std::string(second.size(), ' ') + "\r");
 }
 
+// As the first of the scan's writers, it clears the line before any report is written.
+TEST(Progress, FinishClearsTheLine) {
+  char* buf = nullptr;
+  size_t len = 0;
+  std::FILE* f = open_memstream(&buf, &len);
+  {
+    ProgressDisplay d(f);
+    d.update(first_pass());
+    d.finish(ScanSummary{});
+    std::fputs("report", f);  // what the next writer prints
+  }
+  std::fclose(f);
+  const std::string out(buf, len);
+  std::free(buf);
+  const std::string line = progress_line(first_pass());
+  EXPECT_EQ(out, "\r" + line + "\r" + std::string(line.size(), ' ') + "\rreport");
+}
+
 }  // namespace
 }  // namespace portauth::output

@@ -1,0 +1,132 @@
+// Fuzz harness: the capture path's view of a hostile frame. Everything here is what a stranger
+// on the wire controls: the link header, IPv4, TCP or ICMP (with the quoted header inside).
+//
+// Input: byte 0 picks the link type (the ones parse_reply knows, plus an unknown one), the rest
+// is the captured frame. Each input goes through
+//   1. CaptureLoop::handle (parse -> validate -> table CAS -> queue), the capture thread's path;
+//   2. HostWatch::observe (TruStealth's own look at every frame);
+//   3. the validator again on the parsed reply with the cookie fixed up, because the fuzzer
+//      cannot guess a SipHash cookie: this reaches the accept path and the slot lookup.
+// Properties checked (a violation traps): an accepted reply carries the cookie of its 4-tuple,
+// is addressed to us and maps back to exactly its (address, port); nothing else is accepted.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+
+#include "capture_loop.h"
+#include "cookie.h"
+#include "host_watch.h"
+#include "probe_space.h"
+#include "probe_table.h"
+#include "reason.h"
+#include "reply_parser.h"
+#include "reply_validator.h"
+#include "spsc_queue.h"
+#include "target_spec.h"
+
+using namespace portauth;
+
+namespace {
+
+constexpr uint32_t kUs = 0xc6120001;  // 198.18.0.1
+constexpr uint16_t kPortFirst = 61000, kPortCount = 256;
+constexpr int kLinkTypes[] = {capture::kDltEthernet, capture::kDltLinuxSll, capture::kDltLinuxSll2,
+                              capture::kDltNull,     capture::kDltRaw,      capture::kLinktypeRaw,
+                              capture::kDltIpv4,     147 /* DLT_USER0: unsupported */};
+
+#define FUZZ_CHECK(cond) \
+  do {                   \
+    if (!(cond)) __builtin_trap(); \
+  } while (0)
+
+// A frame source the loop only asks for its link type; frames are handed to handle().
+class OneFrameSource final : public capture::PacketSource {
+ public:
+  explicit OneFrameSource(int linktype) : linktype_(linktype) {}
+  int linktype() const override { return linktype_; }
+  int dispatch(Handler, void*) override { return -1; }
+  capture::SourceCounters counters() const override { return {}; }
+
+ private:
+  int linktype_;
+};
+
+struct Fixture {
+  // 198.18.0.2-198.18.0.5 x a few ports, the shape of a small lab scan.
+  scanner::ProbeSpace space{config::parse_targets({"198.18.0.2-5"}), {0, 21, 22, 25, 80, 443, 8080, 65535}, 7};
+  scanner::CookieKey key{0x0123456789abcdefULL, 0xfedcba9876543210ULL};
+  capture::ReplyValidator validator{space, key, kUs, kPortFirst, kPortCount};
+};
+
+const Fixture& fixture() {
+  static const Fixture f;
+  return f;
+}
+
+// Checks the validator's verdict on `r` against what the contract says it must be.
+void check_verdict(const Fixture& f, const capture::Reply& r, const capture::Verdict& v) {
+  if (v.reject != capture::Reject::kNone) return;
+  FUZZ_CHECK(r.our_ip == kUs);
+  FUZZ_CHECK(uint16_t(r.our_port - kPortFirst) < kPortCount);
+  const uint32_t cookie = scanner::syn_cookie(f.key, r.target_ip, r.target_port, kUs, r.our_port);
+  switch (r.kind) {
+    case capture::ReplyKind::kSynAck:
+      FUZZ_CHECK(r.ack == cookie + 1 && v.reason == capture::Reason::kSynAck);
+      break;
+    case capture::ReplyKind::kRst:
+      FUZZ_CHECK(r.ack_flag && (r.ack == cookie || r.ack == cookie + 1) && v.reason == capture::Reason::kRst);
+      break;
+    case capture::ReplyKind::kIcmpUnreachable:
+      FUZZ_CHECK(r.quoted_seq == cookie);
+      FUZZ_CHECK(capture::reason_for_icmp_unreachable(r.icmp_code) == v.reason);
+      break;
+  }
+  FUZZ_CHECK(v.slot < f.space.slots());
+  const scanner::ProbeTarget t = f.space.at(v.slot);
+  FUZZ_CHECK(t.addr == r.target_ip && t.port == r.target_port);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 1) return 0;
+  const Fixture& f = fixture();
+  const int linktype = kLinkTypes[data[0] % (sizeof kLinkTypes / sizeof kLinkTypes[0])];
+  const uint8_t* frame = data + 1;
+  const size_t caplen = size - 1;
+
+  // 1. The capture thread's path, with fresh per-input state.
+  OneFrameSource source(linktype);
+  scanner::ProbeTable table(f.space.slots());
+  capture::SpscQueue<capture::ScanResult> results(64);
+  capture::CaptureLoop loop(source, f.validator, table, results);
+  loop.handle(frame, caplen);
+  loop.handle(frame, caplen);  // the same frame again is at most a duplicate
+  const auto& st = loop.stats();
+  FUZZ_CHECK(st.frames.load() == 2);
+  FUZZ_CHECK(st.accepted.load() <= 1);
+  FUZZ_CHECK(st.accepted.load() + st.duplicates.load() + st.malformed.load() + st.not_replies.load() +
+                 st.rejected.load() + st.icmp_ignored.load() ==
+             2);
+
+  // 2. TruStealth's watch sees every frame too.
+  capture::HostWatch watch(f.space.targets(), {kUs, 0x1234, kPortFirst, kPortCount});
+  watch.observe(linktype, frame, caplen);
+
+  // 3. The parser and the validator directly; then with the cookie fixed up.
+  capture::Reply r;
+  const capture::ParseStatus status = capture::parse_reply(linktype, frame, caplen, r);
+  if (status != capture::ParseStatus::kOk) return 0;
+  check_verdict(f, r, f.validator.check(r));
+  const uint32_t cookie = scanner::syn_cookie(f.key, r.target_ip, r.target_port, kUs, r.our_port);
+  capture::Reply fixed = r;
+  fixed.ack = cookie + (r.kind == capture::ReplyKind::kSynAck || (r.ack & 1) ? 1 : 0);
+  fixed.quoted_seq = cookie;
+  const capture::Verdict v = f.validator.check(fixed);
+  check_verdict(f, fixed, v);
+  // With the right cookie, the only reasons left to refuse are the address, the port range,
+  // a port-less ICMP code, an RST without ACK, or a target outside the probe space.
+  if (v.reject == capture::Reject::kBadCookie) FUZZ_CHECK(fixed.kind == capture::ReplyKind::kRst && !fixed.ack_flag);
+  if (v.reject == capture::Reject::kUnknownTarget) FUZZ_CHECK(!f.space.slot_of(fixed.target_ip, fixed.target_port));
+  return 0;
+}
