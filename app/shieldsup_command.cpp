@@ -25,8 +25,8 @@ struct ShieldsUpArgs {
   size_t top_ports = 0;
 };
 
-// Passes on only what a --show mask asks for, to a writer it does not own (the scan runs
-// with every state on, for the report).
+// Passes on only the states in a mask, to a writer it does not own: the scan delivers every
+// state, for the report, and the -o outputs get what they would have been given without it.
 class ShowMaskRef final : public output::ResultWriter {
  public:
   ShowMaskRef(output::ResultWriter& inner, unsigned mask) : inner_(inner), mask_(mask) {}
@@ -80,7 +80,7 @@ int run_shieldsup_report(config::ScanPlan plan, const db::PortDb& db, const std:
     if (!spec.path.empty() && spec.path != "-") files.push_back(spec);
   std::unique_ptr<OutputSet> outputs;
   try {
-    outputs = std::make_unique<OutputSet>(files);
+    outputs = std::make_unique<OutputSet>(files, plan.show);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "portauth: %s\n", e.what());
     return 1;
@@ -89,7 +89,8 @@ int run_shieldsup_report(config::ScanPlan plan, const db::PortDb& db, const std:
   std::vector<std::unique_ptr<ShowMaskRef>> filtered;
   std::vector<output::ResultWriter*> writers = {&collected};
   for (auto* w : outputs->writers()) {
-    filtered.push_back(std::make_unique<ShowMaskRef>(*w, plan.show));
+    // What the outputs would have been given without the report (OutputSet filters the rest).
+    filtered.push_back(std::make_unique<ShowMaskRef>(*w, outputs->delivery_mask()));
     writers.push_back(filtered.back().get());
   }
   plan.show = config::kShowAll;  // the report lists every state

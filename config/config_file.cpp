@@ -9,6 +9,7 @@
 #include "common/closest_match.h"
 #include "port_spec.h"
 #include "spec_error.h"
+#include "yaml_limits.h"
 
 namespace portauth::config {
 namespace {
@@ -17,6 +18,10 @@ constexpr std::array<std::string_view, 21> kScanKeys = {
     "name",     "targets",   "target_files", "excludes",  "exclude_files", "allow",       "ports",
     "rate",     "retries",   "wait",         "interface", "source_ip",     "source_port", "seed",
     "shard",    "show",      "outputs",      "database",  "confirm_large", "preset",      "top_ports"};
+
+// The most list items (targets, excludes, allow, outputs, ...) all the scans of a file may
+// hold together, after top-level lists are copied into every scan (see file()).
+constexpr size_t kMaxListItems = 1'000'000;
 
 class Reader {
  public:
@@ -151,9 +156,9 @@ class Reader {
     auto& o = s.options;
     if (key == "name") s.name = scalar(v, key);
     else if (key == "targets") o.targets = strings(v, key);
-    else if (key == "target_files") for (const auto& p : strings(v, key)) o.target_files.push_back(rebase(p));
+    else if (key == "target_files") paths(v, key, o.target_files);
     else if (key == "excludes") o.excludes = strings(v, key);
-    else if (key == "exclude_files") for (const auto& p : strings(v, key)) o.exclude_files.push_back(rebase(p));
+    else if (key == "exclude_files") paths(v, key, o.exclude_files);
     else if (key == "allow") o.allow = strings(v, key);
     else if (key == "ports") ports(v, s);
     else if (key == "preset") o.preset = scalar(v, key);
@@ -183,12 +188,23 @@ class Reader {
     s.keys.insert(key);
   }
 
-  std::string rebase(const std::string& p) const { return p.front() == '/' || base_.empty() ? p : base_ + "/" + p; }
+  // A file name or a list of them, each checked by path() (an empty name is an error there,
+  // with its position, rather than the config file's directory).
+  void paths(const YAML::Node& n, const std::string& key, std::vector<std::string>& out) const {
+    if (n.IsScalar()) {
+      out.push_back(path(n, key));
+      return;
+    }
+    if (!n.IsSequence()) fail(n, "'" + key + "' must be a file name or a list of file names");
+    for (const auto& item : n) out.push_back(path(item, key));
+  }
 
   ConfigScan scan(const YAML::Node& map, const ConfigScan& defaults) const {
     ConfigScan s = defaults;
+    std::set<std::string> seen;
     for (const auto& kv : map) {
       const std::string key = scalar(kv.first, "key");
+      once(seen, kv.first, key);
       // A key given again in a scan replaces the default's list, not appends to it.
       if (key == "outputs") s.options.extra_outputs.clear();
       if (key == "target_files") s.options.target_files.clear();
@@ -198,13 +214,27 @@ class Reader {
     return s;
   }
 
+  // YAML says the keys of a map are unique; yaml-cpp keeps the last. A repeated key is
+  // nearly always a mistake (two 'rate:' lines), so say so rather than pick one.
+  void once(std::set<std::string>& seen, const YAML::Node& keynode, const std::string& key) const {
+    if (!seen.insert(key).second) fail(keynode, "'" + key + "' is given twice in the same map");
+  }
+
+  static size_t list_items(const ConfigScan& s) {
+    const auto& o = s.options;
+    return o.targets.size() + o.target_files.size() + o.excludes.size() + o.exclude_files.size() + o.allow.size() +
+           o.extra_outputs.size() + 1;
+  }
+
   std::vector<ConfigScan> file(const YAML::Node& root) const {
     if (!root.IsMap()) fail(root, "a config file must be a map of scan options (or hold a 'scans:' list)");
     ConfigScan defaults;
     const YAML::Node* scans = nullptr;
     YAML::Node scans_node;
+    std::set<std::string> seen;
     for (const auto& kv : root) {
       const std::string key = scalar(kv.first, "key");
+      once(seen, kv.first, key);
       if (key == "scans") {
         scans_node = kv.second;
         scans = &scans_node;
@@ -217,9 +247,17 @@ class Reader {
     if (!scans->IsSequence() || scans->size() == 0) fail(*scans, "'scans' must be a non-empty list of scans");
     std::vector<ConfigScan> out;
     std::set<std::string> names;
+    size_t items = 0;
     for (const auto& item : *scans) {
       if (!item.IsMap()) fail(item, "each entry of 'scans' must be a map of scan options");
       ConfigScan s = scan(item, defaults);
+      // Every scan gets its own copy of the top-level lists, so a long list and many scans
+      // multiply: bound the product, not just the file.
+      items += list_items(s);
+      if (items > kMaxListItems)
+        fail(item, "the scans of this file list more than " + std::to_string(kMaxListItems) +
+                       " targets, excludes and outputs in all (top-level lists count once per scan); put "
+                       "long lists in target_files");
       if (s.name.empty()) fail(item, "each entry of 'scans' needs a 'name'");
       if (!names.insert(s.name).second) fail(item, "a scan named '" + s.name + "' is already defined");
       out.push_back(std::move(s));
@@ -237,6 +275,7 @@ class Reader {
 std::vector<ConfigScan> parse_config_text(const std::string& text, const std::string& name,
                                           const std::string& base_dir) {
   Reader reader(name, base_dir);
+  check_yaml_limits(text, name, kConfigYamlLimits);  // before YAML::Load builds anything
   YAML::Node root;
   try {
     root = YAML::Load(text);

@@ -15,6 +15,10 @@
 // Everything is validated here, with FILE:LINE:COL in every message; an unknown key names
 // the closest known one. The result is raw ScanOptions, validated again (values, ranges)
 // by build_scan_plan like command-line input.
+//
+// Hostile input: the text is checked against kConfigYamlLimits (yaml_limits.h: 4 MiB, 200,000
+// nodes, 32 levels, no aliases, one document) before YAML::Load builds a tree; a key repeated
+// in one map is an error; all scans together hold at most 1,000,000 list items.
 #pragma once
 #include <set>
 #include <string>

@@ -15,6 +15,7 @@
 #include "ipv4.h"
 #include "port_spec.h"
 #include "spec_error.h"
+#include "yaml_limits.h"
 
 namespace portauth::config {
 namespace {
@@ -132,6 +133,7 @@ void write_resume_file(const std::string& path, const ScanPlan& plan, uint64_t n
 }
 
 ResumeState parse_resume_text(const std::string& text, const std::string& name) {
+  check_yaml_limits(text, name, kResumeYamlLimits);  // before YAML::Load builds anything
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -167,10 +169,17 @@ ResumeState parse_resume_text(const std::string& text, const std::string& name) 
   o.shard = str("shard");
   o.rate = str("rate");
   o.retries = int(std::min<uint64_t>(parse_u64(name, node("retries"), "retries"), 1000));
-  try {
-    o.wait_seconds = std::stod(str("wait"));
-  } catch (const std::invalid_argument&) {
-    fail(name, node("wait"), "'wait' must be a number");
+  {
+    // The whole text must be a number; std::stod alone accepts "1abc" and throws
+    // std::out_of_range (not SpecError) for "1e999". build_scan_plan checks the range.
+    const std::string wait = str("wait");
+    size_t used = 0;
+    try {
+      o.wait_seconds = std::stod(wait, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != wait.size()) fail(name, node("wait"), "'wait' must be a number, not '" + wait + "'");
   }
   o.interface = str("interface");
   o.source_ip = str("source_ip");

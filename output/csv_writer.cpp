@@ -1,8 +1,6 @@
 #include "csv_writer.h"
 
-#include <unistd.h>
 
-#include <cerrno>
 
 #include "ipv4.h"
 
@@ -31,41 +29,17 @@ std::string csv_row(const capture::ScanResult& r, const Annotation& a) {
 void CsvWriter::header() {
   if (header_written_) return;
   header_written_ = true;
-  pending_ += "ip,port,proto,state,reason,ttl,service,purpose,risk\n";
+  lines_.add_line("ip,port,proto,state,reason,ttl,service,purpose,risk");
 }
 
 void CsvWriter::result(const capture::ScanResult& r, const Annotation& a) {
   header();
-  pending_ += csv_row(r, a);
-  pending_ += '\n';
-  if (pending_.size() >= 64 * 1024) emit();
-}
-
-void CsvWriter::emit() {
-  if (pending_.empty()) return;
-  std::fflush(out_);
-  const int fd = fileno(out_);
-  if (fd < 0) {  // a memory stream (tests): no descriptor to write to
-    std::fwrite(pending_.data(), 1, pending_.size(), out_);
-    std::fflush(out_);
-  } else {
-    // One write(2) per batch of whole rows (a regular file takes it in one call).
-    const char* p = pending_.data();
-    size_t left = pending_.size();
-    while (left > 0) {
-      const ssize_t n = ::write(fd, p, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;  // disk full or closed pipe: nothing better to do than stop
-      p += n;
-      left -= size_t(n);
-    }
-  }
-  pending_.clear();
+  lines_.add_line(csv_row(r, a));
 }
 
 void CsvWriter::finish(const ScanSummary&) {
   header();  // an empty scan still gets its header row
-  emit();
+  lines_.emit();
 }
 
 }  // namespace portauth::output

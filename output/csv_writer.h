@@ -5,32 +5,29 @@
 // States and reasons are portauth's, as in JSONL (closed by ICMP stays "closed", reason
 // "icmp-port-unreach"). ttl is empty for stealth ports; service/purpose/risk are empty when
 // the database has nothing. Fields are quoted per RFC 4180 when they hold a comma, a quote
-// or a line break; rows end with "\n". Rows are collected and handed to the OS whole, with
-// write(2), on flush() (every 200 ms) or every 64 KiB: stdio would cut a row wherever its buffer
-// fills, and a SIGKILL there would leave half a row in the file.
+// or a line break; rows end with "\n" and reach the file whole (line_buffer.h).
 #pragma once
 #include <cstdio>
 #include <string>
 #include <string_view>
 
+#include "line_buffer.h"
 #include "report.h"
 
 namespace portauth::output {
 
 class CsvWriter final : public ResultWriter {
  public:
-  explicit CsvWriter(std::FILE* out) : out_(out) {}
+  explicit CsvWriter(std::FILE* out) : lines_(out) {}
   void begin(const ScanInfo&) override { header(); }
   void result(const capture::ScanResult& r, const Annotation& a) override;
-  void flush() override { emit(); }
+  void flush() override { lines_.emit(); }
   void finish(const ScanSummary&) override;
 
  private:
   void header();
-  void emit();
-  std::FILE* out_;
+  LineBuffer lines_;
   bool header_written_ = false;
-  std::string pending_;  // whole rows not yet written
 };
 
 std::string csv_field(std::string_view text);

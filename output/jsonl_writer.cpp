@@ -23,13 +23,11 @@ std::string jsonl_line(const capture::ScanResult& r, const Annotation& a) {
 }
 
 void JsonlWriter::result(const capture::ScanResult& r, const Annotation& a) {
-  const std::string line = jsonl_line(r, a);
-  std::fwrite(line.data(), 1, line.size(), out_);
-  std::fputc('\n', out_);
+  lines_.add_line(jsonl_line(r, a));
 }
 
-void JsonlWriter::flush() { std::fflush(out_); }
+void JsonlWriter::flush() { lines_.emit(); }
 
-void JsonlWriter::finish(const ScanSummary&) { std::fflush(out_); }
+void JsonlWriter::finish(const ScanSummary&) { lines_.emit(); }
 
 }  // namespace portauth::output

@@ -114,19 +114,6 @@ NmapHostView nmap_host_view(const std::vector<PortRecord>& ports) {
   return view;
 }
 
-std::string compress_ports(const std::vector<uint16_t>& sorted_ports) {
-  std::string out;
-  for (size_t i = 0; i < sorted_ports.size();) {
-    size_t j = i;
-    while (j + 1 < sorted_ports.size() && sorted_ports[j + 1] == sorted_ports[j] + 1) ++j;
-    if (!out.empty()) out += ',';
-    out += std::to_string(sorted_ports[i]);
-    if (j > i) out += '-' + std::to_string(sorted_ports[j]);
-    i = j + 1;
-  }
-  return out;
-}
-
 std::string nmap_time_string(int64_t unix_seconds) {
   const std::time_t t = std::time_t(unix_seconds);
   std::tm tm{};

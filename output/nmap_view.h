@@ -45,9 +45,6 @@ struct NmapHostView {
 // `ports` must be sorted by port (HostTable::take_sorted does that).
 NmapHostView nmap_host_view(const std::vector<PortRecord>& ports);
 
-// Sorted ports -> "21-23,80,443" (nmap's scaninfo services / extrareasons ports syntax).
-std::string compress_ports(const std::vector<uint16_t>& sorted_ports);
-
 // "Sun Nov 29 04:00:32 2026" (local time, as nmap's startstr and ctime(3)).
 std::string nmap_time_string(int64_t unix_seconds);
 

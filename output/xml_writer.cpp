@@ -6,6 +6,7 @@
 
 #include "ipv4.h"
 #include "nmap_view.h"
+#include "port_spec.h"
 #include "xml_escape.h"
 
 namespace portauth::output {
@@ -35,7 +36,7 @@ void XmlWriter::begin(const ScanInfo& info) {
                 attr("start", std::to_string(info.start_unix)) + attr("startstr", when) + attr("version", version) +
                 attr("xmloutputversion", "1.05") + ">\n");
   put(out_, "<scaninfo type=\"syn\" protocol=\"tcp\"" + attr("numservices", std::to_string(info.ports.size())) +
-                attr("services", compress_ports(info.ports)) + "/>\n");
+                attr("services", config::format_ports(info.ports)) + "/>\n");
   put(out_, "<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n");
   std::fflush(out_);
 }
@@ -57,7 +58,7 @@ void XmlWriter::finish(const ScanSummary& s) {
       for (const auto& g : ig.reasons)
         put(out_, "<extrareasons" + attr("reason", std::string(nmap_reason_name(g.reason))) +
                       attr("count", std::to_string(g.ports.size())) + " proto=\"tcp\"" +
-                      attr("ports", compress_ports(g.ports)) + "/>\n");
+                      attr("ports", config::format_ports(g.ports)) + "/>\n");
       put(out_, "</extraports>\n");
     }
     for (const PortRecord* p : view.listed) {

@@ -61,7 +61,7 @@ TEST(HtmlWriter, SummaryVerdictAndHeatMap) {
 
 TEST(HtmlWriter, AllStealthPasses) {
   std::vector<Delivered> rs;
-  for (uint16_t p : {22, 23, 80}) rs.push_back({{kHostA, p, capture::Reason::kNoResponse, 0}, &annotation(p)});
+  for (uint16_t p : std::initializer_list<uint16_t>{22, 23, 80}) rs.push_back({{kHostA, p, capture::Reason::kNoResponse, 0}, &annotation(p)});
   ScanInfo info = small_info();
   info.ports = {22, 23, 80};
   const std::string page = run_writer<HtmlWriter>(info, rs, small_summary());

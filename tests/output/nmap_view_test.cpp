@@ -1,4 +1,5 @@
 #include "nmap_view.h"
+#include "port_spec.h"
 
 #include <gtest/gtest.h>
 
@@ -48,9 +49,9 @@ TEST(NmapView, StatesAndReasonsUseNmapNames) {
 }
 
 TEST(NmapView, CompressPorts) {
-  EXPECT_EQ(compress_ports({}), "");
-  EXPECT_EQ(compress_ports({7}), "7");
-  EXPECT_EQ(compress_ports({0, 1, 2, 5, 7, 8, 65535}), "0-2,5,7-8,65535");
+  EXPECT_EQ(config::format_ports({}), "");
+  EXPECT_EQ(config::format_ports({7}), "7");
+  EXPECT_EQ(config::format_ports({0, 1, 2, 5, 7, 8, 65535}), "0-2,5,7-8,65535");
 }
 
 TEST(NmapView, UpTo25PortsOfAStateAreListed) {
@@ -105,7 +106,7 @@ TEST(NmapView, ExtraportsMatchWhatNmapWroteForTheLab) {
   std::vector<std::string> order;
   for (const auto& g : v.ignored[0].reasons)
     order.push_back(std::string(nmap_reason_name(g.reason)) + ":" + std::to_string(g.ports.size()) + ":" +
-                    compress_ports(g.ports));
+                    config::format_ports(g.ports));
   const std::vector<std::string> nmap_wrote = {
       "no-response:121:23,135,137-139,445,3389,4444,5900-5910,10000-10100,31337",
       "port-unreach:4:111,5000-5002",
@@ -120,7 +121,7 @@ TEST(NmapView, ExtraportsMatchWhatNmapWroteForTheLab) {
   EXPECT_EQ(v.ignored[1].state, NmapState::kClosed);
   EXPECT_EQ(v.ignored[1].count, 56u);
   ASSERT_EQ(v.ignored[1].reasons.size(), 1u);
-  EXPECT_EQ(compress_ports(v.ignored[1].reasons[0].ports), "0-20,24,26-30,112-134,136,140-142,144-145");
+  EXPECT_EQ(config::format_ports(v.ignored[1].reasons[0].ports), "0-20,24,26-30,112-134,136,140-142,144-145");
   EXPECT_EQ(v.listed.size(), 18u);
 }
 
