@@ -18,7 +18,9 @@
 #include "scan_runner.h"
 #include "setup_error.h"
 #include "shieldsup_command.h"
+#include "sink_factory.h"
 #include "spec_error.h"
+#include "summary_json.h"
 
 namespace portauth::app {
 namespace {
@@ -35,6 +37,8 @@ struct ScanArgs {
   std::string user;
   output::ProgressMode progress = output::ProgressMode::kAuto;  // --progress / --no-progress
   std::string report;  // --report shieldsup: shieldsup_command.h's report instead of the text
+  uint64_t pcap_buffer = 0;   // --pcap-buffer BYTES (0: sized from the rate)
+  std::string summary_json;   // --summary-json FILE (summary_json.h)
 };
 
 // One scan ready to run: everything validated, nothing opened yet.
@@ -46,6 +50,7 @@ struct PreparedScan {
   std::string resume_path;                      // where an interrupt writes one
   std::unique_ptr<OutputSet> outputs;           // opened before any scan runs (and privileges drop)
   std::string user;                             // who to become once the wire is open
+  SummaryJsonFile* summary_json = nullptr;      // --summary-json: one line per scan
 };
 
 // Command-line options override the config file's, option by option.
@@ -152,12 +157,19 @@ int run_prepared(PreparedScan& scan, const std::string& command_line, output::Pr
                    summary.resume_file.c_str());
     else if (scan.resume && std::remove(scan.resume_path.c_str()) == 0)
       std::fprintf(stderr, "portauth: resumed scan finished; removed %s\n", scan.resume_path.c_str());
-    if (summary.pcap_dropped > 0)
-      std::fprintf(stderr, "portauth: warning: the capture dropped %llu packets; results may be incomplete "
-                   "(lower --rate)\n", (unsigned long long)summary.pcap_dropped);
+    std::vector<std::string> warnings = plan.warnings;
+    if (summary.pcap_dropped > 0) {
+      warnings.push_back(pcap_drop_warning(summary.pcap_dropped, capture_buffer_bytes(plan)));
+      std::fprintf(stderr, "portauth: warning: %s\n", warnings.back().c_str());
+    }
+    if (scan.summary_json) {
+      const int ring = plan.offline() ? 0 : capture_buffer_bytes(plan);
+      scan.summary_json->write(summary_json(scan.name, summary, ring, warnings));
+    }
   } catch (const scanner::SetupError& e) {
     progress.clear();
     std::fprintf(stderr, "portauth: %s\n", e.what());
+    if (scan.summary_json) scan.summary_json->write_setup_error(scan.name, e.what());
     rc = 2;
   }
   return rc;
@@ -231,12 +243,22 @@ int run(ScanArgs& a, const CLI::App& cmd, const std::string& command_line) {
     }
   }
   int rc = 0;
+  if (cmd.count("--pcap-buffer"))
+    for (auto& scan : scans) scan->plan.pcap_buffer_bytes = int(a.pcap_buffer);
   if (a.report == "shieldsup") {
     for (auto& scan : scans) rc = std::max(rc, run_shieldsup_report(scan->plan, *scan->db, "", command_line));
     return rc;
   }
   // Open every output of every scan first: once the first scan has dropped privileges, a
   // later one could no longer create its files.
+  std::unique_ptr<SummaryJsonFile> summary_file;
+  try {
+    if (!a.summary_json.empty()) summary_file = std::make_unique<SummaryJsonFile>(a.summary_json);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "portauth: %s\n", e.what());
+    return 1;
+  }
+  for (auto& scan : scans) scan->summary_json = summary_file.get();
   for (auto& scan : scans) {
     try {
       scan->outputs = std::make_unique<OutputSet>(scan->plan.outputs, scan->plan.show);
@@ -329,6 +351,15 @@ void add_scan_command(CLI::App& app, int& exit_code, const std::string& command_
                   "else nobody; 'root' keeps root)");
   cmd->add_option("--resume", args->resume, "continue the interrupted scan a resume file describes");
   cmd->add_option("--resume-file", args->resume_file, "where Ctrl-C writes the resume file")->capture_default_str();
+  cmd->add_option("--pcap-buffer", args->pcap_buffer,
+                  "capture buffer (kernel ring) size, e.g. 64M (default: sized from --rate and --wait, "
+                  "32M-256M); raise it if the summary reports pcap drops")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(uint64_t{4096}, uint64_t{1} << 30));
+  cmd->add_option("--summary-json", args->summary_json,
+                  "write one JSON line per scan to FILE: counts, replies, pcap drops, and whether the scan is "
+                  "complete")
+      ->type_name("FILE");
   cmd->add_option("--db", args->db, "port database file (default: $PORTAUTH_DB, then the installed one)");
   cmd->add_option("--report", args->report,
                   "shieldsup: a ShieldsUP report with the TruStealth verdict on stdout (one host; -o files are "

@@ -115,7 +115,9 @@ output::ScanSummary run_scan(const config::ScanPlan& plan, const output::Annotat
   }
   // Everything privileged is open (capture, socket, and before this call the outputs,
   // config and database): from here on, run as an ordinary user with CAP_NET_RAW only.
-  drop_privileges(options.user);
+  // An offline run (--dry-run, --pcap-out) opened nothing privileged: started unprivileged,
+  // it has nothing to drop and must not ask for CAP_NET_RAW.
+  if (!plan.offline() || geteuid() == 0) drop_privileges(options.user);
   scanner::SteadyClock clock;
   scanner::Sender sender(space, table, syn, key, sink, clock, sc);
 
@@ -195,7 +197,8 @@ output::ScanSummary run_scan(const config::ScanPlan& plan, const output::Annotat
       deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(int64_t(plan.wait_seconds * 1e6));
       have_deadline = true;
     }
-    if (have_deadline && std::chrono::steady_clock::now() >= deadline) break;
+    // Every probe answered: no late reply can change a result, so the wait is over early.
+    if (have_deadline && (std::chrono::steady_clock::now() >= deadline || table.answered() == table.size())) break;
     if (options.progress && std::chrono::steady_clock::now() - last_progress > std::chrono::milliseconds(250))
       report_progress();
     if (std::chrono::steady_clock::now() - last_flush > std::chrono::milliseconds(200)) {

@@ -44,6 +44,14 @@ scanner::RouteChoice scan_route(const config::ScanPlan& plan) {
   }
 }
 
+int capture_buffer_bytes(const config::ScanPlan& plan) {
+  if (plan.pcap_buffer_bytes > 0) return plan.pcap_buffer_bytes;
+  // One first answer per probe of this shard. Retry passes only re-probe the unanswered, and
+  // retransmitted SYN-ACKs come a second or more later: the ring has drained by then.
+  const uint64_t max_replies = plan.probe_count() / plan.shard_count;
+  return capture::size_capture(plan.rate, plan.wait_seconds, max_replies).buffer_bytes;
+}
+
 Wire open_wire(const config::ScanPlan& plan, const scanner::RouteChoice& route, const std::string& capture_filter) {
   Wire w;
   if (plan.offline()) {
@@ -56,7 +64,7 @@ Wire open_wire(const config::ScanPlan& plan, const scanner::RouteChoice& route, 
   lo.interface = route.interface;
   lo.filter = capture_filter;
   const auto sizing = capture::size_capture(plan.rate, plan.wait_seconds);
-  lo.buffer_bytes = sizing.buffer_bytes;
+  lo.buffer_bytes = capture_buffer_bytes(plan);
   lo.immediate = sizing.immediate;
   w.source = capture::open_live(lo);
   if (plan.send_mode == config::SendMode::kRing) {

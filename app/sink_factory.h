@@ -30,6 +30,9 @@ struct Wire {
 // not need a route (nothing leaves): without one it uses --source-ip, or 0.0.0.0, on "none".
 scanner::RouteChoice scan_route(const config::ScanPlan& plan);
 
+// The capture ring's size in bytes: --pcap-buffer if given, else capture::size_capture's.
+int capture_buffer_bytes(const config::ScanPlan& plan);
+
 // `capture_filter`: the BPF filter for our replies (capture::reply_filter).
 Wire open_wire(const config::ScanPlan& plan, const scanner::RouteChoice& route, const std::string& capture_filter);
 

@@ -99,6 +99,11 @@ std::unique_ptr<PacketSource> open_live(const LiveOptions& o) {
     throw scanner::SetupError("cannot capture on '" + o.interface + "': " + why);
   }
   apply_filter(p.get(), o.filter);
+  // Replies only ever come in. Ignoring outgoing frames (PACKET_IGNORE_OUTGOING underneath)
+  // keeps the kernel from cloning every probe we send to this socket just for the filter to
+  // reject it: that copy is paid on the sender's send path, once per probe. Best effort:
+  // where the kernel cannot, libpcap drops them itself and nothing changes.
+  pcap_setdirection(p.get(), PCAP_D_IN);
   if (pcap_setnonblock(p.get(), 1, err) != 0)
     throw scanner::SetupError("cannot capture on '" + o.interface + "': " + err);
   return std::make_unique<PcapSource>(std::move(p), true, o.timeout_ms);

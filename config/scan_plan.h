@@ -82,6 +82,7 @@ struct ScanPlan {
   SendMode send_mode = SendMode::kRaw;
   bool dry_run = false;   // probes built and counted, sent nowhere
   std::string pcap_out;   // non-empty: probes written to this pcap file, not sent
+  int pcap_buffer_bytes = 0;  // --pcap-buffer: the capture ring; 0 = sized from rate and wait
 
   bool offline() const { return dry_run || !pcap_out.empty(); }
 

@@ -8,7 +8,10 @@
 //   - Ethernet-like interfaces only, and one next-hop MAC for every target (next_hop.h):
 //     targets behind one gateway, or a single target on the local link;
 //   - our SYNs bypass the qdisc, so they are invisible to packet taps on the sending host
-//     (tcpdump there sees the replies only) and to the host's own firewall.
+//     (tcpdump there sees the replies only) and to the host's own firewall;
+//   - nothing queues for us: a NIC whose transmit queue is full drops the frame (the qdisc
+//     would have held it), so an unpaced scan (--rate max) on a real NIC can lose probes
+//     there; pace it below the NIC's rate. (veth, the lab, never stops its queue.)
 #pragma once
 #include <array>
 #include <cstdint>

@@ -17,8 +17,9 @@ uint64_t mix64(uint64_t z) {
 
 Permutation::Permutation(uint64_t n, uint64_t seed) : n_(n) {
   const unsigned bits = n <= 2 ? 2 : unsigned(std::bit_width(n - 1));
-  half_bits_ = (bits + 1) / 2;
-  half_mask_ = (uint64_t{1} << half_bits_) - 1;
+  low_bits_ = bits / 2;
+  low_mask_ = (uint64_t{1} << low_bits_) - 1;
+  high_mask_ = (uint64_t{1} << (bits - low_bits_)) - 1;
   uint64_t s = seed;
   for (auto& k : keys_) {
     s += 0x9e3779b97f4a7c15ULL;
@@ -26,26 +27,26 @@ Permutation::Permutation(uint64_t n, uint64_t seed) : n_(n) {
   }
 }
 
-uint64_t Permutation::round(int r, uint64_t half) const { return mix64(half ^ keys_[r]) & half_mask_; }
+uint64_t Permutation::round(int r, uint64_t half) const { return mix64(half ^ keys_[r]); }
 
+// Even rounds: high ^= F(low); odd rounds: low ^= F(high). Unrolled by the compiler (kRounds
+// is a constant); each round is one mix64, so a pass costs four dependent multiply chains.
 uint64_t Permutation::encrypt(uint64_t x) const {
-  uint64_t left = x >> half_bits_, right = x & half_mask_;
+  uint64_t high = x >> low_bits_, low = x & low_mask_;
   for (int r = 0; r < kRounds; ++r) {
-    const uint64_t next = left ^ round(r, right);
-    left = right;
-    right = next;
+    if (r % 2 == 0) high ^= round(r, low) & high_mask_;
+    else low ^= round(r, high) & low_mask_;
   }
-  return (left << half_bits_) | right;
+  return (high << low_bits_) | low;
 }
 
 uint64_t Permutation::decrypt(uint64_t x) const {
-  uint64_t left = x >> half_bits_, right = x & half_mask_;
+  uint64_t high = x >> low_bits_, low = x & low_mask_;
   for (int r = kRounds - 1; r >= 0; --r) {
-    const uint64_t prev = right ^ round(r, left);
-    right = left;
-    left = prev;
+    if (r % 2 == 0) high ^= round(r, low) & high_mask_;
+    else low ^= round(r, high) & low_mask_;
   }
-  return (left << half_bits_) | right;
+  return (high << low_bits_) | low;
 }
 
 uint64_t Permutation::forward(uint64_t position) const {

@@ -29,9 +29,10 @@ void Sender::run(const std::atomic<bool>& stop) {
     stats_.busy_ns.fetch_add(clock_.now_ns() - pass_start, std::memory_order_relaxed);
     if (!completed) break;
     if (pass == config_.retries) break;
-    // Let replies to this pass arrive before deciding what is still unanswered.
+    // Let replies to this pass arrive before deciding what is still unanswered; once every
+    // slot is answered there is nothing left to wait for, nor to retry.
     const uint64_t until = clock_.now_ns() + config_.pass_wait_ns;
-    while (!stop.load(std::memory_order_relaxed) && clock_.now_ns() < until)
+    while (!stop.load(std::memory_order_relaxed) && clock_.now_ns() < until && table_.answered() < table_.size())
       clock_.sleep_until_ns(std::min(until, clock_.now_ns() + 10000000));
     if (stop.load(std::memory_order_relaxed)) break;
     bool any_left = false;

@@ -16,13 +16,15 @@ BUILD_TYPE=${BUILD_TYPE:-Release}
 # (ip netns, veth), nftables (the target's firewall profile), python3 (listeners and test
 # drivers, standard library only), tcpdump (the no-packet-sent checks), util-linux (setpriv,
 # script). Output tests: nmap, ndiff and libxml2-utils (nmap's XML, its DTD, xmllint) to check
-# the nmap XML against nmap itself; chromium renders the HTML report headless.
+# the nmap XML against nmap itself; chromium renders the HTML report headless. Fuzzing: clang and
+# its runtimes (libFuzzer, sanitizers) for the harnesses in fuzz/ (scripts/fuzz.sh).
 readonly PACKAGES=(
   build-essential cmake pkg-config
   libnet1-dev libpcap-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   iproute2 nftables python3 tcpdump util-linux procps libcap2-bin libcap-dev
   nmap ndiff libxml2-utils chromium
+  clang libclang-rt-14-dev
 )
 
 missing=()

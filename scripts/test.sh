@@ -2,7 +2,8 @@
 # test.sh: the one test command (README and CI). Installs and builds what it needs, then
 #   1. the Release build's whole suite: unit, database, and the integration tests that
 #      scan a lab of network namespaces this script's tests create and tear down;
-#   2. the unit and database tests again in an AddressSanitizer + UBSan build.
+#   2. the unit and database tests again in an AddressSanitizer + UBSan build;
+#   3. scripts/test_hostile.sh: a ThreadSanitizer build of the two-thread tests, 25 s per fuzz harness.
 # Needs root for the namespaces (integration tests report "skipped" without it).
 set -euo pipefail
 
@@ -18,3 +19,6 @@ echo "== ASan+UBSan build: unit and database tests" >&2
 BUILD_DIR=build-asan BUILD_TYPE=Debug CMAKE_ARGS="-DPORTAUTH_SANITIZE=ON -DPORTAUTH_BENCH=OFF" scripts/setup.sh
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j"$JOBS" -LE integration
+
+# --- Hostile input (issue 7): TSan build of the two-thread tests, then every fuzz harness 25 s ---
+scripts/test_hostile.sh

@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Refusals send nothing: bad input, a reserved target without --allow, and no privileges.
 
+Bad input covers specs and options (CASES) and files (FILE_CASES: scan configurations, port
+databases and resume files that are malformed, of the wrong type, deeply nested or huge), each
+with the exact message it must print (FILE:LINE:COL where there is one).
+
 Each command runs in the lab's scanner namespace while a raw AF_PACKET counter watches every
 interface there. Pass, for each: the exit status wanted (1 for a bad value, non-zero otherwise), a
 message on stderr naming the problem, and ZERO packets on the wire. A control first proves the
@@ -35,6 +39,64 @@ CASES = [
     ("reserved target without --allow", ["scan", T, "-p", "80"], NONZERO, re.escape("--allow")),
 ]
 PRIVILEGE_HINT = r"root|cap_net_raw|setcap"
+
+# Files: (what, {file name: content}, portauth arguments, exit wanted, the exact stderr line).
+# "{d}" in arguments and messages is the directory the files are written to. Content that is a
+# callable is called for the text (big files). Every message names FILE:LINE:COL where there is one.
+ALLOW_YAML = "allow: [198.18.0.0/15]\nports: 80\n"
+FILE_CASES = [
+    ("config: unknown key", {"c.yaml": f"targets: {T}\n{ALLOW_YAML}rtae: 5\n"},
+     ["scan", "--config", "{d}/c.yaml"], 1, "portauth: {d}/c.yaml:4:1: unknown key 'rtae' (did you mean 'rate'?)"),
+    ("config: wrong type", {"c.yaml": f"targets: {T}\n{ALLOW_YAML}retries: lots\n"},
+     ["scan", "--config", "{d}/c.yaml"], 1,
+     "portauth: {d}/c.yaml:4:10: 'retries' must be a whole number from 0 to 20, not 'lots'"),
+    ("config: bad target in a later scan (the first must not run)",
+     {"c.yaml": f"{ALLOW_YAML}scans:\n  - name: first\n    targets: {T}\n  - name: second\n"
+                "    targets: 198.18.0.300\n"},
+     ["scan", "--config", "{d}/c.yaml"], 1,
+     "portauth: scan 'second': bad target '198.18.0.300': octet 4 is 300, must be 0-255"),
+    ("config: key given twice", {"c.yaml": f"targets: {T}\n{ALLOW_YAML}rate: 100\nrate: 200\n"},
+     ["scan", "--config", "{d}/c.yaml"], 1, "portauth: {d}/c.yaml:5:1: 'rate' is given twice in the same map"),
+    ("config: nested 100,000 deep", {"c.yaml": lambda: "targets: " + "[" * 100000 + "]" * 100000 + "\n"},
+     ["scan", "--config", "{d}/c.yaml"], 1,
+     "portauth: {d}/c.yaml:1:41: YAML nested more than 32 levels deep for a scan configuration"),
+    ("config: 8 MB", {"c.yaml": lambda: "targets: [" + "198.18.0.2," * 800000 + "198.18.0.2]\n"},
+     ["scan", "--config", "{d}/c.yaml"], 1,
+     "portauth: {d}/c.yaml: too large for a scan configuration (8800022 bytes; the limit is 4194304)"),
+    ("config: empty target_files name", {"c.yaml": f"targets: {T}\n{ALLOW_YAML}target_files: ['']\n"},
+     ["scan", "--config", "{d}/c.yaml"], 1, "portauth: {d}/c.yaml:4:16: 'target_files' is empty"),
+    ("database: corrupt YAML",
+     {"db.yaml": "schema_version: 1\ndata_version: x\nports:\n  - port: 22\n    proto: tcp\n"
+                 "    name: ssh\n    purpose: [unclosed\n"},
+     ["scan", T, "-p", "80", *ALLOW, "--db", "{d}/db.yaml"], 1,
+     "portauth: port database: {d}/db.yaml:8:1: YAML syntax error: end of sequence flow not found"),
+    ("database: not a port database", {"db.yaml": "- just\n- a list\n"},
+     ["scan", T, "-p", "80", *ALLOW, "--db", "{d}/db.yaml"], 1,
+     "portauth: port database: {d}/db.yaml:1:1: the port database must be a mapping with schema_version, "
+     "data_version and ports"),
+    ("database: nested 100,000 deep", {"db.yaml": lambda: "ports: " + "[" * 100000 + "]" * 100000 + "\n"},
+     ["scan", T, "-p", "80", *ALLOW, "--db", "{d}/db.yaml"], 1,
+     "portauth: port database: {d}/db.yaml:1:39: YAML nested more than 32 levels deep; the port database needs 4"),
+    ("resume: not a resume file", {"r.yaml": f"targets: [{T}]\nports: 80\n"},
+     ["scan", "--resume", "{d}/r.yaml"], 1, "portauth: {d}/r.yaml:1:1: not a portauth resume file"),
+    ("resume: wait out of range",
+     {"r.yaml": f"portauth_resume: 1\ntargets: [{T}-{T}]\nports: 80\nseed: 1\nshard: 1/1\nrate: 100\n"
+                "retries: 2\nwait: 1e999\ninterface: ''\nsource_ip: ''\nshow: open\noutputs: []\n"
+                "next_slot: 0\nanswered: ''\n"},
+     ["scan", "--resume", "{d}/r.yaml"], 1, "portauth: {d}/r.yaml:8:7: 'wait' must be a number, not '1e999'"),
+    ("shard without seed", {}, ["scan", T, "-p", "80", *ALLOW, "--shard", "1/2"], 1,
+     "portauth: --shard needs --seed: every shard must use the same seed, or the slices overlap"),
+    ("--pcap-buffer too small", {}, ["scan", T, "-p", "80", *ALLOW, "--pcap-buffer", "12"], 1,
+     "--pcap-buffer: Value 12 not in range 4096 to 1073741824"),
+    ("--summary-json unwritable", {}, ["scan", T, "-p", "80", *ALLOW, "--summary-json", "{d}/no/such/dir.json"], 1,
+     "portauth: cannot write --summary-json file '{d}/no/such/dir.json': No such file or directory"),
+]
+
+
+def write_case_files(directory, files):
+    for name, content in files.items():
+        with open(os.path.join(directory, name), "w") as f:
+            f.write(content() if callable(content) else content)
 
 
 def run_watched(lab, argv):
@@ -93,6 +155,15 @@ def main():
         for what, argv, want_exit, stderr_re in CASES:
             proc, packets = run_watched(lab, [args.binary, *argv])
             problems += judge(what, proc, packets, want_exit, stderr_re)
+
+        for i, (what, files, argv, want_exit, line) in enumerate(FILE_CASES):
+            d = os.path.join(tmp, f"case{i}")
+            os.mkdir(d)
+            write_case_files(d, files)
+            argv = [a.replace("{d}", d) for a in argv]
+            exact = "(?m)^" + re.escape(line.replace("{d}", d)) + "$"
+            proc, packets = run_watched(lab, [args.binary, *argv])
+            problems += judge(what, proc, packets, want_exit, exact)
 
         if setpriv is None:
             problems.append("unprivileged: setpriv not found (apt-get install util-linux)")

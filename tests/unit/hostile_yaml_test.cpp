@@ -64,9 +64,9 @@ std::string resume_with_wait(const std::string& wait) {
 
 TEST(HostileYaml, DeepNestingIsRefusedAtTheLimit) {
   double secs = 0;
-  // 100,000 levels of flow lists: yaml-cpp's recursive parser would need a deep stack.
+  // 100,000 levels of flow lists (the root map is level 1, so the 32nd "[" is one too many).
   EXPECT_EQ(config_error("targets: " + std::string(100000, '[') + std::string(100000, ']') + "\n", &secs),
-            "scan.yaml:1:42: YAML nested more than 32 levels deep for a scan configuration");
+            "scan.yaml:1:41: YAML nested more than 32 levels deep for a scan configuration");
   EXPECT_LT(secs, 2.0);
   // Block maps nested 1,000 deep.
   std::string block = "targets:\n";
@@ -74,7 +74,7 @@ TEST(HostileYaml, DeepNestingIsRefusedAtTheLimit) {
   EXPECT_EQ(config_error(block), "scan.yaml:33:33: YAML nested more than 32 levels deep for a scan configuration");
   // A resume file needs 3 levels.
   EXPECT_EQ(resume_error("portauth_resume: 1\ntargets: [[[[[[[[[1]]]]]]]]]\n"),
-            "r.yaml:2:18: YAML nested more than 8 levels deep for a resume file");
+            "r.yaml:2:17: YAML nested more than 8 levels deep for a resume file");
 }
 
 TEST(HostileYaml, HugeFilesAreRefusedBeforeTheyAreLoaded) {
@@ -92,7 +92,7 @@ TEST(HostileYaml, HugeFilesAreRefusedBeforeTheyAreLoaded) {
   many += "1]\n";
   ASSERT_LT(many.size(), kConfigYamlLimits.max_bytes);
   const std::string err = config_error(many, &secs);
-  EXPECT_EQ(err, "scan.yaml:1:400011: too many YAML nodes (more than 200000) for a scan configuration");
+  EXPECT_EQ(err, "scan.yaml:1:400005: too many YAML nodes (more than 200000) for a scan configuration");
   EXPECT_LT(secs, 5.0);
   // A long but legitimate list still loads (and yields every item).
   std::string ok = "targets: [";

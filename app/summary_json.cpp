@@ -1,0 +1,79 @@
+#include "summary_json.h"
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace portauth::app {
+
+std::vector<std::string> incomplete_reasons(const output::ScanSummary& s) {
+  std::vector<std::string> out;
+  if (s.interrupted) out.emplace_back("interrupted");
+  if (s.pcap_dropped > 0) out.emplace_back("pcap-drops");
+  if (s.send_errors > 0) out.emplace_back("send-errors");
+  return out;
+}
+
+std::string pcap_drop_warning(uint64_t dropped, int buffer_bytes) {
+  // Dropped replies are answers we never saw: those ports look stealth, wrongly. The ring
+  // overflows when replies arrive faster than the capture thread drains them for longer than
+  // the ring can hold, so the fixes are fewer replies per second or a bigger ring.
+  return "the capture dropped " + std::to_string(dropped) +
+         " packets: replies came faster than they could be read, so some open or closed ports may be "
+         "reported stealth and the results are incomplete; scan again with a lower --rate, or a bigger "
+         "capture buffer (--pcap-buffer, now " +
+         std::to_string(buffer_bytes) + " bytes)";
+}
+
+nlohmann::ordered_json summary_json(const std::string& scan_name, const output::ScanSummary& s, int pcap_buffer_bytes,
+                            const std::vector<std::string>& warnings) {
+  using J = nlohmann::ordered_json;  // keys in the documented order
+  const auto reasons = incomplete_reasons(s);
+  J j;
+  j["summary"] = 1;
+  j["scan"] = scan_name.empty() ? J(nullptr) : J(scan_name);
+  j["complete"] = reasons.empty();
+  j["incomplete"] = reasons;
+  j["open"] = s.open;
+  j["closed"] = s.closed;
+  j["stealth"] = s.stealth;
+  j["probed"] = s.probed;
+  j["not_sent"] = s.not_sent;
+  j["packets_sent"] = s.packets_sent;
+  j["send_errors"] = s.send_errors;
+  j["passes"] = s.passes;
+  j["seconds"] = s.seconds;
+  j["pps"] = s.pps;
+  j["replies"] = {{"accepted", s.replies_accepted}, {"duplicate", s.duplicates}, {"rejected", s.replies_rejected}};
+  j["pcap"] = {{"received", s.pcap_received},
+               {"dropped", s.pcap_dropped},
+               {"interface_dropped", s.pcap_if_dropped},
+               {"buffer_bytes", pcap_buffer_bytes}};
+  j["source_ip"] = s.source_ip;
+  j["interface"] = s.interface;
+  j["resume_file"] = s.resume_file.empty() ? J(nullptr) : J(s.resume_file);
+  j["warnings"] = warnings;
+  return j;
+}
+
+SummaryJsonFile::SummaryJsonFile(const std::string& path) : file_(std::fopen(path.c_str(), "w")), path_(path) {
+  if (!file_) throw std::runtime_error("cannot write --summary-json file '" + path + "': " + std::strerror(errno));
+}
+
+void SummaryJsonFile::write(const nlohmann::ordered_json& line) {
+  // dump() with replacement: a scan name from a config file need not be valid UTF-8.
+  const std::string text = line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  std::fwrite(text.data(), 1, text.size(), file_.get());
+  std::fflush(file_.get());
+}
+
+void SummaryJsonFile::write_setup_error(const std::string& scan_name, const std::string& error) {
+  using J = nlohmann::ordered_json;
+  write({{"summary", 1},
+         {"scan", scan_name.empty() ? J(nullptr) : J(scan_name)},
+         {"complete", false},
+         {"incomplete", {"setup-error"}},
+         {"error", error}});
+}
+
+}  // namespace portauth::app

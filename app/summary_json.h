@@ -1,0 +1,63 @@
+// --summary-json FILE: a machine-readable account of each scan, for JSON Lines consumers.
+//
+// One JSON object per line, one line per scan run by the command (a config file with three
+// scans writes three lines), appended as each scan ends; the port results stay in the -oJ /
+// --format jsonl output, which keeps exactly one object per port. The file is opened before
+// anything is sent (and before privileges are dropped), so a scan that cannot write it never
+// starts. A line:
+//
+//   {"summary": 1, "scan": "web", "complete": false, "incomplete": ["pcap-drops"],
+//    "open": 18, "closed": 65436, "stealth": 82, "probed": 65536, "not_sent": 0,
+//    "packets_sent": 65700, "send_errors": 0, "passes": 3, "seconds": 9.1, "pps": 49990.0,
+//    "replies": {"accepted": 65454, "duplicate": 0, "rejected": 12},
+//    "pcap": {"received": 65466, "dropped": 310, "interface_dropped": 0, "buffer_bytes": 65536},
+//    "source_ip": "198.18.0.1", "interface": "veth-scan", "resume_file": null,
+//    "warnings": ["the capture dropped 310 packets; ..."]}
+//
+// "complete" is true only when nothing below happened; "incomplete" lists what did:
+//   "interrupted"  Ctrl-C / SIGTERM: probes were left unsent (see resume_file)
+//   "pcap-drops"   the capture ring overflowed: replies were lost, so ports may be reported
+//                  stealth that are not (lower --rate, or a bigger --pcap-buffer)
+//   "send-errors"  some probes could not be sent
+//   "setup-error"  the wire could not be set up and nothing was sent ("error" says why)
+// "summary" is the format's version (1).
+#pragma once
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "report.h"
+
+namespace portauth::app {
+
+// Why a finished scan is incomplete (the "incomplete" list above); empty: complete.
+std::vector<std::string> incomplete_reasons(const output::ScanSummary& s);
+
+// The warning printed (and put in "warnings") when the capture dropped replies.
+std::string pcap_drop_warning(uint64_t dropped, int buffer_bytes);
+
+// One summary line's object (pure, for tests).
+nlohmann::ordered_json summary_json(const std::string& scan_name, const output::ScanSummary& s, int pcap_buffer_bytes,
+                            const std::vector<std::string>& warnings);
+
+class SummaryJsonFile {
+ public:
+  // Creates or truncates `path`; throws std::runtime_error naming it when it cannot.
+  explicit SummaryJsonFile(const std::string& path);
+  // Appends one line and flushes it.
+  void write(const nlohmann::ordered_json& line);
+  // A scan that never ran because the wire could not be set up.
+  void write_setup_error(const std::string& scan_name, const std::string& error);
+
+ private:
+  struct Closer {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  std::unique_ptr<std::FILE, Closer> file_;
+  std::string path_;
+};
+
+}  // namespace portauth::app

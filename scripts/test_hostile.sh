@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# test_hostile.sh: the checks scripts/test.sh adds for hostile input and threads (its last step).
+#   1. ThreadSanitizer: a build of the unit tests with -fsanitize=thread (build-tsan/, only the
+#      unit_tests target), running the tests where two threads share state: the probe table,
+#      the SPSC result queue, and the capture loop on its own thread with a reader and a drainer.
+#   2. Fuzzing: every libFuzzer harness for 25 s (scripts/fuzz.sh --ci: clang, ASan+UBSan);
+#      a crash fails the run and leaves its input in build-fuzz/artifacts/.
+# The ASan+UBSan unit-test build and the ctest replay of every fuzz corpus and regression
+# input (fuzz_replay.*) are part of test.sh's own steps.
+set -euo pipefail
+readonly REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO_DIR"
+
+echo "== TSan build: the two-thread tests (ProbeTable, SpscQueue, the capture loop on its thread)" >&2
+cmake -S "$REPO_DIR" -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPORTAUTH_BENCH=OFF \
+  -DCMAKE_CXX_FLAGS="-fsanitize=thread -fno-omit-frame-pointer" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" >/dev/null
+cmake --build build-tsan -j"$(nproc)" --target unit_tests >/dev/null
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+  build-tsan/tests/unit/unit_tests --gtest_brief=1 --gtest_filter='ProbeTable.*:SpscQueue.*:CaptureLoop.*:CaptureThreads.*'
+
+echo "== Fuzzing: each harness for 25 s (scripts/fuzz.sh --ci)" >&2
+scripts/fuzz.sh --ci

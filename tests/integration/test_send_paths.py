@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Both transmit paths give the profiled answers at --rate max; offline runs send nothing, need no root.
+
+In the lab's scanner namespace:
+  1. --send-mode ring (PACKET_MMAP TX ring, next-hop MAC from the neighbour cache) and --send-mode raw,
+     both at --rate max, over the AnyIP block 198.18.1.0/24 (one gateway: 198.18.0.2) x 8 ports, and
+     ring over one on-link target (198.18.0.2, ports 0-1023): every (ip, port) once, as profiled.
+  2. ring refuses several targets on the local link (each has its own MAC): exit 2, says "--send-mode
+     raw", sends nothing.
+  3. --dry-run and --pcap-out FILE as an unprivileged user (uid 65534, no capabilities): exit 0, the
+     generation rate on stderr, zero packets on the wire, and for --pcap-out one DLT_RAW record per
+     probe, each a SYN to a probed (address, port).
+Exit 0 pass, 1 fail, 77 skipped.
+"""
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lablib  # noqa: E402
+
+ALLOW = ["--allow", "198.18.0.0/15"]
+PORTS = "0,22,80,113,443,3306,3389,8080"
+
+
+def scan_matches(lab, binary, tmp, title, targets, addrs, ports, extra):
+    out = os.path.join(tmp, "out.jsonl")
+    argv = [binary, "scan", targets, "-p", ports, *ALLOW, "--rate", "max", "--show", "all", "--format", "jsonl",
+            "-o", out, *extra]
+    lablib.log("running: " + " ".join(argv))
+    proc = lab.run(argv, timeout=120)
+    if proc.returncode != 0 or not os.path.exists(out):
+        return [f"{title}: scan did not complete: {lablib.describe(proc)}"]
+    records, problems = lablib.read_jsonl(out)
+    problems += lablib.check_scan(records, addrs, lablib.parse_ports(ports), lablib.Profile(lab.profile_path).expected)
+    lablib.log(f"  {title}: {len(records)} results, {len(problems)} problem(s)")
+    return [f"{title}: {p}" for p in problems]
+
+
+def pcap_records(path):
+    """(linktype, [packet bytes]) of a classic little- or big-endian pcap file."""
+    with open(path, "rb") as f:
+        data = f.read()
+    endian = "<" if data[:4] == b"\xd4\xc3\xb2\xa1" else ">"
+    linktype = struct.unpack(endian + "I", data[20:24])[0]
+    packets, off = [], 24
+    while off + 16 <= len(data):
+        caplen = struct.unpack(endian + "I", data[off + 8:off + 12])[0]
+        packets.append(data[off + 16:off + 16 + caplen])
+        off += 16 + caplen
+    return linktype, packets
+
+
+def offline_checks(lab, binary, tmp):
+    problems = []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return ["offline: setpriv not found (apt-get install util-linux)"]
+    os.chmod(tmp, 0o777)
+    copy = os.path.join(tmp, "portauth")
+    shutil.copyfile(binary, copy)
+    os.chmod(copy, 0o755)
+    nobody = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"]
+    pcap = os.path.join(tmp, "probes.pcap")
+    addrs = lablib.expand_addrs("198.18.1.0/28")
+    ports = lablib.parse_ports(PORTS)
+    for what, extra in (("--dry-run", ["--dry-run"]), ("--pcap-out", ["--pcap-out", pcap])):
+        argv = [*nobody, copy, "scan", "198.18.1.0/28", "-p", PORTS, *ALLOW, "--rate", "max", "--retries", "0",
+                "--wait", "0", "--format", "jsonl", "-o", "/dev/null", *extra]
+        with lablib.PacketCounter(lab.scan_ns) as counter:
+            try:
+                proc = lab.run(argv, timeout=60)
+            except subprocess.TimeoutExpired:
+                proc = None
+        packets = counter.result()
+        if proc is None:
+            problems.append(f"{what}: still running after 60 s")
+            continue
+        lablib.log(f"  {what} as uid 65534: exit {proc.returncode}, {packets['count']} packets, "
+                   f"{proc.stderr.strip().splitlines()[-1:]}")
+        if proc.returncode != 0:
+            problems.append(f"{what}: exit {proc.returncode}: {lablib.describe(proc)}")
+        if packets["count"] != 0:
+            problems.append(f"{what}: {packets['count']} packet(s) on the wire, want 0: {packets['samples']}")
+        m = re.search(r"(\d+) probes generated at (\d+) pps", proc.stderr)
+        if not m or int(m.group(1)) != len(addrs) * len(ports) or int(m.group(2)) <= 0:
+            problems.append(f"{what}: no generation rate for {len(addrs) * len(ports)} probes on stderr: "
+                            f"{proc.stderr.strip()[-300:]!r}")
+    if os.path.exists(pcap):
+        linktype, packets = pcap_records(pcap)
+        if linktype != 101:
+            problems.append(f"--pcap-out: link type {linktype}, want 101 (LINKTYPE_RAW)")
+        want = {(a, p) for a in addrs for p in ports}
+        got = set()
+        for pkt in packets:
+            if len(pkt) < 40 or pkt[0] != 0x45 or pkt[9] != 6 or pkt[33] != 0x02:
+                problems.append(f"--pcap-out: a record is not an IPv4 SYN: {pkt[:40].hex()}")
+                break
+            got.add(("%d.%d.%d.%d" % tuple(pkt[16:20]), struct.unpack(">H", pkt[22:24])[0]))
+        if got != want or len(packets) != len(want):
+            problems.append(f"--pcap-out: {len(packets)} records for {len(got)} distinct probes, want {len(want)} "
+                            f"(missing {sorted(want - got)[:5]}, extra {sorted(got - want)[:5]})")
+    else:
+        problems.append("--pcap-out: no file written")
+    return problems
+
+
+def main():
+    args = lablib.parse_args(__doc__.splitlines()[0])
+    lablib.require_lab_support()
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="portauth-send-") as tmp, lablib.Lab(args.repo) as lab:
+        block = lablib.expand_addrs("198.18.1.0/24")
+        for mode in ("ring", "raw"):
+            problems += scan_matches(lab, args.binary, tmp, f"{mode} /24", "198.18.1.0/24", block, PORTS,
+                                     ["--send-mode", mode])
+        problems += scan_matches(lab, args.binary, tmp, "ring on-link host", lablib.TARGET_IP, [lablib.TARGET_IP],
+                                 "0-1023", ["--send-mode", "ring"])
+
+        with lablib.PacketCounter(lab.scan_ns) as counter:
+            proc = lab.run([args.binary, "scan", "198.18.0.2-198.18.0.3", "-p", "80", *ALLOW, "--send-mode", "ring"],
+                           timeout=30)
+        sent = counter.result()["count"]
+        lablib.log(f"  ring, two on-link targets: exit {proc.returncode}, {sent} packets")
+        if proc.returncode != 2 or "--send-mode raw" not in proc.stderr or sent != 0:
+            problems.append(f"ring with on-link targets: want exit 2, a hint and no packet; got exit "
+                            f"{proc.returncode}, {sent} packets: {proc.stderr.strip()[:300]!r}")
+
+        problems += offline_checks(lab, args.binary, tmp)
+    return lablib.report("raw and ring paths match the profile; offline runs send nothing", problems)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

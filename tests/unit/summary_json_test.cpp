@@ -1,0 +1,59 @@
+// --summary-json (app/summary_json.h): completeness and the drop warning, on fixed summaries.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "summary_json.h"
+
+using namespace portauth;
+
+TEST(SummaryJson, CompleteOnlyWithoutDropsInterruptsOrSendErrors) {
+  output::ScanSummary s;
+  s.open = 18;
+  s.probed = 65536;
+  s.source_ip = "198.18.0.1";
+  s.interface = "veth-scan";
+  auto j = app::summary_json("", s, 1 << 25, {});
+  EXPECT_EQ(j["summary"], 1);
+  EXPECT_TRUE(j["scan"].is_null());
+  EXPECT_EQ(j["complete"], true);
+  EXPECT_TRUE(j["incomplete"].empty());
+  EXPECT_EQ(j["pcap"]["buffer_bytes"], 1 << 25);
+
+  s.pcap_dropped = 310;
+  j = app::summary_json("web", s, 65536, {app::pcap_drop_warning(310, 65536)});
+  EXPECT_EQ(j["scan"], "web");
+  EXPECT_EQ(j["complete"], false);
+  EXPECT_EQ(j["incomplete"], nlohmann::ordered_json::array({"pcap-drops"}));
+  EXPECT_EQ(j["pcap"]["dropped"], 310);
+  const std::string w = j["warnings"][0];
+  EXPECT_NE(w.find("lower --rate"), std::string::npos) << w;
+  EXPECT_NE(w.find("--pcap-buffer, now 65536 bytes"), std::string::npos) << w;
+
+  s.interrupted = true;
+  s.send_errors = 2;
+  j = app::summary_json("", s, 65536, {});
+  EXPECT_EQ(j["incomplete"], nlohmann::ordered_json::array({"interrupted", "pcap-drops", "send-errors"}));
+}
+
+TEST(SummaryJson, FileHasOneLinePerScan) {
+  const std::string path = ::testing::TempDir() + "summary_json_test.jsonl";
+  {
+    app::SummaryJsonFile f(path);
+    f.write(app::summary_json("a", {}, 0, {}));
+    f.write_setup_error("b", "cannot capture on 'eth9': no such interface");
+  }
+  std::ifstream in(path);
+  std::string l1, l2, l3;
+  ASSERT_TRUE(std::getline(in, l1) && std::getline(in, l2));
+  EXPECT_FALSE(std::getline(in, l3));
+  EXPECT_EQ(nlohmann::json::parse(l1)["scan"], "a");
+  const auto e = nlohmann::json::parse(l2);
+  EXPECT_EQ(e["complete"], false);
+  EXPECT_EQ(e["incomplete"][0], "setup-error");
+  EXPECT_EQ(e["error"], "cannot capture on 'eth9': no such interface");
+  std::remove(path.c_str());
+  EXPECT_THROW(app::SummaryJsonFile("/nonexistent-dir/x.jsonl"), std::runtime_error);
+}
