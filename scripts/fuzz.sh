@@ -2,7 +2,7 @@
 # fuzz.sh: build the libFuzzer harnesses (fuzz/, clang, ASan+UBSan) and run them.
 #
 #   scripts/fuzz.sh                    every harness for 10 minutes, one after the other
-#   scripts/fuzz.sh --ci               every harness for 25 s (scripts/test.sh runs this)
+#   scripts/fuzz.sh --ci               every harness for 25 s, one per core (scripts/test.sh runs this)
 #   scripts/fuzz.sh --time 3600 --jobs 2 port_db config_file   chosen harnesses, 1 h each, two at once
 #
 # Harnesses: reply_parser target_grammar config_file resume_file port_db (fuzz/CMakeLists.txt).
@@ -22,7 +22,7 @@ JOBS=1
 HARNESSES=()
 while (($#)); do
   case $1 in
-    --ci) SECONDS_EACH=25 ;;
+    --ci) SECONDS_EACH=25; JOBS=$(nproc) ;;
     --time) SECONDS_EACH=$2; shift ;;
     --jobs) JOBS=$2; shift ;;
     -h|--help) sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;

@@ -49,7 +49,7 @@ def interrupted_then_resumed(args, lab, profile, tmp, problems):
         problems.append(f"SIGINT after 2 s at 8000 pps, but {m and m.group(1)} packets were sent (> 16800)")
     else:
         lablib.log(f"1. {m.group(1)} packets sent before SIGINT took effect (limit 16800 for 100 ms)")
-    if took > 1.0 + 1.0:  # --wait 1 plus slack
+    if took > 1.0 + 1.5:  # --wait 1, plus slack for a loaded 2-core machine
         problems.append(f"interrupted scan took {took:.2f} s to end after SIGINT, want about the 1 s wait")
     if not os.path.exists(resume):
         problems.append(f"no resume file after SIGINT: {err.strip()[:300]}")

@@ -55,11 +55,14 @@ TEST(NmapView, CompressPorts) {
 }
 
 TEST(NmapView, UpTo25PortsOfAStateAreListed) {
-  const auto listed = nmap_host_view(records({{span(1, 25), Reason::kRst}, {{80}, Reason::kSynAck}}));
+  // The view points into the records: keep them alive while it is used.
+  const auto few = records({{span(1, 25), Reason::kRst}, {{80}, Reason::kSynAck}});
+  const auto listed = nmap_host_view(few);
   EXPECT_TRUE(listed.ignored.empty());
   EXPECT_EQ(listed.listed.size(), 26u);
 
-  const auto summed = nmap_host_view(records({{span(1, 26), Reason::kRst}, {{80}, Reason::kSynAck}}));
+  const auto many = records({{span(1, 26), Reason::kRst}, {{80}, Reason::kSynAck}});
+  const auto summed = nmap_host_view(many);
   ASSERT_EQ(summed.ignored.size(), 1u);
   EXPECT_EQ(summed.ignored[0].state, NmapState::kClosed);
   EXPECT_EQ(summed.ignored[0].count, 26u);

@@ -134,7 +134,8 @@ TEST(HostileYaml, ManyScansTimesLongDefaultsIsBounded) {
 }
 
 TEST(HostileYaml, EmptyFileNamesInListsAreErrors) {
-  // Found by fuzz_config_file: an empty name reached std::string::front() (undefined).
+  // Found with the fuzz_config_file harness (a hand-made input run through it while writing it,
+  // its assertions on): an empty name reached std::string::front() (undefined).
   EXPECT_EQ(config_error("targets: [1.2.3.4]\ntarget_files: [\"\"]\n"), "scan.yaml:2:16: 'target_files' is empty");
   EXPECT_EQ(config_error("exclude_files: \"\"\n"), "scan.yaml:1:16: 'exclude_files' is empty");
   EXPECT_EQ(config_error("exclude_files: [{a: 1}]\n"), "scan.yaml:1:17: 'exclude_files' must be a file name");
