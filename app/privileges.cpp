@@ -20,7 +20,7 @@ namespace {
 
 [[noreturn]] void fail(const std::string& step) {
   throw scanner::SetupError("cannot drop privileges (" + step + "): " + std::strerror(errno) +
-                            "; refusing to scan as root. Use --user USER, or --user root to keep root");
+                            "; refusing to go on. Use --user USER, or --user root to keep root");
 }
 
 struct CapFree {

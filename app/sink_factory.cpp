@@ -36,11 +36,11 @@ scanner::NextHop ring_next_hop(const config::ScanPlan& plan, const std::string& 
 }  // namespace
 
 scanner::RouteChoice scan_route(const config::ScanPlan& plan) {
-  if (!plan.offline()) return scanner::choose_route(plan.targets.at(0), plan.interface, plan.source_ip);
   try {
     return scanner::choose_route(plan.targets.at(0), plan.interface, plan.source_ip);
   } catch (const scanner::SetupError&) {
-    return {"none", plan.source_ip.value_or(0)};
+    if (!plan.offline()) throw;
+    return {"none", plan.source_ip.value_or(0)};  // nothing leaves: no route needed
   }
 }
 
@@ -63,9 +63,8 @@ Wire open_wire(const config::ScanPlan& plan, const scanner::RouteChoice& route, 
   capture::LiveOptions lo;
   lo.interface = route.interface;
   lo.filter = capture_filter;
-  const auto sizing = capture::size_capture(plan.rate, plan.wait_seconds);
   lo.buffer_bytes = capture_buffer_bytes(plan);
-  lo.immediate = sizing.immediate;
+  lo.immediate = capture::size_capture(plan.rate, plan.wait_seconds).immediate;
   w.source = capture::open_live(lo);
   if (plan.send_mode == config::SendMode::kRing) {
     const auto hop = ring_next_hop(plan, route.interface);

@@ -37,6 +37,7 @@ inline constexpr int kV3BytesPerReply = 160;
 // rate_pps may be infinite (--rate max). max_replies: the replies that can pile up at once,
 // one first answer per probe (retry passes re-probe only the unanswered; retransmitted
 // SYN-ACKs arrive a second later, long after the ring has drained).
-CaptureSizing size_capture(double rate_pps, double wait_seconds, uint64_t max_replies = std::numeric_limits<uint64_t>::max());
+CaptureSizing size_capture(double rate_pps, double wait_seconds,
+                           uint64_t max_replies = std::numeric_limits<uint64_t>::max());
 
 }  // namespace portauth::capture

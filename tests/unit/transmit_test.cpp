@@ -118,7 +118,9 @@ TEST(Transmit, PcapFileSinkWritesRawIpv4Records) {
   std::remove(path.c_str());
   const size_t record = 16 + f.syn.size();
   ASSERT_EQ(bytes.size(), 24 + f.space.slots() * record);
-  auto le32 = [&](size_t i) { return uint32_t(bytes[i] | bytes[i + 1] << 8 | bytes[i + 2] << 16 | bytes[i + 3] << 24); };
+  auto le32 = [&](size_t i) {
+    return uint32_t(bytes[i] | bytes[i + 1] << 8 | bytes[i + 2] << 16 | bytes[i + 3] << 24);
+  };
   EXPECT_EQ(le32(0), 0xa1b2c3d4u);  // microsecond pcap, little-endian host
   EXPECT_EQ(le32(20), 101u);        // LINKTYPE_RAW: DLT_RAW as pcap files spell it
   EXPECT_EQ(le32(24 + 8), f.syn.size());
