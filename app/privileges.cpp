@@ -13,13 +13,13 @@
 #include <memory>
 #include <vector>
 
-#include "setup_error.h"
+#include "common/setup_error.h"
 
 namespace portauth::app {
 namespace {
 
 [[noreturn]] void fail(const std::string& step) {
-  throw scanner::SetupError("cannot drop privileges (" + step + "): " + std::strerror(errno) +
+  throw common::SetupError("cannot drop privileges (" + step + "): " + std::strerror(errno) +
                             "; refusing to go on. Use --user USER, or --user root to keep root");
 }
 

@@ -15,7 +15,7 @@ std::string drop_target_user(const std::string& requested);
 // Started as root: become `user` (its uid and primary gid, no supplementary groups) with
 // only CAP_NET_RAW (permitted and effective), then no_new_privs. Started unprivileged (e.g.
 // a binary given cap_net_raw by setcap): keep only CAP_NET_RAW and set no_new_privs.
-// Throws scanner::SetupError saying which step failed. Idempotent: a second call (a config
+// Throws common::SetupError saying which step failed. Idempotent: a second call (a config
 // file's next scan) only re-checks.
 void drop_privileges(const std::string& user);
 

@@ -8,7 +8,7 @@
 #include "db/page_render.h"
 #include "db/text_wrap.h"
 #include "scan_runner.h"
-#include "setup_error.h"
+#include "common/setup_error.h"
 #include "shieldsup_report.h"
 #include "single_host.h"
 #include "spec_error.h"
@@ -55,11 +55,11 @@ int run(ProbeArgs& a, const std::string& command_line) {
   run_options.command_line = command_line;
   try {
     run_scan(host.plan, annotate, {&collected}, run_options);
-  } catch (const scanner::SetupError& e) {
+  } catch (const common::SetupError& e) {
     std::fprintf(stderr, "portauth: %s\n", e.what());
     return 2;
   }
-  std::optional<capture::ScanResult> result;
+  std::optional<probe::ScanResult> result;
   if (!collected.results.empty()) result = collected.results.front();
   std::cout << format_probe_report(host.label, result, *port, collected.summary.packets_sent, db->page(*port));
   return 0;
@@ -74,7 +74,7 @@ std::optional<uint16_t> parse_single_port(const std::string& text) {
   return uint16_t(value);
 }
 
-std::string format_probe_report(const std::string& host_label, const std::optional<capture::ScanResult>& result,
+std::string format_probe_report(const std::string& host_label, const std::optional<probe::ScanResult>& result,
                                 uint16_t port, uint64_t packets_sent, const db::PortPage& page) {
   std::string service;
   if (page.listed || page.entry.name != "unassigned") service = " (" + page.entry.name + ")";
@@ -84,10 +84,10 @@ std::string format_probe_report(const std::string& host_label, const std::option
     out += field("State:", "unknown");
     out += "The probe was interrupted before it was sent.\n";
   } else {
-    const auto state = capture::state_of(result->reason);
-    out += field("State:", std::string(capture::state_name(state)));
-    out += field("Reason:", std::string(capture::reason_name(result->reason)));
-    out += field("TTL:", state == capture::PortState::kStealth ? "- (nothing came back)" : std::to_string(result->ttl));
+    const auto state = probe::state_of(result->reason);
+    out += field("State:", std::string(probe::state_name(state)));
+    out += field("Reason:", std::string(probe::reason_name(result->reason)));
+    out += field("TTL:", state == probe::PortState::kStealth ? "- (nothing came back)" : std::to_string(result->ttl));
     out += field("Probes:", std::to_string(packets_sent) + " SYN" + (packets_sent == 1 ? "" : "s") + " sent");
     out += "\n" + db::wrap_paragraph(state_meaning(state), 78, "", "");
   }

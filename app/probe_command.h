@@ -23,7 +23,7 @@ std::optional<uint16_t> parse_single_port(const std::string& text);
 // The probe's report: "Host: / Port: / State: / Reason: / TTL: / Probes:" lines, the state's
 // meaning, a blank line, then the page. `result` is nullopt when the probe was never sent
 // (an interrupt). Ends with a newline.
-std::string format_probe_report(const std::string& host_label, const std::optional<capture::ScanResult>& result,
+std::string format_probe_report(const std::string& host_label, const std::optional<probe::ScanResult>& result,
                                  uint16_t port, uint64_t packets_sent, const db::PortPage& page);
 
 }  // namespace portauth::app

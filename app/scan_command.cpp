@@ -16,9 +16,9 @@
 #include "progress.h"
 #include "scan_plan.h"
 #include "scan_runner.h"
-#include "setup_error.h"
+#include "common/setup_error.h"
 #include "shieldsup_command.h"
-#include "sink_factory.h"
+#include "live_wire.h"
 #include "spec_error.h"
 #include "summary_json.h"
 
@@ -159,14 +159,14 @@ int run_prepared(PreparedScan& scan, const std::string& command_line, output::Pr
       std::fprintf(stderr, "portauth: resumed scan finished; removed %s\n", scan.resume_path.c_str());
     std::vector<std::string> warnings = plan.warnings;
     if (summary.pcap_dropped > 0) {
-      warnings.push_back(pcap_drop_warning(summary.pcap_dropped, capture_buffer_bytes(plan)));
+      warnings.push_back(pcap_drop_warning(summary.pcap_dropped, engine::capture_buffer_bytes(plan)));
       std::fprintf(stderr, "portauth: warning: %s\n", warnings.back().c_str());
     }
     if (scan.summary_json) {
-      const int ring = plan.offline() ? 0 : capture_buffer_bytes(plan);
+      const int ring = plan.offline() ? 0 : engine::capture_buffer_bytes(plan);
       scan.summary_json->write(summary_json(scan.name, summary, ring, warnings));
     }
-  } catch (const scanner::SetupError& e) {
+  } catch (const common::SetupError& e) {
     progress.clear();
     std::fprintf(stderr, "portauth: %s\n", e.what());
     if (scan.summary_json) scan.summary_json->write_setup_error(scan.name, e.what());

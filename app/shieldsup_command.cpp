@@ -10,7 +10,7 @@
 #include "ipv4.h"
 #include "outputs.h"
 #include "scan_runner.h"
-#include "setup_error.h"
+#include "common/setup_error.h"
 #include "shieldsup_report.h"
 #include "show_filter.h"
 #include "single_host.h"
@@ -31,8 +31,8 @@ class ShowMaskRef final : public output::ResultWriter {
  public:
   ShowMaskRef(output::ResultWriter& inner, unsigned mask) : inner_(inner), mask_(mask) {}
   void begin(const output::ScanInfo& info) override { inner_.begin(info); }
-  void result(const capture::ScanResult& r, const output::Annotation& a) override {
-    if (mask_ & output::ShowFilter::state_bit(capture::state_of(r.reason))) inner_.result(r, a);
+  void result(const probe::ScanResult& r, const output::Annotation& a) override {
+    if (mask_ & output::ShowFilter::state_bit(probe::state_of(r.reason))) inner_.result(r, a);
   }
   void flush() override { inner_.flush(); }
   void finish(const output::ScanSummary& s) override { inner_.finish(s); }
@@ -103,7 +103,7 @@ int run_shieldsup_report(config::ScanPlan plan, const db::PortDb& db, const std:
   output::ScanSummary summary;
   try {
     summary = run_scan(plan, annotate, writers, run_options);
-  } catch (const scanner::SetupError& e) {
+  } catch (const common::SetupError& e) {
     std::fprintf(stderr, "portauth: %s\n", e.what());
     return 2;
   } catch (const std::invalid_argument& e) {

@@ -40,11 +40,11 @@ std::string check_line(std::string_view label, const TrustealthCheck& check) {
 }
 
 std::string table_row(const ShieldsUpPort& p) {
-  const auto state = capture::state_of(p.reason);
-  const std::string ttl = state == capture::PortState::kStealth ? "-" : std::to_string(p.ttl);
+  const auto state = probe::state_of(p.reason);
+  const std::string ttl = state == probe::PortState::kStealth ? "-" : std::to_string(p.ttl);
   char buf[512];
   std::snprintf(buf, sizeof buf, "%-10s %-8s %-22s %-4s %-16s %-7s %s", port_text(p.port).c_str(),
-                std::string(capture::state_name(state)).c_str(), std::string(capture::reason_name(p.reason)).c_str(),
+                std::string(probe::state_name(state)).c_str(), std::string(probe::reason_name(p.reason)).c_str(),
                 ttl.c_str(), p.service.empty() ? "unknown" : p.service.c_str(), p.risk.empty() ? "-" : p.risk.c_str(),
                 p.purpose.c_str());
   std::string row = buf;
@@ -53,10 +53,10 @@ std::string table_row(const ShieldsUpPort& p) {
 }
 
 std::string implications_entry(const ShieldsUpPort& p) {
-  const auto state = capture::state_of(p.reason);
+  const auto state = probe::state_of(p.reason);
   // "21/tcp open (syn-ack), risk medium: ftp - File Transfer Protocol (control channel)"
-  std::string head = port_text(p.port) + " " + std::string(capture::state_name(state)) + " (" +
-                     std::string(capture::reason_name(p.reason)) + "), " +
+  std::string head = port_text(p.port) + " " + std::string(probe::state_name(state)) + " (" +
+                     std::string(probe::reason_name(p.reason)) + "), " +
                      (p.risk.empty() ? "risk not rated" : "risk " + p.risk) + ": " +
                      (p.service.empty() ? "unknown" : p.service);
   if (!p.purpose.empty()) head += " - " + p.purpose;
@@ -69,22 +69,22 @@ std::string implications_entry(const ShieldsUpPort& p) {
 
 }  // namespace
 
-std::string_view state_meaning(capture::PortState state) {
+std::string_view state_meaning(probe::PortState state) {
   switch (state) {
-    case capture::PortState::kOpen:
+    case probe::PortState::kOpen:
       return "Open: a service at this address accepts connections on this port. Anyone who can reach the "
              "address can talk to it, and attack it if it is flawed or badly configured.";
-    case capture::PortState::kClosed:
+    case probe::PortState::kClosed:
       return "Closed: nothing accepted the connection, but the refusal came back from the address, so the "
              "host answered: it exists, and can be probed further.";
-    case capture::PortState::kStealth:
+    case probe::PortState::kStealth:
       return "Stealth: nothing came back at all, not even a refusal. There is no evidence that anything "
              "exists at this address.";
   }
   return "";
 }
 
-ShieldsUpPort shieldsup_port(const capture::ScanResult& r, const db::PortPage& page) {
+ShieldsUpPort shieldsup_port(const probe::ScanResult& r, const db::PortPage& page) {
   ShieldsUpPort p;
   p.port = r.port;
   p.reason = r.reason;
@@ -184,7 +184,7 @@ std::string format_shieldsup_report(const ShieldsUpReport& report) {
   std::vector<uint16_t> stealth;
   std::vector<const ShieldsUpPort*> answered;
   for (const auto& p : ports) {
-    const bool is_stealth = capture::state_of(p.reason) == capture::PortState::kStealth;
+    const bool is_stealth = probe::state_of(p.reason) == probe::PortState::kStealth;
     if (is_stealth) stealth.push_back(p.port);
     else answered.push_back(&p);
     if (every_port || !is_stealth) out += table_row(p);

@@ -33,12 +33,12 @@ inline constexpr size_t kListEveryPortUpTo = 64;
 inline constexpr size_t kMaxImplications = 100;
 
 // What ShieldsUP's words mean for a port in this state (one sentence or two, no newline).
-std::string_view state_meaning(capture::PortState state);
+std::string_view state_meaning(probe::PortState state);
 
 // One tested port, with what the database says about it.
 struct ShieldsUpPort {
   uint16_t port = 0;
-  capture::Reason reason = capture::Reason::kNoResponse;
+  probe::Reason reason = probe::Reason::kNoResponse;
   uint8_t ttl = 0;
   std::string service;       // "" when the database has no name for the port
   std::string purpose;
@@ -47,7 +47,7 @@ struct ShieldsUpPort {
   std::vector<std::string> trojans;
 };
 
-ShieldsUpPort shieldsup_port(const capture::ScanResult& result, const db::PortPage& page);
+ShieldsUpPort shieldsup_port(const probe::ScanResult& result, const db::PortPage& page);
 
 struct TrustealthCheck {
   bool passed = false;

@@ -16,11 +16,11 @@ namespace portauth::app {
 // Keeps every result and the summary.
 class CollectingWriter final : public output::ResultWriter {
  public:
-  void result(const capture::ScanResult& r, const output::Annotation&) override { results.push_back(r); }
+  void result(const probe::ScanResult& r, const output::Annotation&) override { results.push_back(r); }
   void flush() override {}
   void finish(const output::ScanSummary& s) override { summary = s; }
 
-  std::vector<capture::ScanResult> results;
+  std::vector<probe::ScanResult> results;
   output::ScanSummary summary;
 };
 

@@ -2,6 +2,8 @@
 
 #include <sched.h>
 
+#include "reply_parser.h"
+
 namespace portauth::capture {
 
 void CaptureLoop::run(const std::atomic<bool>& stop) {
@@ -18,15 +20,15 @@ void CaptureLoop::handle(const uint8_t* frame, size_t caplen) {
   stats_.frames.fetch_add(1, std::memory_order_relaxed);
   if (linktype_ < 0) linktype_ = source_.linktype();
   if (watch_) watch_->observe(linktype_, frame, caplen);
-  Reply reply;
+  probe::Reply reply;
   const ParseStatus status = parse_reply(linktype_, frame, caplen, reply);
   if (status != ParseStatus::kOk) {
     (status == ParseStatus::kNotAReply ? stats_.not_replies : stats_.malformed).fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  const Verdict v = validator_.check(reply);
-  if (v.reject != Reject::kNone) {
-    (v.reject == Reject::kIcmpCode ? stats_.icmp_ignored : stats_.rejected).fetch_add(1, std::memory_order_relaxed);
+  const probe::Verdict v = module_.classify(reply);
+  if (v.reject != probe::Reject::kNone) {
+    (v.reject == probe::Reject::kIcmpCode ? stats_.icmp_ignored : stats_.rejected).fetch_add(1, std::memory_order_relaxed);
     return;
   }
   if (!table_.record(v.slot, uint8_t(v.reason))) {
@@ -34,7 +36,7 @@ void CaptureLoop::handle(const uint8_t* frame, size_t caplen) {
     return;
   }
   stats_.accepted.fetch_add(1, std::memory_order_relaxed);
-  const ScanResult result{reply.target_ip, reply.target_port, v.reason, reply.ttl};
+  const probe::ScanResult result{reply.target_ip, reply.target_port, v.reason, reply.ttl};
   // The main thread drains every few milliseconds, and keeps draining until this thread
   // has exited; if it ever falls behind, wait for room rather than lose a result (the
   // kernel ring buffers replies meanwhile).

@@ -1,5 +1,5 @@
-// The capture thread's loop: frames from a PacketSource -> parse -> validate -> one CAS in
-// the ProbeTable -> a ScanResult pushed to the main thread. Per frame: no allocation, no
+// The capture thread's loop: frames from a PacketSource -> parse -> the probe module's
+// classify() -> one CAS in the ProbeTable -> a ScanResult pushed to the main thread. Per frame: no allocation, no
 // lock, no exception; everything that is not a fresh answer only bumps a counter.
 #pragma once
 #include <atomic>
@@ -7,8 +7,8 @@
 
 #include "host_watch.h"
 #include "packet_source.h"
+#include "reply_classifier.h"
 #include "probe_table.h"
-#include "reply_validator.h"
 #include "scan_result.h"
 #include "spsc_queue.h"
 
@@ -26,9 +26,9 @@ struct CaptureStats {
 
 class CaptureLoop {
  public:
-  CaptureLoop(PacketSource& source, const ReplyValidator& validator, scanner::ProbeTable& table,
-              SpscQueue<ScanResult>& results)
-      : source_(source), validator_(validator), table_(table), results_(results) {}
+  CaptureLoop(PacketSource& source, const probe::ReplyClassifier& module, probe::ProbeTable& table,
+              SpscQueue<probe::ScanResult>& results)
+      : source_(source), module_(module), table_(table), results_(results) {}
 
   // Also shows every frame to `watch` (TruStealth mode) before parsing it; null: no watch.
   // Set before run(); the watch must outlive the loop.
@@ -43,9 +43,9 @@ class CaptureLoop {
 
  private:
   PacketSource& source_;
-  const ReplyValidator& validator_;
-  scanner::ProbeTable& table_;
-  SpscQueue<ScanResult>& results_;
+  const probe::ReplyClassifier& module_;
+  probe::ProbeTable& table_;
+  SpscQueue<probe::ScanResult>& results_;
   int linktype_ = -1;
   HostWatch* watch_ = nullptr;
   CaptureStats stats_;

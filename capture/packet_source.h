@@ -36,11 +36,9 @@ struct LiveOptions {
   bool immediate = true;         // false: TPACKET_V3 blocks, delivered when full or after timeout_ms
 };                               // (capture_sizing.h chooses both for a scan)
 
-// Throws scanner::SetupError (privilege hint on EPERM) or std::runtime_error (bad filter).
+// Throws common::SetupError (privilege hint on EPERM) or std::runtime_error (bad filter).
 std::unique_ptr<PacketSource> open_live(const LiveOptions& options);
 std::unique_ptr<PacketSource> open_file(const std::string& path, const std::string& filter = "");
 
-// The BPF filter for replies to a scan from `our_ip` with source ports [first, first+count).
-std::string reply_filter(uint32_t our_ip, uint16_t port_first, uint16_t port_count);
 
 }  // namespace portauth::capture

@@ -6,7 +6,7 @@
 
 #include "ipv4.h"
 #include "packet_source.h"
-#include "setup_error.h"
+#include "common/setup_error.h"
 
 namespace portauth::capture {
 namespace {
@@ -80,7 +80,7 @@ class PcapSource final : public PacketSource {
 std::unique_ptr<PacketSource> open_live(const LiveOptions& o) {
   char err[PCAP_ERRBUF_SIZE] = {};
   PcapPtr p(pcap_create(o.interface.c_str(), err));
-  if (!p) throw scanner::SetupError("cannot capture on '" + o.interface + "': " + err);
+  if (!p) throw common::SetupError("cannot capture on '" + o.interface + "': " + err);
   pcap_set_snaplen(p.get(), o.snaplen);
   pcap_set_promisc(p.get(), 0);
   pcap_set_timeout(p.get(), o.timeout_ms);
@@ -93,10 +93,10 @@ std::unique_ptr<PacketSource> open_live(const LiveOptions& o) {
   if (rc < 0) {
     const std::string why = pcap_geterr(p.get());
     if (rc == PCAP_ERROR_PERM_DENIED)
-      throw scanner::SetupError("cannot capture on '" + o.interface + "': " + why + "; " + scanner::kPrivilegeHint);
+      throw common::SetupError("cannot capture on '" + o.interface + "': " + why + "; " + common::kPrivilegeHint);
     if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
-      throw scanner::SetupError("cannot capture on '" + o.interface + "': no such interface");
-    throw scanner::SetupError("cannot capture on '" + o.interface + "': " + why);
+      throw common::SetupError("cannot capture on '" + o.interface + "': no such interface");
+    throw common::SetupError("cannot capture on '" + o.interface + "': " + why);
   }
   apply_filter(p.get(), o.filter);
   // Replies only ever come in. Ignoring outgoing frames (PACKET_IGNORE_OUTGOING underneath)
@@ -105,7 +105,7 @@ std::unique_ptr<PacketSource> open_live(const LiveOptions& o) {
   // where the kernel cannot, libpcap drops them itself and nothing changes.
   pcap_setdirection(p.get(), PCAP_D_IN);
   if (pcap_setnonblock(p.get(), 1, err) != 0)
-    throw scanner::SetupError("cannot capture on '" + o.interface + "': " + err);
+    throw common::SetupError("cannot capture on '" + o.interface + "': " + err);
   return std::make_unique<PcapSource>(std::move(p), true, o.timeout_ms);
 }
 
@@ -117,14 +117,5 @@ std::unique_ptr<PacketSource> open_file(const std::string& path, const std::stri
   return std::make_unique<PcapSource>(std::move(p), false, 0);
 }
 
-std::string reply_filter(uint32_t our_ip, uint16_t port_first, uint16_t port_count) {
-  const std::string ip = config::format_ipv4(our_ip);
-  const std::string ports = std::to_string(port_first) + "-" + std::to_string(port_first + port_count - 1);
-  // TCP: only RST or ACK-bearing segments to our ports (our own SYNs never match, even on
-  // loopback). ICMP: destination unreachable only; the validator checks the quote.
-  return "(tcp and dst host " + ip + " and dst portrange " + ports +
-         " and tcp[tcpflags] & (tcp-rst|tcp-ack) != 0) or (icmp and dst host " + ip +
-         " and icmp[icmptype] == icmp-unreach)";
-}
 
 }  // namespace portauth::capture

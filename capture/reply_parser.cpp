@@ -1,6 +1,9 @@
 #include "reply_parser.h"
 
 namespace portauth::capture {
+
+using probe::Reply;
+using probe::ReplyKind;
 namespace {
 
 inline uint16_t be16(const uint8_t* p) { return uint16_t((p[0] << 8) | p[1]); }

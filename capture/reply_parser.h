@@ -9,23 +9,10 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "reply.h"
+
 namespace portauth::capture {
 
-enum class ReplyKind : uint8_t { kSynAck, kRst, kIcmpUnreachable };
-
-struct Reply {
-  ReplyKind kind = ReplyKind::kRst;
-  uint32_t sender_ip = 0;    // IP source of the reply (a router, for ICMP)
-  uint8_t ttl = 0;           // of the reply itself
-  uint32_t target_ip = 0;    // the probed address: TCP source / quoted IP destination
-  uint16_t target_port = 0;  // TCP source port / quoted TCP destination port
-  uint32_t our_ip = 0;       // TCP destination / quoted IP source
-  uint16_t our_port = 0;     // TCP destination port / quoted TCP source port
-  uint32_t ack = 0;          // TCP acknowledgement number
-  bool ack_flag = false;     // TCP ACK flag
-  uint32_t quoted_seq = 0;   // ICMP: sequence number of the quoted probe
-  uint8_t icmp_code = 0;
-};
 
 enum class ParseStatus : uint8_t {
   kOk,
@@ -36,7 +23,7 @@ enum class ParseStatus : uint8_t {
   kNotAReply,  // another protocol, TCP without RST/SYN+ACK, another ICMP type, ...
 };
 
-ParseStatus parse_reply(int linktype, const uint8_t* frame, size_t caplen, Reply& out);
+ParseStatus parse_reply(int linktype, const uint8_t* frame, size_t caplen, probe::Reply& out);
 
 // Where the IPv4 header starts behind the link header of `linktype` (the same link types as
 // parse_reply): its offset, or -1 with `status` set (kUnsupportedLink, kTruncated, kNotIpv4).

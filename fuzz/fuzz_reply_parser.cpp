@@ -53,9 +53,9 @@ class OneFrameSource final : public capture::PacketSource {
 
 struct Fixture {
   // 198.18.0.2-198.18.0.5 x a few ports, the shape of a small lab scan.
-  scanner::ProbeSpace space{config::parse_targets({"198.18.0.2-5"}), {0, 21, 22, 25, 80, 443, 8080, 65535}, 7};
-  scanner::CookieKey key{0x0123456789abcdefULL, 0xfedcba9876543210ULL};
-  capture::ReplyValidator validator{space, key, kUs, kPortFirst, kPortCount};
+  probe::ProbeSpace space{config::parse_targets({"198.18.0.2-5"}), {0, 21, 22, 25, 80, 443, 8080, 65535}, 7};
+  probe::CookieKey key{0x0123456789abcdefULL, 0xfedcba9876543210ULL};
+  probe::ReplyValidator validator{space, key, kUs, kPortFirst, kPortCount};
 };
 
 const Fixture& fixture() {
@@ -64,25 +64,25 @@ const Fixture& fixture() {
 }
 
 // Checks the validator's verdict on `r` against what the contract says it must be.
-void check_verdict(const Fixture& f, const capture::Reply& r, const capture::Verdict& v) {
-  if (v.reject != capture::Reject::kNone) return;
+void check_verdict(const Fixture& f, const probe::Reply& r, const probe::Verdict& v) {
+  if (v.reject != probe::Reject::kNone) return;
   FUZZ_CHECK(r.our_ip == kUs);
   FUZZ_CHECK(uint16_t(r.our_port - kPortFirst) < kPortCount);
-  const uint32_t cookie = scanner::syn_cookie(f.key, r.target_ip, r.target_port, kUs, r.our_port);
+  const uint32_t cookie = probe::syn_cookie(f.key, r.target_ip, r.target_port, kUs, r.our_port);
   switch (r.kind) {
-    case capture::ReplyKind::kSynAck:
-      FUZZ_CHECK(r.ack == cookie + 1 && v.reason == capture::Reason::kSynAck);
+    case probe::ReplyKind::kSynAck:
+      FUZZ_CHECK(r.ack == cookie + 1 && v.reason == probe::Reason::kSynAck);
       break;
-    case capture::ReplyKind::kRst:
-      FUZZ_CHECK(r.ack_flag && (r.ack == cookie || r.ack == cookie + 1) && v.reason == capture::Reason::kRst);
+    case probe::ReplyKind::kRst:
+      FUZZ_CHECK(r.ack_flag && (r.ack == cookie || r.ack == cookie + 1) && v.reason == probe::Reason::kRst);
       break;
-    case capture::ReplyKind::kIcmpUnreachable:
+    case probe::ReplyKind::kIcmpUnreachable:
       FUZZ_CHECK(r.quoted_seq == cookie);
-      FUZZ_CHECK(capture::reason_for_icmp_unreachable(r.icmp_code) == v.reason);
+      FUZZ_CHECK(probe::reason_for_icmp_unreachable(r.icmp_code) == v.reason);
       break;
   }
   FUZZ_CHECK(v.slot < f.space.slots());
-  const scanner::ProbeTarget t = f.space.at(v.slot);
+  const probe::ProbeTarget t = f.space.at(v.slot);
   FUZZ_CHECK(t.addr == r.target_ip && t.port == r.target_port);
 }
 
@@ -97,8 +97,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // 1. The capture thread's path, with fresh per-input state.
   OneFrameSource source(linktype);
-  scanner::ProbeTable table(f.space.slots());
-  capture::SpscQueue<capture::ScanResult> results(64);
+  probe::ProbeTable table(f.space.slots());
+  capture::SpscQueue<probe::ScanResult> results(64);
   capture::CaptureLoop loop(source, f.validator, table, results);
   loop.handle(frame, caplen);
   loop.handle(frame, caplen);  // the same frame again is at most a duplicate
@@ -114,19 +114,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   watch.observe(linktype, frame, caplen);
 
   // 3. The parser and the validator directly; then with the cookie fixed up.
-  capture::Reply r;
+  probe::Reply r;
   const capture::ParseStatus status = capture::parse_reply(linktype, frame, caplen, r);
   if (status != capture::ParseStatus::kOk) return 0;
   check_verdict(f, r, f.validator.check(r));
-  const uint32_t cookie = scanner::syn_cookie(f.key, r.target_ip, r.target_port, kUs, r.our_port);
-  capture::Reply fixed = r;
-  fixed.ack = cookie + (r.kind == capture::ReplyKind::kSynAck || (r.ack & 1) ? 1 : 0);
+  const uint32_t cookie = probe::syn_cookie(f.key, r.target_ip, r.target_port, kUs, r.our_port);
+  probe::Reply fixed = r;
+  fixed.ack = cookie + (r.kind == probe::ReplyKind::kSynAck || (r.ack & 1) ? 1 : 0);
   fixed.quoted_seq = cookie;
-  const capture::Verdict v = f.validator.check(fixed);
+  const probe::Verdict v = f.validator.check(fixed);
   check_verdict(f, fixed, v);
   // With the right cookie, the only reasons left to refuse are the address, the port range,
   // a port-less ICMP code, an RST without ACK, or a target outside the probe space.
-  if (v.reject == capture::Reject::kBadCookie) FUZZ_CHECK(fixed.kind == capture::ReplyKind::kRst && !fixed.ack_flag);
-  if (v.reject == capture::Reject::kUnknownTarget) FUZZ_CHECK(!f.space.slot_of(fixed.target_ip, fixed.target_port));
+  if (v.reject == probe::Reject::kBadCookie) FUZZ_CHECK(fixed.kind == probe::ReplyKind::kRst && !fixed.ack_flag);
+  if (v.reject == probe::Reject::kUnknownTarget) FUZZ_CHECK(!f.space.slot_of(fixed.target_ip, fixed.target_port));
   return 0;
 }

@@ -16,12 +16,12 @@ std::string csv_field(std::string_view text) {
   return out + '"';
 }
 
-std::string csv_row(const capture::ScanResult& r, const Annotation& a) {
-  const auto state = capture::state_of(r.reason);
+std::string csv_row(const probe::ScanResult& r, const Annotation& a) {
+  const auto state = probe::state_of(r.reason);
   std::string row = config::format_ipv4(r.addr);
   row += ',' + std::to_string(r.port) + ",tcp,";
-  row += std::string(capture::state_name(state)) + ',' + std::string(capture::reason_name(r.reason)) + ',';
-  if (state != capture::PortState::kStealth) row += std::to_string(r.ttl);
+  row += std::string(probe::state_name(state)) + ',' + std::string(probe::reason_name(r.reason)) + ',';
+  if (state != probe::PortState::kStealth) row += std::to_string(r.ttl);
   row += ',' + csv_field(a.service) + ',' + csv_field(a.purpose) + ',' + csv_field(a.risk);
   return row;
 }
@@ -32,7 +32,7 @@ void CsvWriter::header() {
   lines_.add_line("ip,port,proto,state,reason,ttl,service,purpose,risk");
 }
 
-void CsvWriter::result(const capture::ScanResult& r, const Annotation& a) {
+void CsvWriter::result(const probe::ScanResult& r, const Annotation& a) {
   header();
   lines_.add_line(csv_row(r, a));
 }

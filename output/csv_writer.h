@@ -20,7 +20,7 @@ class CsvWriter final : public ResultWriter {
  public:
   explicit CsvWriter(std::FILE* out) : lines_(out) {}
   void begin(const ScanInfo&) override { header(); }
-  void result(const capture::ScanResult& r, const Annotation& a) override;
+  void result(const probe::ScanResult& r, const Annotation& a) override;
   void flush() override { lines_.emit(); }
   void finish(const ScanSummary&) override;
 
@@ -31,6 +31,6 @@ class CsvWriter final : public ResultWriter {
 };
 
 std::string csv_field(std::string_view text);
-std::string csv_row(const capture::ScanResult& r, const Annotation& a);  // without the line end
+std::string csv_row(const probe::ScanResult& r, const Annotation& a);  // without the line end
 
 }  // namespace portauth::output

@@ -21,7 +21,7 @@ class GrepableWriter final : public ResultWriter {
  public:
   explicit GrepableWriter(std::FILE* out) : out_(out) {}
   void begin(const ScanInfo& info) override;
-  void result(const capture::ScanResult& r, const Annotation& a) override { table_.add(r, a); }
+  void result(const probe::ScanResult& r, const Annotation& a) override { table_.add(r, a); }
   void flush() override { std::fflush(out_); }
   void finish(const ScanSummary& summary) override;
 

@@ -4,7 +4,7 @@
 
 namespace portauth::output {
 
-void HostTable::add(const capture::ScanResult& r, const Annotation& a) {
+void HostTable::add(const probe::ScanResult& r, const Annotation& a) {
   hosts_[r.addr].push_back({r.port, r.reason, r.ttl, &a});
 }
 

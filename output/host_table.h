@@ -12,7 +12,7 @@ namespace portauth::output {
 
 struct PortRecord {
   uint16_t port = 0;
-  capture::Reason reason = capture::Reason::kNone;
+  probe::Reason reason = probe::Reason::kNone;
   uint8_t ttl = 0;
   const Annotation* annotation = nullptr;  // owned by the Annotator; valid for the scan
 };
@@ -24,7 +24,7 @@ struct HostRecords {
 
 class HostTable {
  public:
-  void add(const capture::ScanResult& r, const Annotation& a);
+  void add(const probe::ScanResult& r, const Annotation& a);
   // Every host in ascending address order, its ports sorted. Empties the table.
   std::vector<HostRecords> take_sorted();
 

@@ -11,8 +11,8 @@
 namespace portauth::output {
 namespace {
 
-using capture::PortState;
-using capture::Reason;
+using probe::PortState;
+using probe::Reason;
 
 // Per-port codes in the page data: 'a' + the Reason's value; '.' = not probed.
 constexpr char kNotProbed = '.';
@@ -25,7 +25,7 @@ struct Counts {
 Counts count(const std::vector<PortRecord>& ports) {
   Counts c;
   for (const auto& p : ports) {
-    switch (capture::state_of(p.reason)) {
+    switch (probe::state_of(p.reason)) {
       case PortState::kOpen: ++c.open; break;
       case PortState::kClosed: ++c.closed; break;
       case PortState::kStealth: ++c.stealth; break;
@@ -56,8 +56,8 @@ std::string page_data(const std::vector<uint16_t>& ports, const std::vector<Host
   auto& states = d["states"] = nlohmann::json::array();
   for (int i = 0; i < kReasonCount; ++i) {
     const auto r = Reason(i);
-    reasons.push_back(capture::reason_name(r));
-    states.push_back(capture::state_name(capture::state_of(r)));
+    reasons.push_back(probe::reason_name(r));
+    states.push_back(probe::state_name(probe::state_of(r)));
   }
   auto& hs = d["hosts"] = nlohmann::json::array();
   auto& ann = d["ann"] = nlohmann::json::object();
@@ -111,12 +111,12 @@ std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows) {
     // Open ports first: they are what the reader has to act on.
     std::vector<const PortRecord*> order;
     for (const auto& p : h.ports)
-      if (capture::state_of(p.reason) == PortState::kOpen) order.push_back(&p);
+      if (probe::state_of(p.reason) == PortState::kOpen) order.push_back(&p);
     for (const auto& p : h.ports)
-      if (capture::state_of(p.reason) == PortState::kClosed) order.push_back(&p);
+      if (probe::state_of(p.reason) == PortState::kClosed) order.push_back(&p);
     for (const PortRecord* pp : order) {
       const PortRecord& p = *pp;
-      const auto state = capture::state_of(p.reason);
+      const auto state = probe::state_of(p.reason);
       if (state == PortState::kClosed) {
         if (budget == 0) {
           ++left_out;
@@ -127,9 +127,9 @@ std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows) {
       ++rows_total;
       const Annotation empty;
       const Annotation& a = p.annotation ? *p.annotation : empty;
-      const std::string st(capture::state_name(state));
+      const std::string st(probe::state_name(state));
       rows += "<tr class=\"" + st + "\"><td>" + std::to_string(p.port) + "/tcp</td><td><span class=\"st " + st +
-              "\">" + st + "</span></td><td>" + esc(capture::reason_name(p.reason)) + "</td><td>" +
+              "\">" + st + "</span></td><td>" + esc(probe::reason_name(p.reason)) + "</td><td>" +
               std::to_string(p.ttl) + "</td><td>" + esc(a.service.empty() ? "unknown" : a.service) + "</td><td>" +
               esc(a.purpose) + "</td><td class=\"desc\">" + esc(a.description) + "</td><td>" +
               (a.risk.empty() ? std::string("&ndash;")

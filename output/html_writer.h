@@ -29,7 +29,7 @@ class HtmlWriter final : public ResultWriter {
 
   explicit HtmlWriter(std::FILE* out) : out_(out) {}
   void begin(const ScanInfo& info) override { info_ = info; }
-  void result(const capture::ScanResult& r, const Annotation& a) override { table_.add(r, a); }
+  void result(const probe::ScanResult& r, const Annotation& a) override { table_.add(r, a); }
   void flush() override {}
   void finish(const ScanSummary& summary) override;
 

@@ -6,15 +6,15 @@
 
 namespace portauth::output {
 
-std::string jsonl_line(const capture::ScanResult& r, const Annotation& a) {
-  const auto state = capture::state_of(r.reason);
+std::string jsonl_line(const probe::ScanResult& r, const Annotation& a) {
+  const auto state = probe::state_of(r.reason);
   nlohmann::ordered_json j;
   j["ip"] = config::format_ipv4(r.addr);
   j["port"] = r.port;
   j["proto"] = "tcp";
-  j["state"] = capture::state_name(state);
-  j["reason"] = capture::reason_name(r.reason);
-  j["ttl"] = state == capture::PortState::kStealth ? nlohmann::ordered_json() : nlohmann::ordered_json(r.ttl);
+  j["state"] = probe::state_name(state);
+  j["reason"] = probe::reason_name(r.reason);
+  j["ttl"] = state == probe::PortState::kStealth ? nlohmann::ordered_json() : nlohmann::ordered_json(r.ttl);
   auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s); };
   j["service"] = or_null(a.service);
   j["purpose"] = or_null(a.purpose);
@@ -22,7 +22,7 @@ std::string jsonl_line(const capture::ScanResult& r, const Annotation& a) {
   return j.dump();
 }
 
-void JsonlWriter::result(const capture::ScanResult& r, const Annotation& a) {
+void JsonlWriter::result(const probe::ScanResult& r, const Annotation& a) {
   lines_.add_line(jsonl_line(r, a));
 }
 

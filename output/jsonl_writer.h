@@ -14,7 +14,7 @@ namespace portauth::output {
 class JsonlWriter final : public ResultWriter {
  public:
   explicit JsonlWriter(std::FILE* out) : lines_(out) {}
-  void result(const capture::ScanResult& r, const Annotation& a) override;
+  void result(const probe::ScanResult& r, const Annotation& a) override;
   void flush() override;
   void finish(const ScanSummary& summary) override;
 
@@ -22,6 +22,6 @@ class JsonlWriter final : public ResultWriter {
   LineBuffer lines_;
 };
 
-std::string jsonl_line(const capture::ScanResult& r, const Annotation& a);
+std::string jsonl_line(const probe::ScanResult& r, const Annotation& a);
 
 }  // namespace portauth::output

@@ -10,7 +10,7 @@
 namespace portauth::output {
 namespace {
 
-using capture::Reason;
+using probe::Reason;
 
 // nmap's reason_sort(): Simon Tatham's bottom-up merge sort of a linked list by descending
 // count that takes the right-hand run's element on a tie, run over a list whose head is a

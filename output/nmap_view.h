@@ -19,15 +19,15 @@ namespace portauth::output {
 // nmap's own state numbers (portlist.h), which decide the order of ties.
 enum class NmapState : uint8_t { kClosed = 1, kOpen = 2, kFiltered = 3 };
 
-NmapState nmap_state(capture::Reason r);
+NmapState nmap_state(probe::Reason r);
 std::string_view nmap_state_name(NmapState s);    // "open", "closed", "filtered"
-std::string_view nmap_reason_name(capture::Reason r);  // "syn-ack", "reset", "no-response", "port-unreach", ...
+std::string_view nmap_reason_name(probe::Reason r);  // "syn-ack", "reset", "no-response", "port-unreach", ...
 
 // Ports above this count in one (non-open) state are summed up instead of listed.
 inline constexpr size_t kNmapMaxListedPerState = 25;
 
 struct ReasonGroup {
-  capture::Reason reason = capture::Reason::kNone;
+  probe::Reason reason = probe::Reason::kNone;
   std::vector<uint16_t> ports;  // ascending
 };
 

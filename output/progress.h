@@ -34,7 +34,7 @@ class ProgressDisplay final : public ResultWriter {
   // Erases the line (if one was drawn) and leaves the cursor at its start.
   void clear();
 
-  void result(const capture::ScanResult&, const Annotation&) override {}
+  void result(const probe::ScanResult&, const Annotation&) override {}
   void flush() override {}
   void finish(const ScanSummary&) override { clear(); }
 

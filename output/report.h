@@ -73,7 +73,7 @@ class ResultWriter {
   virtual void begin(const ScanInfo&) {}
   // Called once per reported (address, port): open and closed as they arrive, stealth at
   // the end. A streaming writer writes through; a report writer may buffer and sort.
-  virtual void result(const capture::ScanResult& r, const Annotation& a) = 0;
+  virtual void result(const probe::ScanResult& r, const Annotation& a) = 0;
   // Pushes buffered output to the OS (called every few hundred ms and on interrupt).
   virtual void flush() = 0;
   virtual void finish(const ScanSummary& summary) = 0;

@@ -14,14 +14,14 @@ class ShowFilter final : public ResultWriter {
   ShowFilter(std::unique_ptr<ResultWriter> inner, unsigned show_mask)
       : inner_(std::move(inner)), mask_(show_mask) {}
   void begin(const ScanInfo& info) override { inner_->begin(info); }
-  void result(const capture::ScanResult& r, const Annotation& a) override {
-    if (mask_ & state_bit(capture::state_of(r.reason))) inner_->result(r, a);
+  void result(const probe::ScanResult& r, const Annotation& a) override {
+    if (mask_ & state_bit(probe::state_of(r.reason))) inner_->result(r, a);
   }
-  static unsigned state_bit(capture::PortState s) {
+  static unsigned state_bit(probe::PortState s) {
     switch (s) {
-      case capture::PortState::kOpen: return 1;
-      case capture::PortState::kClosed: return 2;
-      case capture::PortState::kStealth: return 4;
+      case probe::PortState::kOpen: return 1;
+      case probe::PortState::kClosed: return 2;
+      case probe::PortState::kStealth: return 4;
     }
     return 0;
   }

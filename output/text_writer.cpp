@@ -15,7 +15,7 @@ std::string summary_line(const ScanSummary& s) {
   return buf;
 }
 
-void TextWriter::result(const capture::ScanResult& r, const Annotation& a) { rows_.push_back({r, &a}); }
+void TextWriter::result(const probe::ScanResult& r, const Annotation& a) { rows_.push_back({r, &a}); }
 
 void TextWriter::finish(const ScanSummary& s) {
   std::sort(rows_.begin(), rows_.end(), [](const Row& x, const Row& y) {
@@ -30,11 +30,11 @@ void TextWriter::finish(const ScanSummary& s) {
       std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", "PORT", "STATE", "REASON", "TTL", "SERVICE", "PURPOSE");
       first = false;
     }
-    const auto state = capture::state_of(row.r.reason);
+    const auto state = probe::state_of(row.r.reason);
     const std::string port = std::to_string(row.r.port) + "/tcp";
-    const std::string ttl = state == capture::PortState::kStealth ? "-" : std::to_string(row.r.ttl);
-    std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", port.c_str(), std::string(capture::state_name(state)).c_str(),
-                 std::string(capture::reason_name(row.r.reason)).c_str(), ttl.c_str(),
+    const std::string ttl = state == probe::PortState::kStealth ? "-" : std::to_string(row.r.ttl);
+    std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", port.c_str(), std::string(probe::state_name(state)).c_str(),
+                 std::string(probe::reason_name(row.r.reason)).c_str(), ttl.c_str(),
                  row.a->service.empty() ? "unknown" : row.a->service.c_str(), row.a->purpose.c_str());
   }
   if (rows_.empty()) std::fprintf(out_, "no ports to show (use --show all to list closed and stealth ports)\n");

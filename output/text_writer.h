@@ -12,13 +12,13 @@ namespace portauth::output {
 class TextWriter final : public ResultWriter {
  public:
   explicit TextWriter(std::FILE* out) : out_(out) {}
-  void result(const capture::ScanResult& r, const Annotation& a) override;
+  void result(const probe::ScanResult& r, const Annotation& a) override;
   void flush() override {}
   void finish(const ScanSummary& summary) override;
 
  private:
   struct Row {
-    capture::ScanResult r;
+    probe::ScanResult r;
     const Annotation* a;
   };
   std::FILE* out_;

@@ -16,7 +16,7 @@
 #include <sstream>
 
 #include "ipv4.h"
-#include "setup_error.h"
+#include "common/setup_error.h"
 
 namespace portauth::scanner {
 namespace {
@@ -36,7 +36,7 @@ struct Route {
 // One RTM_GETROUTE request: the kernel answers with the route it would use for `target`.
 Route kernel_route(uint32_t target) {
   Fd s{socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)};
-  if (s.fd < 0) throw SetupError(std::string("netlink socket: ") + std::strerror(errno));
+  if (s.fd < 0) throw common::SetupError(std::string("netlink socket: ") + std::strerror(errno));
   struct {
     nlmsghdr nh;
     rtmsg rt;
@@ -55,16 +55,16 @@ Route kernel_route(uint32_t target) {
   std::memcpy(RTA_DATA(rta), &dst, 4);
   req.nh.nlmsg_len = NLMSG_ALIGN(req.nh.nlmsg_len) + RTA_LENGTH(4);
   if (send(s.fd, &req, req.nh.nlmsg_len, 0) < 0)
-    throw SetupError(std::string("netlink route request: ") + std::strerror(errno));
+    throw common::SetupError(std::string("netlink route request: ") + std::strerror(errno));
 
   alignas(nlmsghdr) char buf[8192];
   const ssize_t got = recv(s.fd, buf, sizeof buf, 0);
-  if (got < 0) throw SetupError(std::string("netlink route reply: ") + std::strerror(errno));
+  if (got < 0) throw common::SetupError(std::string("netlink route reply: ") + std::strerror(errno));
   unsigned len = unsigned(got);
   for (auto* nh = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
     if (nh->nlmsg_type == NLMSG_ERROR) {
       const int err = -reinterpret_cast<nlmsgerr*>(NLMSG_DATA(nh))->error;
-      throw SetupError("no route to " + config::format_ipv4(target) + ": " + std::strerror(err) +
+      throw common::SetupError("no route to " + config::format_ipv4(target) + ": " + std::strerror(err) +
                        "; check 'ip route'");
     }
     if (nh->nlmsg_type != RTM_NEWROUTE) continue;
@@ -81,11 +81,11 @@ Route kernel_route(uint32_t target) {
       }
     }
     if (rt->rtm_type != RTN_UNICAST)
-      throw SetupError(config::format_ipv4(target) + " is not reached through a unicast route (local, "
+      throw common::SetupError(config::format_ipv4(target) + " is not reached through a unicast route (local, "
                        "broadcast or unreachable); use --send-mode raw");
     return r;
   }
-  throw SetupError("no route to " + config::format_ipv4(target) + " in the kernel's answer");
+  throw common::SetupError("no route to " + config::format_ipv4(target) + " in the kernel's answer");
 }
 
 // The neighbour cache's complete entry for `addr` on `interface`, if any.
@@ -121,9 +121,9 @@ std::array<uint8_t, 6> interface_mac(const std::string& interface) {
   ifreq ifr{};
   std::strncpy(ifr.ifr_name, interface.c_str(), IFNAMSIZ - 1);
   if (s.fd < 0 || ioctl(s.fd, SIOCGIFHWADDR, &ifr) != 0)
-    throw SetupError("cannot read the MAC address of '" + interface + "': " + std::strerror(errno));
+    throw common::SetupError("cannot read the MAC address of '" + interface + "': " + std::strerror(errno));
   if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
-    throw SetupError("interface '" + interface + "' is not Ethernet-like (tun, WireGuard, loopback carry no "
+    throw common::SetupError("interface '" + interface + "' is not Ethernet-like (tun, WireGuard, loopback carry no "
                      "Ethernet header); use --send-mode raw");
   std::array<uint8_t, 6> mac;
   std::memcpy(mac.data(), ifr.ifr_hwaddr.sa_data, 6);
@@ -134,16 +134,16 @@ NextHop resolve_next_hop(uint32_t target, const std::string& interface) {
   const Route r = kernel_route(target);
   char name[IF_NAMESIZE] = {};
   if (r.oif <= 0 || !if_indextoname(unsigned(r.oif), name))
-    throw SetupError("the route to " + config::format_ipv4(target) + " names no interface");
+    throw common::SetupError("the route to " + config::format_ipv4(target) + " names no interface");
   if (!interface.empty() && interface != name)
-    throw SetupError("the route to " + config::format_ipv4(target) + " leaves through '" + name + "', not '" +
+    throw common::SetupError("the route to " + config::format_ipv4(target) + " leaves through '" + name + "', not '" +
                      interface + "'; the TX ring sends on one interface only: use --send-mode raw");
   NextHop hop;
   hop.interface = name;
   hop.on_link = r.gateway == 0;
   hop.address = hop.on_link ? target : r.gateway;
   if (!neighbour_mac(hop.address, hop.interface, hop.mac))
-    throw SetupError("no neighbour entry for next hop " + config::format_ipv4(hop.address) + " on " + hop.interface +
+    throw common::SetupError("no neighbour entry for next hop " + config::format_ipv4(hop.address) + " on " + hop.interface +
                      " (the TX ring needs its MAC): ping it once so the kernel resolves it, or use --send-mode raw");
   return hop;
 }

@@ -12,8 +12,8 @@
 
 #include <cstring>
 
-#include "setup_error.h"
-#include "syn_packet.h"
+#include "common/setup_error.h"
+#include "probe/syn_packet.h"
 
 namespace portauth::scanner {
 namespace {
@@ -26,12 +26,12 @@ constexpr unsigned kBlockSize = 4096;
 constexpr unsigned kBlocks = 256;
 // Where the kernel reads a frame's data on a V2 TX ring without PACKET_TX_HAS_OFF.
 constexpr size_t kDataOffset = TPACKET2_HDRLEN - sizeof(sockaddr_ll);
-static_assert(kDataOffset + 14 + SynPacket::kMaxLen <= kFrameSize);
+static_assert(kDataOffset + 14 + probe::SynPacket::kMaxLen <= kFrameSize);
 
 [[noreturn]] void fail(const std::string& what, int err) {
   std::string msg = "cannot set up the TX ring: " + what + ": " + std::strerror(err);
-  if (err == EPERM || err == EACCES) msg += std::string("; ") + kPrivilegeHint;
-  throw SetupError(msg);
+  if (err == EPERM || err == EACCES) msg += std::string("; ") + common::kPrivilegeHint;
+  throw common::SetupError(msg);
 }
 
 // The frame's status word is shared with the kernel: acquire when reading it (the kernel
@@ -48,7 +48,7 @@ PacketRingSink::PacketRingSink(const std::string& interface, const std::array<ui
   ether_[12] = 0x08;
   ether_[13] = 0x00;
   const unsigned ifindex = if_nametoindex(interface.c_str());
-  if (ifindex == 0) throw SetupError("no interface named '" + interface + "' (see 'ip link')");
+  if (ifindex == 0) throw common::SetupError("no interface named '" + interface + "' (see 'ip link')");
 
   // Protocol 0: the socket transmits only, the kernel never queues received frames on it.
   fd_ = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);

@@ -3,7 +3,7 @@
 #include <pcap/pcap.h>
 #include <sys/time.h>
 
-#include "setup_error.h"
+#include "common/setup_error.h"
 
 namespace portauth::scanner {
 
@@ -18,9 +18,9 @@ struct PcapFileSink::Handles {
 
 PcapFileSink::PcapFileSink(const std::string& path) : h_(std::make_unique<Handles>()) {
   h_->pcap = pcap_open_dead(DLT_RAW, 65535);
-  if (!h_->pcap) throw SetupError("cannot write pcap file '" + path + "': pcap_open_dead failed");
+  if (!h_->pcap) throw common::SetupError("cannot write pcap file '" + path + "': pcap_open_dead failed");
   h_->dumper = pcap_dump_open(h_->pcap, path.c_str());
-  if (!h_->dumper) throw SetupError("cannot write pcap file '" + path + "': " + pcap_geterr(h_->pcap));
+  if (!h_->dumper) throw common::SetupError("cannot write pcap file '" + path + "': " + pcap_geterr(h_->pcap));
 }
 
 PcapFileSink::~PcapFileSink() = default;

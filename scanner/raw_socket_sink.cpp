@@ -10,7 +10,7 @@
 #include <cstring>
 #include <vector>
 
-#include "setup_error.h"
+#include "common/setup_error.h"
 
 namespace portauth::scanner {
 namespace {
@@ -22,15 +22,15 @@ RawSocketSink::RawSocketSink(const std::string& interface) {
   if (fd_ < 0) {
     const int err = errno;
     if (err == EPERM || err == EACCES)
-      throw SetupError(std::string("cannot open a raw socket: ") + std::strerror(err) + "; " + kPrivilegeHint);
-    throw SetupError(std::string("cannot open a raw socket: ") + std::strerror(err));
+      throw common::SetupError(std::string("cannot open a raw socket: ") + std::strerror(err) + "; " + common::kPrivilegeHint);
+    throw common::SetupError(std::string("cannot open a raw socket: ") + std::strerror(err));
   }
   if (!interface.empty() &&
       setsockopt(fd_, SOL_SOCKET, SO_BINDTODEVICE, interface.c_str(), socklen_t(interface.size())) != 0) {
     const int err = errno;
     close(fd_);
     fd_ = -1;
-    throw SetupError("cannot bind the raw socket to interface '" + interface + "': " + std::strerror(err));
+    throw common::SetupError("cannot bind the raw socket to interface '" + interface + "': " + std::strerror(err));
   }
   // A deep send buffer absorbs the rate limiter's bursts instead of failing with ENOBUFS.
   int sndbuf = 8 << 20;

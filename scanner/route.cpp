@@ -11,7 +11,7 @@
 #include <cstring>
 
 #include "ipv4.h"
-#include "setup_error.h"
+#include "common/setup_error.h"
 
 namespace portauth::scanner {
 namespace {
@@ -39,13 +39,13 @@ RouteChoice choose_route(uint32_t target, const std::string& interface_hint,
   RouteChoice choice;
   choice.interface = interface_hint;
   if (!interface_hint.empty() && if_nametoindex(interface_hint.c_str()) == 0)
-    throw SetupError("no interface named '" + interface_hint + "' (see 'ip link')");
+    throw common::SetupError("no interface named '" + interface_hint + "' (see 'ip link')");
 
   if (source_hint) {
     choice.source_ip = *source_hint;
   } else {
     const int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    if (fd < 0) throw SetupError(std::string("socket: ") + std::strerror(errno));
+    if (fd < 0) throw common::SetupError(std::string("socket: ") + std::strerror(errno));
     if (!interface_hint.empty())
       setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, interface_hint.c_str(), socklen_t(interface_hint.size()));
     sockaddr_in to{};
@@ -55,7 +55,7 @@ RouteChoice choose_route(uint32_t target, const std::string& interface_hint,
     if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
       const int err = errno;
       close(fd);
-      throw SetupError("no route to " + config::format_ipv4(target) + ": " + std::strerror(err) +
+      throw common::SetupError("no route to " + config::format_ipv4(target) + ": " + std::strerror(err) +
                        "; check 'ip route', or pass --interface and --source-ip");
     }
     sockaddr_in me{};
@@ -67,7 +67,7 @@ RouteChoice choose_route(uint32_t target, const std::string& interface_hint,
   if (choice.interface.empty()) {
     choice.interface = interface_with_address(choice.source_ip);
     if (choice.interface.empty())
-      throw SetupError("source address " + config::format_ipv4(choice.source_ip) +
+      throw common::SetupError("source address " + config::format_ipv4(choice.source_ip) +
                        " is on no local interface; pass --interface");
   }
   return choice;

@@ -8,9 +8,9 @@
 
 namespace portauth::scanner {
 
-Sender::Sender(const ProbeSpace& space, ProbeTable& table, const SynPacket& syn, const CookieKey& key,
+Sender::Sender(const probe::ProbeSpace& space, probe::ProbeTable& table, const probe::ProbeModule& module,
                PacketSink& sink, Clock& clock, SenderConfig config)
-    : space_(space), table_(table), syn_(syn), key_(key), sink_(sink), clock_(clock), config_(config) {
+    : space_(space), table_(table), module_(module), sink_(sink), clock_(clock), config_(config) {
   // Batches of ~1 ms of traffic: small at low rates so packets are not bunched, up to
   // max_batch at high rates so the limiter and the syscall are paid once per batch.
   const size_t cap = std::max<size_t>(config_.max_batch, 1);
@@ -44,11 +44,11 @@ void Sender::run(const std::atomic<bool>& stop) {
 
 bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
   const size_t batch = config_.max_batch;
-  std::vector<uint8_t> buffer(batch * SynPacket::kMaxLen);
+  const size_t stride = module_.max_len();
+  std::vector<uint8_t> buffer(batch * stride);
   std::vector<OutPacket> packets(batch);
   const bool paced = std::isfinite(config_.rate_pps);
   RateLimiter limiter(paced ? config_.rate_pps : 1.0, clock_.now_ns());
-  const uint32_t src_ip = syn_.source_ip();
   const uint64_t slots = space_.slots();
 
   uint64_t slot = pass == 0 ? std::min(config_.first_pass_start, slots) : 0;
@@ -58,12 +58,10 @@ bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
     size_t n = 0;
     for (; slot < slots && n < batch; ++slot) {
       if (pass > 0 && table_.get(slot) != 0) continue;
-      const ProbeTarget t = space_.at(slot);
-      const uint16_t sport = probe_source_port(config_, slot, pass);
-      const uint32_t seq = syn_cookie(key_, t.addr, t.port, src_ip, sport);
-      uint8_t* out = &buffer[n * SynPacket::kMaxLen];
-      syn_.write(out, {t.addr, sport, t.port, seq, uint16_t(seq ^ (seq >> 16))});
-      packets[n] = {out, uint16_t(syn_.size()), t.addr};
+      const probe::ProbeTarget t = space_.at(slot);
+      uint8_t* out = &buffer[n * stride];
+      const size_t len = module_.write(out, t, probe_source_port(config_, slot, pass));
+      packets[n] = {out, uint16_t(len), t.addr};
       ++n;
     }
     if (n == 0) break;

@@ -12,11 +12,10 @@
 #include <limits>
 
 #include "clock.h"
-#include "cookie.h"
 #include "packet_sink.h"
+#include "probe_module.h"
 #include "probe_space.h"
 #include "probe_table.h"
-#include "syn_packet.h"
 
 namespace portauth::scanner {
 
@@ -53,7 +52,7 @@ inline uint16_t probe_source_port(const SenderConfig& c, uint64_t slot, unsigned
 
 class Sender {
  public:
-  Sender(const ProbeSpace& space, ProbeTable& table, const SynPacket& syn, const CookieKey& key,
+  Sender(const probe::ProbeSpace& space, probe::ProbeTable& table, const probe::ProbeModule& module,
          PacketSink& sink, Clock& clock, SenderConfig config);
 
   void run(const std::atomic<bool>& stop);
@@ -63,10 +62,9 @@ class Sender {
   // Sends one pass; returns false if stopped.
   bool run_pass(unsigned pass, const std::atomic<bool>& stop);
 
-  const ProbeSpace& space_;
-  ProbeTable& table_;
-  const SynPacket& syn_;
-  const CookieKey key_;
+  const probe::ProbeSpace& space_;
+  probe::ProbeTable& table_;
+  const probe::ProbeModule& module_;
   PacketSink& sink_;
   Clock& clock_;
   SenderConfig config_;

@@ -16,12 +16,13 @@
 
 namespace portauth::capture {
 namespace {
+using namespace probe;
 
 constexpr uint64_t kFrames = 4096;  // cycled; small enough to stay in cache like a hot ring
 
 struct Setup {
-  scanner::CookieKey key{11, 12};
-  scanner::ProbeSpace space{config::parse_targets({"198.19.0.0/16"}), {22, 80, 113}, 42};
+  probe::CookieKey key{11, 12};
+  probe::ProbeSpace space{config::parse_targets({"198.19.0.0/16"}), {22, 80, 113}, 42};
   ReplyValidator validator{space, key, bench::kUs, bench::kPortFirst, bench::kPortCount};
   std::vector<std::vector<uint8_t>> frames = bench::reply_frames(space, key, kFrames);
 };
@@ -71,7 +72,7 @@ void BM_CaptureHandle(benchmark::State& state) {
   SpscQueue<ScanResult> results(1 << 16);
   // A fresh table whenever every frame has been answered once, so each handle() is a first
   // answer (CAS wins, result pushed) as during a real scan.
-  auto table = std::make_unique<scanner::ProbeTable>(s.space.slots());
+  auto table = std::make_unique<probe::ProbeTable>(s.space.slots());
   auto loop = std::make_unique<CaptureLoop>(source, s.validator, *table, results);
   size_t i = 0;
   ScanResult out;
@@ -82,7 +83,7 @@ void BM_CaptureHandle(benchmark::State& state) {
     if (++i == kFrames) {
       i = 0;
       state.PauseTiming();
-      table = std::make_unique<scanner::ProbeTable>(s.space.slots());
+      table = std::make_unique<probe::ProbeTable>(s.space.slots());
       loop = std::make_unique<CaptureLoop>(source, s.validator, *table, results);
       state.ResumeTiming();
     }

@@ -14,8 +14,8 @@ inline constexpr uint16_t kPortFirst = 61000, kPortCount = 256;
 
 // One Ethernet frame per slot in [0, count): a SYN-ACK, an RST+ACK or an ICMP port
 // unreachable (slot % 3), each carrying the right cookie for source port 61000 + slot % 256.
-inline std::vector<std::vector<uint8_t>> reply_frames(const scanner::ProbeSpace& space,
-                                                      const scanner::CookieKey& key, uint64_t count) {
+inline std::vector<std::vector<uint8_t>> reply_frames(const probe::ProbeSpace& space,
+                                                      const probe::CookieKey& key, uint64_t count) {
   auto put16 = [](std::vector<uint8_t>& v, uint32_t x) {
     v.push_back(uint8_t(x >> 8));
     v.push_back(uint8_t(x));
@@ -50,7 +50,7 @@ inline std::vector<std::vector<uint8_t>> reply_frames(const scanner::ProbeSpace&
   for (uint64_t slot = 0; slot < count; ++slot) {
     const auto t = space.at(slot);
     const uint16_t sport = uint16_t(kPortFirst + slot % kPortCount);
-    const uint32_t cookie = scanner::syn_cookie(key, t.addr, t.port, kUs, sport);
+    const uint32_t cookie = probe::syn_cookie(key, t.addr, t.port, kUs, sport);
     std::vector<uint8_t> f = {2, 0x70, 0x61, 0, 0, 1, 2, 0x70, 0x61, 0, 0, 2, 0x08, 0x00};
     switch (slot % 3) {
       case 0:

@@ -12,6 +12,7 @@
 
 namespace portauth::scanner {
 namespace {
+using namespace probe;
 
 constexpr uint64_t kStride = 0x9e3779b1;  // odd: visits every slot of a power-of-two table
 

@@ -18,6 +18,7 @@
 
 namespace portauth::scanner {
 namespace {
+using namespace probe;
 
 constexpr uint32_t kUs = 0xc6120001;  // 198.18.0.1
 

@@ -15,20 +15,20 @@
 #include "probe_space.h"
 #include "probe_table.h"
 #include "sender.h"
-#include "syn_packet.h"
+#include "syn_probe.h"
 #include "syn_template.h"
 #include "target_spec.h"
 
 namespace portauth::scanner {
 namespace {
+using namespace probe;
 
 void BM_SendPathNullSink(benchmark::State& state) {
   const int prefix = int(state.range(0));
   const std::vector<uint16_t> ports = prefix == 16 ? std::vector<uint16_t>{80, 443} : std::vector<uint16_t>{80};
   const ProbeSpace space(config::parse_targets({"198.18.0.0/" + std::to_string(prefix)}), ports, 42);
   ProbeTable table(space.slots());
-  const SynPacket syn(build_syn_template({.source_ip = 0xc6120001}));
-  const CookieKey key{1, 2};
+  const SynProbe module(build_syn_template({.source_ip = 0xc6120001}), space, CookieKey{1, 2}, {61000, 256});
   NullSink sink;
   SteadyClock clock;
   SenderConfig config;
@@ -36,7 +36,7 @@ void BM_SendPathNullSink(benchmark::State& state) {
   config.retries = 0;
   const std::atomic<bool> stop{false};
   for (auto _ : state) {
-    Sender sender(space, table, syn, key, sink, clock, config);
+    Sender sender(space, table, module, sink, clock, config);
     sender.run(stop);
   }
   state.SetItemsProcessed(int64_t(sink.count));

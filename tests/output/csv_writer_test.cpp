@@ -22,7 +22,7 @@ TEST(CsvWriter, HeaderThenOneRowPerResultAsTheyArrive) {
 
 TEST(CsvWriter, UnknownPortsHaveEmptyFields) {
   const Annotation none;
-  EXPECT_EQ(csv_row({kHostB, 40001, capture::Reason::kSynAck, 63}, none), "198.18.0.3,40001,tcp,open,syn-ack,63,,,");
+  EXPECT_EQ(csv_row({kHostB, 40001, probe::Reason::kSynAck, 63}, none), "198.18.0.3,40001,tcp,open,syn-ack,63,,,");
 }
 
 TEST(CsvWriter, QuotesPerRfc4180) {

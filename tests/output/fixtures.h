@@ -11,8 +11,8 @@
 
 namespace portauth::output::testing {
 
-using capture::Reason;
-using capture::ScanResult;
+using probe::Reason;
+using probe::ScanResult;
 
 constexpr uint32_t kHostA = (198u << 24) | (18u << 16) | 2;  // 198.18.0.2
 constexpr uint32_t kHostB = (198u << 24) | (18u << 16) | 3;  // 198.18.0.3

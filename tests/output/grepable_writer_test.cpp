@@ -31,12 +31,12 @@ TEST(GrepableWriter, OneIgnoredStateIsNamedSeveralAreNot) {
   use_utc();
   ScanInfo info = small_info();
   std::vector<Delivered> rs;
-  for (uint16_t p = 1000; p < 1030; ++p) rs.push_back({{kHostA, p, capture::Reason::kRst, 64}, &annotation(p)});
-  rs.push_back({{kHostA, 22, capture::Reason::kSynAck, 64}, &annotation(22)});
+  for (uint16_t p = 1000; p < 1030; ++p) rs.push_back({{kHostA, p, probe::Reason::kRst, 64}, &annotation(p)});
+  rs.push_back({{kHostA, 22, probe::Reason::kSynAck, 64}, &annotation(22)});
   std::string out = run_writer<GrepableWriter>(info, rs, small_summary());
   EXPECT_NE(out.find("\tPorts: 22/open/tcp//ssh///\tIgnored State: closed (30)\n"), std::string::npos) << out;
 
-  for (uint16_t p = 2000; p < 2030; ++p) rs.push_back({{kHostA, p, capture::Reason::kNoResponse, 0}, &annotation(p)});
+  for (uint16_t p = 2000; p < 2030; ++p) rs.push_back({{kHostA, p, probe::Reason::kNoResponse, 0}, &annotation(p)});
   out = run_writer<GrepableWriter>(info, rs, small_summary());
   EXPECT_NE(out.find("\tPorts: 22/open/tcp//ssh///\n"), std::string::npos) << out;
   EXPECT_EQ(out.find("Ignored State"), std::string::npos) << out;
@@ -45,7 +45,7 @@ TEST(GrepableWriter, OneIgnoredStateIsNamedSeveralAreNot) {
 TEST(GrepableWriter, EveryPortSummedUpLeavesOnlyStatus) {
   use_utc();
   std::vector<Delivered> rs;
-  for (uint16_t p = 1000; p < 1030; ++p) rs.push_back({{kHostA, p, capture::Reason::kNoResponse, 0}, &annotation(p)});
+  for (uint16_t p = 1000; p < 1030; ++p) rs.push_back({{kHostA, p, probe::Reason::kNoResponse, 0}, &annotation(p)});
   const std::string out = run_writer<GrepableWriter>(small_info(), rs, small_summary());
   EXPECT_NE(out.find("Host: 198.18.0.2 ()\tStatus: Up\nHost: 198.18.0.2 ()\tStatus: Up\n"), std::string::npos) << out;
 }

@@ -61,7 +61,7 @@ TEST(HtmlWriter, SummaryVerdictAndHeatMap) {
 
 TEST(HtmlWriter, AllStealthPasses) {
   std::vector<Delivered> rs;
-  for (uint16_t p : std::initializer_list<uint16_t>{22, 23, 80}) rs.push_back({{kHostA, p, capture::Reason::kNoResponse, 0}, &annotation(p)});
+  for (uint16_t p : std::initializer_list<uint16_t>{22, 23, 80}) rs.push_back({{kHostA, p, probe::Reason::kNoResponse, 0}, &annotation(p)});
   ScanInfo info = small_info();
   info.ports = {22, 23, 80};
   const std::string page = run_writer<HtmlWriter>(info, rs, small_summary());
@@ -91,8 +91,8 @@ TEST(HtmlWriter, TableIsCappedButKeepsEveryOpenPort) {
   std::vector<HostRecords> hosts(1);
   hosts[0].addr = kHostA;
   static const Annotation none;
-  for (uint16_t p = 1; p <= 50; ++p) hosts[0].ports.push_back({p, capture::Reason::kRst, 64, &none});
-  for (uint16_t p = 100; p < 110; ++p) hosts[0].ports.push_back({p, capture::Reason::kSynAck, 64, &none});
+  for (uint16_t p = 1; p <= 50; ++p) hosts[0].ports.push_back({p, probe::Reason::kRst, 64, &none});
+  for (uint16_t p = 100; p < 110; ++p) hosts[0].ports.push_back({p, probe::Reason::kSynAck, 64, &none});
   const std::string page = html_report(small_info(), hosts, small_summary(), 20);
   EXPECT_EQ(count(page, "<tr class=\"open\">"), 10u);
   EXPECT_EQ(count(page, "<tr class=\"closed\">"), 10u);

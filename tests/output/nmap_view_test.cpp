@@ -8,7 +8,7 @@
 namespace portauth::output {
 namespace {
 
-using capture::Reason;
+using probe::Reason;
 
 std::vector<PortRecord> records(std::initializer_list<std::pair<std::vector<uint16_t>, Reason>> groups) {
   std::vector<PortRecord> out;

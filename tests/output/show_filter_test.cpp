@@ -14,7 +14,7 @@ class Recorder final : public ResultWriter {
  public:
   explicit Recorder(std::vector<uint16_t>* ports) : ports_(ports) {}
   void begin(const ScanInfo&) override { ++calls; }
-  void result(const capture::ScanResult& r, const Annotation&) override { ports_->push_back(r.port); }
+  void result(const probe::ScanResult& r, const Annotation&) override { ports_->push_back(r.port); }
   void flush() override { ++calls; }
   void finish(const ScanSummary&) override { ++calls; }
   int calls = 0;

@@ -60,8 +60,8 @@ TEST(XmlWriter, PortsWithNmapStatesAndReasons) {
 TEST(XmlWriter, ManyPortsOfAStateBecomeExtraports) {
   use_utc();
   std::vector<Delivered> rs;
-  for (uint16_t p = 1000; p < 1030; ++p) rs.push_back({{kHostA, p, capture::Reason::kRst, 64}, &annotation(p)});
-  rs.push_back({{kHostA, 22, capture::Reason::kSynAck, 64}, &annotation(22)});
+  for (uint16_t p = 1000; p < 1030; ++p) rs.push_back({{kHostA, p, probe::Reason::kRst, 64}, &annotation(p)});
+  rs.push_back({{kHostA, 22, probe::Reason::kSynAck, 64}, &annotation(22)});
   const std::string out = run_writer<XmlWriter>(small_info(), rs, small_summary());
   EXPECT_TRUE(contains(out, "<ports><extraports state=\"closed\" count=\"30\">\n<extrareasons reason=\"reset\" "
                             "count=\"30\" proto=\"tcp\" ports=\"1000-1029\"/>\n</extraports>\n<port protocol=\"tcp\" "
@@ -88,7 +88,7 @@ TEST(XmlWriter, ValidatesAgainstNmapsDtd) {
   if (!std::filesystem::exists(PORTAUTH_NMAP_DTD) || std::system("command -v xmllint >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "needs xmllint and " PORTAUTH_NMAP_DTD " (apt-get install libxml2-utils nmap-common)";
   std::vector<Delivered> rs = small_scan();
-  for (uint16_t p = 1000; p < 1030; ++p) rs.push_back({{kHostA, p, capture::Reason::kNoResponse, 0}, &annotation(p)});
+  for (uint16_t p = 1000; p < 1030; ++p) rs.push_back({{kHostA, p, probe::Reason::kNoResponse, 0}, &annotation(p)});
   ScanSummary s = small_summary();
   for (bool interrupted : {false, true}) {
     s.interrupted = interrupted;

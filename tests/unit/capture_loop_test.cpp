@@ -4,12 +4,16 @@
 #include <map>
 
 #include "capture_loop.h"
+#include "probe_space.h"
+#include "reply_parser.h"
+#include "reply_validator.h"
 #include "cookie.h"
 #include "frames.h"
 #include "target_spec.h"
 
 using namespace portauth;
 using namespace portauth::capture;
+using namespace portauth::probe;
 using namespace portauth::test;
 
 namespace {
@@ -26,14 +30,14 @@ class NoSource final : public PacketSource {
 }  // namespace
 
 TEST(CaptureLoop, OneResultPerProbeWhateverArrives) {
-  const scanner::CookieKey key{7, 8};
-  const scanner::ProbeSpace space(config::parse_targets({"198.18.0.2"}), {22, 80, 443, 8080}, 3);
-  scanner::ProbeTable table(space.slots());
+  const probe::CookieKey key{7, 8};
+  const probe::ProbeSpace space(config::parse_targets({"198.18.0.2"}), {22, 80, 443, 8080}, 3);
+  probe::ProbeTable table(space.slots());
   const ReplyValidator validator(space, key, kUs, 61000, 256);
   SpscQueue<ScanResult> results(64);
   NoSource source;
   CaptureLoop loop(source, validator, table, results);
-  auto cookie = [&](uint16_t port, uint16_t sport) { return scanner::syn_cookie(key, kTarget, port, kUs, sport); };
+  auto cookie = [&](uint16_t port, uint16_t sport) { return probe::syn_cookie(key, kTarget, port, kUs, sport); };
 
   const auto synack = tcp_reply(kTarget, 80, kUs, 61001, cookie(80, 61001) + 1, kSynAck, 61);
   for (int i = 0; i < 5; ++i) loop.handle(synack.data(), synack.size());  // retransmitted SYN-ACK

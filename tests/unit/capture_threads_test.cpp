@@ -10,12 +10,16 @@
 #include <vector>
 
 #include "capture_loop.h"
+#include "probe_space.h"
+#include "reply_parser.h"
+#include "reply_validator.h"
 #include "cookie.h"
 #include "frames.h"
 #include "target_spec.h"
 
 using namespace portauth;
 using namespace portauth::capture;
+using namespace portauth::probe;
 using namespace portauth::test;
 
 namespace {
@@ -43,9 +47,9 @@ class ListSource final : public PacketSource {
 }  // namespace
 
 TEST(CaptureThreads, EveryProbeAnsweredOnceWhileOtherThreadsReadAndDrain) {
-  const scanner::CookieKey key{11, 12};
-  const scanner::ProbeSpace space(config::parse_targets({"198.18.1.0/24"}), {22, 80, 443, 8080}, 5);
-  scanner::ProbeTable table(space.slots());
+  const probe::CookieKey key{11, 12};
+  const probe::ProbeSpace space(config::parse_targets({"198.18.1.0/24"}), {22, 80, 443, 8080}, 5);
+  probe::ProbeTable table(space.slots());
   const ReplyValidator validator(space, key, kUs, 61000, 256);
   // A small queue, so the capture thread often finds it full and must wait for the consumer.
   SpscQueue<ScanResult> results(16);
@@ -54,7 +58,7 @@ TEST(CaptureThreads, EveryProbeAnsweredOnceWhileOtherThreadsReadAndDrain) {
   for (uint64_t slot = 0; slot < space.slots(); ++slot) {
     const auto t = space.at(slot);
     const auto sport = uint16_t(61000 + slot % 256);
-    const uint32_t cookie = scanner::syn_cookie(key, t.addr, t.port, kUs, sport);
+    const uint32_t cookie = probe::syn_cookie(key, t.addr, t.port, kUs, sport);
     const uint8_t flags = slot % 3 == 0 ? kSynAck : kRstAck;
     const auto reply = tcp_reply(t.addr, t.port, kUs, sport, cookie + 1, flags);
     frames.push_back(reply);

@@ -13,7 +13,7 @@ using namespace portauth;
 
 TEST(ProbeTable, FirstRecordWinsUnderTwoThreads) {
   constexpr uint64_t kSlots = 1 << 20;
-  scanner::ProbeTable table(kSlots);
+  probe::ProbeTable table(kSlots);
   std::atomic<uint64_t> wins[2] = {0, 0};
   auto worker = [&](int id) {
     uint64_t w = 0;
@@ -31,7 +31,7 @@ TEST(ProbeTable, FirstRecordWinsUnderTwoThreads) {
 
 TEST(ProbeTable, ReaderSeesOnlyZeroOrTheFinalValue) {
   constexpr uint64_t kSlots = 1 << 18;
-  scanner::ProbeTable table(kSlots);
+  probe::ProbeTable table(kSlots);
   std::atomic<bool> done{false};
   std::thread writer([&] {
     for (uint64_t s = 0; s < kSlots; ++s) table.record(s, uint8_t(1 + s % 9));
@@ -49,15 +49,15 @@ TEST(ProbeTable, ReaderSeesOnlyZeroOrTheFinalValue) {
 }
 
 TEST(SpscQueue, DeliversEverythingInOrderAcrossThreads) {
-  capture::SpscQueue<capture::ScanResult> q(1024);
+  capture::SpscQueue<probe::ScanResult> q(1024);
   constexpr uint32_t kItems = 2'000'000;
   std::thread producer([&] {
     for (uint32_t i = 0; i < kItems; ++i) {
-      const capture::ScanResult r{i, uint16_t(i), capture::Reason::kRst, uint8_t(i)};
+      const probe::ScanResult r{i, uint16_t(i), probe::Reason::kRst, uint8_t(i)};
       while (!q.try_push(r)) std::this_thread::yield();
     }
   });
-  capture::ScanResult r;
+  probe::ScanResult r;
   for (uint32_t i = 0; i < kItems; ++i) {
     while (!q.try_pop(r)) std::this_thread::yield();
     ASSERT_EQ(r.addr, i);

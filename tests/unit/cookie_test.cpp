@@ -2,7 +2,7 @@
 
 #include "cookie.h"
 
-using namespace portauth::scanner;
+using namespace portauth::probe;
 
 // Test vectors from the SipHash paper (Aumasson & Bernstein), appendix A: key 00..0f,
 // messages 00, 00 01, ..., and the published 64-bit outputs.

@@ -5,10 +5,15 @@
 #include "capture_loop.h"
 #include "frames.h"
 #include "host_watch.h"
+#include "cookie.h"
+#include "probe_space.h"
+#include "reply_parser.h"
+#include "reply_validator.h"
 #include "target_spec.h"
 
 using namespace portauth;
 using namespace portauth::capture;
+using namespace portauth::probe;
 using namespace portauth::test;
 
 namespace {
@@ -76,9 +81,9 @@ TEST(HostWatch, CaptureLoopShowsItFramesTheValidatorRejects) {
     int dispatch(Handler, void*) override { return -1; }
     SourceCounters counters() const override { return {}; }
   } source;
-  const scanner::CookieKey key{1, 2};
-  const scanner::ProbeSpace space(config::parse_targets({"198.18.0.2"}), {80}, 1);
-  scanner::ProbeTable table(space.slots());
+  const probe::CookieKey key{1, 2};
+  const probe::ProbeSpace space(config::parse_targets({"198.18.0.2"}), {80}, 1);
+  probe::ProbeTable table(space.slots());
   const ReplyValidator validator(space, key, kUs, 61000, 256);
   SpscQueue<ScanResult> results(8);
   CaptureLoop loop(source, validator, table, results);

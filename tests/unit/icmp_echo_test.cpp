@@ -4,7 +4,7 @@
 
 #include "icmp_echo.h"
 
-using namespace portauth::scanner;
+using namespace portauth::probe;
 
 namespace {
 

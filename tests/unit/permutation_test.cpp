@@ -6,8 +6,8 @@
 #include "probe_space.h"
 #include "target_spec.h"
 
-using portauth::scanner::Permutation;
-using portauth::scanner::ProbeSpace;
+using portauth::probe::Permutation;
+using portauth::probe::ProbeSpace;
 
 TEST(Permutation, IsABijectionForManySizes) {
   for (uint64_t n : {1ull, 2ull, 3ull, 4ull, 5ull, 7ull, 16ull, 17ull, 100ull, 255ull, 256ull, 257ull, 1000ull,

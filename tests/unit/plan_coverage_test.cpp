@@ -13,7 +13,7 @@
 #include "sender.h"
 #include "spec_error.h"
 #include "target_spec.h"
-#include "syn_packet.h"
+#include "syn_probe.h"
 #include "syn_template.h"
 
 using namespace portauth;
@@ -47,15 +47,15 @@ TEST(PlanCoverage, EveryAllowedPairOnceAcrossShardsAndNoExcludedAddress) {
       o.shard = std::to_string(shard) + "/" + std::to_string(shards);
       const config::ScanPlan plan = config::build_scan_plan(o, no_dns);
       total = plan.probe_count();
-      scanner::ProbeSpace space(plan.targets, plan.ports, plan.seed, plan.shard_index, plan.shard_count);
-      scanner::ProbeTable table(space.slots());
-      const scanner::SynPacket syn(scanner::build_syn_template({.source_ip = 0xc6120001}));
+      probe::ProbeSpace space(plan.targets, plan.ports, plan.seed, plan.shard_index, plan.shard_count);
+      probe::ProbeTable table(space.slots());
+      const probe::SynProbe syn(probe::build_syn_template({.source_ip = 0xc6120001}), space, {1, 2}, {});
       scanner::MemorySink sink;
       test::FakeClock clock;
       scanner::SenderConfig c;
       c.retries = 0;
       c.rate_pps = 1e6;
-      scanner::Sender sender(space, table, syn, scanner::CookieKey{1, 2}, sink, clock, c);
+      scanner::Sender sender(space, table, syn, sink, clock, c);
       std::atomic<bool> stop{false};
       sender.run(stop);
       for (const auto& f : sink.frames) {

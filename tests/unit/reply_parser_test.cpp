@@ -4,6 +4,7 @@
 #include "reply_parser.h"
 
 using namespace portauth::capture;
+using namespace portauth::probe;
 using namespace portauth::test;
 
 namespace {

@@ -4,11 +4,13 @@
 #include "frames.h"
 #include "probe_space.h"
 #include "reason.h"
+#include "reply_parser.h"
 #include "reply_validator.h"
 #include "target_spec.h"
 
 using namespace portauth;
 using namespace portauth::capture;
+using namespace portauth::probe;
 using namespace portauth::test;
 
 namespace {
@@ -27,10 +29,10 @@ class ValidatorTest : public ::testing::Test {
     EXPECT_EQ(parse_reply(kDltEthernet, frame.data(), frame.size(), r), ParseStatus::kOk);
     return validator_.check(r);
   }
-  uint32_t cookie(uint16_t tport, uint16_t uport) { return scanner::syn_cookie(key_, kTarget, tport, kUs, uport); }
+  uint32_t cookie(uint16_t tport, uint16_t uport) { return probe::syn_cookie(key_, kTarget, tport, kUs, uport); }
 
-  scanner::CookieKey key_{0x1111, 0x2222};
-  scanner::ProbeSpace space_;
+  probe::CookieKey key_{0x1111, 0x2222};
+  probe::ProbeSpace space_;
   ReplyValidator validator_;
 };
 
@@ -81,7 +83,7 @@ TEST_F(ValidatorTest, StrayTrafficIsNotOurs) {
   EXPECT_EQ(check(tcp_reply(kTarget, 80, kUs, kFirstPort + kPortCount, 1, kSynAck)).reject, Reject::kNotOurs);
   // A valid cookie for a (target, port) we never probe: a forger who knows the key is still
   // confined to the probe space.
-  const uint32_t c = scanner::syn_cookie(key_, kTarget, 8080, kUs, 61000);
+  const uint32_t c = probe::syn_cookie(key_, kTarget, 8080, kUs, 61000);
   EXPECT_EQ(check(tcp_reply(kTarget, 8080, kUs, 61000, c + 1, kSynAck)).reject, Reject::kUnknownTarget);
 }
 

@@ -13,11 +13,13 @@
 #include "probe_table.h"
 #include "sender.h"
 #include "syn_packet.h"
+#include "syn_probe.h"
 #include "syn_template.h"
 #include "target_spec.h"
 
 using namespace portauth;
 using namespace portauth::scanner;
+using namespace portauth::probe;
 
 namespace {
 
@@ -41,11 +43,11 @@ struct Fixture {
           uint32_t shards = 1)
       : space(config::parse_targets(targets), std::move(ports), 77, shard, shards),
         table(space.slots()),
-        syn(build_syn_template({.source_ip = kUs})) {}
+        syn(build_syn_template({.source_ip = kUs}), space, key, {}) {}
   ProbeSpace space;
   ProbeTable table;
-  SynPacket syn;
   CookieKey key{5, 6};
+  SynProbe syn;
   MemorySink sink;
   test::FakeClock clock;
 };
@@ -57,7 +59,7 @@ TEST(Sender, FirstPassProbesEveryPairExactlyOnceWithValidCookies) {
   SenderConfig c;
   c.retries = 0;
   c.rate_pps = 1e6;
-  Sender sender(f.space, f.table, f.syn, f.key, f.sink, f.clock, c);
+  Sender sender(f.space, f.table, f.syn, f.sink, f.clock, c);
   std::atomic<bool> stop{false};
   sender.run(stop);
   ASSERT_EQ(f.sink.frames.size(), f.space.slots());
@@ -83,7 +85,7 @@ TEST(Sender, RetriesProbeOnlyTheUnansweredAndStopWhenAllAnswered) {
   c.retries = 2;
   c.rate_pps = 1e6;
   c.pass_wait_ns = 500'000'000;
-  Sender sender(f.space, f.table, f.syn, f.key, f.sink, f.clock, c);
+  Sender sender(f.space, f.table, f.syn, f.sink, f.clock, c);
   std::atomic<bool> stop{false};
   sender.run(stop);
   const uint64_t unanswered = f.space.slots() / 2;
@@ -102,7 +104,7 @@ TEST(Sender, RetriesProbeOnlyTheUnansweredAndStopWhenAllAnswered) {
   // Everything answered by the end of the first pass: no retry pass at all.
   Fixture g({"198.18.1.0/28"}, {22});
   for (uint64_t s = 0; s < g.space.slots(); ++s) g.table.record(s, 2);
-  Sender quick(g.space, g.table, g.syn, g.key, g.sink, g.clock, c);
+  Sender quick(g.space, g.table, g.syn, g.sink, g.clock, c);
   quick.run(stop);
   EXPECT_EQ(g.sink.frames.size(), g.space.slots());  // the first pass always goes out
   EXPECT_EQ(quick.stats().pass.load(), 0u);
@@ -114,7 +116,7 @@ TEST(Sender, HoldsTheRateInFakeTime) {
   c.retries = 0;
   c.rate_pps = 1000;
   const uint64_t start = f.clock.now;
-  Sender sender(f.space, f.table, f.syn, f.key, f.sink, f.clock, c);
+  Sender sender(f.space, f.table, f.syn, f.sink, f.clock, c);
   std::atomic<bool> stop{false};
   sender.run(stop);
   const double seconds = double(f.clock.now - start) / 1e9;
@@ -126,7 +128,7 @@ TEST(Sender, StopEndsTheScanAndRecordsProgress) {
   Fixture f({"198.18.1.0/24"}, {1, 2, 3, 4});
   SenderConfig c;
   c.rate_pps = 1e6;
-  Sender sender(f.space, f.table, f.syn, f.key, f.sink, f.clock, c);
+  Sender sender(f.space, f.table, f.syn, f.sink, f.clock, c);
   std::atomic<bool> stop{true};
   sender.run(stop);
   EXPECT_EQ(f.sink.frames.size(), 0u);
@@ -142,7 +144,7 @@ TEST(Sender, ShardsTogetherProbeEverythingOnce) {
     SenderConfig c;
     c.retries = 0;
     c.rate_pps = 1e6;
-    Sender sender(f.space, f.table, f.syn, f.key, f.sink, f.clock, c);
+    Sender sender(f.space, f.table, f.syn, f.sink, f.clock, c);
     std::atomic<bool> stop{false};
     sender.run(stop);
     for (const auto& frame : f.sink.frames) {

@@ -10,7 +10,7 @@
 
 using namespace portauth;
 using namespace portauth::app;
-using capture::Reason;
+using probe::Reason;
 
 namespace {
 
@@ -186,7 +186,7 @@ TEST(ShieldsUpReport, AllStealthSaysNothingAnswered) {
 TEST(ProbeReport, StateReasonTtlMeaningThenThePage) {
   const auto pg = page(22, "ssh", "Keys, not passwords.", db::Risk::kMedium);
   const std::string open =
-      format_probe_report("198.18.0.2", capture::ScanResult{0xc6120002, 22, Reason::kSynAck, 64}, 22, 1, pg);
+      format_probe_report("198.18.0.2", probe::ScanResult{0xc6120002, 22, Reason::kSynAck, 64}, 22, 1, pg);
   EXPECT_TRUE(has_line(open, R"(^Host: +198\.18\.0\.2$)")) << open;
   EXPECT_TRUE(has_line(open, R"(^Port: +22/tcp \(ssh\)$)"));
   EXPECT_TRUE(has_line(open, R"(^State: +open$)"));
@@ -198,14 +198,14 @@ TEST(ProbeReport, StateReasonTtlMeaningThenThePage) {
   EXPECT_TRUE(has_line(open, R"(^  Keys, not passwords\.$)"));
 
   const std::string stealth =
-      format_probe_report("h (1.2.3.4)", capture::ScanResult{1, 22, Reason::kNoResponse, 0}, 22, 3, pg);
+      format_probe_report("h (1.2.3.4)", probe::ScanResult{1, 22, Reason::kNoResponse, 0}, 22, 3, pg);
   EXPECT_TRUE(has_line(stealth, R"(^State: +stealth$)"));
   EXPECT_TRUE(has_line(stealth, R"(^TTL: +- \(nothing came back\)$)"));
   EXPECT_TRUE(has_line(stealth, R"(^Probes: +3 SYNs sent$)"));
   EXPECT_NE(flat(stealth).find("There is no evidence that anything exists at this address."), std::string::npos);
 
   const std::string closed =
-      format_probe_report("h", capture::ScanResult{1, 22, Reason::kIcmpAdminProhibited, 63}, 22, 1, pg);
+      format_probe_report("h", probe::ScanResult{1, 22, Reason::kIcmpAdminProhibited, 63}, 22, 1, pg);
   EXPECT_TRUE(has_line(closed, R"(^State: +closed$)"));
   EXPECT_TRUE(has_line(closed, R"(^Reason: +icmp-admin-prohibited$)"));
   EXPECT_NE(flat(closed).find("so the host answered: it exists"), std::string::npos);

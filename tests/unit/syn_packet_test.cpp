@@ -6,7 +6,7 @@
 #include "syn_packet.h"
 #include "syn_template.h"
 
-using namespace portauth::scanner;
+using namespace portauth::probe;
 
 namespace {
 // 198.18.0.1:61000 -> 198.18.0.2:80 SYN, seq 0x12345678, IP id 0xabcd, window 1024,

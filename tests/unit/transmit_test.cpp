@@ -18,22 +18,24 @@
 #include "sender.h"
 #include "spec_error.h"
 #include "syn_packet.h"
+#include "syn_probe.h"
 #include "syn_template.h"
 #include "target_spec.h"
 
 using namespace portauth;
 using namespace portauth::scanner;
+using namespace portauth::probe;
 
 namespace {
 
 struct Fixture {
   explicit Fixture(std::vector<uint16_t> ports)
       : space(config::parse_targets({"198.18.1.0/24"}), std::move(ports), 5), table(space.slots()),
-        syn(build_syn_template({.source_ip = 0xc6120001})) {}
+        syn(build_syn_template({.source_ip = 0xc6120001}), space, key, {}) {}
   ProbeSpace space;
   ProbeTable table;
-  SynPacket syn;
   CookieKey key{1, 2};
+  SynProbe syn;
   test::FakeClock clock;
 };
 
@@ -45,7 +47,7 @@ TEST(Transmit, UnlimitedRateSendsEverythingWithoutSleepingInFullBatches) {
   SenderConfig c;
   c.rate_pps = kUnlimitedRate;
   c.retries = 0;
-  Sender sender(f.space, f.table, f.syn, f.key, sink, f.clock, c);
+  Sender sender(f.space, f.table, f.syn, sink, f.clock, c);
   const std::atomic<bool> stop{false};
   sender.run(stop);
   EXPECT_EQ(sink.count, f.space.slots());
@@ -71,7 +73,7 @@ TEST(Transmit, NoWaitBetweenPassesOnceEverythingIsAnswered) {
   c.retries = 2;
   c.pass_wait_ns = 5'000'000'000;
   const uint64_t start = f.clock.now;
-  Sender sender(f.space, f.table, f.syn, f.key, sink, f.clock, c);
+  Sender sender(f.space, f.table, f.syn, sink, f.clock, c);
   const std::atomic<bool> stop{false};
   sender.run(stop);
   EXPECT_EQ(sink.frames.size(), f.space.slots());  // the first pass always goes out
@@ -109,7 +111,7 @@ TEST(Transmit, PcapFileSinkWritesRawIpv4Records) {
     SenderConfig c;
     c.rate_pps = kUnlimitedRate;
     c.retries = 0;
-    Sender sender(f.space, f.table, f.syn, f.key, sink, f.clock, c);
+    Sender sender(f.space, f.table, f.syn, sink, f.clock, c);
     const std::atomic<bool> stop{false};
     sender.run(stop);
   }

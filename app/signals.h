@@ -1,0 +1,25 @@
+// Ctrl-C and SIGTERM during a scan: the handler raises the engine's interrupt flags
+// (engine/run_scan.h InterruptFlags) and nothing else. It sets the stop-sending flag itself,
+// so sending stops within one batch however busy the main thread is (lock-free atomics are
+// async-signal-safe). Installed for one scan's lifetime; the old handlers come back after.
+#pragma once
+#include <signal.h>
+
+#include "run_scan.h"
+
+namespace portauth::app {
+
+class SignalGuard {
+ public:
+  SignalGuard();
+  ~SignalGuard();
+  SignalGuard(const SignalGuard&) = delete;
+  SignalGuard& operator=(const SignalGuard&) = delete;
+
+  engine::InterruptFlags flags() const;
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {};
+};
+
+}  // namespace portauth::app

@@ -1,0 +1,79 @@
+#include "live_wire.h"
+
+#include "capture_sizing.h"
+#include "ipv4.h"
+#include "next_hop.h"
+#include "null_source.h"
+#include "packet_ring_sink.h"
+#include "pcap_file_sink.h"
+#include "raw_socket_sink.h"
+#include "common/setup_error.h"
+
+namespace portauth::engine {
+namespace {
+
+// The ring sends every frame to one MAC, so every target must sit behind the same next hop.
+// Checked at both ends of the target set; a single target on the local link is its own hop.
+scanner::NextHop ring_next_hop(const config::ScanPlan& plan, const std::string& interface) {
+  const uint32_t first = plan.targets.ranges().front().first;
+  const uint32_t last = plan.targets.ranges().back().last;
+  const scanner::NextHop hop = scanner::resolve_next_hop(first, interface);
+  if (first != last) {
+    if (hop.on_link)
+      throw common::SetupError("--send-mode ring: the targets are on the local link of " + hop.interface +
+                                ", each with its own MAC, and the TX ring sends to one next hop; use "
+                                "--send-mode raw (or scan them one at a time)");
+    const scanner::NextHop other = scanner::resolve_next_hop(last, interface);
+    if (other.address != hop.address)
+      throw common::SetupError("--send-mode ring: " + config::format_ipv4(first) + " and " +
+                                config::format_ipv4(last) + " leave through different next hops (" +
+                                config::format_ipv4(hop.address) + ", " + config::format_ipv4(other.address) +
+                                "); use --send-mode raw");
+  }
+  return hop;
+}
+
+}  // namespace
+
+scanner::RouteChoice scan_route(const config::ScanPlan& plan) {
+  try {
+    return scanner::choose_route(plan.targets.at(0), plan.interface, plan.source_ip);
+  } catch (const common::SetupError&) {
+    if (!plan.offline()) throw;
+    return {"none", plan.source_ip.value_or(0)};  // nothing leaves: no route needed
+  }
+}
+
+int capture_buffer_bytes(const config::ScanPlan& plan) {
+  if (plan.pcap_buffer_bytes > 0) return plan.pcap_buffer_bytes;
+  // One first answer per probe of this shard. Retry passes only re-probe the unanswered, and
+  // retransmitted SYN-ACKs come a second or more later: the ring has drained by then.
+  const uint64_t max_replies = plan.probe_count() / plan.shard_count;
+  return capture::size_capture(plan.rate, plan.wait_seconds, max_replies).buffer_bytes;
+}
+
+Wire open_wire(const config::ScanPlan& plan, const scanner::RouteChoice& route, const std::string& capture_filter) {
+  Wire w;
+  if (plan.offline()) {
+    w.source = std::make_unique<capture::NullSource>();
+    if (plan.dry_run) w.sink = std::make_unique<scanner::NullSink>();
+    else w.sink = std::make_unique<scanner::PcapFileSink>(plan.pcap_out);
+    return w;
+  }
+  capture::LiveOptions lo;
+  lo.interface = route.interface;
+  lo.filter = capture_filter;
+  lo.buffer_bytes = capture_buffer_bytes(plan);
+  lo.immediate = capture::size_capture(plan.rate, plan.wait_seconds).immediate;
+  w.source = capture::open_live(lo);
+  if (plan.send_mode == config::SendMode::kRing) {
+    const auto hop = ring_next_hop(plan, route.interface);
+    w.sink = std::make_unique<scanner::PacketRingSink>(route.interface, scanner::interface_mac(route.interface),
+                                                       hop.mac);
+  } else {
+    w.sink = std::make_unique<scanner::RawSocketSink>(route.interface);
+  }
+  return w;
+}
+
+}  // namespace portauth::engine

@@ -1,0 +1,54 @@
+#include "scan_finish.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace portauth::engine {
+
+config::SlotRanges answered_ranges(const probe::ProbeTable& table) {
+  config::SlotRanges answered;
+  for (uint64_t slot = 0; slot < table.size(); ++slot) {
+    if (table.get(slot) == 0) continue;
+    if (!answered.empty() && answered.back().second + 1 == slot) answered.back().second = slot;
+    else answered.emplace_back(slot, slot);
+  }
+  return answered;
+}
+
+std::string write_resume(const ScanSetup& setup, const std::string& path, uint64_t next_slot) {
+  const auto answered = answered_ranges(setup.table);
+  try {
+    config::write_resume_file(path, setup.plan, next_slot, answered);
+    return path;
+  } catch (const std::exception& e) {
+    const std::string fallback = "/tmp/portauth-resume-" + std::to_string(getpid()) + ".yaml";
+    std::fprintf(stderr, "portauth: %s; writing %s instead\n", e.what(), fallback.c_str());
+    try {
+      config::write_resume_file(fallback, setup.plan, next_slot, answered);
+      return fallback;
+    } catch (const std::exception& e2) {
+      std::fprintf(stderr, "portauth: %s\n", e2.what());
+    }
+  }
+  return "";
+}
+
+void fill_counters(output::ScanSummary& s, const ScanLoop& loop, const Wire& wire) {
+  const auto& st = loop.sender_stats();
+  s.packets_sent = st.sent.load();
+  s.send_errors = st.send_errors.load();
+  s.passes = st.pass.load() + 1;
+  const double send_seconds = double(st.busy_ns.load()) / 1e9;
+  s.pps = send_seconds > 0 ? double(s.packets_sent) / send_seconds : 0;
+  const auto& cs = loop.capture_stats();
+  s.replies_accepted = cs.accepted.load();
+  s.replies_rejected = cs.rejected.load();
+  s.duplicates = cs.duplicates.load();
+  const auto pc = wire.source->counters();
+  s.pcap_received = pc.received;
+  s.pcap_dropped = pc.dropped;
+  s.pcap_if_dropped = pc.if_dropped;
+}
+
+}  // namespace portauth::engine

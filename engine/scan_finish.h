@@ -1,0 +1,42 @@
+// The finish: what a scan concludes once its loop is over.
+//
+//   complete      every slot probed on every pass and never answered is stealth, reported to
+//                 the writers (if the plan shows stealth) and counted
+//   interrupted   stealth needs every retry pass, so nothing is concluded about the silent:
+//                 the resume file records where the first pass stopped and which slots
+//                 answered, and the resumed run reports the rest (config/resume_file.h)
+//   summary       counts from the loop, the sender, the capture loop and the capture source
+#pragma once
+#include <vector>
+
+#include "report.h"
+#include "run_scan.h"
+#include "scan_loop.h"
+#include "scan_setup.h"
+
+namespace portauth::engine {
+
+// Reports each stealth slot through `report` (which may ignore it) and returns how many.
+template <class Report>
+uint64_t sweep_stealth(const ScanSetup& setup, Report&& report) {
+  uint64_t n = 0;
+  for (uint64_t slot = 0; slot < setup.space.slots(); ++slot) {
+    if (setup.table.get(slot) != 0) continue;
+    ++n;
+    const auto t = setup.space.at(slot);
+    report(probe::ScanResult{t.addr, t.port, probe::Reason::kNoResponse, 0});
+  }
+  return n;
+}
+
+// The answered slots as ranges, for the resume file.
+config::SlotRanges answered_ranges(const probe::ProbeTable& table);
+
+// Writes the resume file where asked or, failing that (after the privilege drop the scan may
+// not write where it started), to /tmp; returns the path written, or "" (the reason printed).
+std::string write_resume(const ScanSetup& setup, const std::string& path, uint64_t next_slot);
+
+// Fills the summary's counters from the loop's and the wire's.
+void fill_counters(output::ScanSummary& s, const ScanLoop& loop, const Wire& wire);
+
+}  // namespace portauth::engine

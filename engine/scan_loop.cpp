@@ -1,0 +1,119 @@
+#include "scan_loop.h"
+
+#include <cstdio>
+#include <thread>
+
+namespace portauth::engine {
+namespace {
+
+constexpr uint64_t kMs = 1000000;
+
+}  // namespace
+
+ScanLoop::ScanLoop(ScanSetup& setup, Wire& wire, scanner::Clock& clock, const RunOptions& options)
+    : setup_(setup),
+      wire_(wire),
+      clock_(clock),
+      options_(options),
+      results_(1 << 16),
+      capture_(*wire.source, setup.module(), setup.table, results_),
+      sender_(setup.space, setup.table, setup.module(), *wire.sink, clock, setup.sender_config) {}
+
+void ScanLoop::report_progress(const LoopOutcome& o, bool sending_done) {
+  const uint64_t now = clock_.now_ns();
+  const double dt = double(now - last_progress_ns_) / 1e9;
+  const auto& st = sender_.stats();
+  output::ProgressSnapshot p;
+  p.elapsed_seconds = double(now - start_ns_) / 1e9;
+  p.packets_sent = st.sent.load();
+  p.first_pass_done = st.first_pass_done.load();
+  p.first_pass_total = setup_.space.slots();
+  p.pass = st.pass.load();
+  p.passes = setup_.plan.retries + 1;
+  p.current_pps = dt > 0 ? double(p.packets_sent - last_sent_) / dt : 0;
+  p.open = o.open;
+  p.closed = o.closed;
+  p.pcap_dropped = wire_.source->counters().dropped;
+  p.sending_done = sending_done;
+  last_sent_ = p.packets_sent;
+  last_progress_ns_ = now;
+  options_.progress(p);
+}
+
+LoopOutcome ScanLoop::run_impl(void (*deliver)(void*, const probe::ScanResult&), void* ctx,
+                               const std::vector<output::ResultWriter*>& writers) {
+  std::atomic<bool>& stop_sender = options_.interrupt.stop_sending ? *options_.interrupt.stop_sending : own_stop_;
+  const std::atomic<int>& interrupts = options_.interrupt.interrupts ? *options_.interrupt.interrupts : no_interrupts_;
+  ScanExtension* ext = options_.extension;
+  LoopOutcome o;
+  std::atomic<bool> stop_capture{false}, capture_done{false};
+  start_ns_ = last_progress_ns_ = o.start_ns = clock_.now_ns();
+
+  // The simulated clock must count both threads from the moment they exist (clock.h).
+  clock_.enter();
+  std::thread capture_thread([&] {
+    capture_.run(stop_capture);
+    capture_done.store(true, std::memory_order_release);
+    clock_.leave();
+  });
+  clock_.enter();
+  std::thread sender_thread([&] {
+    sender_.run(stop_sender);
+    clock_.leave();
+  });
+
+  auto drain = [&] {
+    probe::ScanResult r;
+    while (results_.try_pop(r)) {
+      (probe::state_of(r.reason) == probe::PortState::kOpen ? o.open : o.closed)++;
+      deliver(ctx, r);
+    }
+  };
+  const uint64_t wait_ns = uint64_t(setup_.plan.wait_seconds * 1e9);
+  uint64_t deadline = 0;
+  bool have_deadline = false;
+  uint64_t last_flush = clock_.now_ns();
+  while (true) {
+    drain();
+    if (ext) ext->on_pass(sender_.stats().pass.load());
+    const int sigs = interrupts.load(std::memory_order_relaxed);
+    if (sigs >= 2) break;
+    if (sigs >= 1 && !o.interrupted) {
+      o.interrupted = true;
+      std::fprintf(stderr, "portauth: interrupted; waiting %.1f s for replies (Ctrl-C again to stop now)\n",
+                   setup_.plan.wait_seconds);
+    }
+    const uint64_t now = clock_.now_ns();
+    if (!have_deadline && (sender_.stats().finished.load(std::memory_order_acquire) || stop_sender.load())) {
+      deadline = now + wait_ns;
+      have_deadline = true;
+    }
+    // Every probe answered: no late reply can change a result, so the wait is over early.
+    if (have_deadline && (now >= deadline || setup_.table.answered() == setup_.table.size())) break;
+    if (options_.progress && now - last_progress_ns_ > 250 * kMs) report_progress(o, have_deadline);
+    if (now - last_flush > 200 * kMs) {
+      for (auto* w : writers) w->flush();
+      last_flush = now;
+    }
+    clock_.sleep_until_ns(now + 5 * kMs);
+  }
+  if (interrupts.load() >= 2) o.interrupted = true;
+  stop_sender.store(true);
+  stop_capture.store(true);
+  // Joining is not waiting on the clock: let simulated time run while the threads finish.
+  clock_.leave();
+  sender_thread.join();
+  // Keep draining while the capture thread finishes: it never drops a result for want of
+  // queue space, so it must always find a consumer.
+  while (!capture_done.load(std::memory_order_acquire)) {
+    drain();
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  capture_thread.join();
+  clock_.enter();
+  drain();
+  o.end_ns = clock_.now_ns();
+  return o;
+}
+
+}  // namespace portauth::engine

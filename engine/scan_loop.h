@@ -1,0 +1,64 @@
+// The loop: runs the sender and capture threads around the setup's probe table and, on the
+// calling (main) thread, streams every fresh answer to the writers, reports progress, and
+// watches the interrupt flags, until sending is done and the wait for late replies is over
+// (or every probe is answered, or a second interrupt says stop now).
+//
+// Every wait is on the injected clock, so on a simulated clock the whole loop runs in
+// simulated time (engine tests). The threads are joined before run() returns; nothing a
+// thread found is lost: the capture thread never drops a result for want of queue space, so
+// this thread keeps draining until it has exited.
+#pragma once
+#include <vector>
+
+#include "capture_loop.h"
+#include "clock.h"
+#include "report.h"
+#include "run_scan.h"
+#include "scan_setup.h"
+#include "sender.h"
+#include "spsc_queue.h"
+
+namespace portauth::engine {
+
+struct LoopOutcome {
+  bool interrupted = false;
+  uint64_t open = 0, closed = 0;
+  uint64_t start_ns = 0, end_ns = 0;
+};
+
+class ScanLoop {
+ public:
+  ScanLoop(ScanSetup& setup, Wire& wire, scanner::Clock& clock, const RunOptions& options);
+
+  capture::CaptureLoop& capture() { return capture_; }
+  // `deliver` gets each answer once, in arrival order.
+  template <class Deliver>
+  LoopOutcome run(Deliver&& deliver, const std::vector<output::ResultWriter*>& writers);
+
+  const scanner::SenderStats& sender_stats() const { return sender_.stats(); }
+  const capture::CaptureStats& capture_stats() const { return capture_.stats(); }
+
+ private:
+  LoopOutcome run_impl(void (*deliver)(void*, const probe::ScanResult&), void* ctx,
+                       const std::vector<output::ResultWriter*>& writers);
+  void report_progress(const LoopOutcome& o, bool sending_done);
+
+  ScanSetup& setup_;
+  Wire& wire_;
+  scanner::Clock& clock_;
+  const RunOptions& options_;
+  capture::SpscQueue<probe::ScanResult> results_;
+  capture::CaptureLoop capture_;
+  scanner::Sender sender_;
+  std::atomic<bool> own_stop_{false};
+  const std::atomic<int> no_interrupts_{0};
+  uint64_t last_progress_ns_ = 0, last_sent_ = 0, start_ns_ = 0;
+};
+
+template <class Deliver>
+LoopOutcome ScanLoop::run(Deliver&& deliver, const std::vector<output::ResultWriter*>& writers) {
+  using D = std::remove_reference_t<Deliver>;
+  return run_impl([](void* ctx, const probe::ScanResult& r) { (*static_cast<D*>(ctx))(r); }, &deliver, writers);
+}
+
+}  // namespace portauth::engine

@@ -1,0 +1,51 @@
+// Setup: everything a scan needs that follows from its plan, built before anything is opened
+// or sent. The plan is handed on whole; nothing here touches the network.
+//
+//   source ports   --source-port, or 256 random ports above Linux's ephemeral range
+//   cookie key     random per run (getrandom), never written anywhere
+//   probe space    the plan's targets x ports, permuted by the seed, this shard only
+//   probe table    one byte per slot; a resumed scan marks what it already answered
+//   probe module   the TCP SYN probe over IPv4 (probe/syn_probe.h), template built once
+//   sender config  rate, retries, waits, where the first pass starts
+#pragma once
+#include <memory>
+#include <string>
+
+#include "cookie.h"
+#include "probe_module.h"
+#include "probe_space.h"
+#include "probe_table.h"
+#include "resume_file.h"
+#include "route.h"
+#include "scan_plan.h"
+#include "sender.h"
+
+namespace portauth::engine {
+
+class ScanSetup {
+ public:
+  // `key` null: a fresh random key. Throws std::runtime_error if the template cannot be built.
+  ScanSetup(const config::ScanPlan& plan, const scanner::RouteChoice& route,
+            const config::ResumeState* resume = nullptr, const probe::CookieKey* key = nullptr);
+
+  const config::ScanPlan& plan;
+  const scanner::RouteChoice route;
+  const probe::CookieKey key;
+  const probe::ProbeSpace space;
+  probe::ProbeTable table;
+  scanner::SenderConfig sender_config;
+
+  const probe::ProbeModule& module() const { return *module_; }
+  // The BPF filter for this scan's replies (the wire's capture side opens with it).
+  std::string capture_filter() const { return module_->capture_filter(); }
+
+ private:
+  std::unique_ptr<probe::ProbeModule> module_;
+};
+
+// The first of the scan's source ports: --source-port's, or random above 61000 (above Linux's
+// ephemeral range, 32768-60999, so our probes never share a 4-tuple with the host's own
+// connections; random so two scans rarely share ports either).
+uint16_t choose_source_port_first(const config::ScanPlan& plan);
+
+}  // namespace portauth::engine

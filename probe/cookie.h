@@ -1,0 +1,33 @@
+// SYN cookies: the sequence number of each probe is a keyed hash of the connection
+// 4-tuple, so a reply can be validated without remembering anything per probe (masscan's
+// idea). The key is random per run, lives only in memory and is never written out, so an
+// outsider cannot forge an acceptable reply without seeing our probes.
+//
+//   SYN-ACK is ours iff ack == cookie + 1
+//   RST     is ours iff ack == cookie or ack == cookie + 1
+//   ICMP    is ours iff the quoted TCP header carries seq == cookie
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace portauth::probe {
+
+struct CookieKey {
+  uint64_t k0 = 0, k1 = 0;
+  static CookieKey random();  // from getrandom(2)
+};
+
+// SipHash-2-4 of `len` bytes (the reference algorithm; used for tests and general hashing).
+uint64_t siphash24(const CookieKey& key, const void* data, size_t len);
+
+// The probe cookie: SipHash-2-4 of the 16-byte message
+// (target_ip, source_ip, target_port, source_port, 0...) in network-independent layout,
+// computed without a byte buffer. Equal to siphash24() over cookie_message().
+uint32_t syn_cookie(const CookieKey& key, uint32_t target_ip, uint16_t target_port,
+                    uint32_t source_ip, uint16_t source_port);
+
+// The two little-endian words syn_cookie() hashes (exposed for the equivalence test).
+void cookie_message(uint32_t target_ip, uint16_t target_port, uint32_t source_ip,
+                    uint16_t source_port, uint64_t out[2]);
+
+}  // namespace portauth::probe

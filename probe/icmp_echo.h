@@ -1,0 +1,29 @@
+// The ICMP echo request behind TruStealth's ping check, built with libnet in LIBNET_NONE
+// mode (construct only: no privileges, no socket), like the SYN template. The bytes go out
+// through the same raw-socket sink as the SYN probes, and pcap sees the echo reply.
+//
+// The packet: IPv4 (TTL 64, no DF, protocol 1) + ICMP type 8 code 0 with the given id and
+// sequence number and a fixed 32-byte payload; every checksum filled in.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace portauth::probe {
+
+struct IcmpEchoOptions {
+  uint32_t source_ip = 0;       // host order
+  uint32_t destination_ip = 0;  // host order
+  uint16_t id = 0;              // matches the reply to this run (ours, not another ping's)
+  uint16_t sequence = 0;
+  uint8_t ttl = 64;
+};
+
+inline constexpr size_t kIcmpEchoPayloadSize = 32;
+inline constexpr size_t kIcmpEchoPacketSize = 20 + 8 + kIcmpEchoPayloadSize;
+
+// Returns the complete IPv4 packet (kIcmpEchoPacketSize bytes). Throws std::runtime_error
+// with libnet's message if libnet fails.
+std::vector<uint8_t> build_icmp_echo(const IcmpEchoOptions& options);
+
+}  // namespace portauth::probe

@@ -1,0 +1,51 @@
+// The probe space of a scan: every (address, port) pair, numbered, permuted and sharded.
+//
+//   index i   = port_idx * address_count + addr_idx   (addresses vary fastest)
+//   position  = where i comes in the keyed permutation of all N indices
+//   slot      = position / shards, for positions with position % shards == shard
+//
+// The sender walks slots 0, 1, 2, ... of its shard; the lock-free table is indexed by slot,
+// so a shard keeps state only for its own probes. slot_of() maps a reply's (addr, port) back
+// to its slot in O(log ranges) + O(1): the port index is a flat 64 Ki-entry array.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "permutation.h"
+#include "range_set.h"
+
+namespace portauth::probe {
+
+struct ProbeTarget {
+  uint32_t addr;
+  uint16_t port;
+  bool operator==(const ProbeTarget&) const = default;
+};
+
+class ProbeSpace {
+ public:
+  ProbeSpace(config::RangeSet targets, std::vector<uint16_t> ports, uint64_t seed,
+             uint32_t shard = 0, uint32_t shards = 1);
+
+  uint64_t total() const { return total_; }  // probes in all shards
+  uint64_t slots() const { return slots_; }  // probes in this shard
+  ProbeTarget at(uint64_t slot) const;
+  std::optional<uint64_t> slot_of(uint32_t addr, uint16_t port) const;
+
+  const config::RangeSet& targets() const { return targets_; }
+  const std::vector<uint16_t>& ports() const { return ports_; }
+
+ private:
+  config::RangeSet targets_;
+  std::vector<uint16_t> ports_;
+  std::unique_ptr<int32_t[]> port_index_;  // port -> index in ports_, or -1
+  uint64_t addr_count_;
+  uint64_t total_;
+  uint32_t shard_, shards_;
+  uint64_t slots_;
+  Permutation perm_;
+};
+
+}  // namespace portauth::probe

@@ -1,0 +1,24 @@
+// Builds the SYN template with libnet, once per scan. libnet runs in LIBNET_NONE mode
+// (construct only, no injection), so this needs no privileges and opens no socket; the
+// bytes are then patched per probe by SynPacket.
+//
+// The SYN is shaped like nmap's -sS probe: window 1024, one MSS option (1460), no DF,
+// TTL 64. Some stacks and middleboxes drop option-less SYNs, so the MSS option stays.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+namespace portauth::probe {
+
+struct SynTemplateOptions {
+  uint32_t source_ip = 0;  // host order
+  uint8_t ttl = 64;
+  uint16_t window = 1024;
+  uint16_t mss = 1460;
+};
+
+// Returns a complete IPv4+TCP packet (44 bytes) with zero destination, ports and sequence.
+// Throws std::runtime_error with libnet's message if libnet fails.
+std::vector<uint8_t> build_syn_template(const SynTemplateOptions& options);
+
+}  // namespace portauth::probe

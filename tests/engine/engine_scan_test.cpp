@@ -1,0 +1,231 @@
+// Whole scans on the in-memory network (no root, no capabilities): the engine's setup, loop
+// and finish exactly as the binary runs them, with a scripted target and simulated time.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <numeric>
+#include <set>
+
+#include "frames.h"
+#include "resume_file.h"
+#include "sim_scan.h"
+
+using namespace portauth;
+using namespace portauth::test;
+
+namespace {
+
+constexpr uint32_t kHost = 0xc6120002;  // 198.18.0.2
+
+std::vector<uint16_t> port_range(unsigned first, unsigned last) {
+  std::vector<uint16_t> v;
+  for (unsigned p = first; p <= last; ++p) v.push_back(uint16_t(p));
+  return v;
+}
+
+// A host like the lab's: a few open ports, every ICMP code that says "closed", ~1,000
+// silently dropped ports, RST for the rest.
+HostProfile lab_host() {
+  HostProfile h;
+  for (unsigned p : {22, 25, 53, 80, 110, 443, 993, 1433, 3306, 5432, 8080, 65535}) h.ports[uint16_t(p)] = {Answer::kOpen};
+  const uint8_t codes[] = {0, 1, 2, 3, 9, 10, 13};
+  for (unsigned i = 0; i < 70; ++i) h.ports[uint16_t(135 + i)] = {Answer::kIcmp, codes[i % 7]};
+  for (unsigned p = 6000; p < 7000; ++p) h.ports[uint16_t(p)] = {Answer::kSilent};
+  h.ports[0] = {Answer::kSilent};
+  h.rtt_ns = 300'000;
+  return h;
+}
+
+NetworkProfile one_host(HostProfile h) {
+  NetworkProfile n;
+  n.hosts[kHost] = std::move(h);
+  return n;
+}
+
+// Every (address, port) of the plan reported exactly once, with the profile's reason.
+void expect_equals_profile(const SimScan& s, const NetworkProfile& p, const config::ScanPlan& plan) {
+  uint64_t checked = 0;
+  for (const auto& r : plan.targets.ranges())
+    for (uint64_t a = r.first; a <= r.last; ++a)
+      for (uint16_t port : plan.ports) {
+        const auto key = std::make_pair(uint32_t(a), port);
+        const auto it = s.results.count.find(key);
+        ASSERT_NE(it, s.results.count.end()) << a << ":" << port << " not reported";
+        ASSERT_EQ(it->second, 1) << a << ":" << port << " reported " << it->second << " times";
+        ASSERT_EQ(s.results.reason.at(key), expected_reason(p, uint32_t(a), port)) << a << ":" << port;
+        ++checked;
+      }
+  EXPECT_EQ(s.results.count.size(), checked);
+}
+
+}  // namespace
+
+TEST(EngineScan, FullPortScanOfAScriptedHostEqualsItsProfile) {
+  const NetworkProfile p = one_host(lab_host());
+  SimScan s(p);
+  const auto plan = sim_plan({"198.18.0.2"}, port_range(0, 65535), 2, 1.0, 100000);
+  const SimResult r = s.run(plan);
+  expect_equals_profile(s, p, plan);
+  EXPECT_EQ(r.summary.open, 12u);
+  EXPECT_EQ(r.summary.stealth, 1001u);
+  EXPECT_EQ(r.summary.closed, 65536u - 12 - 1001);
+  EXPECT_FALSE(r.summary.interrupted);
+  EXPECT_EQ(s.results.begins, 1);
+  EXPECT_EQ(s.results.finishes, 1);
+}
+
+TEST(EngineScan, RetriesReprobeOnlyUnansweredProbes) {
+  const NetworkProfile p = one_host(lab_host());
+  SimScan s(p);
+  const auto plan = sim_plan({"198.18.0.2"}, port_range(5990, 6010), 3, 0.2);
+  const SimResult r = s.run(plan);
+  for (uint16_t port : plan.ports)
+    EXPECT_EQ(s.net.probes_to(kHost, port), port >= 6000 ? 4u : 1u) << port;
+  EXPECT_EQ(r.summary.passes, 4u);
+  EXPECT_EQ(r.summary.packets_sent, 10u + 11u * 4);
+}
+
+TEST(EngineScan, DuplicatedAnswersMakeOneResult) {
+  HostProfile h = lab_host();
+  h.duplicates = 3;
+  const NetworkProfile p = one_host(h);
+  SimScan s(p);
+  const auto plan = sim_plan({"198.18.0.2"}, port_range(1, 2000), 1, 0.3);
+  const SimResult r = s.run(plan);
+  expect_equals_profile(s, p, plan);
+  EXPECT_GT(r.summary.duplicates, 0u);
+}
+
+TEST(EngineScan, ForgedRepliesChangeNothing) {
+  const NetworkProfile p = one_host(lab_host());
+  SimScan s(p);
+  const auto plan = sim_plan({"198.18.0.2"}, port_range(1, 3000), 1, 0.5);
+  // SYN-ACKs with wrong cookies for every closed and silent port, from the right 4-tuples'
+  // address, spread over the scan; and a few to a target we never probe.
+  const uint64_t t0 = s.clock.now_ns();
+  for (uint16_t port = 1; port <= 3000; ++port)
+    for (uint16_t sp = 61000; sp < 61000 + 256; sp += 64)
+      s.net.inject(tcp_reply(kHost, port, kScanner, sp, 0xdeadbeef + port, kSynAck), t0 + port * 20'000ULL);
+  s.net.inject(tcp_reply(0xc6120063, 22, kScanner, 61000, 1, kSynAck), t0 + 1000);
+  const SimResult r = s.run(plan, {});
+  expect_equals_profile(s, p, plan);
+  EXPECT_GT(r.summary.replies_rejected, 0u);
+}
+
+TEST(EngineScan, LateAnswersWithinTheWaitCount) {
+  HostProfile h = lab_host();
+  h.late_ports = {22, 80, 443};
+  h.late_ns = 600'000'000;  // later than a pass takes, within the 1 s wait
+  const NetworkProfile p = one_host(h);
+  SimScan s(p);
+  const auto plan = sim_plan({"198.18.0.2"}, port_range(1, 1024), 0, 1.0);
+  s.run(plan);
+  expect_equals_profile(s, p, plan);
+}
+
+TEST(EngineScan, ShardsAreDisjointAndComplete) {
+  const NetworkProfile p = one_host(lab_host());
+  std::map<std::pair<uint32_t, uint16_t>, int> all;
+  std::map<std::pair<uint32_t, uint16_t>, probe::Reason> reasons;
+  for (uint32_t i = 0; i < 3; ++i) {
+    SimScan s(p);
+    auto plan = sim_plan({"198.18.0.2"}, port_range(1, 2048), 1, 0.2);
+    plan.shard_index = i;
+    plan.shard_count = 3;
+    s.run(plan);
+    for (const auto& [k, n] : s.results.count) {
+      all[k] += n;
+      reasons[k] = s.results.reason.at(k);
+    }
+  }
+  ASSERT_EQ(all.size(), 2048u);
+  for (const auto& [k, n] : all) {
+    EXPECT_EQ(n, 1) << k.second;
+    EXPECT_EQ(reasons[k], expected_reason(p, k.first, k.second)) << k.second;
+  }
+}
+
+TEST(EngineScan, InterruptFlushesEveryResultAndTheResumedRunCompletesTheSet) {
+  const NetworkProfile p = one_host(lab_host());
+  const auto plan = sim_plan({"198.18.0.2"}, port_range(1, 20000), 2, 0.3, 20000);
+  const std::string resume_path = testing::TempDir() + "engine-resume.yaml";
+  std::atomic<bool> stop{false};
+  std::atomic<int> interrupts{0};
+  SimScan first(p);
+  first.results.on_result = [&](const probe::ScanResult&) {
+    if (first.results.count.size() == 5000) {  // mid-scan, as a signal handler would
+      stop.store(true);
+      interrupts.store(1);
+    }
+  };
+  engine::RunOptions o;
+  o.interrupt = {&stop, &interrupts};
+  o.resume_path = resume_path;
+  const SimResult r1 = first.run(plan, o);
+  ASSERT_TRUE(r1.summary.interrupted);
+  ASSERT_EQ(r1.summary.resume_file, resume_path);
+  EXPECT_GT(r1.summary.not_sent, 0u);
+  EXPECT_EQ(r1.summary.stealth, 0u);  // stealth needs every pass: left to the resumed run
+  // Every answer found before the interrupt reached the writer.
+  EXPECT_EQ(first.results.count.size(), r1.summary.open + r1.summary.closed);
+
+  const config::ResumeState state = config::load_resume_file(resume_path);
+  std::remove(resume_path.c_str());
+  SimScan second(p);
+  second.key = first.key;
+  second.run(plan, {}, &state);
+  for (const auto& [k, n] : first.results.count) {
+    ASSERT_FALSE(second.results.count.contains(k)) << k.second << " reported twice";
+    second.results.count[k] = n;
+    second.results.reason[k] = first.results.reason.at(k);
+  }
+  expect_equals_profile(second, p, plan);
+}
+
+TEST(EngineScan, RandomLossIsRecoveredByRetries) {
+  NetworkProfile p = one_host(lab_host());
+  p.loss_each_way = 0.01;
+  p.seed = 7;
+  SimScan s(p);
+  const auto plan = sim_plan({"198.18.0.2"}, port_range(1, 5000), 2, 0.3);
+  const SimResult r = s.run(plan);
+  expect_equals_profile(s, p, plan);
+  EXPECT_GT(s.net.probes_dropped(), 0u);
+  EXPECT_GT(r.summary.passes, 1u);
+}
+
+TEST(EngineScan, SweepWithMostAddressesSilent) {
+  NetworkProfile p;
+  HostProfile live;
+  live.ports[80] = {Answer::kOpen};
+  for (uint32_t a = 0xc6120100; a < 0xc6120200; a += 10) p.hosts[a] = live;  // 1 in 10 exists
+  SimScan s(p);
+  const auto plan = sim_plan({"198.18.1.0/24"}, {22, 80}, 1, 0.3);
+  const SimResult r = s.run(plan);
+  expect_equals_profile(s, p, plan);
+  EXPECT_EQ(r.summary.open, 26u);
+  EXPECT_EQ(r.summary.closed, 26u);
+  EXPECT_EQ(r.summary.stealth, 512u - 52u);
+}
+
+TEST(EngineScan, AnEveryPortAnsweredScanEndsWithoutWaiting) {
+  HostProfile h;  // every port answers RST
+  const NetworkProfile p = one_host(h);
+  SimScan s(p);
+  const auto plan = sim_plan({"198.18.0.2"}, port_range(1, 1000), 2, 5.0, 10000);
+  const SimResult r = s.run(plan);
+  expect_equals_profile(s, p, plan);
+  // 1,000 probes at 10,000 pps is 0.1 s; no 5 s wait when nothing is left unanswered.
+  EXPECT_LT(r.sim_seconds, 0.5);
+  EXPECT_EQ(r.summary.passes, 1u);
+}
+
+TEST(EngineScan, TheFixedRateIsHeld) {
+  HostProfile h;
+  const NetworkProfile p = one_host(h);
+  SimScan s(p);
+  const auto plan = sim_plan({"198.18.0.2"}, port_range(1, 20000), 0, 0.1, 5000);
+  const SimResult r = s.run(plan);
+  EXPECT_LE(s.net.peak_probe_rate(), 5000 * 1.15);
+  EXPECT_NEAR(r.sim_seconds, 4.0, 0.3);
+}

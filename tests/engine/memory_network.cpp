@@ -1,0 +1,178 @@
+#include "memory_network.h"
+
+#include <algorithm>
+
+#include "frames.h"
+#include "reply_parser.h"
+
+namespace portauth::test {
+namespace {
+
+uint32_t be32(const uint8_t* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
+uint16_t be16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
+
+class Sink final : public scanner::PacketSink {
+ public:
+  explicit Sink(MemoryNetwork& net) : net_(net) {}
+  size_t send(const scanner::OutPacket* packets, size_t n) override { return net_.send(packets, n); }
+
+ private:
+  MemoryNetwork& net_;
+};
+
+class Source final : public capture::PacketSource {
+ public:
+  explicit Source(MemoryNetwork& net) : net_(net) {}
+  int linktype() const override { return capture::kDltEthernet; }
+  int dispatch(Handler handler, void* ctx) override { return net_.dispatch(handler, ctx); }
+  capture::SourceCounters counters() const override { return {net_.delivered(), 0, 0}; }
+
+ private:
+  MemoryNetwork& net_;
+};
+
+}  // namespace
+
+bool MemoryNetwork::Bucket::take(uint64_t now_ns, double rate, double burst) {
+  if (!primed) {
+    tokens = burst;
+    last_ns = now_ns;
+    primed = true;
+  }
+  if (now_ns > last_ns) {
+    tokens = std::min(burst, tokens + double(now_ns - last_ns) * rate / 1e9);
+    last_ns = now_ns;
+  }
+  if (tokens < 1) return false;
+  tokens -= 1;
+  return true;
+}
+
+MemoryNetwork::MemoryNetwork(scanner::Clock& clock, NetworkProfile profile)
+    : clock_(clock), profile_(std::move(profile)), rng_(profile_.seed) {}
+
+engine::Wire MemoryNetwork::wire() { return {std::make_unique<Source>(*this), std::make_unique<Sink>(*this)}; }
+
+void MemoryNetwork::inject(std::vector<uint8_t> frame, uint64_t at_ns) {
+  std::lock_guard lock(mu_);
+  schedule(std::move(frame), at_ns);
+}
+
+void MemoryNetwork::schedule(std::vector<uint8_t> frame, uint64_t at_ns) {
+  pending_.push({at_ns, order_++, std::move(frame)});
+}
+
+size_t MemoryNetwork::send(const scanner::OutPacket* packets, size_t n) {
+  const uint64_t now = clock_.now_ns();
+  std::lock_guard lock(mu_);
+  std::uniform_real_distribution<double> coin(0, 1);
+  for (size_t i = 0; i < n; ++i) {
+    ++total_;
+    ++per_window_[now / 100'000'000];
+    const uint8_t* p = packets[i].data;
+    if (packets[i].len < 40 || p[9] != 6) continue;  // not a TCP probe: the network ignores it
+    ++probes_[{be32(p + 16), be16(p + 22)}];
+    if (profile_.bottleneck_pps > 0 &&
+        !bottleneck_.take(now, profile_.bottleneck_pps, profile_.bottleneck_burst)) {
+      ++dropped_;
+      continue;
+    }
+    if (profile_.loss_each_way > 0 && coin(rng_) < profile_.loss_each_way) {
+      ++dropped_;
+      continue;
+    }
+    answer(p, packets[i].len, now);
+  }
+  return n;
+}
+
+void MemoryNetwork::answer(const uint8_t* probe, size_t len, uint64_t now) {
+  const size_t ihl = size_t(probe[0] & 0x0f) * 4;
+  if (len < ihl + 20) return;
+  const uint32_t us = be32(probe + 12), target = be32(probe + 16);
+  const uint8_t* tcp = probe + ihl;
+  const uint16_t uport = be16(tcp), tport = be16(tcp + 2);
+  const uint32_t seq = be32(tcp + 4);
+  const auto host_it = profile_.hosts.find(target);
+  const HostProfile* host = host_it != profile_.hosts.end() ? &host_it->second
+                            : profile_.other_hosts       ? &*profile_.other_hosts
+                                                         : nullptr;
+  if (!host) return;
+  const PortAnswer a = host->answer_for(tport);
+  if (a.answer == Answer::kSilent) return;
+  const uint64_t at = now + host->rtt_ns + (host->late_ports.contains(tport) ? host->late_ns : 0);
+  if (host->reply_limit_pps > 0 && (a.answer != Answer::kOpen || host->limit_syn_ack) &&
+      !host_limits_[target].take(now + host->rtt_ns / 2, host->reply_limit_pps, host->reply_burst)) {
+    ++limited_;
+    return;
+  }
+  std::uniform_real_distribution<double> coin(0, 1);
+  if (profile_.loss_each_way > 0 && coin(rng_) < profile_.loss_each_way) return;
+  std::vector<uint8_t> frame;
+  switch (a.answer) {
+    case Answer::kOpen: frame = tcp_reply(target, tport, us, uport, seq + 1, kSynAck); break;
+    case Answer::kClosed: frame = tcp_reply(target, tport, us, uport, seq + 1, kRstAck); break;
+    case Answer::kIcmp: frame = icmp_unreach(target, us, uport, target, tport, seq, a.icmp_code); break;
+    case Answer::kSilent: return;
+  }
+  for (unsigned d = 0; d < host->duplicates; ++d) schedule(frame, at + (d + 1) * 1'000'000);
+  schedule(std::move(frame), at);
+}
+
+int MemoryNetwork::dispatch(capture::PacketSource::Handler handler, void* ctx) {
+  std::vector<std::vector<uint8_t>> ready;
+  uint64_t next = 0;
+  const uint64_t now = clock_.now_ns();
+  {
+    std::lock_guard lock(mu_);
+    while (!pending_.empty() && pending_.top().at_ns <= now) {
+      ready.push_back(std::move(const_cast<Pending&>(pending_.top()).frame));
+      pending_.pop();
+    }
+    delivered_ += ready.size();
+    next = pending_.empty() ? 0 : pending_.top().at_ns;
+  }
+  for (const auto& f : ready) handler(ctx, f.data(), f.size());
+  if (ready.empty()) {
+    // A live capture wakes for a packet or after its timeout; 1 ms keeps simulated RTTs honest
+    // (a reply scheduled while we sleep is seen at most 1 ms late).
+    const uint64_t timeout = now + 1'000'000;
+    clock_.sleep_until_ns(next && next < timeout ? next : timeout);
+  }
+  return int(ready.size());
+}
+
+uint64_t MemoryNetwork::delivered() const {
+  std::lock_guard lock(mu_);
+  return delivered_;
+}
+
+uint64_t MemoryNetwork::probes_to(uint32_t addr, uint16_t port) const {
+  std::lock_guard lock(mu_);
+  const auto it = probes_.find({addr, port});
+  return it == probes_.end() ? 0 : it->second;
+}
+
+uint64_t MemoryNetwork::probes_total() const {
+  std::lock_guard lock(mu_);
+  return total_;
+}
+
+uint64_t MemoryNetwork::probes_dropped() const {
+  std::lock_guard lock(mu_);
+  return dropped_;
+}
+
+uint64_t MemoryNetwork::answers_limited() const {
+  std::lock_guard lock(mu_);
+  return limited_;
+}
+
+double MemoryNetwork::peak_probe_rate() const {
+  std::lock_guard lock(mu_);
+  uint64_t peak = 0;
+  for (const auto& [w, n] : per_window_) peak = std::max(peak, n);
+  return double(peak) * 10;
+}
+
+}  // namespace portauth::test

@@ -1,0 +1,117 @@
+// An in-memory network for whole-scan tests: a packet sink that takes the scanner's probes
+// and a packet source that hands back what scripted hosts answer, in simulated time.
+//
+// Each probe is read as the wire would carry it (an IPv4 TCP SYN: addresses, ports, seq) and
+// answered by its host's profile: SYN-ACK (open), RST (closed), an ICMP unreachable quoting
+// the probe (closed, by code), or nothing (silent). Faults a real network has are scripted
+// too: the round-trip time, late answers, duplicated answers, a per-host limit on answers
+// per second (as hosts limit RSTs and ICMP errors), a bottleneck that drops probes above a
+// rate, random loss each way. Replies come back as Ethernet frames (DLT_EN10MB) through the
+// same parser, probe module and table as live captures.
+//
+// Thread-safe: the sender thread sends while the capture thread dispatches. Randomness comes
+// from a seeded generator, so a run is repeatable up to thread interleaving.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <queue>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "clock.h"
+#include "packet_sink.h"
+#include "packet_source.h"
+#include "wire.h"
+
+namespace portauth::test {
+
+enum class Answer : uint8_t { kOpen, kClosed, kIcmp, kSilent };
+
+struct PortAnswer {
+  Answer answer = Answer::kClosed;
+  uint8_t icmp_code = 3;  // kIcmp: the destination-unreachable code
+};
+
+struct HostProfile {
+  PortAnswer default_answer{};
+  std::map<uint16_t, PortAnswer> ports;  // overrides the default
+  uint64_t rtt_ns = 1'000'000;
+  std::set<uint16_t> late_ports;         // these answer late_ns after the rtt
+  uint64_t late_ns = 0;
+  unsigned duplicates = 0;               // extra copies of every answer, 1 ms apart
+  // At most this many answers a second (0: no limit), a token bucket of `reply_burst`; applies
+  // to RSTs and ICMP errors, and to SYN-ACKs too when limit_syn_ack is set.
+  double reply_limit_pps = 0;
+  double reply_burst = 50;
+  bool limit_syn_ack = false;
+  PortAnswer answer_for(uint16_t port) const {
+    const auto it = ports.find(port);
+    return it == ports.end() ? default_answer : it->second;
+  }
+};
+
+struct NetworkProfile {
+  std::map<uint32_t, HostProfile> hosts;
+  std::optional<HostProfile> other_hosts;  // addresses not in `hosts`; none: they do not exist
+  double bottleneck_pps = 0;               // probes above this rate are dropped (0: none)
+  double bottleneck_burst = 100;
+  double loss_each_way = 0;                // probability a probe, or an answer, is lost
+  uint64_t seed = 1;
+};
+
+class MemoryNetwork {
+ public:
+  MemoryNetwork(scanner::Clock& clock, NetworkProfile profile);
+
+  // A wire whose sink and source are this network (which must outlive it).
+  engine::Wire wire();
+
+  // Puts a frame on the scanner's side of the wire at simulated time `at_ns` (forged replies).
+  void inject(std::vector<uint8_t> frame, uint64_t at_ns);
+
+  // What the network saw: probes per (address, port), and totals.
+  uint64_t probes_to(uint32_t addr, uint16_t port) const;
+  uint64_t probes_total() const;
+  uint64_t probes_dropped() const;   // by the bottleneck or loss
+  uint64_t answers_limited() const;  // withheld by a host's answer limit
+  double peak_probe_rate() const;    // highest probes/s over any 100 ms window
+
+  // For the sink and source adapters.
+  size_t send(const scanner::OutPacket* packets, size_t n);
+  int dispatch(capture::PacketSource::Handler handler, void* ctx);
+  uint64_t delivered() const;
+
+ private:
+  struct Pending {
+    uint64_t at_ns;
+    uint64_t order;
+    std::vector<uint8_t> frame;
+    bool operator>(const Pending& o) const { return at_ns != o.at_ns ? at_ns > o.at_ns : order > o.order; }
+  };
+  struct Bucket {
+    double tokens = 0;
+    uint64_t last_ns = 0;
+    bool primed = false;
+    bool take(uint64_t now_ns, double rate, double burst);
+  };
+  void answer(const uint8_t* probe, size_t len, uint64_t now_ns);  // with mu_ held
+  void schedule(std::vector<uint8_t> frame, uint64_t at_ns);      // with mu_ held
+
+  scanner::Clock& clock_;
+  const NetworkProfile profile_;
+  mutable std::mutex mu_;
+  std::mt19937_64 rng_;
+  std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending_;
+  uint64_t order_ = 0;
+  std::map<std::pair<uint32_t, uint16_t>, uint64_t> probes_;
+  uint64_t total_ = 0, dropped_ = 0, limited_ = 0, delivered_ = 0;
+  Bucket bottleneck_;
+  std::map<uint32_t, Bucket> host_limits_;
+  std::map<uint64_t, uint64_t> per_window_;  // 100 ms window -> probes
+};
+
+}  // namespace portauth::test
