@@ -7,6 +7,7 @@
 
 #include "host_watch.h"
 #include "packet_source.h"
+#include "answer_observer.h"
 #include "reply_classifier.h"
 #include "probe_table.h"
 #include "scan_result.h"
@@ -33,6 +34,8 @@ class CaptureLoop {
   // Also shows every frame to `watch` (TruStealth mode) before parsing it; null: no watch.
   // Set before run(); the watch must outlive the loop.
   void set_host_watch(HostWatch* watch) { watch_ = watch; }
+  // Tells `observer` of every fresh answer (the rate controller); null: nobody. Set before run().
+  void set_answer_observer(probe::AnswerObserver* observer) { observer_ = observer; }
 
   // Runs until `stop` is set or the source is exhausted.
   void run(const std::atomic<bool>& stop);
@@ -48,6 +51,7 @@ class CaptureLoop {
   SpscQueue<probe::ScanResult>& results_;
   int linktype_ = -1;
   HostWatch* watch_ = nullptr;
+  probe::AnswerObserver* observer_ = nullptr;
   CaptureStats stats_;
 };
 

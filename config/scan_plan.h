@@ -66,7 +66,10 @@ inline constexpr uint64_t kLargeScanAddresses = uint64_t{1} << 24;
 struct ScanPlan {
   RangeSet targets;             // after every exclude; never empty
   std::vector<uint16_t> ports;  // sorted, unique, never empty
-  double rate = 10000;          // packets per second; infinity for --rate max (no pacing)
+  double rate = 10000;          // packets per second; infinity for --rate max (no pacing). The
+                                // closed-loop controller's ceiling, or with fixed_rate the rate
+  double min_rate = 0;          // --min-rate: the controller never goes below it
+  bool fixed_rate = false;      // --fixed-rate: open loop at `rate`, fixed waits and retries
   unsigned retries = 2;         // extra passes over unanswered probes
   double wait_seconds = 1.0;    // after the last probe of a pass, for late replies
   std::string interface;        // empty: chosen from the routing table

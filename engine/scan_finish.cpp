@@ -45,6 +45,18 @@ void fill_counters(output::ScanSummary& s, const ScanLoop& loop, const Wire& wir
   s.replies_accepted = cs.accepted.load();
   s.replies_rejected = cs.rejected.load();
   s.duplicates = cs.duplicates.load();
+  if (const scanner::RateController* rc = loop.controller()) {
+    const auto& c = rc->stats();
+    s.adaptive = true;
+    s.rate_min = c.rate_min.load();
+    s.rate_max = c.rate_max.load();
+    s.rate_final = c.rate.load();
+    s.rate_backoffs = c.backoffs.load();
+    if (c.backoffs.load() > 0) s.rate_held_by = scanner::rate_note(c);
+    s.rtt_p50_ms = rc->rtt_percentile_ms(0.5);
+    s.rtt_p99_ms = rc->rtt_percentile_ms(0.99);
+    s.extra_passes = c.extra_passes.load();
+  }
   const auto pc = wire.source->counters();
   s.pcap_received = pc.received;
   s.pcap_dropped = pc.dropped;

@@ -8,6 +8,20 @@ namespace {
 
 constexpr uint64_t kMs = 1000000;
 
+std::unique_ptr<scanner::RateController> make_controller(const config::ScanPlan& plan, scanner::Clock& clock) {
+  if (plan.fixed_rate) return nullptr;
+  scanner::ControllerConfig c;
+  c.ceiling = plan.rate;
+  c.floor = plan.min_rate;
+  c.max_wait_ns = uint64_t(plan.wait_seconds * 1e9);
+  return std::make_unique<scanner::RateController>(clock, c);
+}
+
+scanner::SenderConfig with_controller(scanner::SenderConfig c, scanner::RateController* rc) {
+  c.controller = rc;
+  return c;
+}
+
 }  // namespace
 
 ScanLoop::ScanLoop(ScanSetup& setup, Wire& wire, scanner::Clock& clock, const RunOptions& options)
@@ -15,9 +29,13 @@ ScanLoop::ScanLoop(ScanSetup& setup, Wire& wire, scanner::Clock& clock, const Ru
       wire_(wire),
       clock_(clock),
       options_(options),
+      controller_(make_controller(setup.plan, clock)),
       results_(1 << 16),
       capture_(*wire.source, setup.module(), setup.table, results_),
-      sender_(setup.space, setup.table, setup.module(), *wire.sink, clock, setup.sender_config) {}
+      sender_(setup.space, setup.table, setup.module(), *wire.sink, clock,
+              with_controller(setup.sender_config, controller_.get())) {
+  capture_.set_answer_observer(controller_.get());
+}
 
 void ScanLoop::report_progress(const LoopOutcome& o, bool sending_done) {
   const uint64_t now = clock_.now_ns();
@@ -35,6 +53,10 @@ void ScanLoop::report_progress(const LoopOutcome& o, bool sending_done) {
   p.closed = o.closed;
   p.pcap_dropped = wire_.source->counters().dropped;
   p.sending_done = sending_done;
+  if (controller_) {
+    p.target_rate = controller_->stats().rate.load();
+    p.rate_note = scanner::rate_note(controller_->stats());
+  }
   last_sent_ = p.packets_sent;
   last_progress_ns_ = now;
   options_.progress(p);
@@ -84,8 +106,9 @@ LoopOutcome ScanLoop::run_impl(void (*deliver)(void*, const probe::ScanResult&),
                    setup_.plan.wait_seconds);
     }
     const uint64_t now = clock_.now_ns();
+    if (controller_) controller_->note_capture_drops(wire_.source->counters().dropped);
     if (!have_deadline && (sender_.stats().finished.load(std::memory_order_acquire) || stop_sender.load())) {
-      deadline = now + wait_ns;
+      deadline = now + (controller_ ? controller_->wait_ns() : wait_ns);
       have_deadline = true;
     }
     // Every probe answered: no late reply can change a result, so the wait is over early.

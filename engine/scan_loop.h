@@ -8,6 +8,7 @@
 // thread found is lost: the capture thread never drops a result for want of queue space, so
 // this thread keeps draining until it has exited.
 #pragma once
+#include <memory>
 #include <vector>
 
 #include "capture_loop.h"
@@ -15,6 +16,7 @@
 #include "report.h"
 #include "run_scan.h"
 #include "scan_setup.h"
+#include "rate_controller.h"
 #include "sender.h"
 #include "spsc_queue.h"
 
@@ -36,6 +38,8 @@ class ScanLoop {
   LoopOutcome run(Deliver&& deliver, const std::vector<output::ResultWriter*>& writers);
 
   const scanner::SenderStats& sender_stats() const { return sender_.stats(); }
+  // The closed-loop controller (null with --fixed-rate).
+  const scanner::RateController* controller() const { return controller_.get(); }
   const capture::CaptureStats& capture_stats() const { return capture_.stats(); }
 
  private:
@@ -47,6 +51,7 @@ class ScanLoop {
   Wire& wire_;
   scanner::Clock& clock_;
   const RunOptions& options_;
+  std::unique_ptr<scanner::RateController> controller_;
   capture::SpscQueue<probe::ScanResult> results_;
   capture::CaptureLoop capture_;
   scanner::Sender sender_;

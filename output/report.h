@@ -39,6 +39,14 @@ struct ScanSummary {
   // address other than echo replies to our pings, and the pings sent and answered.
   bool trustealth = false;
   uint64_t frames_from_targets = 0, echo_requests = 0, echo_replies = 0;
+  // The closed-loop controller (absent with --fixed-rate): the rates it used, how often it
+  // backed off and why it last held the rate, the round-trip times it measured (ms; -1: none).
+  bool adaptive = false;
+  double rate_min = 0, rate_max = 0, rate_final = 0;
+  uint64_t rate_backoffs = 0;
+  std::string rate_held_by;  // "198.18.0.4's answers", "capture drops", ... ("" if never held)
+  double rtt_p50_ms = -1, rtt_p99_ms = -1;
+  unsigned extra_passes = 0;  // retry passes beyond --retries, because retries kept finding answers
 };
 
 // What a report needs to say about the scan before any result (nmap XML's scaninfo, ...).
@@ -63,6 +71,8 @@ struct ProgressSnapshot {
   uint64_t open = 0, closed = 0;
   uint64_t pcap_dropped = 0;
   bool sending_done = false;  // now only waiting for late replies
+  double target_rate = 0;     // the controller's rate of the moment (0: fixed rate)
+  std::string rate_note;      // why: "held by 198.18.0.4's answers", "ramping up", ...
 };
 using ProgressCallback = std::function<void(const ProgressSnapshot&)>;
 

@@ -11,6 +11,7 @@ RateLimiter::RateLimiter(double rate_pps, uint64_t start_ns, double burst)
       // least 1 packet at tiny ones. Small enough to stay smooth, large enough that the
       // sender is not woken per packet.
       burst_(burst > 0 ? burst : std::clamp(rate_pps * 0.002, 1.0, 65536.0)),
+      auto_burst_(burst <= 0),
       tokens_(1.0),
       last_ns_(start_ns) {}
 
@@ -19,6 +20,12 @@ void RateLimiter::refill(uint64_t now_ns) {
     tokens_ = std::min(burst_, tokens_ + double(now_ns - last_ns_) * rate_per_ns_);
     last_ns_ = now_ns;
   }
+}
+
+void RateLimiter::set_rate(double rate_pps) {
+  rate_per_ns_ = rate_pps / 1e9;
+  if (auto_burst_) burst_ = std::clamp(rate_pps * 0.002, 1.0, 65536.0);
+  tokens_ = std::min(tokens_, burst_);
 }
 
 uint64_t RateLimiter::grant(uint64_t now_ns, uint64_t want) {

@@ -19,11 +19,14 @@ class RateLimiter {
   // Earliest time at which at least one packet may go.
   uint64_t next_ns(uint64_t now_ns) const;
   double burst() const { return burst_; }
+  // A new rate from now on (the rate controller's); the automatic burst follows it.
+  void set_rate(double rate_pps);
 
  private:
   void refill(uint64_t now_ns);
   double rate_per_ns_;
   double burst_;
+  bool auto_burst_;
   double tokens_;
   uint64_t last_ns_;
 };

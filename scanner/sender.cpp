@@ -14,7 +14,7 @@ Sender::Sender(const probe::ProbeSpace& space, probe::ProbeTable& table, const p
   // Batches of ~1 ms of traffic: small at low rates so packets are not bunched, up to
   // max_batch at high rates so the limiter and the syscall are paid once per batch.
   const size_t cap = std::max<size_t>(config_.max_batch, 1);
-  config_.max_batch = std::isfinite(config_.rate_pps)
+  config_.max_batch = std::isfinite(config_.rate_pps) && !config_.controller
                           ? std::clamp<size_t>(size_t(std::max(config_.rate_pps, 0.0) / 1000), 1, cap)
                           : cap;
   if (config_.source_port_count == 0) config_.source_port_count = 1;
@@ -22,19 +22,25 @@ Sender::Sender(const probe::ProbeSpace& space, probe::ProbeTable& table, const p
 
 void Sender::run(const std::atomic<bool>& stop) {
   stats_.first_pass_done.store(std::min(config_.first_pass_start, space_.slots()), std::memory_order_relaxed);
-  for (unsigned pass = 0; pass <= config_.retries; ++pass) {
+  RateController* rc = config_.controller;
+  const unsigned base_passes = config_.retries + 1;
+  for (unsigned pass = 0;; ++pass) {
     stats_.pass.store(pass, std::memory_order_relaxed);
+    if (rc) rc->on_pass_start(pass);
     const uint64_t pass_start = clock_.now_ns();
     const bool completed = run_pass(pass, stop);
     stats_.busy_ns.fetch_add(clock_.now_ns() - pass_start, std::memory_order_relaxed);
+    if (rc) rc->on_pass_end();
     if (!completed) break;
-    if (pass == config_.retries) break;
+    if (!rc && pass + 1 >= base_passes) break;
+    if (rc && pass + 1 >= base_passes + RateController::kMaxExtraPasses) break;
     // Let replies to this pass arrive before deciding what is still unanswered; once every
     // slot is answered there is nothing left to wait for, nor to retry.
-    const uint64_t until = clock_.now_ns() + config_.pass_wait_ns;
+    const uint64_t until = clock_.now_ns() + (rc ? rc->wait_ns() : config_.pass_wait_ns);
     while (!stop.load(std::memory_order_relaxed) && clock_.now_ns() < until && table_.answered() < table_.size())
       clock_.sleep_until_ns(std::min(until, clock_.now_ns() + 10000000));
     if (stop.load(std::memory_order_relaxed)) break;
+    if (rc && !rc->want_extra_pass(pass, base_passes)) break;
     bool any_left = false;
     for (uint64_t s = 0; s < table_.size() && !any_left; ++s) any_left = table_.get(s) == 0;
     if (!any_left) break;
@@ -43,12 +49,17 @@ void Sender::run(const std::atomic<bool>& stop) {
 }
 
 bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
-  const size_t batch = config_.max_batch;
+  const size_t cap = config_.max_batch;
+  RateController* rc = config_.controller;
   const size_t stride = module_.max_len();
-  std::vector<uint8_t> buffer(batch * stride);
-  std::vector<OutPacket> packets(batch);
-  const bool paced = std::isfinite(config_.rate_pps);
-  RateLimiter limiter(paced ? config_.rate_pps : 1.0, clock_.now_ns());
+  std::vector<uint8_t> buffer(cap * stride);
+  std::vector<OutPacket> packets(cap);
+  const bool paced = rc || std::isfinite(config_.rate_pps);
+  double rate = rc ? rc->rate() : config_.rate_pps;
+  RateLimiter limiter(paced ? rate : 1.0, clock_.now_ns());
+  // Batches of ~1 ms of traffic at the rate of the moment.
+  auto batch_for = [&](double r) { return std::isfinite(r) ? std::clamp<size_t>(size_t(r / 1000), 1, cap) : cap; };
+  size_t batch = batch_for(rate);
   const uint64_t slots = space_.slots();
 
   uint64_t slot = pass == 0 ? std::min(config_.first_pass_start, slots) : 0;
@@ -56,9 +67,11 @@ bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
     if (stop.load(std::memory_order_relaxed)) return false;
     // Fill a batch, skipping slots already answered (always none on the first pass).
     size_t n = 0;
+    uint64_t first_slot = 0;
     for (; slot < slots && n < batch; ++slot) {
       if (pass > 0 && table_.get(slot) != 0) continue;
       const probe::ProbeTarget t = space_.at(slot);
+      if (n == 0) first_slot = slot;
       uint8_t* out = &buffer[n * stride];
       const size_t len = module_.write(out, t, probe_source_port(config_, slot, pass));
       packets[n] = {out, uint16_t(len), t.addr};
@@ -80,6 +93,17 @@ bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
     const size_t ok = sink_.send(packets.data(), n);
     stats_.sent.fetch_add(ok, std::memory_order_relaxed);
     if (ok < n) stats_.send_errors.fetch_add(n - ok, std::memory_order_relaxed);
+    if (rc) {
+      const uint64_t now = clock_.now_ns();
+      for (size_t i = 0; i < n; ++i) rc->on_probe(packets[i].dst_ip);
+      rc->sample(first_slot, now);
+      rc->on_batch(now, stats_.send_errors.load(std::memory_order_relaxed));
+      if (rc->rate() != rate) {
+        rate = rc->rate();
+        limiter.set_rate(rate);
+        batch = batch_for(rate);
+      }
+    }
     if (pass == 0) stats_.first_pass_done.store(slot, std::memory_order_release);
   }
   return true;

@@ -1,7 +1,8 @@
-// The sender: walks the shard's slots in permuted order, patches the SYN template for each,
-// and hands batches to a sink at the configured rate. After the first pass it re-probes
-// only the slots still unanswered in the ProbeTable, up to `retries` more passes, waiting
-// `pass_wait_ns` between passes so late replies can land first.
+// The sender: walks the shard's slots in permuted order, has the probe module write each
+// probe, and hands batches to a sink at the rate of the moment (the rate controller's, or a
+// fixed one). After the first pass it re-probes only the slots still unanswered in the
+// ProbeTable, `retries` more passes (more while the controller sees retries answered),
+// waiting between passes so late replies can land first.
 //
 // Thread contract: run() is called on one thread (the sender thread). The table is shared
 // with the capture thread (see probe_table.h); stats are atomics readable from any thread.
@@ -13,6 +14,7 @@
 
 #include "clock.h"
 #include "packet_sink.h"
+#include "rate_controller.h"
 #include "probe_module.h"
 #include "probe_space.h"
 #include "probe_table.h"
@@ -31,6 +33,10 @@ struct SenderConfig {
   uint16_t source_port_count = 256;
   uint64_t first_pass_start = 0;  // a resumed scan starts its first pass here
   size_t max_batch = 64;  // upper bound; the sender uses ~1 ms of traffic per batch below this
+  // Closed loop (the default): the controller sets the rate (rate_pps is then its ceiling),
+  // the waits, and whether retries go on past `retries`. Null: open loop at rate_pps
+  // (--fixed-rate), the fixed pass_wait_ns, exactly `retries` retry passes.
+  RateController* controller = nullptr;
 };
 
 struct SenderStats {

@@ -112,15 +112,30 @@ TEST(EngineScan, ForgedRepliesChangeNothing) {
   EXPECT_GT(r.summary.replies_rejected, 0u);
 }
 
-TEST(EngineScan, LateAnswersWithinTheWaitCount) {
+TEST(EngineScan, LateAnswersWithinTheFixedWaitCount) {
   HostProfile h = lab_host();
   h.late_ports = {22, 80, 443};
   h.late_ns = 600'000'000;  // later than a pass takes, within the 1 s wait
   const NetworkProfile p = one_host(h);
   SimScan s(p);
-  const auto plan = sim_plan({"198.18.0.2"}, port_range(1, 1024), 0, 1.0);
+  auto plan = sim_plan({"198.18.0.2"}, port_range(1, 1024), 0, 1.0);
+  plan.fixed_rate = true;
   s.run(plan);
   expect_equals_profile(s, p, plan);
+}
+
+TEST(EngineScan, AnswersSlowerThanMostStillCountWithTheMeasuredWaits) {
+  HostProfile h = lab_host();
+  h.rtt_ns = 5'000'000;
+  h.late_ports = {22, 80, 443, 8080};
+  h.late_ns = 10'000'000;  // 3x the usual round trip
+  const NetworkProfile p = one_host(h);
+  SimScan s(p);
+  const auto plan = sim_plan({"198.18.0.2"}, port_range(1, 10000), 2, 1.0, 1e6);
+  const SimResult r = s.run(plan);
+  expect_equals_profile(s, p, plan);
+  // Three measured waits, not three 1 s waits.
+  EXPECT_LT(r.sim_seconds, 1.5);
 }
 
 TEST(EngineScan, ShardsAreDisjointAndComplete) {
@@ -224,7 +239,8 @@ TEST(EngineScan, TheFixedRateIsHeld) {
   HostProfile h;
   const NetworkProfile p = one_host(h);
   SimScan s(p);
-  const auto plan = sim_plan({"198.18.0.2"}, port_range(1, 20000), 0, 0.1, 5000);
+  auto plan = sim_plan({"198.18.0.2"}, port_range(1, 20000), 0, 0.1, 5000);
+  plan.fixed_rate = true;
   const SimResult r = s.run(plan);
   EXPECT_LE(s.net.peak_probe_rate(), 5000 * 1.15);
   EXPECT_NEAR(r.sim_seconds, 4.0, 0.3);

@@ -1,0 +1,15 @@
+// Told of every fresh answer the capture loop accepts (after the table's CAS said it is the
+// first), on the capture thread: the rate controller counts answers per destination and
+// times sampled probes (scanner/rate_controller.h). Must not block, allocate or throw.
+#pragma once
+#include <cstdint>
+
+namespace portauth::probe {
+
+class AnswerObserver {
+ public:
+  virtual ~AnswerObserver() = default;
+  virtual void on_answer(uint32_t addr, uint64_t slot) noexcept = 0;
+};
+
+}  // namespace portauth::probe

@@ -1,0 +1,222 @@
+#include "rate_controller.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "ipv4.h"
+
+namespace portauth::scanner {
+namespace {
+
+constexpr uint64_t kMinWindow = 20'000'000;
+// A group's phi is judged only on windows with this many probes to it: fewer make phi noise.
+constexpr uint64_t kMinGroupProbes = 64;
+// A retry pass "found answers" when this share of its probes was answered (and at least
+// kMinRetryAnswers): random loss of ~1% leaves far fewer after two passes.
+constexpr double kRetryYield = 0.01;
+constexpr uint64_t kMinRetryAnswers = 8;
+
+}  // namespace
+
+RateController::RateController(Clock& clock, ControllerConfig config)
+    : clock_(clock), config_(config) {
+  if (!std::isfinite(config_.ceiling) || config_.ceiling > kMaxRate) config_.ceiling = kMaxRate;
+  config_.floor = std::min(config_.floor, config_.ceiling);
+  rate_ = std::clamp(config_.initial, std::max(config_.floor, 1.0), config_.ceiling);
+  stats_.rate = stats_.rate_min = stats_.rate_max = rate_;
+  window_start_ = clock_.now_ns();
+}
+
+void RateController::set_rate(double r, HeldBy why, uint32_t addr) {
+  r = std::clamp(r, std::max(config_.floor, 1.0), config_.ceiling);
+  if (r < rate_) stats_.backoffs.fetch_add(1, std::memory_order_relaxed);
+  if (r >= config_.ceiling && why == HeldBy::kNothing) why = HeldBy::kCeiling;
+  rate_ = r;
+  stats_.rate.store(r, std::memory_order_relaxed);
+  stats_.rate_min.store(std::min(stats_.rate_min.load(), r), std::memory_order_relaxed);
+  stats_.rate_max.store(std::max(stats_.rate_max.load(), r), std::memory_order_relaxed);
+  stats_.held_why.store(uint8_t(why), std::memory_order_relaxed);
+  stats_.held_by.store(addr, std::memory_order_relaxed);
+}
+
+void RateController::sample(uint64_t slot, uint64_t sent_ns) {
+  Sample& s = samples_[slot % kSamples];
+  s.slot.store(UINT64_MAX, std::memory_order_relaxed);
+  s.sent_ns.store(sent_ns, std::memory_order_relaxed);
+  s.slot.store(slot, std::memory_order_release);
+}
+
+void RateController::on_answer(uint32_t addr, uint64_t slot) noexcept {
+  answered_[group_of(addr)].fetch_add(1, std::memory_order_relaxed);
+  answers_total_.fetch_add(1, std::memory_order_relaxed);
+  Sample& s = samples_[slot % kSamples];
+  if (s.slot.load(std::memory_order_acquire) != slot) return;
+  const uint64_t sent = s.sent_ns.load(std::memory_order_relaxed);
+  if (s.slot.load(std::memory_order_acquire) != slot) return;  // rewritten meanwhile
+  const uint64_t now = clock_.now_ns();
+  if (now < sent) return;
+  const uint64_t us = std::max<uint64_t>((now - sent) / 1000, 1);
+  rtt_hist_[std::min<unsigned>(unsigned(std::bit_width(us) - 1), 31)].fetch_add(1, std::memory_order_relaxed);
+  stats_.rtt_samples.fetch_add(1, std::memory_order_relaxed);
+}
+
+double RateController::rtt_percentile_ms(double q) const {
+  uint64_t total = 0;
+  for (const auto& b : rtt_hist_) total += b.load(std::memory_order_relaxed);
+  if (total == 0) return -1;
+  const uint64_t want = uint64_t(std::ceil(q * double(total)));
+  uint64_t seen = 0;
+  for (unsigned i = 0; i < rtt_hist_.size(); ++i) {
+    seen += rtt_hist_[i].load(std::memory_order_relaxed);
+    if (seen >= want) return double(uint64_t{2} << i) / 1000.0;  // the bucket's upper edge
+  }
+  return double(uint64_t{1} << 31) / 1000.0;
+}
+
+uint64_t RateController::wait_ns() const {
+  const double p99 = rtt_percentile_ms(0.99);
+  if (p99 < 0) return config_.max_wait_ns;  // nothing answered yet: the cap
+  const auto w = uint64_t(kRttFactor * p99 * 1e6);
+  return std::min(config_.max_wait_ns, std::max(kMinWait, w));
+}
+
+void RateController::on_batch(uint64_t now_ns, uint64_t send_errors_total) {
+  const double p50 = rtt_percentile_ms(0.5);
+  const uint64_t window = std::max<uint64_t>(kMinWindow, p50 > 0 ? uint64_t(4 * p50 * 1e6) : 0);
+  // A window needs enough probes for a fraction to mean something; at a slow rate it is
+  // longer (never over a second).
+  const uint64_t elapsed = now_ns - window_start_;
+  if (elapsed < window || (window_sent_ < 4 * kMinGroupProbes && elapsed < 1'000'000'000)) return;
+  close_window(now_ns, send_errors_total);
+}
+
+void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
+  const double seconds = double(now_ns - window_start_) / 1e9;
+  // The tightest group: the probe rate the whole scan can have so that this group's answers
+  // keep up, given its share of the probes.
+  double limit = INFINITY;
+  uint32_t limit_addr = 0;
+  for (unsigned i = 0; i < kGroups; ++i) {
+    Group& g = groups_[i];
+    const uint64_t answered = answered_[i].load(std::memory_order_relaxed);
+    const uint64_t a = answered - g.answered_mark;
+    g.answered_mark = answered;
+    const uint64_t sent = g.sent;
+    g.sent = 0;
+    if (sent < kMinGroupProbes) continue;
+    const double phi = std::min(1.0, double(a) / double(sent));
+    if (g.phi_ref < 0) {
+      if (a >= 16) g.phi_ref = phi;
+      continue;
+    }
+    if (phi >= kCongested * g.phi_ref) {
+      g.phi_ref = std::max(phi, g.phi_ref * 0.98);  // keeps up: the reference may rise again
+      continue;
+    }
+    // Not keeping up: the answers came at a/seconds, which at phi_ref would have needed
+    // a/seconds/phi_ref probes a second to this group; its share of all probes scales that up.
+    const double share = double(sent) / double(std::max<uint64_t>(window_sent_, 1));
+    const double group_rate = double(a) / seconds / g.phi_ref;
+    const double total = group_rate / share;
+    if (total < limit) {
+      limit = total;
+      limit_addr = g.addr;
+    }
+  }
+  // All groups together: a bottleneck in front of many hosts, each too small to judge alone.
+  const uint64_t all = answers_total_.load(std::memory_order_relaxed);
+  const uint64_t all_a = all - all_mark_;
+  all_mark_ = all;
+  if (window_sent_ >= kMinGroupProbes) {
+    const double phi = std::min(1.0, double(all_a) / double(window_sent_));
+    if (all_ref_ < 0) {
+      if (all_a >= 16) all_ref_ = phi;
+    } else if (phi >= kCongested * all_ref_) {
+      all_ref_ = std::max(phi, all_ref_ * 0.98);
+    } else if (double(all_a) / seconds / all_ref_ < limit) {
+      limit = double(all_a) / seconds / all_ref_;
+      limit_addr = 0;
+    }
+  }
+  window_start_ = now_ns;
+  window_sent_ = 0;
+  const uint64_t drops = drops_seen_.load(std::memory_order_relaxed);
+  const bool dropped = drops > drops_mark_;
+  drops_mark_ = drops;
+  const bool errors = send_errors_total > errors_mark_;
+  errors_mark_ = send_errors_total;
+
+  if (std::isfinite(limit)) {
+    slow_start_ = false;
+    set_rate(std::max(limit, rate_ * 0.25), HeldBy::kAnswers, limit_addr);
+  } else if (dropped) {
+    slow_start_ = false;
+    set_rate(rate_ * 0.5, HeldBy::kCaptureDrops, 0);
+  } else if (errors) {
+    slow_start_ = false;
+    set_rate(rate_ * 0.7, HeldBy::kSendErrors, 0);
+  } else {
+    const auto why = HeldBy(stats_.held_why.load(std::memory_order_relaxed));
+    set_rate(rate_ * (slow_start_ ? 2.0 : kGrowth), why == HeldBy::kCeiling ? HeldBy::kNothing : why,
+             stats_.held_by.load(std::memory_order_relaxed));
+  }
+}
+
+void RateController::on_pass_start(unsigned pass) {
+  const uint64_t now = clock_.now_ns();
+  const uint64_t answers = answers_total_.load(std::memory_order_relaxed);
+  if (pass > 0 && pass_sent_ > 0) {
+    // The last pass: answers per second of its sending time.
+    const double seconds = std::max(1e-3, double(pass_end_ns_ - pass_start_ns_) / 1e9);
+    const double answer_rate = double(answers - pass_answers_mark_) / seconds;
+    const double yield = double(answers - pass_answers_mark_) / double(pass_sent_);
+    // Answers came slower than the probes went and retries still find answers: the answers
+    // were the limit. Start this pass at their rate, not above.
+    if (pass > 1 && yield >= 0.1 && answer_rate < 0.8 * rate_)
+      set_rate(std::max(answer_rate, 1.0), HeldBy::kRetries, stats_.held_by.load());
+  }
+  pass_start_ns_ = now;
+  pass_answers_mark_ = answers;
+  pass_sent_ = 0;
+  window_start_ = now;
+  window_sent_ = 0;
+  // A retry pass probes what did not answer before: its fractions are its own, so every
+  // reference is measured afresh.
+  all_mark_ = answers;
+  all_ref_ = -1;
+  for (unsigned i = 0; i < kGroups; ++i) {
+    groups_[i].phi_ref = -1;
+    groups_[i].sent = 0;
+    groups_[i].answered_mark = answered_[i].load(std::memory_order_relaxed);
+  }
+}
+
+void RateController::on_pass_end() { pass_end_ns_ = clock_.now_ns(); }
+
+bool RateController::want_extra_pass(unsigned pass, unsigned base_passes) {
+  if (pass + 1 < base_passes) return true;
+  if (pass + 1 >= base_passes + kMaxExtraPasses || pass == 0) return false;
+  const uint64_t answers = answers_total_.load(std::memory_order_relaxed) - pass_answers_mark_;
+  const double yield = pass_sent_ ? double(answers) / double(pass_sent_) : 0;
+  const bool more = answers >= kMinRetryAnswers && yield >= kRetryYield;
+  if (more) stats_.extra_passes.fetch_add(1, std::memory_order_relaxed);
+  return more;
+}
+
+std::string rate_note(const ControllerStats& stats) {
+  const uint32_t addr = stats.held_by.load(std::memory_order_relaxed);
+  switch (HeldBy(stats.held_why.load(std::memory_order_relaxed))) {
+    case HeldBy::kNothing: return "ramping up";
+    case HeldBy::kCeiling: return "at the --rate ceiling";
+    case HeldBy::kAnswers:
+      return addr ? "held by " + config::format_ipv4(addr) + "'s answers" : "held by the answers";
+    case HeldBy::kRetries:
+      return addr ? "retries paced to " + config::format_ipv4(addr) + "'s answers" : "retries paced to the answers";
+    case HeldBy::kCaptureDrops: return "held by capture drops";
+    case HeldBy::kSendErrors: return "held by send errors";
+  }
+  return "";
+}
+
+}  // namespace portauth::scanner

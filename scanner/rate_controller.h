@@ -1,0 +1,133 @@
+// Closed-loop sending: the rate the sender may use, driven by what comes back.
+//
+// What it measures (per window of max(20 ms, 4 x smoothed RTT) of sending):
+//   - per destination group (addresses hashed into kGroups; one host is one group): probes
+//     sent and answers received, hence the answered fraction phi = answers / probes;
+//   - round-trip times of a sample of probes (one per batch), for the waits;
+//   - capture drops and send errors (congestion of our own machine).
+// How it reacts:
+//   - slow start: from `initial` the rate doubles every window while nothing says stop;
+//   - a group whose phi falls under kCongested x its reference (the phi it had while the rate
+//     was lower) is not keeping up: its answers are limited (a host rate-limiting RSTs and
+//     ICMP errors, a policer dropping SYNs). The rate drops to what that group answered,
+//     scaled by its share of the probes, and then grows by kGrowth a window;
+//   - silence is not loss: a group's reference is its own phi, so hosts that never answer,
+//     or drop most ports, keep a low phi that does not move with the rate and trigger nothing;
+//   - random loss is not congestion: 1% loss moves phi by ~2%, far from kCongested;
+//   - capture drops halve the rate, send errors cut it by 30%;
+//   - between passes: a retry pass whose probes are answered proves that earlier ones were
+//     lost; when the answers also came slower than the probes went, the next pass starts at
+//     the answer rate, and more passes follow (up to kMaxExtraPasses beyond --retries) while
+//     retries keep finding answers.
+// The waits: after a pass and at the end, max(kMinWait, kRttFactor x the 99th-percentile RTT
+// seen), capped by --wait, which is also the wait while nothing has answered yet.
+//
+// Threads: rate(), on_batch(), on_pass_*() on the sender thread; on_answer() on the capture
+// thread (relaxed atomics, no lock, no allocation); note_capture_drops() and the readers of
+// stats() on the main thread. Time comes from the injected clock.
+#pragma once
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "answer_observer.h"
+#include "clock.h"
+
+namespace portauth::scanner {
+
+struct ControllerConfig {
+  double ceiling = 1e7;   // --rate (infinite: kMaxRate)
+  double floor = 0;       // --min-rate
+  double initial = 10000;
+  uint64_t max_wait_ns = 1'000'000'000;  // --wait
+};
+
+struct ControllerStats {
+  std::atomic<double> rate{0}, rate_min{0}, rate_max{0};
+  std::atomic<uint64_t> backoffs{0};
+  std::atomic<uint32_t> held_by{0};   // an address of the group that last held the rate (0: none)
+  std::atomic<uint8_t> held_why{0};   // HeldBy
+  std::atomic<uint64_t> rtt_samples{0};
+  std::atomic<unsigned> extra_passes{0};
+};
+
+enum class HeldBy : uint8_t { kNothing, kAnswers, kCaptureDrops, kSendErrors, kCeiling, kRetries };
+
+class RateController final : public probe::AnswerObserver {
+ public:
+  static constexpr unsigned kGroups = 256;
+  static constexpr double kCongested = 0.75;
+  static constexpr double kGrowth = 1.10;
+  static constexpr unsigned kMaxExtraPasses = 6;
+  static constexpr uint64_t kMinWait = 50'000'000;
+  static constexpr double kRttFactor = 3;
+  static constexpr double kMaxRate = 1e7;
+
+  RateController(Clock& clock, ControllerConfig config);
+
+  // Sender thread.
+  double rate() const { return rate_; }
+  void on_probe(uint32_t addr) {  // per probe handed to the sink
+    Group& g = groups_[group_of(addr)];
+    ++g.sent;
+    g.addr = addr;
+    ++window_sent_;
+    ++pass_sent_;
+  }
+  void sample(uint64_t slot, uint64_t sent_ns);  // one probe per batch: its send time, for RTTs
+  void on_batch(uint64_t now_ns, uint64_t send_errors_total);
+  void on_pass_start(unsigned pass);
+  void on_pass_end();  // its last probe handed to the sink
+  // After a pass's wait: whether another pass is worth sending (retries found answers).
+  bool want_extra_pass(unsigned pass, unsigned base_passes);
+  uint64_t wait_ns() const;
+
+  // Capture thread: an accepted answer to `slot` from `addr`.
+  void on_answer(uint32_t addr, uint64_t slot) noexcept override;
+  // Main thread: the capture source's cumulative drop count.
+  void note_capture_drops(uint64_t total) noexcept { drops_seen_.store(total, std::memory_order_relaxed); }
+
+  const ControllerStats& stats() const { return stats_; }
+  double rtt_percentile_ms(double q) const;
+
+ private:
+  struct Group {
+    uint64_t sent = 0;          // in the current window (sender thread)
+    uint64_t answered_mark = 0; // answers counted at the window's start
+    double phi_ref = -1;        // reference answered fraction (-1: none yet)
+    uint32_t addr = 0;          // an address of the group, for the progress line
+  };
+  static unsigned group_of(uint32_t addr) { return (addr * 2654435761u) >> 24; }
+  void close_window(uint64_t now_ns, uint64_t send_errors_total);
+  void set_rate(double r, HeldBy why, uint32_t addr);
+
+  Clock& clock_;
+  ControllerConfig config_;
+  double rate_;
+  bool slow_start_ = true;
+  uint64_t window_start_ = 0, window_sent_ = 0;
+  uint64_t pass_start_ns_ = 0, pass_end_ns_ = 0, pass_answers_mark_ = 0, pass_sent_ = 0;
+  uint64_t all_mark_ = 0;
+  double all_ref_ = -1;
+  uint64_t errors_mark_ = 0, drops_mark_ = 0;
+  std::array<Group, kGroups> groups_{};
+  std::array<std::atomic<uint64_t>, kGroups> answered_{};  // capture thread
+  std::atomic<uint64_t> answers_total_{0};
+  std::atomic<uint64_t> drops_seen_{0};
+  // RTT sampling: one probe per batch, direct-mapped by slot.
+  static constexpr unsigned kSamples = 1024;
+  struct Sample {
+    std::atomic<uint64_t> slot{UINT64_MAX};
+    std::atomic<uint64_t> sent_ns{0};
+  };
+  std::array<Sample, kSamples> samples_{};
+  // log2 histogram of RTTs in microseconds (bucket i: [2^i, 2^(i+1)) us)
+  std::array<std::atomic<uint64_t>, 32> rtt_hist_{};
+  ControllerStats stats_;
+};
+
+// Why the rate is what it is, for people: "held by 198.18.0.4's answers", "ramping up", ...
+std::string rate_note(const ControllerStats& stats);
+
+}  // namespace portauth::scanner
