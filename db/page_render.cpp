@@ -87,6 +87,7 @@ std::string render_page_text(const PortPage& page) {
   out += line_field("Purpose", entry.purpose.empty() ? "not recorded" : entry.purpose);
   out += line_field("Risk", entry.risk == Risk::kUnknown ? "not rated" : risk_name(entry.risk));
   out += line_field("IANA Range", page.iana_range);
+  out += line_field("Source", page.source_detail);
   out += line_field("Rank", entry.rank > 0
                                 ? std::to_string(entry.rank) + " (1 = most commonly found open)"
                                 : "unranked");
@@ -128,6 +129,8 @@ nlohmann::json page_json(const PortPage& page) {
   json["rank"] = entry.rank > 0 ? nlohmann::json(entry.rank) : nlohmann::json(nullptr);
   json["iana_range"] = page.iana_range;
   json["listed"] = page.listed;
+  json["source"] = page_source_name(page.source);
+  json["source_detail"] = page.source_detail;
   return json;
 }
 
@@ -160,6 +163,18 @@ PortPage page_from_json(const nlohmann::json& json) {
   entry.rank = json.at("rank").is_null() ? 0 : json.at("rank").get<int>();
   page.iana_range = json.at("iana_range").get<std::string>();
   page.listed = json.at("listed").get<bool>();
+  const std::string source = json.at("source").get<std::string>();
+  const PageSource sources[] = {PageSource::kPortauth, PageSource::kIana, PageSource::kSystem,
+                                PageSource::kUnassigned};
+  bool known = false;
+  for (PageSource candidate : sources) {
+    if (page_source_name(candidate) == source) {
+      page.source = candidate;
+      known = true;
+    }
+  }
+  if (!known) throw std::invalid_argument("page_from_json: bad source");
+  page.source_detail = json.at("source_detail").get<std::string>();
   return page;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "db/db_loader.h"
+#include "db/system_services.h"
 #include "db/yaml_tree.h"
 
 namespace portauth::db {
@@ -66,9 +67,19 @@ std::vector<uint16_t> PortDb::top_ports(size_t n) const {
   return ports;
 }
 
-PortPage PortDb::page(uint16_t port) const {
-  const PortEntry* entry = find(port);
-  return entry ? make_listed_page(port, *entry) : make_fallback_page(port);
+PortPage PortDb::page(uint16_t port) const { return page(port, system_iana_tier()); }
+
+PortPage PortDb::page(uint16_t port, const IanaTier& iana) const {
+  if (const PortEntry* entry = find(port)) return make_listed_page(port, *entry);
+  // A udp-only service (ntp, IKE, WireGuard) is what people mean when they look up its
+  // number, and its page explains why a SYN scan cannot see it.
+  if (const PortEntry* entry = find(port, Proto::kUdp)) return make_listed_page(port, *entry);
+  return make_fallback_page(port, Proto::kTcp, iana, system_service_name(port, "tcp"));
+}
+
+PortPage PortDb::page(uint16_t port, Proto proto, const IanaTier& iana) const {
+  if (const PortEntry* entry = find(port, proto)) return make_listed_page(port, *entry);
+  return make_fallback_page(port, proto, iana, system_service_name(port, proto_name(proto)));
 }
 
 }  // namespace portauth::db

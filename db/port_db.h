@@ -41,8 +41,13 @@ class PortDb {
   // port. Fewer than `n` if fewer tcp entries are ranked.
   std::vector<uint16_t> top_ports(size_t n) const;
 
-  // A page for any port: the entry if listed (tcp), else a fallback (see port_page.h).
+  // A page for any port as a TCP scan finds it: the tcp entry, else a udp-only entry, else
+  // the lower tiers of port_page.h (`iana`: the registry to consult; the system's copy by
+  // default).
   PortPage page(uint16_t port) const;
+  PortPage page(uint16_t port, const IanaTier& iana) const;
+  // A page for exactly (port, proto): that protocol's entry, else the lower tiers.
+  PortPage page(uint16_t port, Proto proto, const IanaTier& iana) const;
 
   size_t size() const { return entries_.size(); }
   const std::vector<PortEntry>& entries() const { return entries_; }
