@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "db/content_checks.h"
 #include "db/yaml_fields.h"
 
 namespace portauth::db {
@@ -76,9 +77,9 @@ ReadEntry read_entry(const YamlNode& node, const std::string& source) {
     fail_at(source, node,
             "each item of 'ports' must be a mapping with at least port, name and purpose");
   }
-  const std::vector<Field> fields = split_fields(node, kEntryKeys, source);
-
   ReadEntry read;
+  read.fields = split_fields(node, kEntryKeys, source);
+  const std::vector<Field>& fields = read.fields;
   PortEntry& entry = read.entry;
   entry.line = node.line;
   if (fields[kPort].key == nullptr) fail_at(source, node, "missing required field 'port'");
@@ -103,6 +104,7 @@ ReadEntry read_entry(const YamlNode& node, const std::string& source) {
   entry.refs = read_text_list(fields[kRefs], source);
   entry.rank = read_rank(fields[kRank], source);
   if (entry.rank > 0) read.rank_node = fields[kRank].value;
+  check_entry_content(entry, fields, source);
   return read;
 }
 
