@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "db/db_loader.h"
+#include "db/index_file.h"
 #include "db/system_services.h"
 #include "db/yaml_tree.h"
 
@@ -21,15 +22,20 @@ std::string ascii_lower(std::string_view text) {
 
 PortDb PortDb::load_file(const std::string& path) {
   const std::string text = read_db_file(path, YamlLimits{}.max_bytes);
+  if (looks_like_index(text)) return from_loaded(read_index(text, path));
   return load_string(text, path);
 }
 
 PortDb PortDb::load_string(std::string_view yaml, std::string_view source_name) {
-  LoadedDb loaded = load_db_yaml(yaml, std::string(source_name));
+  return from_loaded(load_db_yaml(yaml, std::string(source_name)));
+}
+
+PortDb PortDb::from_loaded(LoadedDb loaded) {
   PortDb db;
   db.data_version_ = std::move(loaded.data_version);
   db.entries_ = std::move(loaded.entries);
   db.index_ = std::move(loaded.index);
+  db.trojans_ = std::move(loaded.trojans);
   db.build_lookups();
   return db;
 }
