@@ -144,11 +144,19 @@ void check_related(const CheckedEntry& checked, const PortIndex& index,
 void check_boilerplate(const CheckedEntry& checked,
                        std::unordered_map<std::string, const PortEntry*>& seen,
                        const std::string& source) {
-  for (std::string_view name : {"description", "background"}) {
+  const PortEntry& entry = *checked.entry;
+  const std::array<std::pair<std::string_view, const std::string*>, 6> prose = {{
+      {"description", &entry.description},
+      {"security", &entry.security},
+      {"if_open", &entry.if_open},
+      {"history", &entry.history},
+      {"background", &entry.background},
+      {"trojan_notes", &entry.trojan_notes},
+  }};
+  for (const auto& [name, text_ptr] : prose) {
     const Field& field = field_named(*checked.fields, name);
     if (!field.present()) continue;
-    const std::string& text =
-        name == "description" ? checked.entry->description : checked.entry->background;
+    const std::string& text = *text_ptr;
     for (const std::string& sentence : sentences(text)) {
       if (word_count(sentence) < kBoilerplateWords) continue;
       const auto [it, fresh] = seen.emplace(lower(sentence), checked.entry);
@@ -166,11 +174,15 @@ void check_boilerplate(const CheckedEntry& checked,
 
 void check_entry_content(const PortEntry& entry, const std::vector<Field>& fields,
                          const std::string& source) {
-  const std::array<std::pair<std::string_view, const std::string*>, 4> prose = {{
+  const std::array<std::pair<std::string_view, const std::string*>, 8> prose = {{
       {"name", &entry.name},
       {"purpose", &entry.purpose},
       {"description", &entry.description},
+      {"security", &entry.security},
+      {"if_open", &entry.if_open},
+      {"history", &entry.history},
       {"background", &entry.background},
+      {"trojan_notes", &entry.trojan_notes},
   }};
   for (const auto& [name, text] : prose) {
     if (text->empty()) continue;

@@ -4,7 +4,7 @@
 // Per entry (check_entry_content):
 //   - `trojans` holds malware names, never a risk level (info, low, medium, high, none,
 //     unknown: that belongs in `risk`);
-//   - no placeholder text in name, purpose, description or background ("(registered
+//   - no placeholder text in name, purpose or any prose section ("(registered
 //     service; little current use)", TODO, TBD, FIXME, XXX, lorem ipsum, placeholder);
 //   - no word broken by a stray hyphen and space ("mass- exploited"; a suspended hyphen
 //     as in "TCP- and UDP-based" is fine);
@@ -12,8 +12,8 @@
 //     "Stealth").
 // Across entries (check_database):
 //   - every related port has an entry of its own (either protocol);
-//   - no sentence of six words or more appears in two entries' description or background
-//     (boilerplate says nothing about the port it is on);
+//   - no sentence of six words or more appears in the prose of two entries (boilerplate
+//     says nothing about the port it is on);
 //   - trojan names are canonical: a catalog alias is rejected with the canonical name, and
 //     two spellings of one name (by trojan_key) are rejected even without a catalog.
 #pragma once

@@ -8,9 +8,10 @@
 namespace portauth::db {
 namespace {
 
-constexpr std::array<std::string_view, 12> kEntryKeys = {
-    "port",       "proto",   "name",    "aliases", "purpose", "description",
-    "background", "related", "trojans", "risk",    "refs",    "rank"};
+constexpr std::array<std::string_view, 16> kEntryKeys = {
+    "port",    "proto",   "name",         "aliases", "purpose", "description",
+    "security", "if_open", "history",     "background", "related", "trojans",
+    "trojan_notes", "risk", "refs",       "rank"};
 // Positions in kEntryKeys, which is also the order split_fields() returns them in.
 enum FieldSlot : size_t {
   kPort,
@@ -19,9 +20,13 @@ enum FieldSlot : size_t {
   kAliases,
   kPurpose,
   kDescription,
+  kSecurity,
+  kIfOpen,
+  kHistory,
   kBackground,
   kRelated,
   kTrojans,
+  kTrojanNotes,
   kRisk,
   kRefs,
   kRank
@@ -97,7 +102,11 @@ ReadEntry read_entry(const YamlNode& node, const std::string& source) {
   entry.aliases = read_text_list(fields[kAliases], source);
   entry.purpose = read_required_text(fields[kPurpose], node, context, source);
   entry.description = read_text(fields[kDescription], source);
+  entry.security = read_text(fields[kSecurity], source);
+  entry.if_open = read_text(fields[kIfOpen], source);
+  entry.history = read_text(fields[kHistory], source);
   entry.background = read_text(fields[kBackground], source);
+  entry.trojan_notes = read_text(fields[kTrojanNotes], source);
   entry.related = read_port_list(fields[kRelated], source);
   entry.trojans = read_text_list(fields[kTrojans], source);
   entry.risk = read_risk(fields[kRisk], source);

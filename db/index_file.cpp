@@ -91,7 +91,7 @@ class Reader {
   size_t pos_ = 0;
 };
 
-constexpr size_t kMinEntryBytes = 2 + 2 + 1 + 1 + 4 + 4 + 4 * 8;
+constexpr size_t kMinEntryBytes = 2 + 2 + 1 + 1 + 4 + 4 + 4 * 12;
 
 }  // namespace
 
@@ -122,6 +122,10 @@ std::string write_index(const LoadedDb& db) {
     out.str(entry.purpose);
     out.str(entry.description);
     out.str(entry.background);
+    out.str(entry.security);
+    out.str(entry.if_open);
+    out.str(entry.history);
+    out.str(entry.trojan_notes);
     out.u32(static_cast<uint32_t>(entry.related.size()));
     for (uint16_t port : entry.related) out.u16(port);
     out.strs(entry.trojans);
@@ -173,6 +177,10 @@ LoadedDb read_index(std::string_view bytes, const std::string& source) {
     entry.purpose = body_in.str();
     entry.description = body_in.str();
     entry.background = body_in.str();
+    entry.security = body_in.str();
+    entry.if_open = body_in.str();
+    entry.history = body_in.str();
+    entry.trojan_notes = body_in.str();
     entry.related.resize(body_in.count(2));
     for (uint16_t& port : entry.related) port = body_in.u16();
     entry.trojans = body_in.strs();

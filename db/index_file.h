@@ -12,8 +12,9 @@
 //   "PAUTHIDX" | u32 kIndexFormat | u32 schema_version | str data_version
 //   | list<trojan: str name, list<str> aliases, u32 line>
 //   | list<entry: u16 first, u16 last, u8 proto, u8 risk, u32 rank, u32 line, str name,
-//       list<str> aliases, str purpose, str description, str background, list<u16> related,
-//       list<str> trojans, list<str> refs>
+//       list<str> aliases, str purpose, str description, str background, str security,
+//       str if_open, str history, str trojan_notes, list<u16> related, list<str> trojans,
+//       list<str> refs>
 //   | u64 FNV-1a of every byte before it
 #pragma once
 
@@ -25,7 +26,7 @@
 namespace portauth::db {
 
 inline constexpr std::string_view kIndexMagic = "PAUTHIDX";
-inline constexpr uint32_t kIndexFormat = 1;
+inline constexpr uint32_t kIndexFormat = 2;
 
 // True if `bytes` starts like an index (the magic), whatever follows.
 bool looks_like_index(std::string_view bytes);

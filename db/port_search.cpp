@@ -127,7 +127,13 @@ Best score_entry(const PortEntry& entry, const Query& query, const Spellings& sp
   score_prose(best, entry.purpose, query, kPurposePhrase, kPurposeWords, "purpose");
   score_prose(best, entry.description, query, kDescriptionPhrase, kDescriptionWords,
               "description");
-  score_prose(best, entry.background, query, kBackgroundPhrase, kBackgroundWords, "background");
+  for (const auto& [text, where] : {std::pair<const std::string*, std::string_view>{
+                                        &entry.security, "security"},
+                                    {&entry.if_open, "if_open"},
+                                    {&entry.history, "history"},
+                                    {&entry.background, "background"},
+                                    {&entry.trojan_notes, "trojan_notes"}})
+    score_prose(best, *text, query, kBackgroundPhrase, kBackgroundWords, where);
   return best;
 }
 

@@ -35,7 +35,9 @@ void expect_same_database(const PortDb& yaml, const PortDb& index) {
       const PortEntry* a = yaml.find(static_cast<uint16_t>(port), proto);
       const PortEntry* b = index.find(static_cast<uint16_t>(port), proto);
       ASSERT_EQ(a == nullptr, b == nullptr) << port << "/" << proto_name(proto);
-      if (a) ASSERT_EQ(entry_json(*a), entry_json(*b)) << port << "/" << proto_name(proto);
+      if (a) {
+        ASSERT_EQ(entry_json(*a), entry_json(*b)) << port << "/" << proto_name(proto);
+      }
     }
   }
   ASSERT_EQ(yaml.trojans().size(), index.trojans().size());

@@ -44,7 +44,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"unknown_key.yaml", 5, 5, "unknown key 'purpse' (did you mean 'purpose'?)"},
         ErrorCase{"unknown_key_far.yaml", 6, 5,
                   "unknown key 'colour' (known keys: port, proto, name, aliases, purpose, "
-                  "description, background, related, trojans, risk, refs, rank)"},
+                  "description, security, if_open, history, background, related, trojans, "
+                  "trojan_notes, risk, refs, rank)"},
         ErrorCase{"unknown_top_key.yaml", 2, 1, "unknown key 'port' (did you mean 'ports'?)"},
         ErrorCase{"related_not_list.yaml", 6, 14, "'related' must be a list of port numbers"},
         ErrorCase{"related_not_number.yaml", 6, 20, "related port 'pop3' is not a number"},
