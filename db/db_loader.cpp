@@ -8,6 +8,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "db/content_checks.h"
 #include "db/db_error.h"
 #include "db/entry_reader.h"
 #include "db/yaml_fields.h"
@@ -16,8 +17,9 @@
 namespace portauth::db {
 namespace {
 
-constexpr std::array<std::string_view, 3> kTopKeys = {"schema_version", "data_version", "ports"};
-enum TopSlot : size_t { kSchema, kDataVersion, kPorts };
+constexpr std::array<std::string_view, 4> kTopKeys = {"schema_version", "data_version", "trojans",
+                                                      "ports"};
+enum TopSlot : size_t { kSchema, kDataVersion, kTrojans, kPorts };
 
 constexpr std::string_view kShape =
     "the port database must be a mapping with schema_version, data_version and ports";
@@ -66,6 +68,7 @@ LoadedDb load_db_yaml(std::string_view yaml, const std::string& source) {
 
   LoadedDb db;
   db.data_version = read_text(top[kDataVersion], source);
+  db.trojans = read_trojan_catalog(top[kTrojans], source);
   const Field& ports = top[kPorts];
   if (ports.key == nullptr) fail_at(source, root, "missing 'ports' (the list of port entries)");
   if (!ports.present()) return db;  // `ports:` with nothing under it: an empty database
@@ -74,6 +77,8 @@ LoadedDb load_db_yaml(std::string_view yaml, const std::string& source) {
 
   db.entries.reserve(ports.value->items.size());
   std::unordered_map<int, size_t> rank_owner;  // rank -> entry position
+  std::vector<std::vector<Field>> fields;      // per entry, for the cross-entry checks
+  fields.reserve(ports.value->items.size());
   for (const YamlNode& item : ports.value->items) {
     ReadEntry read = read_entry(item, source);
     claim_ports(db, read, source);
@@ -87,7 +92,12 @@ LoadedDb load_db_yaml(std::string_view yaml, const std::string& source) {
       }
     }
     db.entries.push_back(std::move(read.entry));
+    fields.push_back(std::move(read.fields));
   }
+  std::vector<CheckedEntry> checked;
+  checked.reserve(db.entries.size());
+  for (size_t i = 0; i < db.entries.size(); ++i) checked.push_back({&db.entries[i], &fields[i]});
+  check_database(checked, db.trojans, db.index, source);
   return db;
 }
 

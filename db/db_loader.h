@@ -3,11 +3,15 @@
 //   - YAML syntax (yaml-cpp's message), nesting depth, node count, size, aliases, one document
 //     (yaml_tree.h);
 //   - top level: a mapping of schema_version (must be kSchemaVersion, checked first),
-//     data_version, ports (a list of mappings); unknown keys with a did-you-mean;
+//     data_version, trojans (the trojan-name catalog, trojan_names.h), ports (a list of
+//     mappings); unknown keys with a did-you-mean;
 //   - each entry (entry_reader.h): known keys only, no key twice, port 0-65535 or a range
 //     a-b with a <= b, required name and purpose, types of every list, related ports numeric
 //     and in range, proto tcp|udp, risk info|low|medium|high, rank a positive integer;
-//   - across entries: no port listed twice per protocol (ranges included), no rank twice.
+//   - what the text says (content_checks.h): no risk word among trojans, no placeholder,
+//     no broken word, no two names run together;
+//   - across entries: no port listed twice per protocol (ranges included), no rank twice,
+//     related ports that resolve, no shared boilerplate sentence, canonical trojan names.
 // Errors are DbError at the offending node: "source:LINE:COL: what is wrong".
 #pragma once
 
@@ -17,6 +21,7 @@
 
 #include "db/port_entry.h"
 #include "db/port_index.h"
+#include "db/trojan_names.h"
 
 namespace portauth::db {
 
@@ -27,6 +32,7 @@ struct LoadedDb {
   std::string data_version;
   std::vector<PortEntry> entries;  // file order
   PortIndex index;                 // (proto, port) -> position in `entries`
+  std::vector<TrojanName> trojans;  // the catalog, file order
 };
 
 // Throws DbError ("source:LINE:COL: what is wrong") on the first problem found.

@@ -10,6 +10,9 @@
 #ifndef PORTAUTH_DB_INSTALL_RELPATH
 #error "PORTAUTH_DB_INSTALL_RELPATH must be defined by db/CMakeLists.txt"
 #endif
+#ifndef PORTAUTH_DB_INDEX_BUILD_PATH
+#error "PORTAUTH_DB_INDEX_BUILD_PATH must be defined by db/CMakeLists.txt"
+#endif
 
 namespace portauth::db {
 namespace {
@@ -17,6 +20,16 @@ namespace {
 bool is_file(const std::string& path) {
   std::error_code ec;  // a permission error while probing just means "not here"
   return std::filesystem::is_regular_file(path, ec);
+}
+
+// An index stands for its YAML unless the YAML was changed after the index was built.
+bool index_is_current(const std::string& index, const std::string& yaml) {
+  if (!is_file(index)) return false;
+  std::error_code ec;
+  const auto yaml_time = std::filesystem::last_write_time(yaml, ec);
+  if (ec) return true;  // no YAML beside it: the index is all there is
+  const auto index_time = std::filesystem::last_write_time(index, ec);
+  return !ec && index_time >= yaml_time;
 }
 
 std::string exe_path() {
@@ -33,7 +46,14 @@ std::string installed_db_path(const std::string& exe) {
   return (prefix / PORTAUTH_DB_INSTALL_RELPATH).lexically_normal().string();
 }
 
+std::string installed_index_path(const std::string& exe) {
+  const std::string yaml = installed_db_path(exe);
+  if (yaml.empty()) return {};
+  return std::filesystem::path(yaml).replace_extension(".idx").string();
+}
+
 std::string source_db_path() { return PORTAUTH_DB_SOURCE_PATH; }
+std::string build_index_path() { return PORTAUTH_DB_INDEX_BUILD_PATH; }
 
 std::string resolve_db_path(const DbPathInputs& in) {
   if (!in.cli_value.empty()) {
@@ -48,9 +68,13 @@ std::string resolve_db_path(const DbPathInputs& in) {
   std::string looked;
   const std::string installed = installed_db_path(in.exe_path);
   if (!installed.empty()) {
+    const std::string index = installed_index_path(in.exe_path);
+    if (index_is_current(index, installed)) return index;
     if (is_file(installed)) return installed;
-    looked += "\n  " + installed + " (installed copy, next to " + in.exe_path + ")";
+    looked += "\n  " + index + " or " + installed + " (installed copy, next to " + in.exe_path + ")";
   }
+  if (!in.build_index_path.empty() && index_is_current(in.build_index_path, in.source_path))
+    return in.build_index_path;
   if (is_file(in.source_path)) return in.source_path;
   looked += "\n  " + in.source_path + " (source tree)";
   throw std::runtime_error("port database not found; looked in:" + looked +
@@ -63,6 +87,7 @@ std::string resolve_db_path(const std::string& cli_value) {
   if (const char* env = std::getenv("PORTAUTH_DB")) inputs.env_value = env;
   inputs.exe_path = exe_path();
   inputs.source_path = source_db_path();
+  inputs.build_index_path = build_index_path();
   return resolve_db_path(inputs);
 }
 

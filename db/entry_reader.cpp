@@ -2,14 +2,16 @@
 
 #include <array>
 
+#include "db/content_checks.h"
 #include "db/yaml_fields.h"
 
 namespace portauth::db {
 namespace {
 
-constexpr std::array<std::string_view, 12> kEntryKeys = {
-    "port",       "proto",   "name",    "aliases", "purpose", "description",
-    "background", "related", "trojans", "risk",    "refs",    "rank"};
+constexpr std::array<std::string_view, 16> kEntryKeys = {
+    "port",    "proto",   "name",         "aliases", "purpose", "description",
+    "security", "if_open", "history",     "background", "related", "trojans",
+    "trojan_notes", "risk", "refs",       "rank"};
 // Positions in kEntryKeys, which is also the order split_fields() returns them in.
 enum FieldSlot : size_t {
   kPort,
@@ -18,9 +20,13 @@ enum FieldSlot : size_t {
   kAliases,
   kPurpose,
   kDescription,
+  kSecurity,
+  kIfOpen,
+  kHistory,
   kBackground,
   kRelated,
   kTrojans,
+  kTrojanNotes,
   kRisk,
   kRefs,
   kRank
@@ -76,9 +82,9 @@ ReadEntry read_entry(const YamlNode& node, const std::string& source) {
     fail_at(source, node,
             "each item of 'ports' must be a mapping with at least port, name and purpose");
   }
-  const std::vector<Field> fields = split_fields(node, kEntryKeys, source);
-
   ReadEntry read;
+  read.fields = split_fields(node, kEntryKeys, source);
+  const std::vector<Field>& fields = read.fields;
   PortEntry& entry = read.entry;
   entry.line = node.line;
   if (fields[kPort].key == nullptr) fail_at(source, node, "missing required field 'port'");
@@ -96,13 +102,18 @@ ReadEntry read_entry(const YamlNode& node, const std::string& source) {
   entry.aliases = read_text_list(fields[kAliases], source);
   entry.purpose = read_required_text(fields[kPurpose], node, context, source);
   entry.description = read_text(fields[kDescription], source);
+  entry.security = read_text(fields[kSecurity], source);
+  entry.if_open = read_text(fields[kIfOpen], source);
+  entry.history = read_text(fields[kHistory], source);
   entry.background = read_text(fields[kBackground], source);
+  entry.trojan_notes = read_text(fields[kTrojanNotes], source);
   entry.related = read_port_list(fields[kRelated], source);
   entry.trojans = read_text_list(fields[kTrojans], source);
   entry.risk = read_risk(fields[kRisk], source);
   entry.refs = read_text_list(fields[kRefs], source);
   entry.rank = read_rank(fields[kRank], source);
   if (entry.rank > 0) read.rank_node = fields[kRank].value;
+  check_entry_content(entry, fields, source);
   return read;
 }
 

@@ -1,5 +1,6 @@
 // Reads and validates one item of the `ports:` list into a PortEntry. Checks only what one
-// entry can know about itself; duplicate ports and ranks are the loader's job.
+// entry can know about itself (types, ranges, and check_entry_content() of
+// content_checks.h); duplicate ports and ranks and the cross-entry checks are the loader's.
 #pragma once
 
 #include <span>
@@ -7,6 +8,7 @@
 #include <string_view>
 
 #include "db/port_entry.h"
+#include "db/yaml_fields.h"
 #include "db/yaml_tree.h"
 
 namespace portauth::db {
@@ -18,6 +20,7 @@ struct ReadEntry {
   PortEntry entry;
   const YamlNode* port_node = nullptr;  // where to point duplicate-port errors
   const YamlNode* rank_node = nullptr;  // where to point duplicate-rank errors (null if unranked)
+  std::vector<Field> fields;            // the entry's keys in entry_keys() order, for later checks
 };
 
 // Throws DbError at the offending node.

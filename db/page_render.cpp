@@ -87,17 +87,29 @@ std::string render_page_text(const PortPage& page) {
   out += line_field("Purpose", entry.purpose.empty() ? "not recorded" : entry.purpose);
   out += line_field("Risk", entry.risk == Risk::kUnknown ? "not rated" : risk_name(entry.risk));
   out += line_field("IANA Range", page.iana_range);
+  out += line_field("Source", page.source_detail);
   out += line_field("Rank", entry.rank > 0
                                 ? std::to_string(entry.rank) + " (1 = most commonly found open)"
                                 : "unranked");
   out += '\n';
   out += prose_section("Description", entry.description);
   out += '\n';
+  // The sections of a full page appear only where written: most pages have none.
+  const std::pair<std::string_view, const std::string*> sections[] = {
+      {"Security Implications", &entry.security},
+      {"If You Find It Open", &entry.if_open},
+      {"History", &entry.history}};
+  for (const auto& [name, text] : sections) {
+    if (text->empty()) continue;
+    out += prose_section(name, *text);
+    out += '\n';
+  }
   out += list_field("Related Ports", port_texts(entry.related));
   out += '\n';
   out += prose_section("Background", entry.background);
   out += '\n';
   out += list_field("Trojan Sightings", entry.trojans);
+  if (!entry.trojan_notes.empty()) out += prose_section("Trojan Notes", entry.trojan_notes);
   out += '\n';
   if (entry.refs.empty()) {
     out += line_field("References", kNone);
@@ -120,6 +132,10 @@ nlohmann::json page_json(const PortPage& page) {
   json["purpose"] = entry.purpose;
   json["description"] = entry.description;
   json["background"] = entry.background;
+  json["security"] = entry.security;
+  json["if_open"] = entry.if_open;
+  json["history"] = entry.history;
+  json["trojan_notes"] = entry.trojan_notes;
   json["related"] = entry.related;
   json["trojans"] = entry.trojans;
   json["risk"] = entry.risk == Risk::kUnknown ? nlohmann::json(nullptr)
@@ -128,6 +144,8 @@ nlohmann::json page_json(const PortPage& page) {
   json["rank"] = entry.rank > 0 ? nlohmann::json(entry.rank) : nlohmann::json(nullptr);
   json["iana_range"] = page.iana_range;
   json["listed"] = page.listed;
+  json["source"] = page_source_name(page.source);
+  json["source_detail"] = page.source_detail;
   return json;
 }
 
@@ -149,6 +167,10 @@ PortPage page_from_json(const nlohmann::json& json) {
   entry.purpose = json.at("purpose").get<std::string>();
   entry.description = json.at("description").get<std::string>();
   entry.background = json.at("background").get<std::string>();
+  entry.security = json.at("security").get<std::string>();
+  entry.if_open = json.at("if_open").get<std::string>();
+  entry.history = json.at("history").get<std::string>();
+  entry.trojan_notes = json.at("trojan_notes").get<std::string>();
   entry.related = json.at("related").get<std::vector<uint16_t>>();
   entry.trojans = json.at("trojans").get<std::vector<std::string>>();
   if (!json.at("risk").is_null()) {
@@ -160,6 +182,18 @@ PortPage page_from_json(const nlohmann::json& json) {
   entry.rank = json.at("rank").is_null() ? 0 : json.at("rank").get<int>();
   page.iana_range = json.at("iana_range").get<std::string>();
   page.listed = json.at("listed").get<bool>();
+  const std::string source = json.at("source").get<std::string>();
+  const PageSource sources[] = {PageSource::kPortauth, PageSource::kIana, PageSource::kSystem,
+                                PageSource::kUnassigned};
+  bool known = false;
+  for (PageSource candidate : sources) {
+    if (page_source_name(candidate) == source) {
+      page.source = candidate;
+      known = true;
+    }
+  }
+  if (!known) throw std::invalid_argument("page_from_json: bad source");
+  page.source_detail = json.at("source_detail").get<std::string>();
   return page;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "db/db_loader.h"
+#include "db/index_file.h"
+#include "db/system_services.h"
 #include "db/yaml_tree.h"
 
 namespace portauth::db {
@@ -20,15 +22,20 @@ std::string ascii_lower(std::string_view text) {
 
 PortDb PortDb::load_file(const std::string& path) {
   const std::string text = read_db_file(path, YamlLimits{}.max_bytes);
+  if (looks_like_index(text)) return from_loaded(read_index(text, path));
   return load_string(text, path);
 }
 
 PortDb PortDb::load_string(std::string_view yaml, std::string_view source_name) {
-  LoadedDb loaded = load_db_yaml(yaml, std::string(source_name));
+  return from_loaded(load_db_yaml(yaml, std::string(source_name)));
+}
+
+PortDb PortDb::from_loaded(LoadedDb loaded) {
   PortDb db;
   db.data_version_ = std::move(loaded.data_version);
   db.entries_ = std::move(loaded.entries);
   db.index_ = std::move(loaded.index);
+  db.trojans_ = std::move(loaded.trojans);
   db.build_lookups();
   return db;
 }
@@ -66,9 +73,19 @@ std::vector<uint16_t> PortDb::top_ports(size_t n) const {
   return ports;
 }
 
-PortPage PortDb::page(uint16_t port) const {
-  const PortEntry* entry = find(port);
-  return entry ? make_listed_page(port, *entry) : make_fallback_page(port);
+PortPage PortDb::page(uint16_t port) const { return page(port, system_iana_tier()); }
+
+PortPage PortDb::page(uint16_t port, const IanaTier& iana) const {
+  if (const PortEntry* entry = find(port)) return make_listed_page(port, *entry);
+  // A udp-only service (ntp, IKE, WireGuard) is what people mean when they look up its
+  // number, and its page explains why a SYN scan cannot see it.
+  if (const PortEntry* entry = find(port, Proto::kUdp)) return make_listed_page(port, *entry);
+  return make_fallback_page(port, Proto::kTcp, iana, system_service_name(port, "tcp"));
+}
+
+PortPage PortDb::page(uint16_t port, Proto proto, const IanaTier& iana) const {
+  if (const PortEntry* entry = find(port, proto)) return make_listed_page(port, *entry);
+  return make_fallback_page(port, proto, iana, system_service_name(port, proto_name(proto)));
 }
 
 }  // namespace portauth::db

@@ -25,7 +25,12 @@ struct PortEntry {
   std::vector<std::string> aliases;  // other names it is known by
   std::string purpose;               // the protocol's full name, never empty
   std::string description;           // what it is and who listens there ("" = not recorded)
-  std::string background;            // history, security notes, what to do if found open
+  std::string background;            // anything else worth knowing: deployment notes, context
+  // The sections of a full page (Port Authority style), each optional:
+  std::string security;      // security implications of the port being reachable
+  std::string if_open;       // what to do if you find it open and did not mean to
+  std::string history;       // where the protocol and the port number came from
+  std::string trojan_notes;  // what the trojans listed in `trojans` did here
   std::vector<uint16_t> related;     // ports worth looking at alongside this one
   std::vector<std::string> trojans;  // malware known to listen here
   Risk risk = Risk::kUnknown;

@@ -1,14 +1,18 @@
 // Loading the port database and looking ports up in it.
 //
-// BM_LoadRealDb is the number that matters to users: every `portauth scan` and `lookup`
-// pays it once at start. BM_LoadSynthetic measures the same path on generated data of a
-// fixed shape, so runs can be compared while ports.yaml grows. BM_Find is the per-port
-// cost of annotating results (items/s = lookups/s).
+// BM_LoadIndex is the number that matters to users: every `portauth scan` and `lookup`
+// pays it once at start, reading the compiled index the build makes from ports.yaml.
+// BM_LoadRealDb is the same database parsed and validated from YAML (what --db FILE.yaml
+// and the build's generator pay). BM_LoadSynthetic measures the YAML path on generated data
+// of a fixed shape, so runs can be compared while ports.yaml grows. BM_Find is the per-port
+// cost of annotating results (items/s = lookups/s); BM_IanaTier the one-time read of the
+// IANA registry that unlisted ports need.
 #include <benchmark/benchmark.h>
 
 #include <string>
 
 #include "db/db_path.h"
+#include "db/iana_registry.h"
 #include "db/port_db.h"
 
 namespace portauth::db {
@@ -46,6 +50,35 @@ void BM_LoadRealDb(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(entries));
 }
 BENCHMARK(BM_LoadRealDb)->Unit(benchmark::kMillisecond);
+
+void BM_LoadIndex(benchmark::State& state) {
+  const std::string path = build_index_path();
+  size_t entries = 0;
+  for (auto _ : state) {
+    try {
+      const PortDb db = PortDb::load_file(path);
+      entries = db.size();
+    } catch (const std::exception& e) {
+      state.SkipWithError(e.what());
+      return;
+    }
+  }
+  state.counters["entries"] = static_cast<double>(entries);
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(entries));
+}
+BENCHMARK(BM_LoadIndex)->Unit(benchmark::kMillisecond);
+
+void BM_IanaTier(benchmark::State& state) {
+  for (auto _ : state) {
+    const IanaTier tier = load_iana_tier(std::string(kIanaServicesPath));
+    if (!tier.registry) {
+      state.SkipWithError(tier.problem.c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(tier.registry->services().size());
+  }
+}
+BENCHMARK(BM_IanaTier)->Unit(benchmark::kMillisecond);
 
 void BM_LoadSynthetic(benchmark::State& state) {
   const std::string yaml = synthetic_yaml(static_cast<int>(state.range(0)));

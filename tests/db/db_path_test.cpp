@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -64,6 +65,28 @@ TEST_F(DbPathTest, InstalledCopyBeatsTheSourceTree) {
   EXPECT_EQ(resolve_db_path(inputs()), installed);
 }
 
+TEST_F(DbPathTest, InstalledIndexIsPreferredWhileCurrent) {
+  const std::string yaml = touch(root_ / "prefix/share/portauth/ports.yaml");
+  const std::string index = touch(root_ / "prefix/share/portauth/ports.idx");
+  EXPECT_EQ(installed_index_path(inputs().exe_path), index);
+  fs::last_write_time(yaml, fs::last_write_time(index) - std::chrono::hours(1));
+  EXPECT_EQ(resolve_db_path(inputs()), index);
+  // The YAML edited after the index was built: the edit wins.
+  fs::last_write_time(yaml, fs::last_write_time(index) + std::chrono::hours(1));
+  EXPECT_EQ(resolve_db_path(inputs()), yaml);
+}
+
+TEST_F(DbPathTest, BuildTreeIndexStandsForTheSourceYamlUnlessStale) {
+  DbPathInputs in = inputs();
+  in.build_index_path = touch(root_ / "build/ports.idx");
+  fs::last_write_time(source_, fs::last_write_time(in.build_index_path) - std::chrono::hours(1));
+  EXPECT_EQ(resolve_db_path(in), in.build_index_path);
+  fs::last_write_time(source_, fs::last_write_time(in.build_index_path) + std::chrono::hours(1));
+  EXPECT_EQ(resolve_db_path(in), source_);
+  in.build_index_path = (root_ / "build/none.idx").string();
+  EXPECT_EQ(resolve_db_path(in), source_);
+}
+
 TEST_F(DbPathTest, SourceTreeIsTheLastResort) {
   DbPathInputs in = inputs();
   in.env_value = "";  // set but empty counts as unset
@@ -110,6 +133,8 @@ TEST_F(DbPathTest, NothingFoundNamesEveryPlaceLooked) {
 
 TEST(DbPath, CompiledInSourcePathIsTheRepositoryCopy) {
   EXPECT_TRUE(source_db_path().ends_with("db/data/ports.yaml")) << source_db_path();
+  EXPECT_TRUE(build_index_path().ends_with("db/ports.idx")) << build_index_path();
+  EXPECT_TRUE(fs::is_regular_file(build_index_path())) << "the build makes the index";
 }
 
 }  // namespace

@@ -44,7 +44,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"unknown_key.yaml", 5, 5, "unknown key 'purpse' (did you mean 'purpose'?)"},
         ErrorCase{"unknown_key_far.yaml", 6, 5,
                   "unknown key 'colour' (known keys: port, proto, name, aliases, purpose, "
-                  "description, background, related, trojans, risk, refs, rank)"},
+                  "description, security, if_open, history, background, related, trojans, "
+                  "trojan_notes, risk, refs, rank)"},
         ErrorCase{"unknown_top_key.yaml", 2, 1, "unknown key 'port' (did you mean 'ports'?)"},
         ErrorCase{"related_not_list.yaml", 6, 14, "'related' must be a list of port numbers"},
         ErrorCase{"related_not_number.yaml", 6, 20, "related port 'pop3' is not a number"},
@@ -87,6 +88,37 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"not_a_mapping.yaml", 1, 1,
                   "the port database must be a mapping with schema_version, data_version and "
                   "ports"},
+        // What the text says (content_checks.h): each defect found in the shipped data once.
+        ErrorCase{"risk_word_in_trojans.yaml", 6, 15,
+                  "'high' in 'trojans' is a risk level, not a malware name (write it as "
+                  "'risk: high')"},
+        ErrorCase{"placeholder_purpose.yaml", 5, 14,
+                  "placeholder text ('little current use') in 'purpose': write what the service "
+                  "really is, or leave the field out"},
+        ErrorCase{"placeholder_todo.yaml", 6, 18,
+                  "placeholder text ('todo') in 'description': write what the service really "
+                  "is, or leave the field out"},
+        ErrorCase{"related_unresolved.yaml", 6, 19,
+                  "related port 110 has no entry in this database (add one, or drop the link)"},
+        ErrorCase{"boilerplate_sentence.yaml", 12, 17,
+                  "boilerplate: the sentence \"Disable it unless you have a specific need.\" is "
+                  "also in the entry for port 7 (line 3); say what is true of this port in its "
+                  "own words"},
+        ErrorCase{"broken_word.yaml", 6, 17,
+                  "'mass- exploited' in 'background': a word broken by a stray hyphen and space"},
+        ErrorCase{"trojan_two_spellings.yaml", 10, 25,
+                  "trojan 'DeepThroat' is spelt 'Deep Throat' in the entry for port 41 (line 3): "
+                  "use one spelling, and list others as aliases in the top-level 'trojans' "
+                  "catalog"},
+        ErrorCase{"trojan_alias_used.yaml", 8, 15,
+                  "trojan 'Sub7' is not the canonical spelling: write 'SubSeven' (trojan "
+                  "catalog, line 3)"},
+        ErrorCase{"trojans_run_together.yaml", 6, 21,
+                  "trojan 'Shtrilitz Stealth' runs two names together ('Stealth' is listed on "
+                  "its own): write them as separate items"},
+        ErrorCase{"trojan_catalog_duplicate.yaml", 5, 37,
+                  "trojan spelling 'deep throat' is already taken by 'Deep Throat' in the "
+                  "catalog (one name, one entry)"},
         // yaml-cpp's own wording after our prefix; the place is where the parser gave up.
         ErrorCase{"syntax_error.yaml", 4, 15, "YAML syntax error: illegal map value"},
         ErrorCase{"bad_indent.yaml", 5, 4, "YAML syntax error: end of sequence not found"},

@@ -86,8 +86,10 @@ TEST(Lookup, BadQueriesSayWhatIsWrong) {
             "empty query: give a port number (0-65535) or a service name, e.g. "
             "'portauth lookup 25' or 'portauth lookup smtp'");
   EXPECT_EQ(lookup_error("abc"),
-            "no service named 'abc' in the port database; to look up a port by number: "
+            "no service or trojan named 'abc' in the port database; to search every page: "
+            "portauth lookup --search 'abc'; to look up a port by number: "
             "portauth lookup PORT, with PORT a decimal 0-65535");
+  EXPECT_EQ(lookup_error("25/sctp"), "unknown protocol in '25/sctp': write PORT/tcp or PORT/udp");
 }
 
 TEST(Lookup, QueryIsCheckedBeforeTheDatabaseIsRead) {
@@ -98,6 +100,137 @@ TEST(Lookup, QueryIsCheckedBeforeTheDatabaseIsRead) {
 TEST(Lookup, DatabaseErrorsPassThrough) {
   const std::string bad = std::string(PORTAUTH_DB_FIXTURES) + "/unknown_key.yaml";
   EXPECT_EQ(lookup_error("25", bad), bad + ":5:5: unknown key 'purpse' (did you mean 'purpose'?)");
+}
+
+const std::string kSearchDb = std::string(PORTAUTH_DB_FIXTURES) + "/search.yaml";
+const std::string kIana = std::string(PORTAUTH_DB_FIXTURES) + "/iana_services.txt";
+
+std::string run(LookupOptions options) {
+  std::ostringstream out;
+  EXPECT_EQ(run_lookup(options, out), 0);
+  return out.str();
+}
+
+TEST(LookupSearch, TextListsRankedHitsWithWhereTheyMatched) {
+  LookupOptions options;
+  options.search = "redis";
+  options.db_path = kSearchDb;
+  options.iana_path = kIana;
+  const std::string text = run(options);
+  EXPECT_EQ(text.rfind("5 ports match 'redis', best first:\n  6379/tcp     redis: Redis key-value "
+                       "store  [name]\n  4000/tcp     keydb: Multithreaded fork  [alias]\n", 0),
+            0u)
+      << text;
+}
+
+TEST(LookupSearch, JsonHasTheDocumentedKeysAndLimit) {
+  LookupOptions options;
+  options.search = "netbus";
+  options.format = "json";
+  options.limit = 1;
+  options.db_path = kSearchDb;
+  options.iana_path = kIana;
+  const nlohmann::json json = nlohmann::json::parse(run(options));
+  EXPECT_EQ(json["query"], "netbus");
+  ASSERT_EQ(json["matches"].size(), 1u);
+  const nlohmann::json& hit = json["matches"][0];
+  EXPECT_EQ(hit["port"], 12345);
+  EXPECT_EQ(hit["last"], 12345);
+  EXPECT_EQ(hit["proto"], "tcp");
+  EXPECT_EQ(hit["name"], "italk");
+  EXPECT_EQ(hit["source"], "portauth");
+  EXPECT_EQ(hit["matched"], "trojan");
+  EXPECT_TRUE(hit["score"].is_number());
+  EXPECT_TRUE(hit["purpose"].is_string());
+}
+
+TEST(LookupSearch, NoMatchAndBothModesAreErrors) {
+  LookupOptions options;
+  options.search = "zzzz-nothing";
+  options.db_path = kSearchDb;
+  options.iana_path = kIana;
+  std::ostringstream out;
+  EXPECT_THROW(run_lookup(options, out), LookupError);
+  options.query = "25";
+  try {
+    run_lookup(options, out);
+    FAIL() << "expected an error";
+  } catch (const LookupError& e) {
+    EXPECT_STREQ(e.what(), "give either a QUERY or --search TEXT, not both");
+  }
+}
+
+TEST(LookupTrojan, ANameThatIsNoServiceFindsTheTrojansPorts) {
+  LookupOptions options;
+  options.query = "net-bus classic";  // a catalog spelling of NetBus
+  options.db_path = kSearchDb;
+  options.format = "json";
+  const nlohmann::json json = nlohmann::json::parse(run(options));
+  ASSERT_EQ(json.size(), 1u);
+  EXPECT_EQ(json[0]["port"], 12345);
+}
+
+TEST(LookupProto, PortSlashUdpShowsTheUdpPageAndUdpOnlyServicesAnswerAPlainPort) {
+  LookupOptions options;
+  options.db_path = kGoodDb;
+  options.format = "json";
+  options.query = "53/udp";
+  EXPECT_EQ(nlohmann::json::parse(run(options))["proto"], "udp");
+  options.query = "53";
+  EXPECT_EQ(nlohmann::json::parse(run(options))["proto"], "tcp");
+  options.db_path = kSearchDb;
+  options.query = "7000";  // listed for udp only
+  const nlohmann::json udp_only = nlohmann::json::parse(run(options));
+  EXPECT_EQ(udp_only["proto"], "udp");
+  EXPECT_EQ(udp_only["source"], "portauth");
+}
+
+TEST(LookupIana, PagesSayWhereFactsCameFromAndAMissingRegistryIsNoError) {
+  LookupOptions options;
+  options.db_path = kGoodDb;
+  options.iana_path = kIana;
+  options.format = "json";
+  options.query = "2003";
+  nlohmann::json page = nlohmann::json::parse(run(options));
+  EXPECT_EQ(page["source"], "iana");
+  EXPECT_EQ(page["name"], "brutus");
+  EXPECT_NE(page["source_detail"].get<std::string>().find("iana_services.txt"), std::string::npos);
+  options.query = "25";
+  EXPECT_EQ(nlohmann::json::parse(run(options))["source"], "portauth");
+
+  options.iana_path = std::string(PORTAUTH_DB_FIXTURES) + "/no-such-services";
+  options.query = "2003";
+  page = nlohmann::json::parse(run(options));
+  EXPECT_EQ(page["name"], "unknown");
+  EXPECT_NE(page["source_detail"].get<std::string>().find("libwireshark-data"), std::string::npos);
+  options.format = "text";
+  const std::string text = run(options);
+  EXPECT_NE(text.find("cannot say whether IANA registers"), std::string::npos) << text;
+}
+
+TEST(LookupIana, DynamicRangeIsExplainedWhenUnassigned) {
+  LookupOptions options;
+  options.db_path = kGoodDb;
+  options.iana_path = kIana;
+  options.query = "60000";
+  const std::string text = run(options);
+  EXPECT_NE(text.find("Port 60000/tcp: unassigned"), std::string::npos) << text;
+  EXPECT_NE(text.find("dynamic"), std::string::npos) << text;
+  EXPECT_NE(text.find("never"), std::string::npos) << text;
+}
+
+TEST(LookupCommand, ParsesSearchAndRequiresAQueryOrSearch) {
+  {
+    CLI::App app;
+    add_lookup_command(app);
+    testing::internal::CaptureStdout();
+    app.parse(std::vector<std::string>{kSearchDb, "--db", "1", "--limit", "redis", "--search", "lookup"});
+    const std::string out = testing::internal::GetCapturedStdout();
+    EXPECT_EQ(out.rfind("1 port matches 'redis'", 0), 0u) << out;
+  }
+  CLI::App app;
+  add_lookup_command(app);
+  EXPECT_THROW(app.parse(std::vector<std::string>{kSearchDb, "--db", "lookup"}), LookupError);
 }
 
 TEST(LookupCommand, ParsesQueryFormatAndDb) {

@@ -81,6 +81,38 @@ TEST(RenderPageText, RangedAndUnlistedPortsSayWhatTheyAre) {
   EXPECT_NE(unlisted.find("Risk:             not rated\n"), std::string::npos);
 }
 
+TEST(RenderPageText, FullPageSectionsAppearInOrderOnlyWhereWritten) {
+  PortEntry entry;
+  entry.first = entry.last = 25;
+  entry.name = "smtp";
+  entry.purpose = "Mail";
+  entry.description = "What it is.";
+  entry.security = "Why it matters.";
+  entry.if_open = "What to do.";
+  entry.history = "Where it came from.";
+  entry.background = "More.";
+  entry.trojans = {"Ajan"};
+  entry.trojan_notes = "What Ajan did.";
+  const std::string text = render_page_text(make_listed_page(25, entry));
+  size_t at = 0;
+  for (const char* label : {"Description:\n  What it is.", "Security Implications:\n  Why",
+                            "If You Find It Open:\n  What to do.", "History:\n  Where",
+                            "Related Ports:", "Background:\n  More.", "Trojan Sightings: Ajan\n",
+                            "Trojan Notes:\n  What Ajan did.", "References:"}) {
+    const size_t found = text.find(label, at);
+    ASSERT_NE(found, std::string::npos) << label << " missing or out of order in:\n" << text;
+    at = found;
+  }
+  const std::string plain = render_page_text(good_db().page(80));
+  for (const char* label : {"Security Implications:", "If You Find It Open:", "History:",
+                            "Trojan Notes:"})
+    EXPECT_EQ(plain.find(label), std::string::npos) << label;
+  const nlohmann::json json = page_json(make_listed_page(25, entry));
+  EXPECT_EQ(json["security"], "Why it matters.");
+  EXPECT_EQ(json["trojan_notes"], "What Ajan did.");
+  EXPECT_EQ(page_json(page_from_json(json)), json);
+}
+
 TEST(RenderPageText, ParagraphsAreKeptApartAndWrapped) {
   const std::string text = render_page_text(good_db().page(25));
   EXPECT_NE(text.find("\n\n  Second paragraph of the description.\n"), std::string::npos) << text;

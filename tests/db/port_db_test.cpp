@@ -24,7 +24,7 @@ class PortDbTest : public testing::Test {
 PortDb* PortDbTest::db_ = nullptr;
 
 TEST_F(PortDbTest, LoadsEveryFieldOfAnEntry) {
-  EXPECT_EQ(db_->size(), 7u);
+  EXPECT_EQ(db_->size(), 11u);
   EXPECT_EQ(db_->data_version(), "2026.11.29-test");
   const PortEntry* smtp = db_->find(25);
   ASSERT_NE(smtp, nullptr);

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <set>
 #include <string>
 
@@ -41,6 +43,44 @@ PortDb* RealDbTest::db_ = nullptr;
 std::string RealDbTest::load_error_;
 
 TEST_F(RealDbTest, Loads) { EXPECT_FALSE(db_->data_version().empty()); }
+
+// The loader's content checks run on the real file: copying one entry's sentence into another,
+// or putting the old placeholder back, makes the shipped database fail to load.
+TEST_F(RealDbTest, PlaceholderOrSharedBoilerplateFailsTheRealFile) {
+  const std::string path = source_db_path();
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string yaml = text.str();
+  const std::string anchor = "    name: tcpmux\n";
+  ASSERT_NE(yaml.find(anchor), std::string::npos);
+
+  std::string placeholder = yaml;
+  placeholder.replace(placeholder.find("    purpose: TCP Port Service Multiplexer"),
+                      std::string("    purpose: TCP Port Service Multiplexer").size(),
+                      "    purpose: \"TCPMUX (registered service; little current use)\"");
+  EXPECT_THROW(PortDb::load_string(placeholder, path), DbError);
+
+  const PortEntry* echo = db_->find(7);
+  ASSERT_NE(echo, nullptr);
+  const std::string sentence = echo->description.substr(0, echo->description.find(". ") + 1);
+  std::string shared = yaml;
+  const std::string background = "    background: >\n";
+  const size_t at = shared.find(background, shared.find(anchor));
+  ASSERT_NE(at, std::string::npos);
+  shared.insert(at + background.size(), "      " + sentence + "\n");
+  try {
+    PortDb::load_string(shared, path);
+    ADD_FAILURE() << "a sentence shared with port 7 was accepted: " << sentence;
+  } catch (const DbError& e) {
+    EXPECT_NE(e.message().find("boilerplate"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(RealDbTest, NoPurposeIsAPlaceholder) {
+  for (const PortEntry& entry : db_->entries())
+    EXPECT_EQ(entry.purpose.find("little current use"), std::string::npos) << entry.first;
+}
 
 TEST_F(RealDbTest, ShieldsUpCommonPortsAreFullyWrittenUp) {
   const uint16_t common[] = {0,    21,   22,   23,   25,   79,   80,   110,  113,
