@@ -64,6 +64,8 @@ void apply_overrides(const CLI::App& cmd, const config::ScanOptions& cli, config
   if (given("--ports")) o.ports = cli.ports;
   if (given("--preset")) o.preset = cli.preset;
   if (given("--rate")) o.rate = cli.rate;
+  if (given("--min-rate")) o.min_rate = cli.min_rate;
+  if (given("--fixed-rate")) o.fixed_rate = cli.fixed_rate;
   if (given("--retries")) o.retries = cli.retries;
   if (given("--wait")) o.wait_seconds = cli.wait_seconds;
   if (given("--interface")) o.interface = cli.interface;
@@ -286,8 +288,13 @@ void add_scan_command(CLI::App& app, int& exit_code, const std::string& command_
                   "ShieldsUP port sets: common (its 26 common ports), service (0-1055), all (0-65535)");
   cmd->add_option("--top-ports", args->top_ports, "the N ports most commonly found open (database rank)")
       ->check(CLI::Range(size_t{1}, size_t{65536}));
-  cmd->add_option("--rate", o.rate, "packets per second, or max (as fast as the sink takes them)")
+  cmd->add_option("--rate", o.rate,
+                  "the rate ceiling in packets per second, or max (what the wire and capture take): the "
+                  "closed-loop controller raises the rate while answers keep up and backs off when they stop")
       ->capture_default_str();
+  cmd->add_option("--min-rate", o.min_rate, "the controller never goes below this many packets per second");
+  cmd->add_flag("--fixed-rate", o.fixed_rate,
+                "open loop: send at exactly --rate (max: unpaced), wait exactly --wait, retry exactly --retries");
   cmd->add_option("--send-mode", o.send_mode,
                   "raw (raw IPv4 socket + sendmmsg) or ring (PACKET_MMAP TX ring, Ethernet only, one next hop)")
       ->capture_default_str();
@@ -295,7 +302,9 @@ void add_scan_command(CLI::App& app, int& exit_code, const std::string& command_
                 "run the whole scan logic without sending or capturing (no root needed); prints the probe rate");
   cmd->add_option("--pcap-out", o.pcap_out, "write the probes to this pcap file (raw IPv4) instead of sending them");
   cmd->add_option("--retries", o.retries, "extra passes over unanswered probes")->capture_default_str();
-  cmd->add_option("--wait", o.wait_seconds, "seconds to wait for late replies after each pass")
+  cmd->add_option("--wait", o.wait_seconds,
+                  "the longest wait for late replies after each pass (the controller waits 3x the measured "
+                  "99th-percentile round trip, at least 50 ms; --wait when nothing has answered yet)")
       ->capture_default_str();
   cmd->add_option("-i,--interface", o.interface, "interface to send and capture on (default: from the route)");
   cmd->add_option("--source-ip", o.source_ip, "source address (default: the interface's)");

@@ -1,5 +1,7 @@
 #include "resume_file.h"
 
+#include <cmath>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -57,7 +59,9 @@ std::string emit(const ScanPlan& plan, uint64_t next_slot, const SlotRanges& ans
   e << YAML::Key << "ports" << YAML::Value << format_ports(plan.ports);
   e << YAML::Key << "seed" << YAML::Value << plan.seed;
   e << YAML::Key << "shard" << YAML::Value << std::to_string(plan.shard_index + 1) + "/" + std::to_string(plan.shard_count);
-  e << YAML::Key << "rate" << YAML::Value << plan.rate;
+  if (std::isfinite(plan.rate)) e << YAML::Key << "rate" << YAML::Value << plan.rate;
+  else e << YAML::Key << "rate" << YAML::Value << "max";
+  e << YAML::Key << "fixed_rate" << YAML::Value << plan.fixed_rate;
   e << YAML::Key << "retries" << YAML::Value << plan.retries;
   e << YAML::Key << "wait" << YAML::Value << plan.wait_seconds;
   e << YAML::Key << "interface" << YAML::Value << plan.interface;
@@ -168,6 +172,8 @@ ResumeState parse_resume_text(const std::string& text, const std::string& name) 
   o.seed = parse_u64(name, node("seed"), "seed");
   o.shard = str("shard");
   o.rate = str("rate");
+  // Older resume files have no fixed_rate: they were written by open-loop scans.
+  if (const YAML::Node f = root["fixed_rate"]; f && f.IsScalar()) o.fixed_rate = f.Scalar() == "true";
   o.retries = int(std::min<uint64_t>(parse_u64(name, node("retries"), "retries"), 1000));
   {
     // The whole text must be a number; std::stod alone accepts "1abc" and throws

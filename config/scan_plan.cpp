@@ -166,6 +166,14 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   plan.targets = resolve_targets(requested, excludes, allow, plan.warnings);
 
   plan.rate = parse_rate(o.rate);
+  plan.fixed_rate = o.fixed_rate;
+  if (!o.min_rate.empty()) {
+    plan.min_rate = parse_rate(o.min_rate);
+    if (!std::isfinite(plan.min_rate)) throw SpecError("bad --min-rate 'max': the floor must be a number of packets per second");
+    if (plan.min_rate > plan.rate)
+      throw SpecError("--min-rate " + o.min_rate + " is above --rate " + o.rate + ": the floor must not exceed the ceiling");
+    if (plan.fixed_rate) throw SpecError("--min-rate is the closed-loop controller's floor; it has no meaning with --fixed-rate");
+  }
   if (o.send_mode == "raw") plan.send_mode = SendMode::kRaw;
   else if (o.send_mode == "ring") plan.send_mode = SendMode::kRing;
   else throw SpecError("bad --send-mode '" + o.send_mode + "': use raw (raw IPv4 socket) or ring (PACKET_MMAP TX ring)");

@@ -2,6 +2,7 @@
 // today, YAML profiles later). Everything that can be wrong with the user's input is found
 // here, before any socket is opened or any packet sent.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,7 +39,9 @@ struct ScanOptions {
   std::vector<uint16_t> top_ports;    // --top-ports N, already resolved from the database
   std::vector<std::string> excludes;
   std::vector<std::string> allow;
-  std::string rate = "10000";
+  std::string rate = "max";           // the controller's ceiling (with fixed_rate: the rate)
+  std::string min_rate;               // --min-rate: the controller's floor
+  bool fixed_rate = false;            // --fixed-rate: open loop, today's exact pacing
   int retries = 2;
   double wait_seconds = 1.0;
   std::string interface;
@@ -66,7 +69,7 @@ inline constexpr uint64_t kLargeScanAddresses = uint64_t{1} << 24;
 struct ScanPlan {
   RangeSet targets;             // after every exclude; never empty
   std::vector<uint16_t> ports;  // sorted, unique, never empty
-  double rate = 10000;          // packets per second; infinity for --rate max (no pacing). The
+  double rate = INFINITY;       // packets per second; infinity for --rate max (no pacing). The
                                 // closed-loop controller's ceiling, or with fixed_rate the rate
   double min_rate = 0;          // --min-rate: the controller never goes below it
   bool fixed_rate = false;      // --fixed-rate: open loop at `rate`, fixed waits and retries

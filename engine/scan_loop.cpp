@@ -9,7 +9,8 @@ namespace {
 constexpr uint64_t kMs = 1000000;
 
 std::unique_ptr<scanner::RateController> make_controller(const config::ScanPlan& plan, scanner::Clock& clock) {
-  if (plan.fixed_rate) return nullptr;
+  // Open loop with --fixed-rate, and offline (--dry-run, --pcap-out), where nothing answers.
+  if (plan.fixed_rate || plan.offline()) return nullptr;
   scanner::ControllerConfig c;
   c.ceiling = plan.rate;
   c.floor = plan.min_rate;
