@@ -149,7 +149,7 @@ std::map<std::string, std::string> engine_environment() {
 }
 
 Manifest make_manifest(const config::ScanPlan& plan, unsigned show, const output::ScanSummary& s,
-                       const std::string& manifest_path) {
+                       const std::string& manifest_path, const std::vector<int>* fds) {
   Manifest m;
   m.plan = plan_key(plan);
   m.fingerprint = fingerprint(m.plan);
@@ -169,9 +169,12 @@ Manifest make_manifest(const config::ScanPlan& plan, unsigned show, const output
   std::error_code ec;
   const auto base = std::filesystem::absolute(manifest_path, ec).lexically_normal().parent_path();
   m.resume_file = s.resume_file.empty() ? "" : stored_path(s.resume_file, base);
-  for (const auto& o : plan.outputs) {
+  for (size_t i = 0; i < plan.outputs.size(); ++i) {
+    const auto& o = plan.outputs[i];
     ManifestOutput out{config::output_format_name(o.format), stored_path(o.path, base), 0, ""};
-    if (out.path != "-" && !sha256_file(o.path, out.sha256, out.bytes)) out.sha256.clear();
+    const int fd = fds && i < fds->size() ? (*fds)[i] : -1;
+    const bool hashed = fd >= 0 ? sha256_fd(fd, out.sha256, out.bytes) : sha256_file(o.path, out.sha256, out.bytes);
+    if (out.path != "-" && !hashed) out.sha256.clear();
     m.outputs.push_back(out);
   }
   return m;

@@ -77,10 +77,11 @@ struct Manifest {
 // The engine variables a manifest records (those of them that are set).
 std::map<std::string, std::string> engine_environment();
 
-// Builds a finished scan's manifest; reads back and hashes every output file.
-// `manifest_path` decides how output paths are stored (see above).
+// Builds a finished scan's manifest; reads back and hashes every output file, through
+// `fds[i]` for plan.outputs[i] when given (descriptors opened before the scan dropped its
+// privileges), else by path. `manifest_path` decides how output paths are stored (see above).
 Manifest make_manifest(const config::ScanPlan& plan, unsigned show, const output::ScanSummary& s,
-                       const std::string& manifest_path);
+                       const std::string& manifest_path, const std::vector<int>* fds = nullptr);
 
 std::string manifest_json(const Manifest& m);
 // Throws std::runtime_error "FILE:LINE:COL: what" (or "FILE: what") for a malformed file.

@@ -1,6 +1,9 @@
 #include "sha256.h"
 
-#include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <memory>
 
@@ -86,23 +89,28 @@ std::string sha256_hex(std::string_view text) {
   return s.hex_digest();
 }
 
-bool sha256_file(const std::string& path, std::string& hex, uint64_t& bytes) {
-  struct Closer {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-  };
-  std::unique_ptr<std::FILE, Closer> f(std::fopen(path.c_str(), "rb"));
-  if (!f) return false;
+bool sha256_fd(int fd, std::string& hex, uint64_t& bytes) {
   Sha256 s;
   std::unique_ptr<char[]> buf(new char[1 << 16]);
   bytes = 0;
-  size_t n;
-  while ((n = std::fread(buf.get(), 1, 1 << 16, f.get())) > 0) {
-    s.update(buf.get(), n);
-    bytes += n;
+  while (true) {
+    const ssize_t n = ::pread(fd, buf.get(), 1 << 16, off_t(bytes));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) break;
+    s.update(buf.get(), size_t(n));
+    bytes += uint64_t(n);
   }
-  if (std::ferror(f.get())) return false;
   hex = s.hex_digest();
   return true;
+}
+
+bool sha256_file(const std::string& path, std::string& hex, uint64_t& bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = sha256_fd(fd, hex, bytes);
+  ::close(fd);
+  return ok;
 }
 
 }  // namespace portauth::merge

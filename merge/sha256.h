@@ -31,5 +31,7 @@ std::string sha256_hex(std::string_view text);
 // Hashes a whole file; returns false (and leaves `hex` alone) when it cannot be read.
 // `bytes` receives its size.
 bool sha256_file(const std::string& path, std::string& hex, uint64_t& bytes);
+// The same through an open descriptor, from offset 0 (pread: the offset is left alone).
+bool sha256_fd(int fd, std::string& hex, uint64_t& bytes);
 
 }  // namespace portauth::merge
