@@ -80,7 +80,7 @@ fi
 node=$(hostname -s)
 cat >"$dir/slurm.conf" <<CONF
 # Written by scripts/slurm_up.sh: a one-node cluster for portauth's tests.
-ClusterName=portauth$$
+ClusterName=portauth
 SlurmctldHost=$node(127.0.0.1)
 SlurmctldPort=$port
 SlurmdPort=$((port + 1))
