@@ -72,6 +72,7 @@ output::ScanSummary combine(const merge::ShardSet& set) {
     end = std::max(end, f.manifest.end);
   }
   s.seconds = double(end - start);
+  s.pps = s.seconds > 0 ? double(s.packets_sent) / s.seconds : 0;  // all machines together
   return s;
 }
 
