@@ -1,5 +1,6 @@
 #include "merge/shard_results.h"
 
+#include <charconv>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -12,7 +13,54 @@
 
 namespace portauth::merge {
 
+namespace {
+
+// portauth's own lines, as jsonl_writer.cpp writes them, read without building a JSON tree:
+//   {"ip":"A.B.C.D","port":N,"proto":"tcp","state":"S","reason":"R","ttl":T|null,...
+// Merging an Internet-wide scan means tens of millions of these, and the general parser
+// spends most of the time on allocation. Anything else (other key order, spaces, escapes)
+// returns false and goes to the general parser, which gives the same result or the error.
+bool parse_canonical(std::string_view line, capture::ScanResult& out) {
+  auto take = [&](std::string_view lit) {
+    if (line.substr(0, lit.size()) != lit) return false;
+    line.remove_prefix(lit.size());
+    return true;
+  };
+  auto until_quote = [&](std::string_view& field) {
+    const size_t q = line.find('"');
+    if (q == std::string_view::npos || line.substr(0, q).find('\\') != std::string_view::npos) return false;
+    field = line.substr(0, q);
+    line.remove_prefix(q + 1);
+    return true;
+  };
+  auto number = [&](uint64_t& v, uint64_t max) {
+    auto [p, ec] = std::from_chars(line.data(), line.data() + line.size(), v);
+    if (ec != std::errc() || p == line.data() || v > max) return false;
+    line.remove_prefix(size_t(p - line.data()));
+    return true;
+  };
+  std::string_view ip, state, reason;
+  uint64_t port = 0, ttl = 0;
+  if (!take("{\"ip\":\"") || !until_quote(ip) || !take(",\"port\":") || !number(port, 65535) ||
+      !take(",\"proto\":\"tcp\",\"state\":\"") || !until_quote(state) || !take(",\"reason\":\"") ||
+      !until_quote(reason) || !take(",\"ttl\":"))
+    return false;
+  const bool null_ttl = take("null");
+  if (!null_ttl && !number(ttl, 255)) return false;
+  if (line.empty() || (line.front() != ',' && line.front() != '}')) return false;
+  const auto addr = config::parse_ipv4(ip);
+  const auto r = capture::reason_from_name(reason);
+  if (!addr || !r || *r == capture::Reason::kNone || capture::state_name(capture::state_of(*r)) != state) return false;
+  const bool stealth = capture::state_of(*r) == capture::PortState::kStealth;
+  if (stealth != null_ttl) return false;
+  out = {*addr, uint16_t(port), *r, uint8_t(ttl)};
+  return true;
+}
+
+}  // namespace
+
 std::string parse_result_line(std::string_view line, capture::ScanResult& out) {
+  if (parse_canonical(line, out)) return "";
   const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return "not a JSON object";
   const auto ip = j.find("ip"), port = j.find("port"), state = j.find("state"), reason = j.find("reason"),

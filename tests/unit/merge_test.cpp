@@ -256,3 +256,40 @@ TEST(Merge, RerunCommandForEachWayTheShardWasChosen) {
   m.argv = {"portauth", "scan", "-c", "s.yaml"};
   EXPECT_EQ(merge::rerun_command(m, 2), "portauth scan -c s.yaml --shard 2/16");
 }
+
+TEST(Merge, ResultLinesParseTheSameInAnyLayout) {
+  // The writer's own layout (the fast path) and the same object laid out otherwise (the
+  // general parser) give one result; a bad line in the writer's layout still gets its error.
+  const std::string canonical =
+      "{\"ip\":\"198.18.1.7\",\"port\":443,\"proto\":\"tcp\",\"state\":\"closed\",\"reason\":\"icmp-admin-prohibited\","
+      "\"ttl\":63,\"service\":\"https\",\"purpose\":null,\"risk\":null}";
+  const std::string other = "{ \"reason\": \"icmp-admin-prohibited\", \"ttl\": 63, \"port\": 443, \"state\": \"closed\", "
+                            "\"ip\": \"198.18.1.7\" }";
+  capture::ScanResult a, b;
+  ASSERT_EQ(merge::parse_result_line(canonical, a), "");
+  ASSERT_EQ(merge::parse_result_line(other, b), "");
+  for (const auto& r : {a, b}) {
+    EXPECT_EQ(r.addr, 0xc6120107u);
+    EXPECT_EQ(r.port, 443);
+    EXPECT_EQ(r.reason, capture::Reason::kIcmpAdminProhibited);
+    EXPECT_EQ(r.ttl, 63);
+  }
+  capture::ScanResult s;
+  EXPECT_EQ(merge::parse_result_line("{\"ip\":\"198.18.1.7\",\"port\":22,\"proto\":\"tcp\",\"state\":\"stealth\","
+                                     "\"reason\":\"no-response\",\"ttl\":null}",
+                                     s),
+            "");
+  EXPECT_EQ(s.reason, capture::Reason::kNoResponse);
+  EXPECT_EQ(merge::parse_result_line("{\"ip\":\"198.18.1.7\",\"port\":22,\"proto\":\"tcp\",\"state\":\"open\","
+                                     "\"reason\":\"rst\",\"ttl\":64}",
+                                     s),
+            "state 'open' does not go with reason 'rst'");
+  EXPECT_EQ(merge::parse_result_line("{\"ip\":\"198.18.1.7\",\"port\":22,\"proto\":\"tcp\",\"state\":\"open\","
+                                     "\"reason\":\"syn-ack\",\"ttl\":null}",
+                                     s),
+            "bad \"ttl\"");
+  EXPECT_EQ(merge::parse_result_line("{\"ip\":\"198.18.1.7\",\"port\":65536,\"proto\":\"tcp\",\"state\":\"open\","
+                                     "\"reason\":\"syn-ack\",\"ttl\":64}",
+                                     s),
+            "bad \"port\"");
+}
