@@ -29,7 +29,7 @@ TEST(ProbeTable, FirstRecordWinsUnderTwoThreads) {
   for (uint64_t s = 0; s < kSlots; ++s) ASSERT_NE(table.get(s), 0);
 }
 
-// A reader racing the writer: probe_table_test.cpp (ABitOnceSeenStaysSet).
+// A reader racing the writer: probe_table_test.cpp (ProbeTable.ABitOnceSeenStaysSet).
 
 TEST(SpscQueue, DeliversEverythingInOrderAcrossThreads) {
   capture::SpscQueue<capture::ScanResult> q(1024);

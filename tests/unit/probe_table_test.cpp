@@ -11,7 +11,7 @@
 
 using portauth::scanner::ProbeTable;
 
-TEST(ProbeTableBits, OneBitPerSlot) {
+TEST(ProbeTable, OneBitPerSlot) {
   EXPECT_EQ(ProbeTable::bytes_for(1), 8u);
   EXPECT_EQ(ProbeTable::bytes_for(64), 8u);
   EXPECT_EQ(ProbeTable::bytes_for(65), 16u);
@@ -27,7 +27,7 @@ TEST(ProbeTableBits, OneBitPerSlot) {
   EXPECT_EQ(t.answered(), 3u);
 }
 
-TEST(ProbeTableBits, TwoThreadsOnInterleavedSlotsOfTheSameWords) {
+TEST(ProbeTable, TwoThreadsOnInterleavedSlotsOfTheSameWords) {
   constexpr uint64_t kSlots = (1 << 20) + 37;
   ProbeTable table(kSlots);
   std::atomic<uint64_t> wins[2] = {0, 0};
@@ -47,7 +47,7 @@ TEST(ProbeTableBits, TwoThreadsOnInterleavedSlotsOfTheSameWords) {
   for (uint64_t s = 0; s < kSlots; ++s) ASSERT_TRUE(table.get(s)) << s;
 }
 
-TEST(ProbeTableBits, ABitOnceSeenStaysSet) {
+TEST(ProbeTable, ABitOnceSeenStaysSet) {
   constexpr uint64_t kSlots = 1 << 18;
   ProbeTable table(kSlots);
   std::atomic<bool> done{false};
