@@ -86,14 +86,19 @@ std::string rerun_command(const Manifest& from, uint32_t shard) {
       argv.push_back(new_number + "/" + total);
     }
   }
+  // File names carry the engine's index or the shard number: whichever the name has.
+  auto rename = [&](const std::string& path) {
+    const std::string by_index = renumber(path, old_number, new_number);
+    return by_index != path ? by_index : renumber(path, std::to_string(from.shard), std::to_string(shard));
+  };
   std::string out = env;
   for (size_t i = 0; i < argv.size(); ++i) {
     std::string word = argv[i];
     const size_t eq = word.find('=');
     if (i > 0 && is_file_option(argv[i - 1])) {
-      word = renumber(word, old_number, new_number);
+      word = rename(word);
     } else if (word.rfind("--", 0) == 0 && eq != std::string::npos && is_file_option(word.substr(0, eq))) {
-      word = word.substr(0, eq + 1) + renumber(word.substr(eq + 1), old_number, new_number);
+      word = word.substr(0, eq + 1) + rename(word.substr(eq + 1));
     }
     out += (i ? " " : "") + shell_quote(word);
   }

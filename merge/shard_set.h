@@ -42,8 +42,9 @@ std::string locate_output(const std::string& manifest_path, const std::string& s
 
 // A shell command that runs shard `shard` of the plan, made from `from`'s argv (the same
 // command with the shard, or the engine's index, and the output names changed). Output
-// names are changed by replacing the number that names `from`'s shard in each output or
-// manifest file name (shard-3.jsonl -> shard-5.jsonl); a name without it is left as is.
+// names are changed by replacing, in each output or manifest file name, the last number that
+// is `from`'s engine index (JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID) or else its shard
+// number (shard-3.jsonl -> shard-5.jsonl); a name with neither is left as is.
 std::string rerun_command(const Manifest& from, uint32_t shard);
 
 // Quotes one word for a POSIX shell when it needs it.

@@ -247,6 +247,9 @@ TEST(Merge, RerunCommandForEachWayTheShardWasChosen) {
   m.engine = {{"JOB_COMPLETION_INDEX", "2"}};
   EXPECT_EQ(merge::rerun_command(m, 8),
             "JOB_COMPLETION_INDEX=7 portauth scan -c /etc/portauth/sweep.yaml --shard auto/16 -oJ /out/shard-7.jsonl");
+  // Files named by the shard number, not the 0-based index: that number is changed.
+  m.argv = {"portauth", "scan", "--shard", "auto/16", "-oJ", "/out/part3.jsonl"};
+  EXPECT_EQ(merge::rerun_command(m, 8), "JOB_COMPLETION_INDEX=7 portauth scan --shard auto/16 -oJ /out/part8.jsonl");
   // Slurm: the task ID is the shard number.
   m.engine = {{"SLURM_ARRAY_TASK_ID", "3"}, {"SLURM_ARRAY_JOB_ID", "12"}};
   m.argv = {"portauth", "scan", "--shard", "auto/16", "-oJ", "run 3/shard-3.jsonl"};
