@@ -6,6 +6,7 @@
 #include <string>
 
 #include "lookup_command.h"
+#include "merge_command.h"
 #include "nmap_style_args.h"
 #include "probe_command.h"
 #include "scan_command.h"
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   portauth::app::add_lookup_command(app);
   portauth::app::add_probe_command(app, exit_code, command_line);
   portauth::app::add_shieldsup_command(app, exit_code, command_line);
+  portauth::app::add_merge_command(app, exit_code, command_line);
   // CLI11 wants the arguments in reverse order when given a vector.
   std::vector<std::string> args = portauth::app::rewrite_nmap_style_args(argc, argv);
   args.erase(args.begin());

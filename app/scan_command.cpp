@@ -19,6 +19,9 @@
 #include "common/setup_error.h"
 #include "shieldsup_command.h"
 #include "live_wire.h"
+#include "merge/manifest.h"
+#include "merge/manifest_file.h"
+#include "shard_auto.h"
 #include "spec_error.h"
 #include "summary_json.h"
 
@@ -39,6 +42,7 @@ struct ScanArgs {
   std::string report;  // --report shieldsup: shieldsup_command.h's report instead of the text
   uint64_t pcap_buffer = 0;   // --pcap-buffer BYTES (0: sized from the rate)
   std::string summary_json;   // --summary-json FILE (summary_json.h)
+  std::string manifest;       // --manifest FILE (merge/manifest.h)
 };
 
 // One scan ready to run: everything validated, nothing opened yet.
@@ -51,6 +55,7 @@ struct PreparedScan {
   std::unique_ptr<OutputSet> outputs;           // opened before any scan runs (and privileges drop)
   std::string user;                             // who to become once the wire is open
   SummaryJsonFile* summary_json = nullptr;      // --summary-json: one line per scan
+  std::unique_ptr<merge::ManifestFile> manifest;  // --manifest: written when the scan ends
 };
 
 // Command-line options override the config file's, option by option.
@@ -106,6 +111,7 @@ std::unique_ptr<PreparedScan> prepare(const std::string& name, config::ScanOptio
                    o.top_ports.size(), top_ports);
   }
   try {
+    o.shard = config::resolve_shard_auto(o.shard);  // --shard auto/N (shard_auto.h)
     scan->plan = config::build_scan_plan(o);
   } catch (const config::SpecError& e) {
     std::fprintf(stderr, "portauth: %s%s\n", where.c_str(), e.what());
@@ -168,10 +174,12 @@ int run_prepared(PreparedScan& scan, const std::string& command_line, output::Pr
       const int ring = plan.offline() ? 0 : engine::capture_buffer_bytes(plan);
       scan.summary_json->write(summary_json(scan.name, summary, ring, warnings));
     }
+    if (scan.manifest) scan.manifest->write(summary);  // after finish(): the outputs are flushed
   } catch (const common::SetupError& e) {
     progress.clear();
     std::fprintf(stderr, "portauth: %s\n", e.what());
     if (scan.summary_json) scan.summary_json->write_setup_error(scan.name, e.what());
+    if (scan.manifest) scan.manifest->write_setup_error(e.what());
     rc = 2;
   }
   return rc;
@@ -264,6 +272,9 @@ int run(ScanArgs& a, const CLI::App& cmd, const std::string& command_line) {
   for (auto& scan : scans) {
     try {
       scan->outputs = std::make_unique<OutputSet>(scan->plan.outputs, scan->plan.show);
+      if (!a.manifest.empty())  // --manifest: created now, while files can still be created
+        scan->manifest = std::make_unique<merge::ManifestFile>(merge::manifest_path_for(a.manifest, scan->name),
+                                                               scan->plan);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "portauth: %s\n", e.what());
       return 1;
@@ -347,7 +358,13 @@ void add_scan_command(CLI::App& app, int& exit_code, const std::string& command_
                          "no live progress, not even on a terminal");
   cmd->add_option("--exclude", o.excludes, "never probe these addresses (same grammar as targets)");
   cmd->add_option("--exclude-file", o.exclude_files, "never probe the addresses listed in FILE");
-  cmd->add_option("--shard", o.shard, "scan slice i of n (1-based, e.g. 2/4); every shard needs the same --seed");
+  cmd->add_option("--shard", o.shard,
+                  "scan slice i of n (1-based, e.g. 2/4), or auto/n: i from the batch engine (JOB_COMPLETION_INDEX, "
+                  "SLURM_ARRAY_TASK_ID); every shard needs the same --seed");
+  cmd->add_option("--manifest", args->manifest,
+                  "when the scan ends, write a shard manifest to FILE (plan fingerprint, completeness, counts, output "
+                  "checksums) for portauth merge")
+      ->type_name("FILE");
   cmd->add_flag("--confirm-large", o.confirm_large, "allow scans of more than 2^24 addresses");
   cmd->add_option("--allow", o.allow,
                   "lift the default exclude list (private and reserved ranges) for this range, e.g. "

@@ -1,18 +1,20 @@
-// The one structure the sender and capture threads share: a byte per probe slot.
+// The one structure the sender and capture threads share: one bit per probe slot.
 //
-//   0      no answer yet (the sender re-probes these on retry passes)
-//   1..254 the first answer's reason code (capture/reason.h), set exactly once
-//   255    answered in an earlier run (a resumed scan): neither probed nor reported again
+//   0  no answer yet (the sender re-probes these on retry passes)
+//   1  answered: in this run (the reason travels in the probe::ScanResult the capture
+//      thread hands on, so the table never needs it), or in an earlier run of a resumed scan
 //
-// Contract: fixed capacity set at construction; record() is wait-free (one CAS) and safe
-// from any number of threads; the first record() for a slot wins and returns true, later
-// ones return false, so a duplicated or retransmitted reply can never make a second result.
-// get() is a relaxed load: the sender may see an answer late (and send one harmless extra
-// probe) but never sees a torn value. Nothing is allocated after construction; no locks.
-// Memory: exactly one byte per slot (kMaxProbes = 2^28 slots -> 256 MiB at most), plus one
-// counter of answered slots (a relaxed increment by the record() that wins), so "is every
-// probe answered?" is one load, not a scan of the table: the sender and the main thread use
-// it to skip waiting for replies that cannot come.
+// Contract: fixed capacity set at construction; record() is wait-free (one atomic OR on the
+// slot's 64-bit word) and safe from any number of threads; the first record() for a slot
+// wins and returns true, later ones return false, so a duplicated or retransmitted reply can
+// never make a second result. Two threads answering different slots of one word both win:
+// each OR sets only its own bit and sees only its own bit's old value. get() is a relaxed
+// load: the sender may see an answer late (and send one harmless extra probe) but a bit,
+// once set, stays set. Nothing is allocated after construction; no locks.
+// Memory: one bit per slot, rounded up to whole 64-bit words (kMaxProbes = 2^32 slots ->
+// 512 MiB at most), plus one counter of answered slots (a relaxed increment by the record()
+// that wins), so "is every probe answered?" is one load, not a scan of the table: the sender
+// and the main thread use it to skip waiting for replies that cannot come.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -22,30 +24,40 @@ namespace portauth::probe {
 
 class ProbeTable {
  public:
+  // record()'s value: ignored by the table (kept so callers say why a slot is answered).
   static constexpr uint8_t kAnsweredEarlier = 255;
 
-  explicit ProbeTable(uint64_t slots) : cells_(new std::atomic<uint8_t>[slots]), size_(slots) {
-    for (uint64_t i = 0; i < slots; ++i) cells_[i].store(0, std::memory_order_relaxed);
+  explicit ProbeTable(uint64_t slots) : words_(new std::atomic<uint64_t>[words_for(slots)]), size_(slots) {
+    // Written, not left to fresh zero pages: the whole table is resident from the start, so
+    // the scan's memory figure is its real one and never grows while the scan runs.
+    for (uint64_t i = 0; i < words_for(slots); ++i) words_[i].store(0, std::memory_order_relaxed);
   }
 
-  bool record(uint64_t slot, uint8_t reason) noexcept {
-    uint8_t expected = 0;
-    if (!cells_[slot].compare_exchange_strong(expected, reason, std::memory_order_relaxed)) return false;
+  bool record(uint64_t slot, uint8_t /*why*/) noexcept {
+    const uint64_t bit = uint64_t{1} << (slot & 63);
+    if (words_[slot >> 6].fetch_or(bit, std::memory_order_relaxed) & bit) return false;
     answered_.fetch_add(1, std::memory_order_relaxed);
     return true;
   }
-  uint8_t get(uint64_t slot) const noexcept { return cells_[slot].load(std::memory_order_relaxed); }
+  bool get(uint64_t slot) const noexcept {
+    return (words_[slot >> 6].load(std::memory_order_relaxed) >> (slot & 63)) & 1;
+  }
   uint64_t size() const noexcept { return size_; }
   // Slots with an answer; may lag record() by a moment on another thread, never overcounts.
   uint64_t answered() const noexcept { return answered_.load(std::memory_order_relaxed); }
+  // What the table holds for this many slots.
+  static constexpr uint64_t bytes_for(uint64_t slots) { return words_for(slots) * sizeof(uint64_t); }
 
  private:
-  std::unique_ptr<std::atomic<uint8_t>[]> cells_;
+  static constexpr uint64_t words_for(uint64_t slots) { return (slots + 63) / 64; }
+
+  std::unique_ptr<std::atomic<uint64_t>[]> words_;
   uint64_t size_;
-  // Its own cache line: the capture thread writes it, the sender reads cells_ and size_.
+  // Its own cache line: the capture thread writes it, the sender reads words_ and size_.
   alignas(64) std::atomic<uint64_t> answered_{0};
 };
 
-static_assert(sizeof(std::atomic<uint8_t>) == 1, "the table promises one byte per probe");
+static_assert(std::atomic<uint64_t>::is_always_lock_free, "record() must stay wait-free");
+static_assert(sizeof(std::atomic<uint64_t>) == 8, "the table promises one bit per probe");
 
 }  // namespace portauth::probe

@@ -1,0 +1,171 @@
+#include "merge/shard_results.h"
+
+#include <charconv>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "ipv4.h"
+#include "merge/sha256.h"
+#include "probe_space.h"
+#include "probe_table.h"
+
+namespace portauth::merge {
+
+namespace {
+
+// portauth's own lines, as jsonl_writer.cpp writes them, read without building a JSON tree:
+//   {"ip":"A.B.C.D","port":N,"proto":"tcp","state":"S","reason":"R","ttl":T|null,...
+// Merging an Internet-wide scan means tens of millions of these, and the general parser
+// spends most of the time on allocation. Anything else (other key order, spaces, escapes)
+// returns false and goes to the general parser, which gives the same result or the error.
+bool parse_canonical(std::string_view line, probe::ScanResult& out) {
+  auto take = [&](std::string_view lit) {
+    if (line.substr(0, lit.size()) != lit) return false;
+    line.remove_prefix(lit.size());
+    return true;
+  };
+  auto until_quote = [&](std::string_view& field) {
+    const size_t q = line.find('"');
+    if (q == std::string_view::npos || line.substr(0, q).find('\\') != std::string_view::npos) return false;
+    field = line.substr(0, q);
+    line.remove_prefix(q + 1);
+    return true;
+  };
+  auto number = [&](uint64_t& v, uint64_t max) {
+    auto [p, ec] = std::from_chars(line.data(), line.data() + line.size(), v);
+    if (ec != std::errc() || p == line.data() || v > max) return false;
+    line.remove_prefix(size_t(p - line.data()));
+    return true;
+  };
+  std::string_view ip, state, reason;
+  uint64_t port = 0, ttl = 0;
+  if (!take("{\"ip\":\"") || !until_quote(ip) || !take(",\"port\":") || !number(port, 65535) ||
+      !take(",\"proto\":\"tcp\",\"state\":\"") || !until_quote(state) || !take(",\"reason\":\"") ||
+      !until_quote(reason) || !take(",\"ttl\":"))
+    return false;
+  const bool null_ttl = take("null");
+  if (!null_ttl && !number(ttl, 255)) return false;
+  if (line.empty() || (line.front() != ',' && line.front() != '}')) return false;
+  const auto addr = config::parse_ipv4(ip);
+  const auto r = probe::reason_from_name(reason);
+  if (!addr || !r || *r == probe::Reason::kNone || probe::state_name(probe::state_of(*r)) != state) return false;
+  const bool stealth = probe::state_of(*r) == probe::PortState::kStealth;
+  if (stealth != null_ttl) return false;
+  out = {*addr, uint16_t(port), *r, uint8_t(ttl)};
+  return true;
+}
+
+}  // namespace
+
+std::string parse_result_line(std::string_view line, probe::ScanResult& out) {
+  if (parse_canonical(line, out)) return "";
+  const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return "not a JSON object";
+  const auto ip = j.find("ip"), port = j.find("port"), state = j.find("state"), reason = j.find("reason"),
+             ttl = j.find("ttl");
+  if (ip == j.end() || !ip->is_string()) return "no \"ip\" string";
+  const auto addr = config::parse_ipv4(ip->get<std::string>());
+  if (!addr) return "bad \"ip\" '" + ip->get<std::string>() + "'";
+  if (port == j.end() || !port->is_number_unsigned() || port->get<uint64_t>() > 65535) return "bad \"port\"";
+  if (state == j.end() || !state->is_string() || reason == j.end() || !reason->is_string())
+    return "no \"state\" or \"reason\" string";
+  const auto r = probe::reason_from_name(reason->get<std::string>());
+  if (!r || *r == probe::Reason::kNone) return "unknown reason '" + reason->get<std::string>() + "'";
+  if (probe::state_name(probe::state_of(*r)) != state->get<std::string>())
+    return "state '" + state->get<std::string>() + "' does not go with reason '" + reason->get<std::string>() + "'";
+  out.addr = *addr;
+  out.port = uint16_t(port->get<uint64_t>());
+  out.reason = *r;
+  out.ttl = 0;
+  if (probe::state_of(*r) != probe::PortState::kStealth) {
+    if (ttl == j.end() || !ttl->is_number_unsigned() || ttl->get<uint64_t>() > 255) return "bad \"ttl\"";
+    out.ttl = uint8_t(ttl->get<uint64_t>());
+  }
+  return "";
+}
+
+ShardTally read_shard_results(const PlanKey& plan, const ShardFile& shard, unsigned deliver_mask,
+                              const ResultSink& sink) {
+  const std::string& path = shard.results_path;
+  const std::string name = "shard " + std::to_string(shard.manifest.shard) + "/" + std::to_string(plan.shards);
+  std::vector<config::Ipv4Range> ranges;
+  for (const auto& [a, b] : plan.targets) ranges.push_back({a, b});
+  const probe::ProbeSpace space(config::RangeSet(ranges), plan.ports, plan.seed, shard.manifest.shard - 1,
+                                  plan.shards);
+  probe::ProbeTable seen(space.slots());
+  ShardTally t;
+  t.probes = space.slots();
+
+  struct Closer {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  std::unique_ptr<std::FILE, Closer> f(std::fopen(path.c_str(), "rb"));
+  if (!f) throw std::runtime_error(path + ": cannot read the results of " + name);
+  Sha256 hash;
+  constexpr size_t kChunk = 1 << 20;
+  std::unique_ptr<char[]> buf(new char[kChunk]);
+  std::string carry;  // a line split across two reads
+  uint64_t stealth_listed = 0;
+  auto line = [&](std::string_view text) {
+    ++t.lines;
+    auto bad = [&](const std::string& what) {
+      throw std::runtime_error(path + ":" + std::to_string(t.lines) + ": " + what);
+    };
+    probe::ScanResult r;
+    const std::string why = parse_result_line(text, r);
+    if (!why.empty()) bad(why + " (not a line of portauth's JSONL output)");
+    const std::string where = config::format_ipv4(r.addr) + ":" + std::to_string(r.port);
+    const auto slot = space.slot_of(r.addr, r.port);
+    if (!slot) bad(where + " is not a probe of " + name + " of this plan");
+    if (!seen.record(*slot, 0)) bad(where + " is listed twice");
+    const auto state = probe::state_of(r.reason);
+    unsigned bit = config::kShowStealth;
+    if (state == probe::PortState::kOpen) ++t.open, bit = config::kShowOpen;
+    else if (state == probe::PortState::kClosed) ++t.closed, bit = config::kShowClosed;
+    else ++stealth_listed;
+    if (sink && (deliver_mask & bit)) sink(r);
+  };
+  size_t n;
+  while ((n = std::fread(buf.get(), 1, kChunk, f.get())) > 0) {
+    hash.update(buf.get(), n);
+    std::string_view chunk(buf.get(), n);
+    size_t start = 0;
+    for (size_t nl; (nl = chunk.find('\n', start)) != std::string_view::npos; start = nl + 1) {
+      if (!carry.empty()) {
+        carry.append(chunk.substr(start, nl - start));
+        line(carry);
+        carry.clear();
+      } else {
+        line(chunk.substr(start, nl - start));
+      }
+    }
+    carry.append(chunk.substr(start));
+  }
+  if (std::ferror(f.get())) throw std::runtime_error(path + ": read error");
+  if (!carry.empty()) line(carry);  // a last line without its newline
+  if (!shard.results_sha256.empty() && hash.hex_digest() != shard.results_sha256)
+    throw std::runtime_error(path + ": changed since " + name +
+                             " wrote it (its SHA-256 differs from the manifest's): run the shard again");
+
+  const unsigned show = shard.manifest.show;
+  const uint64_t unlisted = t.probes - seen.answered();
+  if (show & config::kShowStealth) {
+    if ((show & config::kShowOpen) && (show & config::kShowClosed) && unlisted > 0)
+      throw std::runtime_error(path + ": " + std::to_string(unlisted) + " of the " + std::to_string(t.probes) +
+                               " probes of " + name + " are not in it, though it lists every state");
+    t.stealth = stealth_listed;
+  } else if ((show & config::kShowOpen) && (show & config::kShowClosed)) {
+    t.stealth = unlisted;
+    if (sink && (deliver_mask & config::kShowStealth))
+      for (uint64_t slot = 0; slot < space.slots(); ++slot) {
+        if (seen.get(slot)) continue;
+        const auto p = space.at(slot);
+        sink({p.addr, p.port, probe::Reason::kNoResponse, 0});
+      }
+  }
+  return t;
+}
+
+}  // namespace portauth::merge
