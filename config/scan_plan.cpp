@@ -190,6 +190,7 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   if (o.dry_run && !o.pcap_out.empty()) throw SpecError("--dry-run and --pcap-out exclude each other");
   plan.dry_run = o.dry_run;
   plan.pcap_out = o.pcap_out;
+  plan.pcap_buffer_bytes = int(std::min<uint64_t>(o.pcap_buffer, uint64_t{1} << 30));
   if (o.retries < 0 || o.retries > 20) throw SpecError("bad --retries " + std::to_string(o.retries) + ": must be 0-20");
   plan.retries = unsigned(o.retries);
   if (!(o.wait_seconds >= 0 && o.wait_seconds <= 600))
