@@ -1,8 +1,10 @@
 #include "option_docs.h"
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "option_table.h"
+#include "timing_templates.h"
 
 namespace portauth::app {
 namespace {
@@ -45,6 +47,12 @@ std::string sentence(std::string text) {
   return text;
 }
 
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 std::string markdown(std::string_view text) {
   std::string out;
   for (char c : text) {
@@ -69,6 +77,12 @@ std::string man_option_list() {
     }
     if (!rows.empty()) out += ".SS " + std::string(config::group_title(group)) + "\n" + rows;
   }
+  out += ".SS Timing templates\n\\fB\\-T\\fR sets the rate ceiling, the retry passes and the wait; an option "
+         "given explicitly wins, wherever it stands.\n";
+  for (const auto& t : config::timing_templates())
+    out += ".TP\n.B \"\\-T" + std::to_string(t.level) + " (" + std::string(t.name) + ")\"\nrate " +
+           std::string(t.rate) + " pps, " + std::to_string(t.retries) + " retries, " + roff(number(t.wait_seconds)) +
+           " s wait.\n";
   return out;
 }
 
@@ -90,6 +104,11 @@ std::string readme_option_table() {
              (spec.yaml_key.empty() ? "" : "`" + spec.yaml_key + "`") + " |\n";
     }
   }
+  out += "\nTiming templates (`-T`): the rate ceiling, retry passes and wait each sets; an option given explicitly "
+         "wins.\n\n| `-T` | name | rate (pps) | retries | wait (s) |\n|---|---|---|---|---|\n";
+  for (const auto& t : config::timing_templates())
+    out += "| " + std::to_string(t.level) + " | " + std::string(t.name) + " | " + std::string(t.rate) + " | " +
+           std::to_string(t.retries) + " | " + number(t.wait_seconds) + " |\n";
   return out;
 }
 
