@@ -57,8 +57,11 @@ std::vector<std::string> rewrite_nmap_style_args(int argc, const char* const* ar
     if (const auto what = unsupported(arg); !what.empty())
       throw config::SpecError(arg.substr(0, arg.find('=')) + " (" + std::string(what) +
                               ") is not supported: portauth is a TCP SYN scanner (nmap's -sS); nothing was sent");
-    for (const auto& [from, to] : rewrites)
+    for (const auto& [from, to] : rewrites) {
       if (arg == from) arg = to;
+      // --max-rate=500, as --rate=500 (nmap's multi-letter short options take no '=').
+      else if (from.rfind("--", 0) == 0 && arg.rfind(from + "=", 0) == 0) arg = to + arg.substr(from.size());
+    }
     out.push_back(std::move(arg));
   }
   return out;

@@ -36,7 +36,7 @@ std::vector<OptionSpec> build_rows() {
   row({.names = "--exclude", .yaml_key = "excludes", .kind = K::kList, .value_name = "TEXT",
        .help = "never probe these addresses (target grammar; a comma list, as nmap takes it)", .group = G::kTargets,
        .resume = R::kFixed, .field = &ScanOptions::excludes, .example = "198.18.0.5,198.18.0.6"});
-  row({.names = "--exclude-file,--excludefile", .yaml_key = "exclude_files", .kind = K::kPaths,
+  row({.names = "--exclude-file", .alias = "--excludefile", .yaml_key = "exclude_files", .kind = K::kPaths,
        .value_name = "FILE", .help = "never probe the addresses listed in FILE", .group = G::kTargets,
        .resume = R::kFixed, .field = &ScanOptions::exclude_files, .example = "never.txt"});
   row({.names = "--allow", .yaml_key = "allow", .kind = K::kList, .value_name = "RANGE",
@@ -79,7 +79,7 @@ std::vector<OptionSpec> build_rows() {
              to.wait_seconds = from.wait_seconds;
            },
        .example = "4"});
-  row({.names = "--rate,--max-rate", .yaml_key = "rate", .kind = K::kText, .value_name = "TEXT",
+  row({.names = "--rate", .alias = "--max-rate", .yaml_key = "rate", .kind = K::kText, .value_name = "TEXT",
        .default_text = "10000", .help = "the rate ceiling, packets per second, or max (as fast as the sink takes them)",
        .group = G::kTiming, .resume = R::kStored, .commands = kEveryCommand, .field = &ScanOptions::rate,
        .example = "5000"});
@@ -91,7 +91,7 @@ std::vector<OptionSpec> build_rows() {
        .help = "send at --rate exactly; the rate controller never adapts it", .group = G::kTiming,
        .resume = R::kStored, .commands = kEveryCommand, .field = &ScanOptions::fixed_rate,
        .resume_optional = true});
-  row({.names = "--retries,--max-retries", .yaml_key = "retries", .kind = K::kInt, .value_name = "INT",
+  row({.names = "--retries", .alias = "--max-retries", .yaml_key = "retries", .kind = K::kInt, .value_name = "INT",
        .default_text = "2", .help = "extra passes over unanswered probes", .group = G::kTiming, .resume = R::kStored,
        .commands = kEveryCommand, .field = &ScanOptions::retries, .lo = 0, .hi = 20, .example = "3"});
   row({.names = "--wait", .yaml_key = "wait", .kind = K::kNumber, .value_name = "FLOAT", .default_text = "1",

@@ -59,7 +59,7 @@ using OptionField =
 
 struct OptionSpec {
   std::string names{};     // CLI11 spelling: "-p,--ports", "TARGETS" (positional), "" (file only)
-  std::string alias{};     // nmap's multi-letter spelling ("-iL"), rewritten to the long name
+  std::string alias{};     // nmap's (or masscan's) spelling: "-iL", "--max-rate"; rewritten to the long name
   std::string yaml_key{};  // config and resume file key ("" = none)
   ValueKind kind = ValueKind::kText;
   std::string value_name{};    // help's value label: TEXT, INT, FLOAT, FILE, ...
