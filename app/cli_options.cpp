@@ -1,5 +1,6 @@
 #include "cli_options.h"
 
+#include <cstdio>
 #include <memory>
 
 #include "common/closest_match.h"
@@ -106,6 +107,16 @@ void CommandLine::finish() {
       if (b.spec->yaml_key == key && b.option->count() > 0) return true;
     return false;
   });
+}
+
+bool CommandLine::finish_or_report() {
+  try {
+    finish();
+    return true;
+  } catch (const config::SpecError& e) {
+    std::fprintf(stderr, "portauth: %s\n", e.what());
+    return false;
+  }
 }
 
 void CommandLine::override_options(config::ScanOptions& o) const {

@@ -28,6 +28,8 @@ class CommandLine {
   // left over (an unknown option, with the closest known one) and applies -T to the
   // pacing options not given explicitly. Throws config::SpecError.
   void finish();
+  // finish(), printing "portauth: MESSAGE" on stderr for bad input: false then (exit 1).
+  bool finish_or_report();
 
   // What the command line says (defaults for everything not given).
   const config::ScanOptions& options() const { return options_; }

@@ -30,14 +30,8 @@ std::string field(const char* label, const std::string& value) {
 }
 
 int run(ProbeArgs& a, const std::string& command_line) {
-  config::ScanOptions o;
-  try {
-    a.cli->finish();
-    o = a.cli->options();
-  } catch (const config::SpecError& e) {
-    std::fprintf(stderr, "portauth: %s\n", e.what());
-    return 1;
-  }
+  if (!a.cli->finish_or_report()) return 1;
+  config::ScanOptions o = a.cli->options();
   const auto port = parse_single_port(a.port);
   if (!port) {
     std::fprintf(stderr, "portauth: bad PORT '%s': give one port number 0-65535 (e.g. portauth probe HOST 22)\n",

@@ -203,12 +203,7 @@ std::vector<std::unique_ptr<PreparedScan>> prepare_all(const CommandLine& cli) {
 }
 
 int run(CommandLine& cli, const std::string& command_line) {
-  try {
-    cli.finish();
-  } catch (const config::SpecError& e) {
-    std::fprintf(stderr, "portauth: %s\n", e.what());
-    return 1;
-  }
+  if (!cli.finish_or_report()) return 1;
   const config::ScanOptions& a = cli.options();
   auto scans = prepare_all(cli);
   if (scans.empty()) return 1;

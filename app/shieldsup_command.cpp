@@ -26,14 +26,8 @@ struct ShieldsUpArgs {
 };
 
 int run(ShieldsUpArgs& a, const std::string& command_line) {
-  config::ScanOptions o;
-  try {
-    a.cli->finish();
-    o = a.cli->options();
-  } catch (const config::SpecError& e) {
-    std::fprintf(stderr, "portauth: %s\n", e.what());
-    return 1;
-  }
+  if (!a.cli->finish_or_report()) return 1;
+  config::ScanOptions o = a.cli->options();
   o.targets = {a.host};
   if (o.ports.empty() && o.preset.empty() && o.top_ports_count == 0) o.preset = "common";
   auto db = load_port_db(o.db);
