@@ -2,8 +2,8 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "lookup_command.h"
 #include "merge_command.h"
@@ -11,11 +11,13 @@
 #include "probe_command.h"
 #include "scan_command.h"
 #include "shieldsup_command.h"
+#include "spec_error.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"portauth: a fast TCP SYN port scanner that explains what it finds"};
+  app.name("portauth");
   app.require_subcommand(1);
-  app.set_version_flag("--version", "portauth 0.1.0");
+  app.set_version_flag("--version", "portauth " PORTAUTH_VERSION);
   int exit_code = 0;
   std::string command_line = "portauth";
   for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
@@ -24,11 +26,11 @@ int main(int argc, char** argv) {
   portauth::app::add_probe_command(app, exit_code, command_line);
   portauth::app::add_shieldsup_command(app, exit_code, command_line);
   portauth::app::add_merge_command(app, exit_code, command_line);
-  // CLI11 wants the arguments in reverse order when given a vector.
-  std::vector<std::string> args = portauth::app::rewrite_nmap_style_args(argc, argv);
-  args.erase(args.begin());
-  std::reverse(args.begin(), args.end());
   try {
+    // CLI11 wants the arguments in reverse order when given a vector.
+    std::vector<std::string> args = portauth::app::rewrite_nmap_style_args(argc, argv);
+    args.erase(args.begin());
+    std::reverse(args.begin(), args.end());
     app.parse(args);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);

@@ -11,7 +11,8 @@
 #include "db/port_db.h"
 #include "merge/shard_results.h"
 #include "merge/shard_set.h"
-#include "outputs.h"
+#include "formats.h"
+#include "output_set.h"
 #include "scan_plan.h"
 #include "spec_error.h"
 
@@ -104,7 +105,7 @@ int run(const MergeArgs& a, const std::string& command_line) {
     problems.push_back("--show " + state_list(show) + " asks for states the shards did not record (they hold: " +
                        held + "); scan them with --show all");
   for (const auto& spec : specs)
-    if (reports_every_state(spec.format) && set.available != config::kShowAll)
+    if (output::format_info(spec.format).every_state && set.available != config::kShowAll)
       problems.push_back(std::string(config::output_format_name(spec.format)) +
                          " output reports every port, but the shards recorded only " + held +
                          " ports; scan them with --show all (or --show open,closed)");
@@ -134,9 +135,9 @@ int run(const MergeArgs& a, const std::string& command_line) {
     std::fprintf(stderr, "portauth: port database: %s\n", e.what());
     return 1;
   }
-  std::unique_ptr<OutputSet> outputs;
+  std::unique_ptr<output::OutputSet> outputs;
   try {
-    outputs = std::make_unique<OutputSet>(specs, show);
+    outputs = std::make_unique<output::OutputSet>(specs, show);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "portauth: %s\n", e.what());
     return 1;
@@ -192,27 +193,14 @@ void add_merge_command(CLI::App& app, int& exit_code, const std::string& command
       ->capture_default_str();
   cmd->add_option("-o,--output", a->output_path, "write the merged result to FILE instead of stdout");
   // The same -oX/-oJ/... outputs as scan (main rewrites -oX to --output-xml: nmap_style_args.h).
-  struct OutputOption {
-    const char* name;
-    const char* format;
-    const char* help;
-  };
-  constexpr OutputOption kOutputOptions[] = {
-      {"--output-xml", "xml", "(or -oX FILE) nmap XML to FILE"},
-      {"--output-grepable", "grepable", "(or -oG FILE) nmap's grepable format to FILE"},
-      {"--output-jsonl", "jsonl", "(or -oJ FILE) JSON Lines to FILE"},
-      {"--output-text", "text", "(or -oN FILE) the text report to FILE"},
-      {"--output-csv", "csv", "(or -oC FILE) CSV to FILE"},
-      {"--output-html", "html", "(or -oH FILE) the HTML port-grid report to FILE"},
-  };
-  for (const auto& opt : kOutputOptions) {
-    const std::string format = opt.format;
+  for (const auto& f : output::formats()) {
+    const std::string format(f.name);
     cmd->add_option_function<std::vector<std::string>>(
-           opt.name,
+           std::string(f.long_option),
            [a, format](const std::vector<std::string>& paths) {
              for (const auto& p : paths) a->extra_outputs.emplace_back(format, p);
            },
-           opt.help)
+           "(or " + std::string(f.short_flag) + " FILE) " + std::string(f.help) + " to FILE")
         ->type_name("FILE");
   }
   cmd->add_option("--show", a->show, "which states to report (default: every state the shards recorded)");

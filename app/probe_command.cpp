@@ -5,8 +5,10 @@
 #include <memory>
 
 #include "annotator.h"
+#include "cli_options.h"
 #include "db/page_render.h"
 #include "db/text_wrap.h"
+#include "run_setup.h"
 #include "scan_runner.h"
 #include "common/setup_error.h"
 #include "shieldsup_report.h"
@@ -17,8 +19,8 @@ namespace portauth::app {
 namespace {
 
 struct ProbeArgs {
-  config::ScanOptions o;
-  std::string host, port, db;
+  std::unique_ptr<CommandLine> cli;
+  std::string host, port;
 };
 
 std::string field(const char* label, const std::string& value) {
@@ -28,33 +30,35 @@ std::string field(const char* label, const std::string& value) {
 }
 
 int run(ProbeArgs& a, const std::string& command_line) {
+  if (!a.cli->finish_or_report()) return 1;
+  config::ScanOptions o = a.cli->options();
   const auto port = parse_single_port(a.port);
   if (!port) {
     std::fprintf(stderr, "portauth: bad PORT '%s': give one port number 0-65535 (e.g. portauth probe HOST 22)\n",
                  a.port.c_str());
     return 1;
   }
-  a.o.targets = {a.host};
-  a.o.ports = std::to_string(*port);
-  a.o.show = "all";
+  o.targets = {a.host};
+  o.ports = std::to_string(*port);
+  o.show = "all";
   OneHostPlan host;
   try {
-    host = plan_one_host(a.o);
+    host = plan_one_host(o);
   } catch (const config::SpecError& e) {
     std::fprintf(stderr, "portauth: %s\n", e.what());
     return 1;
   }
-  for (const auto& w : host.plan.warnings) std::fprintf(stderr, "portauth: warning: %s\n", w.c_str());
-  const auto db = load_port_db(a.db);
+  print_plan(host.plan, o, "", "");
+  const auto db = load_port_db(o.db);
   if (!db) return 1;
 
   PortAnnotator annotator(db.get());
   const output::Annotator annotate = [&](uint16_t p) -> const output::Annotation& { return annotator(p); };
   CollectingWriter collected;
-  RunOptions run_options;
-  run_options.command_line = command_line;
+  const RunOptions run_options = run_options_for(o, command_line);
   try {
-    run_scan(host.plan, annotate, {&collected}, run_options);
+    const auto summary = run_scan(host.plan, annotate, {&collected}, run_options);
+    report_resume(summary, nullptr, run_options.resume_path);
   } catch (const common::SetupError& e) {
     std::fprintf(stderr, "portauth: %s\n", e.what());
     return 2;
@@ -99,7 +103,7 @@ void add_probe_command(CLI::App& app, int& exit_code, const std::string& command
   auto* cmd = app.add_subcommand("probe", "Probe one TCP port of one host and explain the answer");
   cmd->add_option("HOST", args->host, "an IPv4 address or a host name")->required();
   cmd->add_option("PORT", args->port, "a port number, 0-65535")->required();
-  add_host_wire_options(*cmd, args->o, args->db);
+  args->cli = std::make_unique<CommandLine>(*cmd, config::kProbe, "HOST PORT");
   cmd->callback([args, &exit_code, &command_line] { exit_code = run(*args, command_line); });
 }
 

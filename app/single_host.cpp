@@ -9,20 +9,6 @@
 
 namespace portauth::app {
 
-void add_host_wire_options(CLI::App& cmd, config::ScanOptions& o, std::string& db_path) {
-  cmd.add_option("--retries", o.retries, "extra probes when there is no answer")->capture_default_str();
-  cmd.add_option("--wait", o.wait_seconds, "seconds to wait for late replies after each probe pass")
-      ->capture_default_str();
-  cmd.add_option("--rate", o.rate, "packets per second")->capture_default_str();
-  cmd.add_option("-i,--interface", o.interface, "interface to send and capture on (default: from the route)");
-  cmd.add_option("--source-ip", o.source_ip, "source address (default: the interface's)");
-  cmd.add_option("--source-port", o.source_port, "source port or range A-B (default: 256 random ports above 61000)");
-  cmd.add_option("--allow", o.allow,
-                 "lift the default exclude list (private and reserved ranges) for this range, e.g. "
-                 "--allow 192.168.1.0/24");
-  cmd.add_option("--db", db_path, "port database file (default: $PORTAUTH_DB, then the installed one)");
-}
-
 std::string host_label(const std::string& typed, uint32_t address) {
   const std::string dotted = config::format_ipv4(address);
   return typed == dotted ? dotted : typed + " (" + dotted + ")";

@@ -1,8 +1,9 @@
 // What `probe` and `shieldsup` share: both test ONE host with the scanner and then explain
-// the results, so both need the same wire options, the same one-address plan and a writer
-// that keeps the results for the explanation (rather than parsing a text report).
+// the results, so both need the same one-address plan and a writer that keeps the results
+// for the explanation (rather than parsing a text report). Their options are the option
+// table's (cli_options.h), the same rows as scan's; run_setup.h gives all three the same
+// privilege drop and resume file.
 #pragma once
-#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,9 +24,6 @@ class CollectingWriter final : public output::ResultWriter {
   std::vector<probe::ScanResult> results;
   output::ScanSummary summary;
 };
-
-// --retries, --wait, --rate, -i/--interface, --source-ip, --source-port, --allow, --db.
-void add_host_wire_options(CLI::App& cmd, config::ScanOptions& options, std::string& db_path);
 
 struct OneHostPlan {
   config::ScanPlan plan;

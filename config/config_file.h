@@ -12,6 +12,8 @@
 //   outputs: [{format: jsonl, path: out.jsonl}, {format: text}]
 //   database: ../db/data/ports.yaml          confirm_large: false
 //
+// The keys are the option table's (option_table.h: each row's yaml_key), plus `name` and
+// `scans`; `timing: 4` applies nmap's -T4 to the keys the scan does not set itself.
 // Everything is validated here, with FILE:LINE:COL in every message; an unknown key names
 // the closest known one. The result is raw ScanOptions, validated again (values, ranges)
 // by build_scan_plan like command-line input.
@@ -30,10 +32,8 @@ namespace portauth::config {
 
 struct ConfigScan {
   std::string name;            // "" for a single-scan file
-  ScanOptions options;
+  ScanOptions options;         // ports: {top: N} is options.top_ports_count; database: is options.db
   std::set<std::string> keys;  // the keys this scan set (after defaults), e.g. "rate"
-  size_t top_ports = 0;        // ports: {top: N}; the database resolves it
-  std::string database;        // database: (resolved against the file's directory)
 };
 
 std::vector<ConfigScan> load_config_file(const std::string& path);

@@ -1,9 +1,12 @@
-// Address ranges the scanner treats specially. Two tiers:
+// Address ranges the scanner treats specially (the policy itself: resolve_targets in
+// scan_plan.h). Two tiers:
 //  - never: 0.0.0.0/8, 224.0.0.0/4 (multicast), 240.0.0.0/4 (reserved), 255.255.255.255.
 //    Nothing can lift these; a SYN there is meaningless or harmful.
-//  - default excludes: the other IANA special-purpose and private ranges (RFC 1918, CGN,
-//    loopback, link-local, documentation, benchmarking, ...). On by default so that a typo
-//    cannot aim a scan at someone's internal network; `--allow RANGE` lifts them for RANGE only.
+//  - reserved blocks: the other IANA special-purpose and private ranges (RFC 1918, CGN,
+//    loopback, link-local, documentation, benchmarking, ...). A target the user names inside
+//    one (192.168.1.0/24, a single host) is scanned as asked, as nmap and masscan do; a WIDER
+//    target (0.0.0.0/0, 100.0.0.0/6) skips them, so an Internet-wide sweep does not wander
+//    into private networks; `--allow RANGE` keeps RANGE in such a sweep.
 #pragma once
 #include <string>
 #include <vector>
@@ -22,6 +25,6 @@ struct SpecialRange {
 const std::vector<SpecialRange>& special_ranges();
 
 RangeSet never_scan_ranges();
-RangeSet default_exclude_ranges();  // includes the never ranges
+RangeSet default_exclude_ranges();  // every block of both tiers
 
 }  // namespace portauth::config

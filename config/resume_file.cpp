@@ -1,13 +1,12 @@
 #include "resume_file.h"
 
-#include <cmath>
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
+#include <cmath>
 #include <charconv>
 #include <algorithm>
 #include <cstring>
@@ -15,6 +14,8 @@
 #include <sstream>
 
 #include "ipv4.h"
+#include "option_table.h"
+#include "option_yaml.h"
 #include "port_spec.h"
 #include "spec_error.h"
 #include "yaml_limits.h"
@@ -49,29 +50,44 @@ std::string absolute(const std::string& path) {
   return getcwd(cwd, sizeof cwd) ? std::string(cwd) + "/" + path : path;
 }
 
+// The scan as a resume file states it: its resolved probe space (the final target ranges,
+// the port list), and the pacing, wire and outputs it ran with.
+ScanOptions resumed_options(const ScanPlan& plan) {
+  ScanOptions o;
+  for (const auto& r : plan.targets.ranges()) o.targets.push_back(format_ipv4(r.first) + "-" + format_ipv4(r.last));
+  o.ports = format_ports(plan.ports);
+  o.seed = plan.seed;
+  o.shard = std::to_string(plan.shard_index + 1) + "/" + std::to_string(plan.shard_count);
+  if (std::isinf(plan.rate)) {
+    o.rate = "max";
+  } else {
+    std::ostringstream rate;
+    rate << plan.rate;
+    o.rate = rate.str();
+  }
+  o.min_rate = plan.min_rate;
+  o.fixed_rate = plan.fixed_rate;
+  o.retries = int(plan.retries);
+  o.wait_seconds = plan.wait_seconds;
+  o.interface = plan.interface;
+  o.source_ip = plan.source_ip ? format_ipv4(*plan.source_ip) : "";
+  o.show = show_names(plan.show);
+  for (const auto& out : plan.outputs) o.extra_outputs.emplace_back(output_format_name(out.format), absolute(out.path));
+  return o;
+}
+
+bool stored(const OptionSpec& spec) {
+  return !spec.yaml_key.empty() &&
+         (spec.resume == ResumePolicy::kProbeSpace || spec.resume == ResumePolicy::kStored);
+}
+
 std::string emit(const ScanPlan& plan, uint64_t next_slot, const SlotRanges& answered) {
+  const ScanOptions o = resumed_options(plan);
   YAML::Emitter e;
   e << YAML::BeginMap;
   e << YAML::Key << "portauth_resume" << YAML::Value << kFormatVersion;
-  e << YAML::Key << "targets" << YAML::Value << YAML::Flow << YAML::BeginSeq;
-  for (const auto& r : plan.targets.ranges()) e << format_ipv4(r.first) + "-" + format_ipv4(r.last);
-  e << YAML::EndSeq;
-  e << YAML::Key << "ports" << YAML::Value << format_ports(plan.ports);
-  e << YAML::Key << "seed" << YAML::Value << plan.seed;
-  e << YAML::Key << "shard" << YAML::Value << std::to_string(plan.shard_index + 1) + "/" + std::to_string(plan.shard_count);
-  if (std::isfinite(plan.rate)) e << YAML::Key << "rate" << YAML::Value << plan.rate;
-  else e << YAML::Key << "rate" << YAML::Value << "max";
-  e << YAML::Key << "fixed_rate" << YAML::Value << plan.fixed_rate;
-  e << YAML::Key << "retries" << YAML::Value << plan.retries;
-  e << YAML::Key << "wait" << YAML::Value << plan.wait_seconds;
-  e << YAML::Key << "interface" << YAML::Value << plan.interface;
-  e << YAML::Key << "source_ip" << YAML::Value << (plan.source_ip ? format_ipv4(*plan.source_ip) : "");
-  e << YAML::Key << "show" << YAML::Value << show_names(plan.show);
-  e << YAML::Key << "outputs" << YAML::Value << YAML::BeginSeq;
-  for (const auto& o : plan.outputs)
-    e << YAML::Flow << YAML::BeginMap << YAML::Key << "format" << YAML::Value << output_format_name(o.format)
-      << YAML::Key << "path" << YAML::Value << absolute(o.path) << YAML::EndMap;
-  e << YAML::EndSeq;
+  for (const auto& spec : option_table())
+    if (stored(spec)) emit_option(e, spec, o);
   e << YAML::Key << "next_slot" << YAML::Value << next_slot;
   e << YAML::Key << "answered" << YAML::Value << format_slot_ranges(answered);
   e << YAML::EndMap;
@@ -149,54 +165,22 @@ ResumeState parse_resume_text(const std::string& text, const std::string& name) 
     fail(name, root["portauth_resume"], "unsupported resume file version");
   ResumeState st;
   ScanOptions& o = st.options;
-  auto node = [&](const char* key) -> YAML::Node {
+  auto node = [&](const std::string& key) -> YAML::Node {
     YAML::Node n = root[key];
     if (!n) throw SpecError(name + ": not a complete resume file: missing '" + key + "'");
     return n;
   };
-  auto str = [&](const char* key) -> std::string {
-    const YAML::Node n = node(key);
-    if (!n.IsScalar()) fail(name, n, std::string("'") + key + "' must be a string");
-    return n.Scalar();
-  };
-  const YAML::Node targets = node("targets");
-  if (!targets.IsSequence() || targets.size() == 0) fail(name, targets, "'targets' must be a list of ranges");
-  for (const auto& t : targets) {
-    if (!t.IsScalar()) fail(name, t, "'targets' must be a list of ranges");
-    o.targets.push_back(t.Scalar());
+  const YamlReader in(name, "");  // output paths are stored absolute
+  for (const auto& spec : option_table()) {
+    if (!stored(spec) || (spec.resume_optional && !root[spec.yaml_key])) continue;
+    const YAML::Node n = node(spec.yaml_key);
+    read_option(spec, n, o, in);
+    if (spec.yaml_key == "targets" && (!n.IsSequence() || o.targets.empty()))
+      fail(name, n, "'targets' must be a list of ranges");
   }
-  // The targets passed the exclude lists when the scan started; allowing exactly them
+  // The targets passed the target policy when the scan started; allowing exactly them
   // rebuilds the same set (never-scan ranges were already removed and stay removed).
   o.allow = o.targets;
-  o.ports = str("ports");
-  o.seed = parse_u64(name, node("seed"), "seed");
-  o.shard = str("shard");
-  o.rate = str("rate");
-  // Older resume files have no fixed_rate: they were written by open-loop scans.
-  if (const YAML::Node f = root["fixed_rate"]; f && f.IsScalar()) o.fixed_rate = f.Scalar() == "true";
-  o.retries = int(std::min<uint64_t>(parse_u64(name, node("retries"), "retries"), 1000));
-  {
-    // The whole text must be a number; std::stod alone accepts "1abc" and throws
-    // std::out_of_range (not SpecError) for "1e999". build_scan_plan checks the range.
-    const std::string wait = str("wait");
-    size_t used = 0;
-    try {
-      o.wait_seconds = std::stod(wait, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != wait.size()) fail(name, node("wait"), "'wait' must be a number, not '" + wait + "'");
-  }
-  o.interface = str("interface");
-  o.source_ip = str("source_ip");
-  o.show = str("show");
-  const YAML::Node outs = node("outputs");
-  if (!outs.IsSequence()) fail(name, outs, "'outputs' must be a list");
-  for (const auto& out : outs) {
-    if (!out.IsMap() || !out["format"] || !out["path"] || !out["format"].IsScalar() || !out["path"].IsScalar())
-      fail(name, out, "each output needs a format and a path");
-    o.extra_outputs.emplace_back(out["format"].Scalar(), out["path"].Scalar());
-  }
   o.confirm_large = true;  // it was confirmed (or small) when it started
   st.next_slot = parse_u64(name, node("next_slot"), "next_slot");
   st.answered = parse_slot_ranges(name, node("answered"));

@@ -29,6 +29,12 @@ double parse_rate(const std::string& text) {
   return value;
 }
 
+std::string format_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 void parse_source_port(const std::string& text, ScanPlan& plan) {
   const auto ports = parse_ports(text);
   if (text.find(',') != std::string::npos)
@@ -60,26 +66,11 @@ std::vector<OutputSpec> resolve_outputs(const ScanOptions& o) {
 }  // namespace
 
 OutputFormat parse_output_format(const std::string& name) {
-  if (name == "text") return OutputFormat::kText;
-  if (name == "jsonl") return OutputFormat::kJsonl;
-  if (name == "xml") return OutputFormat::kXml;
-  if (name == "grepable") return OutputFormat::kGrepable;
-  if (name == "csv") return OutputFormat::kCsv;
-  if (name == "html") return OutputFormat::kHtml;
-  throw SpecError("bad output format '" + name + "': use text, jsonl, xml, grepable, csv or html");
+  if (const auto format = output::find_format(name)) return *format;
+  throw SpecError("bad output format '" + name + "': use " + output::format_names());
 }
 
-const char* output_format_name(OutputFormat format) {
-  switch (format) {
-    case OutputFormat::kText: return "text";
-    case OutputFormat::kJsonl: return "jsonl";
-    case OutputFormat::kXml: return "xml";
-    case OutputFormat::kGrepable: return "grepable";
-    case OutputFormat::kCsv: return "csv";
-    case OutputFormat::kHtml: return "html";
-  }
-  return "text";
-}
+const char* output_format_name(OutputFormat format) { return output::format_info(format).name.data(); }
 
 unsigned parse_show(const std::string& text) {
   unsigned mask = 0;
@@ -96,31 +87,46 @@ unsigned parse_show(const std::string& text) {
   return mask;
 }
 
-RangeSet resolve_targets(const RangeSet& requested, const RangeSet& user_excludes,
-                         const RangeSet& allow, std::vector<std::string>& warnings) {
-  RangeSet left = requested;
-  std::vector<std::string> blocked_by;  // for the error when nothing is left
-  for (const auto& special : special_ranges()) {
-    RangeSet hit = left.intersect(RangeSet({special.range}));
-    if (hit.empty()) continue;
-    if (!special.never) hit.subtract(allow);
-    if (hit.empty()) continue;
-    left.subtract(hit);
-    std::string line = std::to_string(hit.count()) + " target address(es) in " + special.cidr + " (" +
-                       special.what + ") skipped";
-    if (special.never) {
-      line += ": never scanned";
-    } else {
-      line += ": in the default exclude list; to scan them pass --allow " + special.cidr;
+RangeSet resolve_targets(const std::vector<Ipv4Range>& named, const RangeSet& user_excludes,
+                         const RangeSet& allow, std::vector<std::string>& notes) {
+  const auto& specials = special_ranges();
+  std::vector<RangeSet> skipped(specials.size());  // per block, what it took away
+  RangeSet left;
+  for (const Ipv4Range& r : named) {
+    RangeSet kept({r});
+    for (size_t i = 0; i < specials.size(); ++i) {
+      const Ipv4Range& block = specials[i].range;
+      if (block.last < r.first || block.first > r.last) continue;  // no overlap: the common case
+      const bool wider = r.first <= block.first && block.last <= r.last && r.size() > block.size();
+      if (!specials[i].never && !wider) continue;  // named inside (or across) a block: as asked
+      RangeSet hit = kept.intersect(RangeSet({block}));
+      if (!specials[i].never) hit.subtract(allow);
+      if (hit.empty()) continue;
+      kept.subtract(hit);
+      skipped[i].add(hit);
     }
-    blocked_by.push_back(line);
-    warnings.push_back(line);
+    left.add(kept);
+  }
+  uint64_t total = 0;
+  bool reserved = false;
+  std::string items;
+  for (size_t i = 0; i < specials.size(); ++i) {
+    if (skipped[i].empty()) continue;
+    total += skipped[i].count();
+    reserved = reserved || !specials[i].never;
+    items += (items.empty() ? "" : ", ") + specials[i].cidr + " (" + specials[i].what +
+             (specials[i].never ? "; never scanned)" : ")");
+  }
+  std::string line;
+  if (total > 0) {
+    line = "skipped " + std::to_string(total) + " target address(es) in " + items;
+    if (reserved) line += "; to scan a reserved block, name it as a target or pass --allow BLOCK";
+    notes.push_back(line);
   }
   const uint64_t user_removed = left.subtract(user_excludes);
   if (left.empty()) {
-    std::string msg = "no targets left to scan";
-    if (requested.empty()) msg = "no targets given";
-    for (const auto& b : blocked_by) msg += "\n  " + b;
+    std::string msg = named.empty() ? "no targets given" : "no targets left to scan";
+    if (!line.empty()) msg += "\n  " + line;
     if (user_removed) msg += "\n  " + std::to_string(user_removed) + " removed by --exclude";
     throw SpecError(msg);
   }
@@ -145,8 +151,11 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
     throw SpecError("no targets given (e.g. portauth scan 198.18.0.2 -p 1-1024)");
   if (o.ports.empty() && o.preset.empty() && o.top_ports.empty())
     throw SpecError("no ports given: use -p (e.g. -p 22,80,443 or -p 0-65535), --preset or --top-ports");
-  RangeSet requested = o.targets.empty() ? RangeSet() : parse_target_list(o.targets, resolve);
-  for (const auto& file : o.target_files) requested.add(read_target_file(file, resolve));
+  std::vector<Ipv4Range> requested = parse_target_ranges(o.targets, resolve);
+  for (const auto& file : o.target_files) {
+    const auto ranges = read_target_ranges(file, resolve);
+    requested.insert(requested.end(), ranges.begin(), ranges.end());
+  }
   // -p, --preset and --top-ports add up: "--preset common -p 8080" scans 27 ports.
   std::vector<uint16_t> ports = o.top_ports;
   if (!o.ports.empty()) {
@@ -163,23 +172,25 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   RangeSet excludes = o.excludes.empty() ? RangeSet() : parse_target_list(o.excludes, resolve);
   for (const auto& file : o.exclude_files) excludes.add(read_target_file(file, resolve));
   RangeSet allow = o.allow.empty() ? RangeSet() : parse_targets(o.allow);
-  plan.targets = resolve_targets(requested, excludes, allow, plan.warnings);
+  plan.targets = resolve_targets(requested, excludes, allow, plan.notices);
 
   plan.rate = parse_rate(o.rate);
+  if (!(o.min_rate >= 0 && o.min_rate <= 100e6))
+    throw SpecError("bad --min-rate: must be 0-100000000 packets per second");
+  if (o.min_rate > plan.rate)
+    throw SpecError("--min-rate " + format_number(o.min_rate) + " is above the rate ceiling (--rate/--max-rate " +
+                    o.rate + ")");
+  plan.min_rate = o.min_rate;
   plan.fixed_rate = o.fixed_rate;
-  if (!o.min_rate.empty()) {
-    plan.min_rate = parse_rate(o.min_rate);
-    if (!std::isfinite(plan.min_rate)) throw SpecError("bad --min-rate 'max': the floor must be a number of packets per second");
-    if (plan.min_rate > plan.rate)
-      throw SpecError("--min-rate " + o.min_rate + " is above --rate " + o.rate + ": the floor must not exceed the ceiling");
-    if (plan.fixed_rate) throw SpecError("--min-rate is the closed-loop controller's floor; it has no meaning with --fixed-rate");
-  }
+  if (o.fixed_rate && o.min_rate > 0)
+    throw SpecError("--fixed-rate and --min-rate exclude each other: a fixed rate is --rate itself");
   if (o.send_mode == "raw") plan.send_mode = SendMode::kRaw;
   else if (o.send_mode == "ring") plan.send_mode = SendMode::kRing;
   else throw SpecError("bad --send-mode '" + o.send_mode + "': use raw (raw IPv4 socket) or ring (PACKET_MMAP TX ring)");
   if (o.dry_run && !o.pcap_out.empty()) throw SpecError("--dry-run and --pcap-out exclude each other");
   plan.dry_run = o.dry_run;
   plan.pcap_out = o.pcap_out;
+  plan.pcap_buffer_bytes = int(std::min<uint64_t>(o.pcap_buffer, uint64_t{1} << 30));
   if (o.retries < 0 || o.retries > 20) throw SpecError("bad --retries " + std::to_string(o.retries) + ": must be 0-20");
   plan.retries = unsigned(o.retries);
   if (!(o.wait_seconds >= 0 && o.wait_seconds <= 600))
@@ -201,10 +212,10 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   if (plan.targets.count() > kLargeScanAddresses && !o.confirm_large)
     throw SpecError(std::to_string(plan.targets.count()) + " addresses is more than a /8 (16777216); if that is " +
                     "really meant, add --confirm-large");
-  if ((plan.probe_count() + plan.shard_count - 1) / plan.shard_count > kMaxProbes)
+  if (plan.probe_count() / plan.shard_count > kMaxProbes)
     throw SpecError(std::to_string(plan.probe_count()) + " probes (" + std::to_string(plan.targets.count()) +
                     " addresses x " + std::to_string(plan.ports.size()) +
-                    " ports) is more than one run tracks (2^32 = 4294967296 per shard); split it with --shard");
+                    " ports) is more than one run tracks (2^28 = 268435456 per shard); split it with --shard");
   return plan;
 }
 

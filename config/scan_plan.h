@@ -1,5 +1,5 @@
-// ScanPlan: one validated description of a scan, built from raw option strings (the CLI
-// today, YAML profiles later). Everything that can be wrong with the user's input is found
+// ScanPlan: one validated description of a scan, built from raw option strings (ScanOptions:
+// the command line, a config file or a resume file). Everything that can be wrong with the user's input is found
 // here, before any socket is opened or any packet sent.
 #pragma once
 #include <cmath>
@@ -8,55 +8,21 @@
 #include <string>
 #include <vector>
 
+#include "output/formats.h"
 #include "range_set.h"
+#include "scan_options.h"
 #include "target_list.h"
 
 namespace portauth::config {
 
 enum ShowMask : unsigned { kShowOpen = 1, kShowClosed = 2, kShowStealth = 4, kShowAll = 7 };
-enum class OutputFormat { kText, kJsonl, kXml, kGrepable, kCsv, kHtml };
-
-// One output of a scan; a scan may have several (e.g. JSONL to a file and text to the terminal).
-struct OutputSpec {
-  OutputFormat format = OutputFormat::kText;
-  std::string path;     // "" or "-": standard output
-  bool append = false;  // a resumed scan adds to line-oriented files (documents are rewritten)
-  bool operator==(const OutputSpec&) const = default;
-};
+// The formats and an output's spec are declared with the writers' registry (output/formats.h).
+using OutputFormat = output::Format;
+using OutputSpec = output::OutputSpec;
 
 // "text", "jsonl", "xml", "grepable", "csv", "html" <-> OutputFormat. Throws SpecError.
 OutputFormat parse_output_format(const std::string& name);
 const char* output_format_name(OutputFormat format);
-
-// Raw values as the user typed them. Empty string / nullopt = not given (use the default).
-struct ScanOptions {
-  std::vector<std::string> targets;
-  std::vector<std::string> target_files;   // -iL
-  std::vector<std::string> exclude_files;  // --exclude-file
-  std::string shard;                  // "i/n", 1-based
-  std::string ports;                  // -p spec
-  std::string preset;                 // common | service | all
-  std::vector<uint16_t> top_ports;    // --top-ports N, already resolved from the database
-  std::vector<std::string> excludes;
-  std::vector<std::string> allow;
-  std::string rate = "max";           // the controller's ceiling (with fixed_rate: the rate)
-  std::string min_rate;               // --min-rate: the controller's floor
-  bool fixed_rate = false;            // --fixed-rate: open loop, today's exact pacing
-  int retries = 2;
-  double wait_seconds = 1.0;
-  std::string interface;
-  std::string source_ip;
-  std::string source_port;
-  std::optional<uint64_t> seed;
-  std::string show = "open";
-  std::string format = "text";             // --format: the format of -o (or of stdout)
-  std::string output_path;                  // -o
-  std::vector<std::pair<std::string, std::string>> extra_outputs;  // (format, path): -oX FILE, ...
-  bool confirm_large = false;
-  std::string send_mode = "raw";  // --send-mode raw | ring
-  bool dry_run = false;           // --dry-run
-  std::string pcap_out;           // --pcap-out FILE
-};
 
 // How probes leave (scanner/raw_socket_sink.h, scanner/packet_ring_sink.h), or where they go
 // instead of the wire: an offline run opens neither a socket nor a capture.
@@ -69,10 +35,9 @@ inline constexpr uint64_t kLargeScanAddresses = uint64_t{1} << 24;
 struct ScanPlan {
   RangeSet targets;             // after every exclude; never empty
   std::vector<uint16_t> ports;  // sorted, unique, never empty
-  double rate = INFINITY;       // packets per second; infinity for --rate max (no pacing). The
-                                // closed-loop controller's ceiling, or with fixed_rate the rate
-  double min_rate = 0;          // --min-rate: the controller never goes below it
-  bool fixed_rate = false;      // --fixed-rate: open loop at `rate`, fixed waits and retries
+  double rate = INFINITY;       // packets per second; infinity for --rate max (no pacing): the ceiling
+  double min_rate = 0;          // --min-rate: the floor a rate controller may not go below (0: none)
+  bool fixed_rate = false;      // --fixed-rate: send at `rate`, never adapt
   unsigned retries = 2;         // extra passes over unanswered probes
   double wait_seconds = 1.0;    // after the last probe of a pass, for late replies
   std::string interface;        // empty: chosen from the routing table
@@ -84,7 +49,8 @@ struct ScanPlan {
   uint32_t shard_count = 1;
   unsigned show = kShowOpen;
   std::vector<OutputSpec> outputs;  // never empty; at most one writes to standard output
-  std::vector<std::string> warnings;  // addresses skipped by the default excludes, etc.
+  std::vector<std::string> warnings;  // never-scanned addresses that were named, etc.
+  std::vector<std::string> notices;   // reserved blocks skipped inside wider targets (one line)
   SendMode send_mode = SendMode::kRaw;
   bool dry_run = false;   // probes built and counted, sent nowhere
   std::string pcap_out;   // non-empty: probes written to this pcap file, not sent
@@ -95,19 +61,28 @@ struct ScanPlan {
   uint64_t probe_count() const { return targets.count() * ports.size(); }
 };
 
-// Largest shard this build keeps per-probe state for (1 bit a probe: 512 MiB): a one-port
-// scan of all of IPv4 less the never-scan ranges fits one run.
-inline constexpr uint64_t kMaxProbes = uint64_t{1} << 32;
+// Largest scan this build keeps per-probe state for (1 byte a probe: 256 MiB).
+inline constexpr uint64_t kMaxProbes = uint64_t{1} << 28;
 
 // Validates and resolves. Throws SpecError with a message naming the bad value.
 ScanPlan build_scan_plan(const ScanOptions& options, const Resolver& resolve = system_resolver);
 
-// Applies never-scan ranges, default excludes (minus `allow`) and user excludes.
-// Returns what is left; appends a warning per special range that removed addresses;
-// throws SpecError when nothing is left, saying which list removed the targets and how to
-// lift it.
-RangeSet resolve_targets(const RangeSet& requested, const RangeSet& user_excludes,
-                         const RangeSet& allow, std::vector<std::string>& warnings);
+// The target policy. Each named range (as the user wrote it: one spec, one file line, one
+// host name's address) keeps what it names, except:
+//  - the never-scan ranges (excludes.h: 0.0.0.0/8, multicast, 240.0.0.0/4, broadcast) are
+//    removed from every target;
+//  - a reserved or private block (excludes.h) is removed from a target that is WIDER than the
+//    block (contains all of it and more), unless `allow` covers it. A target inside a block,
+//    or equal to it, is scanned as asked.
+// Then `user_excludes` are removed. Appends to `notes` one line naming what was skipped and
+// how to include it (nothing when nothing was skipped). Throws SpecError when nothing is
+// left, saying what removed the targets.
+RangeSet resolve_targets(const std::vector<Ipv4Range>& named, const RangeSet& user_excludes,
+                         const RangeSet& allow, std::vector<std::string>& notes);
+inline RangeSet resolve_targets(const RangeSet& named, const RangeSet& user_excludes, const RangeSet& allow,
+                                std::vector<std::string>& notes) {
+  return resolve_targets(named.ranges(), user_excludes, allow, notes);
+}
 
 unsigned parse_show(const std::string& text);
 

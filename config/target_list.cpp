@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <sstream>
 
@@ -58,6 +59,10 @@ bool looks_like_hostname(const std::string& text) {
 }
 
 RangeSet parse_target_list(const std::vector<std::string>& specs, const Resolver& resolve) {
+  return RangeSet(parse_target_ranges(specs, resolve));
+}
+
+std::vector<Ipv4Range> parse_target_ranges(const std::vector<std::string>& specs, const Resolver& resolve) {
   std::vector<Ipv4Range> ranges;
   for (const auto& spec : specs) {
     std::stringstream in(spec);
@@ -68,10 +73,15 @@ RangeSet parse_target_list(const std::vector<std::string>& specs, const Resolver
       add_one(item, resolve, ranges);
     }
   }
-  return RangeSet(std::move(ranges));
+  return ranges;
 }
 
 RangeSet parse_target_text(const std::string& text, const std::string& name, const Resolver& resolve) {
+  return RangeSet(parse_target_text_ranges(text, name, resolve));
+}
+
+std::vector<Ipv4Range> parse_target_text_ranges(const std::string& text, const std::string& name,
+                                                const Resolver& resolve) {
   std::vector<Ipv4Range> ranges;
   std::istringstream in(text);
   std::string line;
@@ -93,15 +103,24 @@ RangeSet parse_target_text(const std::string& text, const std::string& name, con
       throw SpecError(name + ":" + std::to_string(lineno) + ":" + std::to_string(start + 1) + ": " + e.what());
     }
   }
-  return RangeSet(std::move(ranges));
+  return ranges;
 }
 
 RangeSet read_target_file(const std::string& path, const Resolver& resolve) {
+  return RangeSet(read_target_ranges(path, resolve));
+}
+
+std::vector<Ipv4Range> read_target_ranges(const std::string& path, const Resolver& resolve) {
+  std::ostringstream text;
+  if (path == "-") {
+    // -iL - (nmap's spelling): the list comes from standard input, read once.
+    text << std::cin.rdbuf();
+    return parse_target_text_ranges(text.str(), "standard input", resolve);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw SpecError("cannot read target file '" + path + "'");
-  std::ostringstream text;
   text << in.rdbuf();
-  return parse_target_text(text.str(), path, resolve);
+  return parse_target_text_ranges(text.str(), path, resolve);
 }
 
 }  // namespace portauth::config

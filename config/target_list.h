@@ -21,12 +21,18 @@ std::vector<uint32_t> system_resolver(const std::string& host);
 // so a typo in an address is an error rather than a DNS lookup.
 bool looks_like_hostname(const std::string& text);
 
-// Parses target specs that may be host names.
+// Parses target specs that may be host names. The *_ranges forms keep each named range as
+// it was written (one per spec, comma item, line or resolved address), unmerged: the target
+// policy (scan_plan.h) judges each named range on its own.
 RangeSet parse_target_list(const std::vector<std::string>& specs, const Resolver& resolve);
+std::vector<Ipv4Range> parse_target_ranges(const std::vector<std::string>& specs, const Resolver& resolve);
 
-// Reads a list file (-iL, --exclude-file).
+// Reads a list file (-iL, --exclude-file); "-" reads standard input.
 RangeSet read_target_file(const std::string& path, const Resolver& resolve);
+std::vector<Ipv4Range> read_target_ranges(const std::string& path, const Resolver& resolve);
 // Same, from text already in memory (`name` is used for FILE in messages).
 RangeSet parse_target_text(const std::string& text, const std::string& name, const Resolver& resolve);
+std::vector<Ipv4Range> parse_target_text_ranges(const std::string& text, const std::string& name,
+                                                const Resolver& resolve);
 
 }  // namespace portauth::config

@@ -1,7 +1,8 @@
 // Passes on to a writer only the results whose state is in a --show mask (config::ShowMask
-// bits: 1 open, 2 closed, 4 stealth). Used when the scan delivers every state because some
-// other output needs them all (nmap XML, grepable, HTML), so that the streaming outputs
-// (text, JSONL, CSV) still show exactly what the user asked for.
+// bits: 1 open, 2 closed, 4 stealth). OutputSet (output_set.h) puts one in front of each
+// writer that wants fewer states than the scan delivers: the scan delivers every state when
+// some output needs them all (nmap XML, grepable, HTML, the ShieldsUP report), and the
+// streaming outputs (text, JSONL, CSV) still show exactly what the user asked for.
 #pragma once
 #include <memory>
 
@@ -11,8 +12,11 @@ namespace portauth::output {
 
 class ShowFilter final : public ResultWriter {
  public:
+  // Owns `inner`.
   ShowFilter(std::unique_ptr<ResultWriter> inner, unsigned show_mask)
-      : inner_(std::move(inner)), mask_(show_mask) {}
+      : owned_(std::move(inner)), inner_(owned_.get()), mask_(show_mask) {}
+  // `inner` must outlive the filter.
+  ShowFilter(ResultWriter& inner, unsigned show_mask) : inner_(&inner), mask_(show_mask) {}
   void begin(const ScanInfo& info) override { inner_->begin(info); }
   void result(const probe::ScanResult& r, const Annotation& a) override {
     if (mask_ & state_bit(probe::state_of(r.reason))) inner_->result(r, a);
@@ -29,7 +33,8 @@ class ShowFilter final : public ResultWriter {
   void finish(const ScanSummary& summary) override { inner_->finish(summary); }
 
  private:
-  std::unique_ptr<ResultWriter> inner_;
+  std::unique_ptr<ResultWriter> owned_;
+  ResultWriter* inner_;
   unsigned mask_;
 };
 

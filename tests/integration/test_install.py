@@ -9,7 +9,10 @@ Installs the build the binary came from (its directory holds CMakeCache.txt) wit
     finds port 25; with the installed database broken it fails naming that file, so the
     lookup really read the installed copy and not the source tree's;
   * `portauth --help` and `portauth scan --help` list every option, with the defaults, the
-    nmap-style output options and the progress switches; an unknown option is a clear error.
+    nmap-style output options and the progress switches; an unknown option is a clear error;
+  * the bash and zsh completions are installed (share/bash-completion/completions/portauth,
+    share/zsh/site-functions/_portauth); bash completes `portauth scan --ra` to --rate and the
+    value of --format to the format names; zsh (when installed) accepts the script.
 Needs no root. Exit 0 pass, 1 fail, 77 skipped (no cmake).
 """
 import glob
@@ -23,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lablib  # noqa: E402
 
 HELP_MUST_LIST = [
-    "--ports", "--rate TEXT=10000", "--retries INT=2", "--wait FLOAT=1", "--show TEXT=open",
+    "--ports", "--rate TEXT=max", "--retries INT=2", "--wait FLOAT=1", "--show TEXT=open",
     "--format TEXT=text", "-o,--output", "--output-xml", "-oX", "--output-grepable", "-oG",
     "--output-jsonl", "-oJ", "--output-text", "-oN", "--output-csv", "-oC", "--output-html", "-oH",
     "--progress", "--no-progress", "--allow", "--exclude", "--db",
@@ -33,6 +36,42 @@ HELP_MUST_LIST = [
 def run(argv, **kw):
     env = {k: v for k, v in os.environ.items() if k != "PORTAUTH_DB"}
     return subprocess.run(argv, capture_output=True, text=True, timeout=60, env=env, **kw)
+
+
+def complete(script, words):
+    """What the installed bash completion offers for the command line `words` (the last is being typed)."""
+    line = " ".join(words)
+    program = (f"source {script}; COMP_WORDS=({line}); COMP_CWORD={len(words) - 1}; "
+               "_portauth; printf '%s\\n' \"${COMPREPLY[@]}\"")
+    return subprocess.run(["bash", "-c", program], capture_output=True, text=True, timeout=60).stdout.split()
+
+
+def check_completions(prefix):
+    problems = []
+    bash = os.path.join(prefix, "share", "bash-completion", "completions", "portauth")
+    zsh = os.path.join(prefix, "share", "zsh", "site-functions", "_portauth")
+    for path in (bash, zsh):
+        if not os.path.isfile(path):
+            problems.append(f"not installed: {os.path.relpath(path, prefix)}")
+    if problems:
+        return problems
+    if subprocess.run(["bash", "-n", bash], capture_output=True, timeout=60).returncode != 0:
+        problems.append("the bash completion is not valid bash")
+    got = complete(bash, ["portauth", "scan", "--ra"])
+    if "--rate" not in got:
+        problems.append(f"bash completion of 'portauth scan --ra' offers {got}, want --rate")
+    got = complete(bash, ["portauth", "scan", "--format", "q"])
+    if got != []:
+        problems.append(f"bash completion of '--format q' offers {got}, want nothing")
+    got = complete(bash, ["portauth", "scan", "--format", "j"])
+    if got != ["jsonl"]:
+        problems.append(f"bash completion of '--format j' offers {got}, want ['jsonl']")
+    if shutil.which("zsh"):
+        zproc = subprocess.run(["zsh", "-n", zsh], capture_output=True, text=True, timeout=60)
+        if zproc.returncode != 0:
+            problems.append(f"the zsh completion is not valid zsh: {zproc.stderr[:300]}")
+    lablib.log("completions: bash offers --rate for 'scan --ra'" if not problems else "completions: problems")
+    return problems
 
 
 def main():
@@ -96,6 +135,9 @@ def main():
         bad = run([binary, "scan", "198.18.0.2", "-p", "22", "--no-such-option"])
         if bad.returncode != 1 or "--no-such-option" not in bad.stderr:
             problems.append(f"an unknown option is not a clear error: {lablib.describe(bad)}")
+        if "Usage: portauth scan [OPTIONS] TARGETS..." not in scan.stdout:
+            problems.append("portauth scan --help does not start with its usage line")
+        problems += check_completions(prefix)
     return lablib.report("cmake --install to a temporary prefix; the installed binary runs lookup", problems)
 
 

@@ -25,7 +25,7 @@ TEST(ConfigExamples, EachLoadsAndBuildsAPlan) {
     ASSERT_FALSE(scans.empty()) << entry.path();
     for (const auto& scan : scans) {
       ScanOptions o = scan.options;
-      if (scan.top_ports) o.top_ports = {80};  // resolved from the database at run time
+      if (scan.options.top_ports_count) o.top_ports = {80};  // resolved from the database at run time
       const ScanPlan plan = build_scan_plan(o, no_dns);
       EXPECT_GT(plan.probe_count(), 0u) << entry.path() << " " << scan.name;
       EXPECT_FALSE(plan.outputs.empty());

@@ -60,7 +60,7 @@ confirm_large: true
   ASSERT_EQ(o.extra_outputs.size(), 2u);
   EXPECT_EQ(o.extra_outputs[0], (std::pair<std::string, std::string>{"jsonl", "/etc/portauth/out.jsonl"}));
   EXPECT_EQ(o.extra_outputs[1], (std::pair<std::string, std::string>{"text", "-"}));
-  EXPECT_EQ(scans[0].database, "/etc/portauth/../db.yaml");
+  EXPECT_EQ(scans[0].options.db, "/etc/portauth/../db.yaml");
   EXPECT_TRUE(o.confirm_large);
   EXPECT_TRUE(scans[0].keys.count("rate"));
   EXPECT_FALSE(scans[0].keys.count("name"));
@@ -85,7 +85,7 @@ scans:
   EXPECT_EQ(scans[0].options.preset, "common");
   EXPECT_EQ(scans[0].options.rate, "1000");
   EXPECT_EQ(scans[0].options.allow, (std::vector<std::string>{"198.18.0.0/15"}));
-  EXPECT_EQ(scans[1].top_ports, 100u);
+  EXPECT_EQ(scans[1].options.top_ports_count, 100u);
   EXPECT_EQ(scans[1].options.rate, "20000");
 }
 

@@ -145,26 +145,39 @@ TEST(Excludes, NeverRangesCannotBeAllowed) {
   EXPECT_NE(warnings[0].find("never scanned"), std::string::npos);
 }
 
-TEST(Excludes, DefaultExcludesNeedAllow) {
-  std::vector<std::string> warnings;
+// Issue 12 changed the policy: a reserved block named as a target is scanned as asked (this
+// test used to assert that 198.18.0.2 was refused without --allow). --allow still keeps a
+// reserved block inside a WIDER target.
+TEST(Excludes, NamedReservedTargetsAreScannedAsAsked) {
+  std::vector<std::string> notes;
   const RangeSet lab = parse_targets({"198.18.0.2"});
-  const std::string msg = error_of([&] { resolve_targets(lab, {}, {}, warnings); });
-  EXPECT_NE(msg.find("no targets left"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("--allow 198.18.0.0/15"), std::string::npos) << msg;
-  warnings.clear();
-  const RangeSet left = resolve_targets(lab, {}, parse_targets({"198.18.0.0/15"}), warnings);
+  const RangeSet left = resolve_targets(lab, {}, {}, notes);
   EXPECT_EQ(left.count(), 1u);
-  EXPECT_TRUE(warnings.empty());
+  EXPECT_TRUE(notes.empty());
+  const RangeSet wide = parse_targets({"198.16.0.0/13"});  // 198.16.0.0-198.23.255.255 holds 198.18.0.0/15
+  notes.clear();
+  EXPECT_EQ(resolve_targets(wide, {}, {}, notes).count(), wide.count() - 131072u);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("--allow"), std::string::npos) << notes[0];
+  notes.clear();
+  EXPECT_EQ(resolve_targets(wide, {}, parse_targets({"198.18.0.0/15"}), notes).count(), wide.count());
+  EXPECT_TRUE(notes.empty());
 }
 
 TEST(Excludes, PartialAllowAndUserExcludes) {
-  std::vector<std::string> warnings;
-  const RangeSet req = parse_targets({"198.18.0.0/24"});
+  std::vector<std::string> notes;
+  // A wider target with part of its reserved block allowed: the rest of the block is skipped.
+  const RangeSet req = parse_targets({"198.16.0.0/13"});
   const RangeSet left =
-      resolve_targets(req, parse_targets({"198.18.0.0-9"}), parse_targets({"198.18.0.0/25"}), warnings);
-  EXPECT_EQ(left.count(), 128u - 10u);
-  ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(warnings[0].find("128 target address(es) in 198.18.0.0/15"), std::string::npos) << warnings[0];
+      resolve_targets(req, parse_targets({"198.18.0.0-9"}), parse_targets({"198.18.0.0/25"}), notes);
+  EXPECT_EQ(left.count(), req.count() - 131072u + 128u - 10u);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("130944 target address(es) in 198.18.0.0/15"), std::string::npos) << notes[0];
+  // Named inside its block, with user excludes: only the excludes go.
+  notes.clear();
+  EXPECT_EQ(resolve_targets(parse_targets({"198.18.0.0/24"}), parse_targets({"198.18.0.0-9"}), {}, notes).count(),
+            246u);
+  EXPECT_TRUE(notes.empty());
   for (uint32_t a : {ip("0.1.2.3"), ip("239.1.1.1"), ip("255.255.255.255"), ip("10.1.1.1"), ip("192.168.1.1")})
     EXPECT_TRUE(default_exclude_ranges().contains(a));
   EXPECT_FALSE(default_exclude_ranges().contains(ip("1.1.1.1")));
@@ -199,6 +212,8 @@ TEST(ScanPlan, BuildsAndRejects) {
   fails([](ScanOptions& b) { b.source_ip = "1.2.3.999"; }, "bad --source-ip");
   fails([](ScanOptions& b) { b.source_port = "0"; }, "port 0 cannot be a source port");
   fails([](ScanOptions& b) { b.retries = -1; }, "bad --retries");
+  fails([](ScanOptions& b) { b.rate = "10000"; b.min_rate = 20000; }, "--min-rate 20000 is above the rate ceiling");
+  fails([](ScanOptions& b) { b.min_rate = 10; b.fixed_rate = true; }, "--fixed-rate and --min-rate exclude");
   fails([](ScanOptions& b) { b.targets = {"1.0.0.0/8"}; b.ports = "0-65535"; }, "more than one run tracks");
 }
 

@@ -1,0 +1,221 @@
+// The command line as nmap and masscan users type it (issue 12): every option of the option
+// table before, between and after the targets gives the same options; nmap's spellings
+// (-sS -Pn -n -T4 -p- --open -oA, -iL -, --max-rate, ...) map onto the plan; unsupported
+// nmap options and unknown options are refused with one clear line. Pure: no socket.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <algorithm>
+
+#include "cli_options.h"
+#include "nmap_style_args.h"
+#include "option_table.h"
+#include "scan_plan.h"
+#include "spec_error.h"
+
+using namespace portauth;
+using config::OptionSpec;
+using config::ScanOptions;
+
+namespace {
+
+const std::string kT1 = "198.18.0.1", kT2 = "198.18.0.2";
+
+// Parses `words` as `portauth <command> words...` exactly as main does. Throws
+// config::SpecError (our refusals) or CLI::ParseError (CLI11's).
+ScanOptions parse_as(const std::string& command, config::Command which, const std::vector<std::string>& words) {
+  CLI::App app;
+  app.name("portauth");
+  auto* cmd = app.add_subcommand(command);
+  std::string host, port;
+  if (which != config::kScan) cmd->add_option("HOST", host);
+  if (which == config::kProbe) cmd->add_option("PORT", port);
+  app::CommandLine cli(*cmd, which, "TARGETS...");
+  std::vector<const char*> argv = {"portauth", command.c_str()};
+  for (const auto& w : words) argv.push_back(w.c_str());
+  auto args = app::rewrite_nmap_style_args(int(argv.size()), argv.data());
+  args.erase(args.begin());
+  std::reverse(args.begin(), args.end());
+  app.parse(args);
+  cli.finish();
+  return cli.options();
+}
+
+ScanOptions parse(const std::vector<std::string>& words) { return parse_as("scan", config::kScan, words); }
+
+std::string refusal(const std::vector<std::string>& words) {
+  try {
+    parse(words);
+  } catch (const config::SpecError& e) {
+    return e.what();
+  } catch (const CLI::ParseError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+}  // namespace
+
+TEST(OptionMatrix, EveryOptionAnywhereGivesTheSameOptions) {
+  const ScanOptions plain = parse({kT1, kT2});
+  size_t checked = 0;
+  for (const OptionSpec& spec : config::option_table()) {
+    if (!(spec.commands & config::kScan) || spec.names.empty() || spec.positional()) continue;
+    if (spec.takes_value()) {
+      ASSERT_FALSE(spec.example.empty()) << spec.long_name() << " needs an example value";
+    }
+    for (const std::string& name : spec.spellings()) {
+      std::vector<std::string> opt = {name};
+      if (spec.takes_value()) opt.push_back(spec.example);
+      const ScanOptions before = parse(with(opt, {kT1, kT2}));
+      EXPECT_EQ(before.targets, (std::vector<std::string>{kT1, kT2})) << name << " swallowed a target";
+      // nmap's no-ops (-sS, -Pn, -n, --reason) and --open (the default --show) change nothing.
+      const bool no_op = std::holds_alternative<std::monostate>(spec.field) && !spec.copy;
+      if (!no_op && spec.long_name() != "--open") {
+        EXPECT_FALSE(before == plain) << name << " " << spec.example << " changed nothing";
+      }
+      EXPECT_TRUE(before == parse(with(with({kT1}, opt), {kT2}))) << name << " between the targets";
+      EXPECT_TRUE(before == parse(with({kT1, kT2}, opt))) << name << " after the targets";
+      if (spec.takes_value() && name.rfind("--", 0) == 0) {
+        EXPECT_TRUE(before == parse({name + "=" + spec.example, kT1, kT2})) << name << "=VALUE";
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 50u);
+}
+
+TEST(OptionMatrix, ListOptionsRepeatAndScalarsKeepTheLast) {
+  const ScanOptions o = parse({"--exclude", "198.18.0.5", kT1, "--exclude", "198.18.0.6,198.18.0.7", kT2,
+                               "--allow", "10.0.0.0/8", "--rate", "5", "--rate", "6"});
+  EXPECT_EQ(o.targets, (std::vector<std::string>{kT1, kT2}));
+  EXPECT_EQ(o.excludes, (std::vector<std::string>{"198.18.0.5", "198.18.0.6,198.18.0.7"}));
+  EXPECT_EQ(o.rate, "6");
+  ScanOptions with_plan = o;
+  with_plan.ports = "80";
+  with_plan.seed = 1;
+  EXPECT_EQ(config::build_scan_plan(with_plan).targets.count(), 2u);  // nmap's comma list excludes both
+}
+
+TEST(NmapHabits, TheTypicalSynScanLine) {
+  const ScanOptions o = parse({"-sS", "-Pn", "-n", "-T4", "-p-", "--open", "-oA", "out", kT2});
+  EXPECT_EQ(o.targets, (std::vector<std::string>{kT2}));
+  EXPECT_EQ(o.ports, "-");
+  EXPECT_EQ(o.show, "open");
+  EXPECT_EQ(o.rate, "max");
+  EXPECT_EQ(o.retries, 2);
+  EXPECT_DOUBLE_EQ(o.wait_seconds, 0.5);
+  const config::ScanPlan plan = config::build_scan_plan(o);
+  EXPECT_EQ(plan.ports.size(), 65536u);
+  EXPECT_TRUE(std::isinf(plan.rate));  // the controller finds the rate
+  EXPECT_EQ(plan.outputs, (std::vector<config::OutputSpec>{{config::OutputFormat::kText, "out.nmap"},
+                                                            {config::OutputFormat::kXml, "out.xml"},
+                                                            {config::OutputFormat::kGrepable, "out.gnmap"}}));
+}
+
+TEST(NmapHabits, RatesRetriesTemplatesAndVerbosity) {
+  const ScanOptions o = parse({kT1, "--max-rate", "500", "--min-rate", "100", "--max-retries", "5", "-vv", "-d"});
+  EXPECT_EQ(o.rate, "500");
+  EXPECT_DOUBLE_EQ(o.min_rate, 100);
+  EXPECT_EQ(o.retries, 5);
+  EXPECT_EQ(o.verbose, 2);
+  EXPECT_EQ(o.debug, 1);
+  // An explicit option wins over the template wherever it stands.
+  EXPECT_TRUE(parse({"-T4", "--max-retries", "1", kT1}) == parse({"--max-retries", "1", kT1, "-T", "aggressive"}));
+  EXPECT_EQ(parse({"-T4", "--max-retries", "1", kT1}).retries, 1);
+  EXPECT_EQ(parse({"-T0", kT1}).rate, "1");
+  EXPECT_EQ(parse({"-T5", kT1}).rate, "max");
+  EXPECT_TRUE(parse({"-T3", kT1}).rate == parse({kT1}).rate);  // normal is the defaults
+  EXPECT_EQ(parse({"-iL", "-"}).target_files, (std::vector<std::string>{"-"}));
+  EXPECT_EQ(parse({"-iL", "a.txt", "--excludefile", "b.txt"}).exclude_files, (std::vector<std::string>{"b.txt"}));
+}
+
+TEST(NmapHabits, UnsupportedAndUnknownOptionsAreOneClearLine) {
+  for (const auto& [flag, what] : std::vector<std::pair<std::string, std::string>>{
+           {"-sU", "UDP scan"}, {"-sV", "service version detection"}, {"-O", "OS detection"},
+           {"-A", "OS and version detection, scripts and traceroute"}, {"--script", "the scripting engine"},
+           {"--script=vuln", "the scripting engine"}, {"-sT", "TCP connect scan"}})
+    EXPECT_EQ(refusal({flag, kT1}), flag.substr(0, flag.find('=')) + " (" + what +
+                                        ") is not supported: portauth is a TCP SYN scanner (nmap's -sS); nothing "
+                                        "was sent");
+  EXPECT_EQ(refusal({kT1, "--rtae", "5"}), "unknown option '--rtae' (did you mean '--rate'?)");
+  EXPECT_EQ(refusal({kT1, "--max-retires", "5"}), "unknown option '--max-retires' (did you mean '--max-retries'?)");
+  EXPECT_EQ(refusal({kT1, "--frobnicate"}), "unknown option '--frobnicate'");
+  EXPECT_EQ(refusal({kT1, "-T9"}), "--timing: bad timing template -T '9': use 0-5 or paranoid, sneaky, polite, "
+                                   "normal, aggressive, insane");
+  EXPECT_EQ(refusal({kT1, "--pcap-buffer", "12"}), "--pcap-buffer: Value 12 not in range 4096 to 1073741824");
+  EXPECT_EQ(parse({kT1, "--pcap-buffer", "64M"}).pcap_buffer, uint64_t{64} << 20);
+}
+
+TEST(NmapHabits, DoubleDashEndsTheOptions) {
+  EXPECT_EQ(parse({"-p", "22", kT1, "--", kT2}).targets, (std::vector<std::string>{kT1, kT2}));
+  EXPECT_EQ(refusal({kT1, "--", "-p"}), "'-p' after -- is not a target (no target starts with '-')");
+}
+
+TEST(CommandLine, OverridesAFileAndGuardsAResume) {
+  CLI::App app;
+  auto* cmd = app.add_subcommand("scan");
+  app::CommandLine cli(*cmd, config::kScan, "TARGETS...");
+  app.parse(std::vector<std::string>{"out.jsonl", "--output-jsonl", "7", "--rate", "r.yaml", "--resume", "scan"});
+  cli.finish();
+  ScanOptions file;
+  file.rate = "5000";
+  file.retries = 4;
+  file.extra_outputs = {{"xml", "file.xml"}};
+  cli.override_options(file);
+  EXPECT_EQ(file.rate, "7");
+  EXPECT_EQ(file.retries, 4);
+  EXPECT_EQ(file.extra_outputs, (std::vector<std::pair<std::string, std::string>>{{"jsonl", "out.jsonl"}}));
+  EXPECT_EQ(cli.refused_by_resume(), "");
+  for (const auto& [words, refused] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"--ports", "22"}, "--ports"}, {{kT1}, "a target list"}, {{"--seed", "1"}, "--seed"},
+           {{"--exclude", kT1}, "--exclude"}, {{"--top-ports", "10"}, "--top-ports"}}) {
+    CLI::App a;
+    auto* c = a.add_subcommand("scan");
+    app::CommandLine l(*c, config::kScan, "TARGETS...");
+    std::vector<std::string> args = {"scan", "--resume", "r.yaml"};
+    args.insert(args.end(), words.begin(), words.end());
+    std::reverse(args.begin(), args.end());
+    a.parse(args);
+    EXPECT_EQ(l.refused_by_resume(), refused);
+  }
+}
+
+TEST(CommandLine, ProbeAndShieldsUpTakeTheSameWireOptions) {
+  const std::vector<std::string> wire = {"--rate", "50", "--retries", "1", "--wait", "0.2", "-i", "veth0",
+                                         "--source-port", "61000", "--user", "bob", "--resume-file", "r.yaml",
+                                         "--send-mode", "ring", "-T2", "--allow", "10.0.0.0/8", "--db", "p.yaml"};
+  const ScanOptions scan = parse(with({kT1}, wire));
+  ScanOptions probe = parse_as("probe", config::kProbe, with({kT1, "22"}, wire));
+  ScanOptions shields = parse_as("shieldsup", config::kShieldsUp, with({kT1}, wire));
+  probe.targets = shields.targets = scan.targets;
+  EXPECT_TRUE(probe == scan);
+  EXPECT_TRUE(shields == scan);
+}
+
+TEST(CommandLine, HelpIsGroupedWithTheUsageLineAndEveryOption) {
+  CLI::App app;
+  app.name("portauth");
+  auto* cmd = app.add_subcommand("scan", "TCP SYN scan");
+  app::CommandLine cli(*cmd, config::kScan, "TARGETS...");
+  const std::string help = cmd->help("portauth");
+  EXPECT_EQ(help.find("Usage: portauth scan [OPTIONS] TARGETS...\n"), help.find("Usage:")) << help;
+  size_t at = 0;
+  for (const char* group : {"Targets:", "Ports:", "Timing:", "Output:", "Privileges:", "Advanced:"}) {
+    const size_t next = help.find(std::string("\n") + group + "\n", at);
+    ASSERT_NE(next, std::string::npos) << group << " missing or out of order";
+    at = next;
+  }
+  for (const auto& spec : config::option_table()) {
+    if (!(spec.commands & config::kScan) || spec.names.empty()) continue;
+    for (const auto& s : spec.spellings()) EXPECT_NE(help.find(s), std::string::npos) << s;
+  }
+  EXPECT_NE(help.find("--rate TEXT=max"), std::string::npos);
+  EXPECT_NE(help.find("(or --max-rate TEXT)"), std::string::npos);
+}
