@@ -26,8 +26,8 @@ std::string synthetic_yaml(int entries) {
     const std::string port = std::to_string(i + 1);
     yaml += "  - port: " + port + "\n    name: svc" + port + "\n    aliases: [alias" + port +
             "]\n    purpose: Synthetic Service Protocol Number " + port +
-            "\n    description: >\n      A made-up service that listens on this port so the loader "
-            "has\n      realistic prose to fold, about as long as a real entry's.\n"
+            "\n    description: >\n      Synthetic service " + port + " listens on port " + port +
+            " so the loader\n      has realistic prose to fold, entry " + port + " of the synthetic set.\n"
             "    related: [1, 2, 3]\n    risk: low\n";
     if (i < 300) yaml += "    rank: " + port + "\n";
   }
