@@ -205,7 +205,9 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   }
   if (!o.source_port.empty()) parse_source_port(o.source_port, plan);
   parse_shard(o, plan);
-  plan.seed = o.seed ? *o.seed : std::random_device{}() * uint64_t{0x100000001} ^ std::random_device{}();
+  // A random seed stays below 2^63, the largest --seed (and resume-file seed) the option table takes.
+  plan.seed = o.seed ? *o.seed
+                     : (std::random_device{}() * uint64_t{0x100000001} ^ std::random_device{}()) & (~uint64_t{0} >> 1);
   plan.show = parse_show(o.show);
   plan.outputs = resolve_outputs(o);
 
