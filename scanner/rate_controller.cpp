@@ -152,7 +152,9 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
     set_rate(std::max(limit, rate_ * 0.25), HeldBy::kAnswers, limit_addr);
   } else if (dropped) {
     slow_start_ = false;
-    set_rate(rate_ * 0.5, HeldBy::kCaptureDrops, 0);
+    // Not below the starting rate: drops there come from a capture buffer too small for any
+    // burst, which a slower scan would not cure (the summary reports them).
+    set_rate(std::max(rate_ * 0.5, std::min(config_.initial, config_.ceiling)), HeldBy::kCaptureDrops, 0);
   } else if (errors) {
     slow_start_ = false;
     set_rate(rate_ * 0.7, HeldBy::kSendErrors, 0);
