@@ -11,6 +11,7 @@
 #include "db/port_db.h"
 #include "merge/shard_results.h"
 #include "merge/shard_set.h"
+#include "output_options.h"
 #include "outputs.h"
 #include "scan_plan.h"
 #include "spec_error.h"
@@ -42,20 +43,13 @@ std::string state_list(unsigned mask) {
   return out.empty() ? "none" : out;
 }
 
-// -o/--format and -oX FILE ... as for scan; with none, JSONL to standard output.
+// -o/--format and -oX FILE ... as for scan (the same rules); with none, JSONL to stdout.
 std::vector<config::OutputSpec> output_specs(const MergeArgs& a) {
-  std::vector<config::OutputSpec> specs;
-  for (const auto& [format, path] : a.extra_outputs) specs.push_back({config::parse_output_format(format), path});
-  if (!a.output_path.empty() || specs.empty()) specs.push_back({config::parse_output_format(a.format), a.output_path});
-  int to_stdout = 0;
-  for (const auto& s : specs) {
-    to_stdout += s.path.empty() || s.path == "-";
-    for (const auto& t : specs)
-      if (&s != &t && s.path == t.path && !s.path.empty() && s.path != "-")
-        throw config::SpecError("two outputs write to the same file '" + s.path + "'");
-  }
-  if (to_stdout > 1) throw config::SpecError("only one output can go to standard output");
-  return specs;
+  config::ScanOptions o;
+  o.format = a.format;
+  o.output_path = a.output_path;
+  o.extra_outputs = a.extra_outputs;
+  return config::resolve_outputs(o);
 }
 
 output::ScanSummary combine(const merge::ShardSet& set) {
@@ -191,30 +185,10 @@ void add_merge_command(CLI::App& app, int& exit_code, const std::string& command
   cmd->add_option("--format", a->format, "format of -o (or of standard output): jsonl, text, xml, grepable, csv, html")
       ->capture_default_str();
   cmd->add_option("-o,--output", a->output_path, "write the merged result to FILE instead of stdout");
-  // The same -oX/-oJ/... outputs as scan (main rewrites -oX to --output-xml: nmap_style_args.h).
-  struct OutputOption {
-    const char* name;
-    const char* format;
-    const char* help;
-  };
-  constexpr OutputOption kOutputOptions[] = {
-      {"--output-xml", "xml", "(or -oX FILE) nmap XML to FILE"},
-      {"--output-grepable", "grepable", "(or -oG FILE) nmap's grepable format to FILE"},
-      {"--output-jsonl", "jsonl", "(or -oJ FILE) JSON Lines to FILE"},
-      {"--output-text", "text", "(or -oN FILE) the text report to FILE"},
-      {"--output-csv", "csv", "(or -oC FILE) CSV to FILE"},
-      {"--output-html", "html", "(or -oH FILE) the HTML port-grid report to FILE"},
-  };
-  for (const auto& opt : kOutputOptions) {
-    const std::string format = opt.format;
-    cmd->add_option_function<std::vector<std::string>>(
-           opt.name,
-           [a, format](const std::vector<std::string>& paths) {
-             for (const auto& p : paths) a->extra_outputs.emplace_back(format, p);
-           },
-           opt.help)
-        ->type_name("FILE");
-  }
+  // The same -oX/-oJ/... outputs as scan.
+  add_output_file_options(*cmd, [a](const std::string& format, const std::string& path) {
+    a->extra_outputs.emplace_back(format, path);
+  });
   cmd->add_option("--show", a->show, "which states to report (default: every state the shards recorded)");
   cmd->add_flag("--check", a->check, "check that the shards merge, and write nothing");
   cmd->add_option("--db", a->db, "port database file (default: $PORTAUTH_DB, then the installed one)");

@@ -11,6 +11,7 @@
 #include "resume_file.h"
 #include "db/db_path.h"
 #include "db/port_db.h"
+#include "output_options.h"
 #include "outputs.h"
 #include "privileges.h"
 #include "progress.h"
@@ -318,31 +319,10 @@ void add_scan_command(CLI::App& app, int& exit_code, const std::string& command_
                   "format of -o (or of standard output): text, jsonl, xml (nmap XML), grepable (nmap -oG), csv, html")
       ->capture_default_str();
   cmd->add_option("-o,--output", o.output_path, "write results to FILE instead of stdout");
-  // nmap-style outputs, any number, each to its own file (main rewrites -oX to --output-xml,
-  // ...: see nmap_style_args.h). They add to -o/--format.
-  struct OutputOption {
-    const char* name;
-    const char* format;
-    const char* help;
-  };
-  constexpr OutputOption kOutputOptions[] = {
-      {"--output-xml", "xml", "(or -oX FILE) nmap XML to FILE"},
-      {"--output-grepable", "grepable", "(or -oG FILE) nmap's grepable format to FILE"},
-      {"--output-jsonl", "jsonl", "(or -oJ FILE) JSON Lines to FILE"},
-      {"--output-text", "text", "(or -oN FILE) the text report to FILE"},
-      {"--output-csv", "csv", "(or -oC FILE) CSV to FILE"},
-      {"--output-html", "html", "(or -oH FILE) the HTML port-grid report to FILE"},
-  };
-  for (const auto& opt : kOutputOptions) {
-    const std::string format = opt.format;
-    cmd->add_option_function<std::vector<std::string>>(
-           opt.name,
-           [args, format](const std::vector<std::string>& files) {
-             for (const auto& f : files) args->o.extra_outputs.emplace_back(format, f);
-           },
-           opt.help)
-        ->type_name("FILE");
-  }
+  // nmap-style outputs, any number, each to its own file. They add to -o/--format.
+  add_output_file_options(*cmd, [args](const std::string& format, const std::string& path) {
+    args->o.extra_outputs.emplace_back(format, path);
+  });
   cmd->add_flag_callback("--progress", [args] { args->progress = output::ProgressMode::kOn; },
                          "live progress on stderr even when it is not a terminal (default: only on a terminal)");
   cmd->add_flag_callback("--no-progress", [args] { args->progress = output::ProgressMode::kOff; },

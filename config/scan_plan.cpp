@@ -38,25 +38,6 @@ void parse_source_port(const std::string& text, ScanPlan& plan) {
   plan.source_port_count = uint16_t(std::min<size_t>(ports.size(), 65535));
 }
 
-std::vector<OutputSpec> resolve_outputs(const ScanOptions& o) {
-  std::vector<OutputSpec> outputs;
-  for (const auto& [format, path] : o.extra_outputs) {
-    if (path.empty()) throw SpecError("output of format " + format + " needs a file name");
-    outputs.push_back({parse_output_format(format), path});
-  }
-  // -o/--format make one more output; with none of -o/-oX/..., results go to stdout.
-  if (!o.output_path.empty() || outputs.empty()) outputs.push_back({parse_output_format(o.format), o.output_path});
-  int to_stdout = 0;
-  for (const auto& out : outputs) {
-    to_stdout += out.path.empty() || out.path == "-";
-    for (const auto& other : outputs)
-      if (&other != &out && !out.path.empty() && out.path != "-" && other.path == out.path)
-        throw SpecError("two outputs write to the same file '" + out.path + "'");
-  }
-  if (to_stdout > 1) throw SpecError("only one output can go to standard output");
-  return outputs;
-}
-
 }  // namespace
 
 OutputFormat parse_output_format(const std::string& name) {
@@ -79,6 +60,25 @@ const char* output_format_name(OutputFormat format) {
     case OutputFormat::kHtml: return "html";
   }
   return "text";
+}
+
+std::vector<OutputSpec> resolve_outputs(const ScanOptions& o) {
+  std::vector<OutputSpec> outputs;
+  for (const auto& [format, path] : o.extra_outputs) {
+    if (path.empty()) throw SpecError("output of format " + format + " needs a file name");
+    outputs.push_back({parse_output_format(format), path});
+  }
+  // -o/--format make one more output; with none of -o/-oX/..., results go to stdout.
+  if (!o.output_path.empty() || outputs.empty()) outputs.push_back({parse_output_format(o.format), o.output_path});
+  int to_stdout = 0;
+  for (const auto& out : outputs) {
+    to_stdout += out.path.empty() || out.path == "-";
+    for (const auto& other : outputs)
+      if (&other != &out && !out.path.empty() && out.path != "-" && other.path == out.path)
+        throw SpecError("two outputs write to the same file '" + out.path + "'");
+  }
+  if (to_stdout > 1) throw SpecError("only one output can go to standard output");
+  return outputs;
 }
 
 unsigned parse_show(const std::string& text) {
