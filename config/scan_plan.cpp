@@ -44,6 +44,15 @@ void parse_source_port(const std::string& text, ScanPlan& plan) {
   plan.source_port_count = uint16_t(std::min<size_t>(ports.size(), 65535));
 }
 
+}  // namespace
+
+OutputFormat parse_output_format(const std::string& name) {
+  if (const auto format = output::find_format(name)) return *format;
+  throw SpecError("bad output format '" + name + "': use " + output::format_names());
+}
+
+const char* output_format_name(OutputFormat format) { return output::format_info(format).name.data(); }
+
 std::vector<OutputSpec> resolve_outputs(const ScanOptions& o) {
   std::vector<OutputSpec> outputs;
   for (const auto& [format, path] : o.extra_outputs) {
@@ -62,15 +71,6 @@ std::vector<OutputSpec> resolve_outputs(const ScanOptions& o) {
   if (to_stdout > 1) throw SpecError("only one output can go to standard output");
   return outputs;
 }
-
-}  // namespace
-
-OutputFormat parse_output_format(const std::string& name) {
-  if (const auto format = output::find_format(name)) return *format;
-  throw SpecError("bad output format '" + name + "': use " + output::format_names());
-}
-
-const char* output_format_name(OutputFormat format) { return output::format_info(format).name.data(); }
 
 unsigned parse_show(const std::string& text) {
   unsigned mask = 0;

@@ -86,4 +86,9 @@ inline RangeSet resolve_targets(const RangeSet& named, const RangeSet& user_excl
 
 unsigned parse_show(const std::string& text);
 
+// The outputs that -o/--format and the (format, path) list name: -o/--format make one more,
+// and with none at all results go to standard output. Throws SpecError for an unknown
+// format, two outputs to one file, or two to standard output.
+std::vector<OutputSpec> resolve_outputs(const ScanOptions& options);
+
 }  // namespace portauth::config
