@@ -1,4 +1,4 @@
-#include "annotator.h"
+#include "app/annotator.h"
 
 namespace portauth::app {
 

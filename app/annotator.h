@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "db/port_db.h"
-#include "report.h"
+#include "output/report.h"
 
 namespace portauth::app {
 

@@ -1,10 +1,10 @@
-#include "cli_options.h"
+#include "app/cli_options.h"
 
 #include <cstdio>
 #include <memory>
 
 #include "common/closest_match.h"
-#include "spec_error.h"
+#include "config/spec_error.h"
 
 namespace portauth::app {
 namespace {

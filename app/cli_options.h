@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "option_table.h"
-#include "scan_options.h"
+#include "config/option_table.h"
+#include "config/scan_options.h"
 
 namespace portauth::app {
 

@@ -3,10 +3,10 @@
 #include <string>
 #include <vector>
 
-#include "option_docs.h"
-#include "option_table.h"
+#include "app/option_docs.h"
+#include "config/option_table.h"
 #include "output/formats.h"
-#include "timing_templates.h"
+#include "config/timing_templates.h"
 
 namespace portauth::app {
 namespace {

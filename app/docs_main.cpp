@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "option_docs.h"
+#include "app/option_docs.h"
 
 namespace {
 

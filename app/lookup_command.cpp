@@ -1,4 +1,4 @@
-#include "lookup_command.h"
+#include "app/lookup_command.h"
 
 #include <CLI/CLI.hpp>
 #include <iostream>

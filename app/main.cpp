@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "lookup_command.h"
-#include "merge_command.h"
-#include "nmap_style_args.h"
-#include "probe_command.h"
-#include "scan_command.h"
-#include "shieldsup_command.h"
-#include "spec_error.h"
+#include "app/lookup_command.h"
+#include "app/merge_command.h"
+#include "app/nmap_style_args.h"
+#include "app/probe_command.h"
+#include "app/scan_command.h"
+#include "app/shieldsup_command.h"
+#include "config/spec_error.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"portauth: a fast TCP SYN port scanner that explains what it finds"};

@@ -1,4 +1,4 @@
-#include "merge_command.h"
+#include "app/merge_command.h"
 
 #include <algorithm>
 #include <chrono>
@@ -6,15 +6,15 @@
 #include <ctime>
 #include <memory>
 
-#include "annotator.h"
+#include "app/annotator.h"
 #include "db/db_path.h"
 #include "db/port_db.h"
 #include "merge/shard_results.h"
 #include "merge/shard_set.h"
-#include "formats.h"
-#include "output_set.h"
-#include "scan_plan.h"
-#include "spec_error.h"
+#include "output/formats.h"
+#include "output/output_set.h"
+#include "config/scan_plan.h"
+#include "config/spec_error.h"
 
 namespace portauth::app {
 namespace {

@@ -1,10 +1,10 @@
-#include "nmap_style_args.h"
+#include "app/nmap_style_args.h"
 
 #include <string_view>
 #include <utility>
 
-#include "option_table.h"
-#include "spec_error.h"
+#include "config/option_table.h"
+#include "config/spec_error.h"
 
 namespace portauth::app {
 namespace {

@@ -1,10 +1,10 @@
-#include "option_docs.h"
+#include "app/option_docs.h"
 
 #include <cstdio>
 #include <stdexcept>
 
-#include "option_table.h"
-#include "timing_templates.h"
+#include "config/option_table.h"
+#include "config/timing_templates.h"
 
 namespace portauth::app {
 namespace {

@@ -1,4 +1,4 @@
-#include "privileges.h"
+#include "app/privileges.h"
 
 #include <grp.h>
 #include <pwd.h>

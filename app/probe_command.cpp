@@ -1,19 +1,19 @@
-#include "probe_command.h"
+#include "app/probe_command.h"
 
 #include <cstdio>
 #include <iostream>
 #include <memory>
 
-#include "annotator.h"
-#include "cli_options.h"
+#include "app/annotator.h"
+#include "app/cli_options.h"
 #include "db/page_render.h"
 #include "db/text_wrap.h"
-#include "run_setup.h"
-#include "scan_runner.h"
+#include "app/run_setup.h"
+#include "app/scan_runner.h"
 #include "common/setup_error.h"
-#include "shieldsup_report.h"
-#include "single_host.h"
-#include "spec_error.h"
+#include "app/shieldsup_report.h"
+#include "app/single_host.h"
+#include "config/spec_error.h"
 
 namespace portauth::app {
 namespace {

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "db/port_page.h"
-#include "scan_result.h"
+#include "probe/scan_result.h"
 
 namespace portauth::app {
 

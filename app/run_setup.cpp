@@ -1,12 +1,12 @@
-#include "run_setup.h"
+#include "app/run_setup.h"
 
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
 
-#include "ipv4.h"
-#include "port_spec.h"
-#include "privileges.h"
+#include "config/ipv4.h"
+#include "config/port_spec.h"
+#include "app/privileges.h"
 
 namespace portauth::app {
 

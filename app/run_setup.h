@@ -4,11 +4,11 @@
 #pragma once
 #include <string>
 
-#include "report.h"
-#include "resume_file.h"
-#include "scan_options.h"
-#include "scan_plan.h"
-#include "scan_runner.h"
+#include "output/report.h"
+#include "config/resume_file.h"
+#include "config/scan_options.h"
+#include "config/scan_plan.h"
+#include "app/scan_runner.h"
 
 namespace portauth::app {
 

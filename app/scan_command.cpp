@@ -1,4 +1,4 @@
-#include "scan_command.h"
+#include "app/scan_command.h"
 
 #include <unistd.h>
 
@@ -6,26 +6,26 @@
 #include <cstdio>
 #include <memory>
 
-#include "annotator.h"
-#include "cli_options.h"
-#include "config_file.h"
+#include "app/annotator.h"
+#include "app/cli_options.h"
+#include "config/config_file.h"
 #include "db/db_path.h"
 #include "db/port_db.h"
 #include "output/output_set.h"
-#include "presets.h"
-#include "progress.h"
-#include "resume_file.h"
-#include "run_setup.h"
-#include "scan_plan.h"
-#include "scan_runner.h"
+#include "config/presets.h"
+#include "output/progress.h"
+#include "config/resume_file.h"
+#include "app/run_setup.h"
+#include "config/scan_plan.h"
+#include "app/scan_runner.h"
 #include "common/setup_error.h"
-#include "shieldsup_command.h"
-#include "live_wire.h"
+#include "app/shieldsup_command.h"
+#include "engine/live_wire.h"
 #include "merge/manifest.h"
 #include "merge/manifest_file.h"
-#include "shard_auto.h"
-#include "spec_error.h"
-#include "summary_json.h"
+#include "config/shard_auto.h"
+#include "config/spec_error.h"
+#include "app/summary_json.h"
 
 namespace portauth::app {
 namespace {

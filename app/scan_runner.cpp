@@ -1,16 +1,16 @@
-#include "scan_runner.h"
+#include "app/scan_runner.h"
 
 #include <unistd.h>
 
 #include <optional>
 
-#include "clock.h"
-#include "live_wire.h"
-#include "privileges.h"
-#include "run_scan.h"
-#include "scan_setup.h"
-#include "signals.h"
-#include "trustealth_watch.h"
+#include "scanner/clock.h"
+#include "engine/live_wire.h"
+#include "app/privileges.h"
+#include "engine/run_scan.h"
+#include "engine/scan_setup.h"
+#include "app/signals.h"
+#include "engine/trustealth_watch.h"
 
 namespace portauth::app {
 

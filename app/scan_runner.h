@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "report.h"
-#include "resume_file.h"
-#include "scan_plan.h"
+#include "output/report.h"
+#include "config/resume_file.h"
+#include "config/scan_plan.h"
 
 namespace portauth::app {
 

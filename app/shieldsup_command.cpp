@@ -1,4 +1,4 @@
-#include "shieldsup_command.h"
+#include "app/shieldsup_command.h"
 
 #include <cinttypes>
 #include <cstdio>
@@ -6,16 +6,16 @@
 #include <memory>
 #include <stdexcept>
 
-#include "annotator.h"
-#include "cli_options.h"
-#include "ipv4.h"
+#include "app/annotator.h"
+#include "app/cli_options.h"
+#include "config/ipv4.h"
 #include "output/output_set.h"
-#include "run_setup.h"
-#include "scan_runner.h"
+#include "app/run_setup.h"
+#include "app/scan_runner.h"
 #include "common/setup_error.h"
-#include "shieldsup_report.h"
-#include "single_host.h"
-#include "spec_error.h"
+#include "app/shieldsup_report.h"
+#include "app/single_host.h"
+#include "config/spec_error.h"
 
 namespace portauth::app {
 namespace {

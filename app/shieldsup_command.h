@@ -11,7 +11,7 @@
 #include <string>
 
 #include "db/port_db.h"
-#include "scan_plan.h"
+#include "config/scan_plan.h"
 
 namespace portauth::app {
 

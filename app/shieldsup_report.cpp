@@ -1,11 +1,11 @@
-#include "shieldsup_report.h"
+#include "app/shieldsup_report.h"
 
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 
 #include "db/text_wrap.h"
-#include "presets.h"
+#include "config/presets.h"
 
 namespace portauth::app {
 namespace {

@@ -22,9 +22,9 @@
 #include <vector>
 
 #include "db/port_page.h"
-#include "reason.h"
-#include "report.h"
-#include "scan_result.h"
+#include "probe/reason.h"
+#include "output/report.h"
+#include "probe/scan_result.h"
 
 namespace portauth::app {
 

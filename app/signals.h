@@ -5,7 +5,7 @@
 #pragma once
 #include <signal.h>
 
-#include "run_scan.h"
+#include "engine/run_scan.h"
 
 namespace portauth::app {
 

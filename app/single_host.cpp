@@ -1,11 +1,11 @@
-#include "single_host.h"
+#include "app/single_host.h"
 
 #include <cstdio>
 
 #include "db/db_path.h"
-#include "ipv4.h"
-#include "spec_error.h"
-#include "target_list.h"
+#include "config/ipv4.h"
+#include "config/spec_error.h"
+#include "config/target_list.h"
 
 namespace portauth::app {
 

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "db/port_db.h"
-#include "report.h"
-#include "scan_plan.h"
+#include "output/report.h"
+#include "config/scan_plan.h"
 
 namespace portauth::app {
 

@@ -1,4 +1,4 @@
-#include "summary_json.h"
+#include "app/summary_json.h"
 
 #include <cerrno>
 #include <cstring>

@@ -29,7 +29,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "report.h"
+#include "output/report.h"
 
 namespace portauth::app {
 

@@ -1,8 +1,8 @@
-#include "capture_loop.h"
+#include "capture/capture_loop.h"
 
 #include <sched.h>
 
-#include "reply_parser.h"
+#include "capture/reply_parser.h"
 
 namespace portauth::capture {
 

@@ -5,13 +5,13 @@
 #include <atomic>
 #include <cstdint>
 
-#include "host_watch.h"
-#include "packet_source.h"
-#include "answer_observer.h"
-#include "reply_classifier.h"
-#include "probe_table.h"
-#include "scan_result.h"
-#include "spsc_queue.h"
+#include "capture/host_watch.h"
+#include "capture/packet_source.h"
+#include "probe/answer_observer.h"
+#include "probe/reply_classifier.h"
+#include "probe/probe_table.h"
+#include "probe/scan_result.h"
+#include "capture/spsc_queue.h"
 
 namespace portauth::capture {
 

@@ -1,4 +1,4 @@
-#include "capture_sizing.h"
+#include "capture/capture_sizing.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
-#include "host_watch.h"
+#include "capture/host_watch.h"
 
-#include "ipv4.h"
-#include "reply_parser.h"
+#include "config/ipv4.h"
+#include "capture/reply_parser.h"
 
 namespace portauth::capture {
 namespace {

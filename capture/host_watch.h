@@ -17,7 +17,7 @@
 #include <string>
 #include <utility>
 
-#include "range_set.h"
+#include "config/range_set.h"
 
 namespace portauth::capture {
 

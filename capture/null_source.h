@@ -5,8 +5,8 @@
 #include <chrono>
 #include <thread>
 
-#include "packet_source.h"
-#include "reply_parser.h"
+#include "capture/packet_source.h"
+#include "capture/reply_parser.h"
 
 namespace portauth::capture {
 

@@ -4,8 +4,8 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "ipv4.h"
-#include "packet_source.h"
+#include "config/ipv4.h"
+#include "capture/packet_source.h"
 #include "common/setup_error.h"
 
 namespace portauth::capture {

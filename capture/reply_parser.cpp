@@ -1,4 +1,4 @@
-#include "reply_parser.h"
+#include "capture/reply_parser.h"
 
 namespace portauth::capture {
 

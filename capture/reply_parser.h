@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "reply.h"
+#include "probe/reply.h"
 
 namespace portauth::capture {
 

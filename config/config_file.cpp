@@ -1,14 +1,14 @@
-#include "config_file.h"
+#include "config/config_file.h"
 
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "option_table.h"
-#include "option_yaml.h"
-#include "spec_error.h"
-#include "yaml_limits.h"
+#include "config/option_table.h"
+#include "config/option_yaml.h"
+#include "config/spec_error.h"
+#include "config/yaml_limits.h"
 
 namespace portauth::config {
 namespace {

@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "scan_plan.h"
+#include "config/scan_plan.h"
 
 namespace portauth::config {
 

@@ -1,6 +1,6 @@
-#include "excludes.h"
+#include "config/excludes.h"
 
-#include "target_spec.h"
+#include "config/target_spec.h"
 
 namespace portauth::config {
 namespace {

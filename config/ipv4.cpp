@@ -1,4 +1,4 @@
-#include "ipv4.h"
+#include "config/ipv4.h"
 
 #include <charconv>
 

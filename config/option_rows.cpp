@@ -2,10 +2,10 @@
 // each group. The output rows come from the format registry (output/formats.h).
 #include <cstdint>
 
-#include "option_table.h"
+#include "config/option_table.h"
 #include "output/formats.h"
-#include "spec_error.h"
-#include "timing_templates.h"
+#include "config/spec_error.h"
+#include "config/timing_templates.h"
 
 namespace portauth::config {
 namespace {

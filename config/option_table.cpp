@@ -1,12 +1,12 @@
-#include "option_table.h"
+#include "config/option_table.h"
 
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <type_traits>
 
-#include "spec_error.h"
-#include "timing_templates.h"
+#include "config/spec_error.h"
+#include "config/timing_templates.h"
 
 namespace portauth::config {
 namespace {

@@ -18,7 +18,7 @@
 #include <variant>
 #include <vector>
 
-#include "scan_options.h"
+#include "config/scan_options.h"
 
 namespace portauth::config {
 

@@ -1,12 +1,12 @@
-#include "option_yaml.h"
+#include "config/option_yaml.h"
 
 #include <array>
 #include <type_traits>
 
 #include "common/closest_match.h"
-#include "port_spec.h"
-#include "scan_plan.h"
-#include "spec_error.h"
+#include "config/port_spec.h"
+#include "config/scan_plan.h"
+#include "config/spec_error.h"
 
 namespace portauth::config {
 

@@ -1,4 +1,4 @@
-#include "port_spec.h"
+#include "config/port_spec.h"
 
 #include <algorithm>
 #include <bitset>
@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "spec_error.h"
+#include "config/spec_error.h"
 
 namespace portauth::config {
 namespace {

@@ -1,9 +1,9 @@
-#include "presets.h"
+#include "config/presets.h"
 
 #include <algorithm>
 
-#include "port_spec.h"
-#include "spec_error.h"
+#include "config/port_spec.h"
+#include "config/spec_error.h"
 
 namespace portauth::config {
 

@@ -1,4 +1,4 @@
-#include "range_set.h"
+#include "config/range_set.h"
 
 #include <algorithm>
 

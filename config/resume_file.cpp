@@ -1,4 +1,4 @@
-#include "resume_file.h"
+#include "config/resume_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,12 +13,12 @@
 #include <fstream>
 #include <sstream>
 
-#include "ipv4.h"
-#include "option_table.h"
-#include "option_yaml.h"
-#include "port_spec.h"
-#include "spec_error.h"
-#include "yaml_limits.h"
+#include "config/ipv4.h"
+#include "config/option_table.h"
+#include "config/option_yaml.h"
+#include "config/port_spec.h"
+#include "config/spec_error.h"
+#include "config/yaml_limits.h"
 
 namespace portauth::config {
 namespace {

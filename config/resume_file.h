@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "scan_plan.h"
+#include "config/scan_plan.h"
 
 namespace portauth::config {
 

@@ -1,4 +1,4 @@
-#include "scan_plan.h"
+#include "config/scan_plan.h"
 
 #include <algorithm>
 #include <charconv>
@@ -8,12 +8,12 @@
 #include <random>
 #include <sstream>
 
-#include "excludes.h"
-#include "ipv4.h"
-#include "port_spec.h"
-#include "presets.h"
-#include "spec_error.h"
-#include "target_spec.h"
+#include "config/excludes.h"
+#include "config/ipv4.h"
+#include "config/port_spec.h"
+#include "config/presets.h"
+#include "config/spec_error.h"
+#include "config/target_spec.h"
 
 namespace portauth::config {
 namespace {

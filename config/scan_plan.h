@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "output/formats.h"
-#include "range_set.h"
-#include "scan_options.h"
-#include "target_list.h"
+#include "config/range_set.h"
+#include "config/scan_options.h"
+#include "config/target_list.h"
 
 namespace portauth::config {
 

@@ -1,9 +1,9 @@
-#include "shard_auto.h"
+#include "config/shard_auto.h"
 
 #include <charconv>
 #include <cstdlib>
 
-#include "spec_error.h"
+#include "config/spec_error.h"
 
 namespace portauth::config {
 namespace {

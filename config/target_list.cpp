@@ -1,4 +1,4 @@
-#include "target_list.h"
+#include "config/target_list.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -11,8 +11,8 @@
 #include <memory>
 #include <sstream>
 
-#include "spec_error.h"
-#include "target_spec.h"
+#include "config/spec_error.h"
+#include "config/target_spec.h"
 
 namespace portauth::config {
 namespace {

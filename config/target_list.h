@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "range_set.h"
+#include "config/range_set.h"
 
 namespace portauth::config {
 

@@ -1,10 +1,10 @@
-#include "target_spec.h"
+#include "config/target_spec.h"
 
 #include <charconv>
 #include <string>
 
-#include "ipv4.h"
-#include "spec_error.h"
+#include "config/ipv4.h"
+#include "config/spec_error.h"
 
 namespace portauth::config {
 namespace {

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "range_set.h"
+#include "config/range_set.h"
 
 namespace portauth::config {
 

@@ -1,6 +1,6 @@
-#include "timing_templates.h"
+#include "config/timing_templates.h"
 
-#include "spec_error.h"
+#include "config/spec_error.h"
 
 namespace portauth::config {
 namespace {

@@ -1,4 +1,4 @@
-#include "yaml_limits.h"
+#include "config/yaml_limits.h"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
@@ -8,7 +8,7 @@
 
 #include <sstream>
 
-#include "spec_error.h"
+#include "config/spec_error.h"
 
 namespace portauth::config {
 namespace {

@@ -1,12 +1,12 @@
-#include "live_wire.h"
+#include "engine/live_wire.h"
 
-#include "capture_sizing.h"
-#include "ipv4.h"
-#include "next_hop.h"
-#include "null_source.h"
-#include "packet_ring_sink.h"
-#include "pcap_file_sink.h"
-#include "raw_socket_sink.h"
+#include "capture/capture_sizing.h"
+#include "config/ipv4.h"
+#include "scanner/next_hop.h"
+#include "capture/null_source.h"
+#include "scanner/packet_ring_sink.h"
+#include "scanner/pcap_file_sink.h"
+#include "scanner/raw_socket_sink.h"
 #include "common/setup_error.h"
 
 namespace portauth::engine {

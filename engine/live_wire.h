@@ -14,9 +14,9 @@
 #pragma once
 #include <memory>
 
-#include "route.h"
-#include "scan_plan.h"
-#include "wire.h"
+#include "scanner/route.h"
+#include "config/scan_plan.h"
+#include "engine/wire.h"
 
 namespace portauth::engine {
 

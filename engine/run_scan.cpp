@@ -1,11 +1,11 @@
-#include "run_scan.h"
+#include "engine/run_scan.h"
 
 #include <ctime>
 
-#include "ipv4.h"
-#include "scan_finish.h"
-#include "scan_loop.h"
-#include "scan_setup.h"
+#include "config/ipv4.h"
+#include "engine/scan_finish.h"
+#include "engine/scan_loop.h"
+#include "engine/scan_setup.h"
 
 namespace portauth::engine {
 

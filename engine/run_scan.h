@@ -24,12 +24,12 @@
 #include <string>
 #include <vector>
 
-#include "clock.h"
-#include "report.h"
-#include "resume_file.h"
-#include "scan_extension.h"
-#include "scan_plan.h"
-#include "wire.h"
+#include "scanner/clock.h"
+#include "output/report.h"
+#include "config/resume_file.h"
+#include "engine/scan_extension.h"
+#include "config/scan_plan.h"
+#include "engine/wire.h"
 
 namespace portauth::engine {
 

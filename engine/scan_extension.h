@@ -4,8 +4,8 @@
 #pragma once
 #include <string>
 
-#include "capture_loop.h"
-#include "report.h"
+#include "capture/capture_loop.h"
+#include "output/report.h"
 
 namespace portauth::engine {
 

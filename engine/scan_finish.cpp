@@ -1,4 +1,4 @@
-#include "scan_finish.h"
+#include "engine/scan_finish.h"
 
 #include <unistd.h>
 

@@ -9,10 +9,10 @@
 #pragma once
 #include <vector>
 
-#include "report.h"
-#include "run_scan.h"
-#include "scan_loop.h"
-#include "scan_setup.h"
+#include "output/report.h"
+#include "engine/run_scan.h"
+#include "engine/scan_loop.h"
+#include "engine/scan_setup.h"
 
 namespace portauth::engine {
 

@@ -1,4 +1,4 @@
-#include "scan_loop.h"
+#include "engine/scan_loop.h"
 
 #include <cstdio>
 #include <thread>

@@ -11,14 +11,14 @@
 #include <memory>
 #include <vector>
 
-#include "capture_loop.h"
-#include "clock.h"
-#include "report.h"
-#include "run_scan.h"
-#include "scan_setup.h"
-#include "rate_controller.h"
-#include "sender.h"
-#include "spsc_queue.h"
+#include "capture/capture_loop.h"
+#include "scanner/clock.h"
+#include "output/report.h"
+#include "engine/run_scan.h"
+#include "engine/scan_setup.h"
+#include "scanner/rate_controller.h"
+#include "scanner/sender.h"
+#include "capture/spsc_queue.h"
 
 namespace portauth::engine {
 

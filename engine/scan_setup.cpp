@@ -1,9 +1,9 @@
-#include "scan_setup.h"
+#include "engine/scan_setup.h"
 
 #include <random>
 
-#include "syn_probe.h"
-#include "syn_template.h"
+#include "probe/syn_probe.h"
+#include "probe/syn_template.h"
 
 namespace portauth::engine {
 

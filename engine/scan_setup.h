@@ -11,14 +11,14 @@
 #include <memory>
 #include <string>
 
-#include "cookie.h"
-#include "probe_module.h"
-#include "probe_space.h"
-#include "probe_table.h"
-#include "resume_file.h"
-#include "route.h"
-#include "scan_plan.h"
-#include "sender.h"
+#include "probe/cookie.h"
+#include "probe/probe_module.h"
+#include "probe/probe_space.h"
+#include "probe/probe_table.h"
+#include "config/resume_file.h"
+#include "scanner/route.h"
+#include "config/scan_plan.h"
+#include "scanner/sender.h"
 
 namespace portauth::engine {
 

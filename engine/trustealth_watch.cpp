@@ -1,10 +1,10 @@
-#include "trustealth_watch.h"
+#include "engine/trustealth_watch.h"
 
 #include <random>
 #include <stdexcept>
 
-#include "icmp_echo.h"
-#include "raw_socket_sink.h"
+#include "probe/icmp_echo.h"
+#include "scanner/raw_socket_sink.h"
 
 namespace portauth::engine {
 namespace {

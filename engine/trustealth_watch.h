@@ -19,13 +19,13 @@
 #include <memory>
 #include <string>
 
-#include "capture_loop.h"
-#include "host_watch.h"
-#include "packet_sink.h"
-#include "report.h"
-#include "scan_extension.h"
-#include "route.h"
-#include "scan_plan.h"
+#include "capture/capture_loop.h"
+#include "capture/host_watch.h"
+#include "scanner/packet_sink.h"
+#include "output/report.h"
+#include "engine/scan_extension.h"
+#include "scanner/route.h"
+#include "config/scan_plan.h"
 
 namespace portauth::engine {
 

@@ -5,8 +5,8 @@
 #pragma once
 #include <memory>
 
-#include "packet_sink.h"
-#include "packet_source.h"
+#include "scanner/packet_sink.h"
+#include "capture/packet_source.h"
 
 namespace portauth::engine {
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "config_file.h"
-#include "scan_plan.h"
-#include "spec_error.h"
+#include "config/config_file.h"
+#include "config/scan_plan.h"
+#include "config/spec_error.h"
 
 using namespace portauth::config;
 

@@ -13,16 +13,16 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "capture_loop.h"
-#include "cookie.h"
-#include "host_watch.h"
-#include "probe_space.h"
-#include "probe_table.h"
-#include "reason.h"
-#include "reply_parser.h"
-#include "reply_validator.h"
-#include "spsc_queue.h"
-#include "target_spec.h"
+#include "capture/capture_loop.h"
+#include "probe/cookie.h"
+#include "capture/host_watch.h"
+#include "probe/probe_space.h"
+#include "probe/probe_table.h"
+#include "probe/reason.h"
+#include "capture/reply_parser.h"
+#include "probe/reply_validator.h"
+#include "capture/spsc_queue.h"
+#include "config/target_spec.h"
 
 using namespace portauth;
 

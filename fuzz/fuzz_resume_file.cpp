@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "resume_file.h"
-#include "spec_error.h"
+#include "config/resume_file.h"
+#include "config/spec_error.h"
 
 using namespace portauth::config;
 

@@ -13,12 +13,12 @@
 #include <string_view>
 #include <vector>
 
-#include "ipv4.h"
-#include "port_spec.h"
-#include "range_set.h"
-#include "spec_error.h"
-#include "target_list.h"
-#include "target_spec.h"
+#include "config/ipv4.h"
+#include "config/port_spec.h"
+#include "config/range_set.h"
+#include "config/spec_error.h"
+#include "config/target_list.h"
+#include "config/target_spec.h"
 
 using namespace portauth::config;
 

@@ -1,4 +1,4 @@
-#include "manifest.h"
+#include "merge/manifest.h"
 
 #include <unistd.h>
 
@@ -10,9 +10,9 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "ipv4.h"
+#include "config/ipv4.h"
 #include "merge/sha256.h"
-#include "port_spec.h"
+#include "config/port_spec.h"
 
 namespace portauth::merge {
 namespace {

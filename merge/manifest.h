@@ -29,8 +29,8 @@
 #include <string>
 #include <vector>
 
-#include "report.h"
-#include "scan_plan.h"
+#include "output/report.h"
+#include "config/scan_plan.h"
 
 namespace portauth::merge {
 

@@ -1,4 +1,4 @@
-#include "sha256.h"
+#include "merge/sha256.h"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "ipv4.h"
+#include "config/ipv4.h"
 #include "merge/sha256.h"
-#include "probe_space.h"
-#include "probe_table.h"
+#include "probe/probe_space.h"
+#include "probe/probe_table.h"
 
 namespace portauth::merge {
 

@@ -16,7 +16,7 @@
 #include <string>
 
 #include "merge/shard_set.h"
-#include "scan_result.h"
+#include "probe/scan_result.h"
 
 namespace portauth::merge {
 

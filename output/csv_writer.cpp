@@ -1,8 +1,8 @@
-#include "csv_writer.h"
+#include "output/csv_writer.h"
 
 
 
-#include "ipv4.h"
+#include "config/ipv4.h"
 
 namespace portauth::output {
 

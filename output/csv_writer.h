@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "line_buffer.h"
-#include "report.h"
+#include "output/line_buffer.h"
+#include "output/report.h"
 
 namespace portauth::output {
 

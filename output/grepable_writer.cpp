@@ -1,11 +1,11 @@
-#include "grepable_writer.h"
+#include "output/grepable_writer.h"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
-#include "ipv4.h"
-#include "nmap_view.h"
+#include "config/ipv4.h"
+#include "output/nmap_view.h"
 
 namespace portauth::output {
 namespace {

@@ -12,8 +12,8 @@
 #pragma once
 #include <cstdio>
 
-#include "host_table.h"
-#include "report.h"
+#include "output/host_table.h"
+#include "output/report.h"
 
 namespace portauth::output {
 

@@ -1,4 +1,4 @@
-#include "host_table.h"
+#include "output/host_table.h"
 
 #include <algorithm>
 

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "report.h"
+#include "output/report.h"
 
 namespace portauth::output {
 

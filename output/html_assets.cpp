@@ -1,4 +1,4 @@
-#include "html_assets.h"
+#include "output/html_assets.h"
 
 namespace portauth::output {
 

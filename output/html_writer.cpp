@@ -1,12 +1,12 @@
-#include "html_writer.h"
+#include "output/html_writer.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "html_assets.h"
-#include "ipv4.h"
-#include "nmap_view.h"
-#include "xml_escape.h"
+#include "output/html_assets.h"
+#include "config/ipv4.h"
+#include "output/nmap_view.h"
+#include "output/xml_escape.h"
 
 namespace portauth::output {
 namespace {

@@ -18,8 +18,8 @@
 #include <cstdio>
 #include <string>
 
-#include "host_table.h"
-#include "report.h"
+#include "output/host_table.h"
+#include "output/report.h"
 
 namespace portauth::output {
 

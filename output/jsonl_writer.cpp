@@ -1,8 +1,8 @@
-#include "jsonl_writer.h"
+#include "output/jsonl_writer.h"
 
 #include <nlohmann/json.hpp>
 
-#include "ipv4.h"
+#include "config/ipv4.h"
 
 namespace portauth::output {
 

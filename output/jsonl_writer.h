@@ -6,8 +6,8 @@
 #pragma once
 #include <cstdio>
 
-#include "line_buffer.h"
-#include "report.h"
+#include "output/line_buffer.h"
+#include "output/report.h"
 
 namespace portauth::output {
 

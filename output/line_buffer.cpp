@@ -1,4 +1,4 @@
-#include "line_buffer.h"
+#include "output/line_buffer.h"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "nmap_view.h"
+#include "output/nmap_view.h"
 
 #include <algorithm>
 #include <ctime>

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "host_table.h"
+#include "output/host_table.h"
 
 namespace portauth::output {
 

@@ -4,13 +4,13 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "csv_writer.h"
-#include "grepable_writer.h"
-#include "html_writer.h"
-#include "jsonl_writer.h"
-#include "show_filter.h"
-#include "text_writer.h"
-#include "xml_writer.h"
+#include "output/csv_writer.h"
+#include "output/grepable_writer.h"
+#include "output/html_writer.h"
+#include "output/jsonl_writer.h"
+#include "output/show_filter.h"
+#include "output/text_writer.h"
+#include "output/xml_writer.h"
 
 namespace portauth::output {
 

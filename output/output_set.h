@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "output/formats.h"
-#include "report.h"
+#include "output/report.h"
 
 namespace portauth::output {
 

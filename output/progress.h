@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <string>
 
-#include "report.h"
+#include "output/report.h"
 
 namespace portauth::output {
 

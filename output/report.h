@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "scan_result.h"
+#include "probe/scan_result.h"
 
 namespace portauth::output {
 

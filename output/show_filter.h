@@ -6,7 +6,7 @@
 #pragma once
 #include <memory>
 
-#include "report.h"
+#include "output/report.h"
 
 namespace portauth::output {
 

@@ -1,9 +1,9 @@
-#include "text_writer.h"
+#include "output/text_writer.h"
 
 #include <algorithm>
 #include <cinttypes>
 
-#include "ipv4.h"
+#include "config/ipv4.h"
 
 namespace portauth::output {
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "report.h"
+#include "output/report.h"
 
 namespace portauth::output {
 

@@ -1,4 +1,4 @@
-#include "xml_escape.h"
+#include "output/xml_escape.h"
 
 namespace portauth::output {
 

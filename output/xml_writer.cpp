@@ -1,13 +1,13 @@
-#include "xml_writer.h"
+#include "output/xml_writer.h"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
-#include "ipv4.h"
-#include "nmap_view.h"
-#include "port_spec.h"
-#include "xml_escape.h"
+#include "config/ipv4.h"
+#include "output/nmap_view.h"
+#include "config/port_spec.h"
+#include "output/xml_escape.h"
 
 namespace portauth::output {
 namespace {

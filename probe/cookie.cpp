@@ -1,4 +1,4 @@
-#include "cookie.h"
+#include "probe/cookie.h"
 
 #include <sys/random.h>
 

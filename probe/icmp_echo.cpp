@@ -1,8 +1,8 @@
-#include "icmp_echo.h"
+#include "probe/icmp_echo.h"
 
 #include <stdexcept>
 
-#include "libnet_builder.h"
+#include "probe/libnet_builder.h"
 
 namespace portauth::probe {
 namespace {

@@ -1,4 +1,4 @@
-#include "libnet_builder.h"
+#include "probe/libnet_builder.h"
 
 #include <stdexcept>
 #include <string>

@@ -1,4 +1,4 @@
-#include "permutation.h"
+#include "probe/permutation.h"
 
 #include <bit>
 

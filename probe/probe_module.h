@@ -15,9 +15,9 @@
 #include <cstdint>
 #include <string>
 
-#include "probe_space.h"
-#include "reply.h"
-#include "reply_classifier.h"
+#include "probe/probe_space.h"
+#include "probe/reply.h"
+#include "probe/reply_classifier.h"
 
 namespace portauth::probe {
 

@@ -1,4 +1,4 @@
-#include "probe_space.h"
+#include "probe/probe_space.h"
 
 #include <stdexcept>
 

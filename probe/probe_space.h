@@ -13,8 +13,8 @@
 #include <optional>
 #include <vector>
 
-#include "permutation.h"
-#include "range_set.h"
+#include "probe/permutation.h"
+#include "config/range_set.h"
 
 namespace portauth::probe {
 

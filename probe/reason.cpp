@@ -1,4 +1,4 @@
-#include "reason.h"
+#include "probe/reason.h"
 
 #include <array>
 

@@ -5,8 +5,8 @@
 #pragma once
 #include <cstdint>
 
-#include "reason.h"
-#include "reply.h"
+#include "probe/reason.h"
+#include "probe/reply.h"
 
 namespace portauth::probe {
 

@@ -1,4 +1,4 @@
-#include "reply_validator.h"
+#include "probe/reply_validator.h"
 
 namespace portauth::probe {
 

@@ -9,9 +9,9 @@
 #pragma once
 #include <cstdint>
 
-#include "cookie.h"
-#include "probe_space.h"
-#include "reply_classifier.h"
+#include "probe/cookie.h"
+#include "probe/probe_space.h"
+#include "probe/reply_classifier.h"
 
 namespace portauth::probe {
 

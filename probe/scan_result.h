@@ -2,7 +2,7 @@
 #pragma once
 #include <cstdint>
 
-#include "reason.h"
+#include "probe/reason.h"
 
 namespace portauth::probe {
 

@@ -1,4 +1,4 @@
-#include "syn_packet.h"
+#include "probe/syn_packet.h"
 
 #include <cstring>
 #include <stdexcept>

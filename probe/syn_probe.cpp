@@ -1,6 +1,6 @@
-#include "syn_probe.h"
+#include "probe/syn_probe.h"
 
-#include "ipv4.h"
+#include "config/ipv4.h"
 
 namespace portauth::probe {
 

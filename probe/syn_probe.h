@@ -13,10 +13,10 @@
 #pragma once
 #include <string>
 
-#include "cookie.h"
-#include "probe_module.h"
-#include "reply_validator.h"
-#include "syn_packet.h"
+#include "probe/cookie.h"
+#include "probe/probe_module.h"
+#include "probe/reply_validator.h"
+#include "probe/syn_packet.h"
 
 namespace portauth::probe {
 

@@ -1,6 +1,6 @@
-#include "syn_template.h"
+#include "probe/syn_template.h"
 
-#include "libnet_builder.h"
+#include "probe/libnet_builder.h"
 
 namespace portauth::probe {
 

@@ -1,4 +1,4 @@
-#include "next_hop.h"
+#include "scanner/next_hop.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,7 +15,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "ipv4.h"
+#include "config/ipv4.h"
 #include "common/setup_error.h"
 
 namespace portauth::scanner {

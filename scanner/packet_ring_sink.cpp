@@ -1,4 +1,4 @@
-#include "packet_ring_sink.h"
+#include "scanner/packet_ring_sink.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

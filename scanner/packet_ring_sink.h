@@ -17,7 +17,7 @@
 #include <cstdint>
 #include <string>
 
-#include "packet_sink.h"
+#include "scanner/packet_sink.h"
 
 namespace portauth::scanner {
 

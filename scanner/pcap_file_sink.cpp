@@ -1,4 +1,4 @@
-#include "pcap_file_sink.h"
+#include "scanner/pcap_file_sink.h"
 
 #include <pcap/pcap.h>
 #include <sys/time.h>

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "packet_sink.h"
+#include "scanner/packet_sink.h"
 
 namespace portauth::scanner {
 

@@ -1,10 +1,10 @@
-#include "rate_controller.h"
+#include "scanner/rate_controller.h"
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
 
-#include "ipv4.h"
+#include "config/ipv4.h"
 
 namespace portauth::scanner {
 namespace {

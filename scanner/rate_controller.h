@@ -31,8 +31,8 @@
 #include <cstdint>
 #include <string>
 
-#include "answer_observer.h"
-#include "clock.h"
+#include "probe/answer_observer.h"
+#include "scanner/clock.h"
 
 namespace portauth::scanner {
 

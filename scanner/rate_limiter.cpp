@@ -1,4 +1,4 @@
-#include "rate_limiter.h"
+#include "scanner/rate_limiter.h"
 
 #include <algorithm>
 #include <cmath>

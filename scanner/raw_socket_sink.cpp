@@ -1,4 +1,4 @@
-#include "raw_socket_sink.h"
+#include "scanner/raw_socket_sink.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -8,7 +8,7 @@
 #pragma once
 #include <string>
 
-#include "packet_sink.h"
+#include "scanner/packet_sink.h"
 
 namespace portauth::scanner {
 

@@ -1,4 +1,4 @@
-#include "route.h"
+#include "scanner/route.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -10,7 +10,7 @@
 
 #include <cstring>
 
-#include "ipv4.h"
+#include "config/ipv4.h"
 #include "common/setup_error.h"
 
 namespace portauth::scanner {

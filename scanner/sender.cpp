@@ -1,10 +1,10 @@
-#include "sender.h"
+#include "scanner/sender.h"
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
-#include "rate_limiter.h"
+#include "scanner/rate_limiter.h"
 
 namespace portauth::scanner {
 

@@ -12,12 +12,12 @@
 #include <cstdint>
 #include <limits>
 
-#include "clock.h"
-#include "packet_sink.h"
-#include "rate_controller.h"
-#include "probe_module.h"
-#include "probe_space.h"
-#include "probe_table.h"
+#include "scanner/clock.h"
+#include "scanner/packet_sink.h"
+#include "scanner/rate_controller.h"
+#include "probe/probe_module.h"
+#include "probe/probe_space.h"
+#include "probe/probe_table.h"
 
 namespace portauth::scanner {
 

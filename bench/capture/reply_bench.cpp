@@ -8,11 +8,11 @@
 
 #include <atomic>
 
-#include "capture_loop.h"
+#include "capture/capture_loop.h"
 #include "reply_frames.h"
-#include "reply_parser.h"
-#include "reply_validator.h"
-#include "target_spec.h"
+#include "capture/reply_parser.h"
+#include "probe/reply_validator.h"
+#include "config/target_spec.h"
 
 namespace portauth::capture {
 namespace {

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "cookie.h"
-#include "probe_space.h"
+#include "probe/cookie.h"
+#include "probe/probe_space.h"
 
 namespace portauth::bench {
 

@@ -8,7 +8,7 @@
 
 #include <memory>
 
-#include "probe_table.h"
+#include "probe/probe_table.h"
 
 namespace portauth::scanner {
 namespace {

@@ -13,10 +13,10 @@
 #include <cstdlib>
 #include <string>
 
-#include "jsonl_writer.h"
+#include "output/jsonl_writer.h"
 #include "merge/manifest.h"
-#include "probe_space.h"
-#include "scan_plan.h"
+#include "probe/probe_space.h"
+#include "config/scan_plan.h"
 
 using namespace portauth;
 

@@ -9,12 +9,12 @@
 
 #include <cstdint>
 
-#include "cookie.h"
-#include "permutation.h"
-#include "probe_space.h"
-#include "syn_packet.h"
-#include "syn_template.h"
-#include "target_spec.h"
+#include "probe/cookie.h"
+#include "probe/permutation.h"
+#include "probe/probe_space.h"
+#include "probe/syn_packet.h"
+#include "probe/syn_template.h"
+#include "config/target_spec.h"
 
 namespace portauth::scanner {
 namespace {

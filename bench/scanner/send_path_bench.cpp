@@ -10,14 +10,14 @@
 #include <atomic>
 #include <string>
 
-#include "cookie.h"
-#include "packet_sink.h"
-#include "probe_space.h"
-#include "probe_table.h"
-#include "sender.h"
-#include "syn_probe.h"
-#include "syn_template.h"
-#include "target_spec.h"
+#include "probe/cookie.h"
+#include "scanner/packet_sink.h"
+#include "probe/probe_space.h"
+#include "probe/probe_table.h"
+#include "scanner/sender.h"
+#include "probe/syn_probe.h"
+#include "probe/syn_template.h"
+#include "config/target_spec.h"
 
 namespace portauth::scanner {
 namespace {

@@ -1,5 +1,5 @@
 // `portauth lookup`, in-process: run_lookup() for behaviour, add_lookup_command() for parsing.
-#include "lookup_command.h"
+#include "app/lookup_command.h"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "frames.h"
-#include "resume_file.h"
+#include "config/resume_file.h"
 #include "sim_scan.h"
 
 using namespace portauth;

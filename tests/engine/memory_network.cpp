@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "frames.h"
-#include "reply_parser.h"
+#include "capture/reply_parser.h"
 
 namespace portauth::test {
 namespace {

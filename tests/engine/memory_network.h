@@ -22,10 +22,10 @@
 #include <set>
 #include <vector>
 
-#include "clock.h"
-#include "packet_sink.h"
-#include "packet_source.h"
-#include "wire.h"
+#include "scanner/clock.h"
+#include "scanner/packet_sink.h"
+#include "capture/packet_source.h"
+#include "engine/wire.h"
 
 namespace portauth::test {
 

@@ -16,7 +16,7 @@
 #include <mutex>
 #include <vector>
 
-#include "clock.h"
+#include "scanner/clock.h"
 
 namespace portauth::test {
 

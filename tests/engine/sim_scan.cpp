@@ -1,7 +1,7 @@
 #include "sim_scan.h"
 
-#include "reason.h"
-#include "target_spec.h"
+#include "probe/reason.h"
+#include "config/target_spec.h"
 
 namespace portauth::test {
 

@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "memory_network.h"
-#include "report.h"
-#include "run_scan.h"
-#include "scan_plan.h"
-#include "scan_setup.h"
+#include "output/report.h"
+#include "engine/run_scan.h"
+#include "config/scan_plan.h"
+#include "engine/scan_setup.h"
 #include "sim_clock.h"
 
 namespace portauth::test {

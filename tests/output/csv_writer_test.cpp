@@ -1,4 +1,4 @@
-#include "csv_writer.h"
+#include "output/csv_writer.h"
 
 #include <gtest/gtest.h>
 

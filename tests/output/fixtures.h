@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "report.h"
+#include "output/report.h"
 
 namespace portauth::output::testing {
 

@@ -1,9 +1,9 @@
-#include "grepable_writer.h"
+#include "output/grepable_writer.h"
 
 #include <gtest/gtest.h>
 
 #include "fixtures.h"
-#include "nmap_view.h"
+#include "output/nmap_view.h"
 
 namespace portauth::output {
 namespace {

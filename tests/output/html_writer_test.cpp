@@ -1,4 +1,4 @@
-#include "html_writer.h"
+#include "output/html_writer.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-#include "nmap_view.h"
-#include "port_spec.h"
+#include "output/nmap_view.h"
+#include "config/port_spec.h"
 
 #include <gtest/gtest.h>
 

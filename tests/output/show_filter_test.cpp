@@ -1,8 +1,8 @@
-#include "show_filter.h"
+#include "output/show_filter.h"
 
 #include <gtest/gtest.h>
 
-#include "csv_writer.h"
+#include "output/csv_writer.h"
 #include "fixtures.h"
 
 namespace portauth::output {

@@ -1,4 +1,4 @@
-#include "xml_writer.h"
+#include "output/xml_writer.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -7,8 +7,8 @@
 #include <fstream>
 
 #include "fixtures.h"
-#include "nmap_view.h"
-#include "xml_escape.h"
+#include "output/nmap_view.h"
+#include "output/xml_escape.h"
 
 namespace portauth::output {
 namespace {

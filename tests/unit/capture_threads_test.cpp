@@ -9,13 +9,13 @@
 #include <thread>
 #include <vector>
 
-#include "capture_loop.h"
-#include "probe_space.h"
-#include "reply_parser.h"
-#include "reply_validator.h"
-#include "cookie.h"
+#include "capture/capture_loop.h"
+#include "probe/probe_space.h"
+#include "capture/reply_parser.h"
+#include "probe/reply_validator.h"
+#include "probe/cookie.h"
 #include "frames.h"
-#include "target_spec.h"
+#include "config/target_spec.h"
 
 using namespace portauth;
 using namespace portauth::capture;

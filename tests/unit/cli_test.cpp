@@ -8,11 +8,11 @@
 
 #include <algorithm>
 
-#include "cli_options.h"
-#include "nmap_style_args.h"
-#include "option_table.h"
-#include "scan_plan.h"
-#include "spec_error.h"
+#include "app/cli_options.h"
+#include "app/nmap_style_args.h"
+#include "config/option_table.h"
+#include "config/scan_plan.h"
+#include "config/spec_error.h"
 
 using namespace portauth;
 using config::OptionSpec;

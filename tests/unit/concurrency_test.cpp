@@ -5,9 +5,9 @@
 #include <thread>
 #include <vector>
 
-#include "probe_table.h"
-#include "scan_result.h"
-#include "spsc_queue.h"
+#include "probe/probe_table.h"
+#include "probe/scan_result.h"
+#include "capture/spsc_queue.h"
 
 using namespace portauth;
 

@@ -4,10 +4,10 @@
 
 #include <filesystem>
 
-#include "config_file.h"
-#include "excludes.h"
-#include "spec_error.h"
-#include "target_list.h"
+#include "config/config_file.h"
+#include "config/excludes.h"
+#include "config/spec_error.h"
+#include "config/target_list.h"
 
 using namespace portauth::config;
 

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "config_file.h"
-#include "spec_error.h"
+#include "config/config_file.h"
+#include "config/spec_error.h"
 
 using namespace portauth::config;
 

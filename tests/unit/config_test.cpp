@@ -2,14 +2,14 @@
 
 #include <algorithm>
 
-#include "excludes.h"
-#include "ipv4.h"
-#include "port_spec.h"
-#include "presets.h"
-#include "range_set.h"
-#include "scan_plan.h"
-#include "spec_error.h"
-#include "target_spec.h"
+#include "config/excludes.h"
+#include "config/ipv4.h"
+#include "config/port_spec.h"
+#include "config/presets.h"
+#include "config/range_set.h"
+#include "config/scan_plan.h"
+#include "config/spec_error.h"
+#include "config/target_spec.h"
 
 using namespace portauth::config;
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "cookie.h"
+#include "probe/cookie.h"
 
 using namespace portauth::probe;
 

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "option_docs.h"
-#include "option_table.h"
+#include "app/option_docs.h"
+#include "config/option_table.h"
 
 using namespace portauth;
 

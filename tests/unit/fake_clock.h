@@ -1,6 +1,6 @@
 // A clock that only moves when something sleeps on it, for deterministic rate and wait tests.
 #pragma once
-#include "clock.h"
+#include "scanner/clock.h"
 
 namespace portauth::test {
 

@@ -2,14 +2,14 @@
 // echo reply to our ping, what is our own packet seen on loopback; and its capture filter.
 #include <gtest/gtest.h>
 
-#include "capture_loop.h"
+#include "capture/capture_loop.h"
 #include "frames.h"
-#include "host_watch.h"
-#include "cookie.h"
-#include "probe_space.h"
-#include "reply_parser.h"
-#include "reply_validator.h"
-#include "target_spec.h"
+#include "capture/host_watch.h"
+#include "probe/cookie.h"
+#include "probe/probe_space.h"
+#include "capture/reply_parser.h"
+#include "probe/reply_validator.h"
+#include "config/target_spec.h"
 
 using namespace portauth;
 using namespace portauth::capture;

@@ -7,10 +7,10 @@
 #include <chrono>
 #include <string>
 
-#include "config_file.h"
-#include "resume_file.h"
-#include "spec_error.h"
-#include "yaml_limits.h"
+#include "config/config_file.h"
+#include "config/resume_file.h"
+#include "config/spec_error.h"
+#include "config/yaml_limits.h"
 
 using namespace portauth::config;
 

@@ -2,7 +2,7 @@
 // both checksums right (verified here with our own one's-complement sum, not libnet's).
 #include <gtest/gtest.h>
 
-#include "icmp_echo.h"
+#include "probe/icmp_echo.h"
 
 using namespace portauth::probe;
 

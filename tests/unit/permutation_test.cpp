@@ -2,9 +2,9 @@
 
 #include <vector>
 
-#include "permutation.h"
-#include "probe_space.h"
-#include "target_spec.h"
+#include "probe/permutation.h"
+#include "probe/probe_space.h"
+#include "config/target_spec.h"
 
 using portauth::probe::Permutation;
 using portauth::probe::ProbeSpace;

@@ -6,15 +6,15 @@
 #include <map>
 
 #include "fake_clock.h"
-#include "ipv4.h"
-#include "probe_space.h"
-#include "probe_table.h"
-#include "scan_plan.h"
-#include "sender.h"
-#include "spec_error.h"
-#include "target_spec.h"
-#include "syn_probe.h"
-#include "syn_template.h"
+#include "config/ipv4.h"
+#include "probe/probe_space.h"
+#include "probe/probe_table.h"
+#include "config/scan_plan.h"
+#include "scanner/sender.h"
+#include "config/spec_error.h"
+#include "config/target_spec.h"
+#include "probe/syn_probe.h"
+#include "probe/syn_template.h"
 
 using namespace portauth;
 

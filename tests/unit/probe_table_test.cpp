@@ -7,7 +7,7 @@
 #include <atomic>
 #include <thread>
 
-#include "probe_table.h"
+#include "probe/probe_table.h"
 
 using portauth::probe::ProbeTable;
 

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_clock.h"
-#include "rate_limiter.h"
+#include "scanner/rate_limiter.h"
 
 using portauth::scanner::RateLimiter;
 

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "frames.h"
-#include "reply_parser.h"
+#include "capture/reply_parser.h"
 
 using namespace portauth::capture;
 using namespace portauth::probe;

@@ -1,12 +1,12 @@
 #include <gtest/gtest.h>
 
-#include "cookie.h"
+#include "probe/cookie.h"
 #include "frames.h"
-#include "probe_space.h"
-#include "reason.h"
-#include "reply_parser.h"
-#include "reply_validator.h"
-#include "target_spec.h"
+#include "probe/probe_space.h"
+#include "probe/reason.h"
+#include "capture/reply_parser.h"
+#include "probe/reply_validator.h"
+#include "config/target_spec.h"
 
 using namespace portauth;
 using namespace portauth::capture;

@@ -6,16 +6,16 @@
 #include <set>
 #include <thread>
 
-#include "cookie.h"
+#include "probe/cookie.h"
 #include "fake_clock.h"
 #include "frames.h"
-#include "probe_space.h"
-#include "probe_table.h"
-#include "sender.h"
-#include "syn_packet.h"
-#include "syn_probe.h"
-#include "syn_template.h"
-#include "target_spec.h"
+#include "probe/probe_space.h"
+#include "probe/probe_table.h"
+#include "scanner/sender.h"
+#include "probe/syn_packet.h"
+#include "probe/syn_probe.h"
+#include "probe/syn_template.h"
+#include "config/target_spec.h"
 
 using namespace portauth;
 using namespace portauth::scanner;

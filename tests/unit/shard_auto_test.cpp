@@ -3,8 +3,8 @@
 
 #include <map>
 
-#include "shard_auto.h"
-#include "spec_error.h"
+#include "config/shard_auto.h"
+#include "config/spec_error.h"
 
 using namespace portauth::config;
 

@@ -12,13 +12,13 @@
 #include <string>
 #include <tuple>
 
-#include "jsonl_writer.h"
+#include "output/jsonl_writer.h"
 #include "merge/manifest.h"
 #include "merge/shard_results.h"
 #include "merge/sha256.h"
 #include "merge/shard_set.h"
-#include "probe_space.h"
-#include "scan_plan.h"
+#include "probe/probe_space.h"
+#include "config/scan_plan.h"
 
 namespace portauth::fixture {
 

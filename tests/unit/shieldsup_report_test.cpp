@@ -5,8 +5,8 @@
 #include <regex>
 
 #include "db/port_page.h"
-#include "probe_command.h"
-#include "shieldsup_report.h"
+#include "app/probe_command.h"
+#include "app/shieldsup_report.h"
 
 using namespace portauth;
 using namespace portauth::app;

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <string>
 
-#include "summary_json.h"
+#include "app/summary_json.h"
 
 using namespace portauth;
 

@@ -3,8 +3,8 @@
 #include <random>
 #include <vector>
 
-#include "syn_packet.h"
-#include "syn_template.h"
+#include "probe/syn_packet.h"
+#include "probe/syn_template.h"
 
 using namespace portauth::probe;
 

@@ -2,10 +2,10 @@
 
 #include <fstream>
 
-#include "ipv4.h"
-#include "scan_plan.h"
-#include "spec_error.h"
-#include "target_list.h"
+#include "config/ipv4.h"
+#include "config/scan_plan.h"
+#include "config/spec_error.h"
+#include "config/target_list.h"
 
 using namespace portauth::config;
 

@@ -2,10 +2,10 @@
 // probe and the notice printed. Data only: plans are built, nothing is sent.
 #include <gtest/gtest.h>
 
-#include "ipv4.h"
-#include "scan_plan.h"
-#include "spec_error.h"
-#include "target_spec.h"
+#include "config/ipv4.h"
+#include "config/scan_plan.h"
+#include "config/spec_error.h"
+#include "config/target_spec.h"
 
 using namespace portauth::config;
 

@@ -7,20 +7,20 @@
 #include <fstream>
 #include <iterator>
 
-#include "capture_sizing.h"
-#include "cookie.h"
+#include "capture/capture_sizing.h"
+#include "probe/cookie.h"
 #include "fake_clock.h"
-#include "null_source.h"
-#include "pcap_file_sink.h"
-#include "probe_space.h"
-#include "probe_table.h"
-#include "scan_plan.h"
-#include "sender.h"
-#include "spec_error.h"
-#include "syn_packet.h"
-#include "syn_probe.h"
-#include "syn_template.h"
-#include "target_spec.h"
+#include "capture/null_source.h"
+#include "scanner/pcap_file_sink.h"
+#include "probe/probe_space.h"
+#include "probe/probe_table.h"
+#include "config/scan_plan.h"
+#include "scanner/sender.h"
+#include "config/spec_error.h"
+#include "probe/syn_packet.h"
+#include "probe/syn_probe.h"
+#include "probe/syn_template.h"
+#include "config/target_spec.h"
 
 using namespace portauth;
 using namespace portauth::scanner;
