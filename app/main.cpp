@@ -7,7 +7,7 @@
 
 #include "app/lookup_command.h"
 #include "app/merge_command.h"
-#include "app/nmap_style_args.h"
+#include "cli/nmap_style_args.h"
 #include "app/probe_command.h"
 #include "app/scan_command.h"
 #include "app/shieldsup_command.h"
@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   portauth::app::add_merge_command(app, exit_code, command_line);
   try {
     // CLI11 wants the arguments in reverse order when given a vector.
-    std::vector<std::string> args = portauth::app::rewrite_nmap_style_args(argc, argv);
+    std::vector<std::string> args = portauth::cli::rewrite_nmap_style_args(argc, argv);
     args.erase(args.begin());
     std::reverse(args.begin(), args.end());
     app.parse(args);

@@ -10,20 +10,9 @@
 #include <optional>
 #include <string>
 
-#include "db/port_page.h"
-#include "probe/scan_result.h"
 
 namespace portauth::app {
 
 void add_probe_command(CLI::App& app, int& exit_code, const std::string& command_line);
-
-// A single decimal port 0-65535 ("22"), or nullopt ("", "-1", "65536", "22,80", "1-5", "ssh").
-std::optional<uint16_t> parse_single_port(const std::string& text);
-
-// The probe's report: "Host: / Port: / State: / Reason: / TTL: / Probes:" lines, the state's
-// meaning, a blank line, then the page. `result` is nullopt when the probe was never sent
-// (an interrupt). Ends with a newline.
-std::string format_probe_report(const std::string& host_label, const std::optional<probe::ScanResult>& result,
-                                 uint16_t port, uint64_t packets_sent, const db::PortPage& page);
 
 }  // namespace portauth::app

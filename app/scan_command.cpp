@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "app/annotator.h"
-#include "app/cli_options.h"
+#include "cli/cli_options.h"
 #include "config/config_file.h"
 #include "db/db_path.h"
 #include "db/port_db.h"
@@ -25,7 +25,7 @@
 #include "merge/manifest_file.h"
 #include "config/shard_auto.h"
 #include "config/spec_error.h"
-#include "app/summary_json.h"
+#include "report/summary_json.h"
 
 namespace portauth::app {
 namespace {
@@ -47,7 +47,7 @@ struct PreparedScan {
   std::string port_set;                                 // the default set's description ("" = chosen)
   std::unique_ptr<config::ResumeState> resume;          // set for --resume
   std::unique_ptr<output::OutputSet> outputs;           // opened before any scan runs (and privileges drop)
-  SummaryJsonFile* summary_json = nullptr;              // --summary-json: one line per scan
+  report::SummaryJsonFile* summary_json = nullptr;           // --summary-json: one line per scan
   std::unique_ptr<merge::ManifestFile> manifest;        // --manifest: written when the scan ends
 };
 
@@ -128,12 +128,12 @@ int run_prepared(PreparedScan& scan, const std::string& command_line, const conf
     report_resume(summary, scan.resume.get(), run_options.resume_path);
     std::vector<std::string> warnings = plan.warnings;
     if (summary.pcap_dropped > 0) {
-      warnings.push_back(pcap_drop_warning(summary.pcap_dropped, engine::capture_buffer_bytes(plan)));
+      warnings.push_back(report::pcap_drop_warning(summary.pcap_dropped, engine::capture_buffer_bytes(plan)));
       std::fprintf(stderr, "portauth: warning: %s\n", warnings.back().c_str());
     }
     if (scan.summary_json) {
       const int ring = plan.offline() ? 0 : engine::capture_buffer_bytes(plan);
-      scan.summary_json->write(summary_json(scan.name, summary, ring, warnings));
+      scan.summary_json->write(report::summary_json(scan.name, summary, ring, warnings));
     }
     if (scan.manifest) scan.manifest->write(summary);  // after finish(): the outputs are flushed
   } catch (const common::SetupError& e) {
@@ -147,7 +147,7 @@ int run_prepared(PreparedScan& scan, const std::string& command_line, const conf
 }
 
 // Every scan the command line asks for, validated; empty after an error (printed).
-std::vector<std::unique_ptr<PreparedScan>> prepare_all(const CommandLine& cli) {
+std::vector<std::unique_ptr<PreparedScan>> prepare_all(const cli::CommandLine& cli) {
   const config::ScanOptions& a = cli.options();
   std::vector<std::unique_ptr<PreparedScan>> scans;
   if (!a.resume.empty()) {
@@ -209,7 +209,7 @@ std::vector<std::unique_ptr<PreparedScan>> prepare_all(const CommandLine& cli) {
   return scans;
 }
 
-int run(CommandLine& cli, const std::string& command_line) {
+int run(cli::CommandLine& cli, const std::string& command_line) {
   if (!cli.finish_or_report()) return 1;
   const config::ScanOptions& a = cli.options();
   auto scans = prepare_all(cli);
@@ -222,9 +222,9 @@ int run(CommandLine& cli, const std::string& command_line) {
   }
   // Open every output of every scan first: once the first scan has dropped privileges, a
   // later one could no longer create its files.
-  std::unique_ptr<SummaryJsonFile> summary_file;
+  std::unique_ptr<report::SummaryJsonFile> summary_file;
   try {
-    if (!a.summary_json.empty()) summary_file = std::make_unique<SummaryJsonFile>(a.summary_json);
+    if (!a.summary_json.empty()) summary_file = std::make_unique<report::SummaryJsonFile>(a.summary_json);
     for (auto& scan : scans) {
       scan->outputs = std::make_unique<output::OutputSet>(scan->plan.outputs, scan->plan.show);
       if (!a.manifest.empty())  // --manifest: created now, while files can still be created
@@ -244,7 +244,7 @@ int run(CommandLine& cli, const std::string& command_line) {
 
 void add_scan_command(CLI::App& app, int& exit_code, const std::string& command_line) {
   auto* cmd = app.add_subcommand("scan", "TCP SYN scan: classify ports as open, closed or stealth");
-  auto cli = std::make_shared<CommandLine>(*cmd, config::kScan, "TARGETS...");
+  auto cli = std::make_shared<cli::CommandLine>(*cmd, config::kScan, "TARGETS...");
   cmd->footer(kExamples);
   cmd->callback([cli, &exit_code, &command_line] { exit_code = run(*cli, command_line); });
 }

@@ -7,13 +7,13 @@
 #include <stdexcept>
 
 #include "app/annotator.h"
-#include "app/cli_options.h"
+#include "cli/cli_options.h"
 #include "config/ipv4.h"
 #include "output/output_set.h"
 #include "app/run_setup.h"
 #include "app/scan_runner.h"
 #include "common/setup_error.h"
-#include "app/shieldsup_report.h"
+#include "report/shieldsup_report.h"
 #include "app/single_host.h"
 #include "config/spec_error.h"
 
@@ -21,7 +21,7 @@ namespace portauth::app {
 namespace {
 
 struct ShieldsUpArgs {
-  std::unique_ptr<CommandLine> cli;
+  std::unique_ptr<cli::CommandLine> cli;
   std::string host;
 };
 
@@ -91,12 +91,12 @@ int run_shieldsup_report(config::ScanPlan plan, const db::PortDb& db, const std:
     return 1;
   }
 
-  ShieldsUpReport report;
+  report::ShieldsUpReport report;
   report.host = host;
-  report.port_set = describe_port_set(plan.ports);
+  report.port_set = report::describe_port_set(plan.ports);
   report.summary = summary;
-  for (const auto& r : collected.results) report.ports.push_back(shieldsup_port(r, db.page(r.port)));
-  std::cout << format_shieldsup_report(report) << std::flush;
+  for (const auto& r : collected.results) report.ports.push_back(report::shieldsup_port(r, db.page(r.port)));
+  std::cout << report::format_shieldsup_report(report) << std::flush;
   std::fprintf(stderr,
                "portauth: %" PRIu64 " SYNs and %" PRIu64 " pings sent from %s on %s in %u pass(es); from the host: %"
                PRIu64 " packet(s) besides %" PRIu64 " echo reply(ies)\n",
@@ -110,7 +110,7 @@ void add_shieldsup_command(CLI::App& app, int& exit_code, const std::string& com
   auto args = std::make_shared<ShieldsUpArgs>();
   auto* cmd = app.add_subcommand("shieldsup", "ShieldsUP-style test of one host, with the TruStealth verdict");
   cmd->add_option("HOST", args->host, "an IPv4 address or a host name")->required();
-  args->cli = std::make_unique<CommandLine>(*cmd, config::kShieldsUp, "HOST");
+  args->cli = std::make_unique<cli::CommandLine>(*cmd, config::kShieldsUp, "HOST");
   cmd->callback([args, &exit_code, &command_line] { exit_code = run(*args, command_line); });
 }
 

@@ -188,7 +188,12 @@ def main():
             job = slurm.submit("1-4", [shard_script, profile_path, "4", out2, "--rate", "16"], env)
             deadline = time.monotonic() + 30
             scanner = None
-            while scanner is None and time.monotonic() < deadline:
+            # Both scanners must be under way (task 2's manifest created, which the scan does once
+            # its outputs are open) before one is killed and the other cancelled: cancelled while
+            # still starting, task 2 would leave no manifest at all, and under load that happens.
+            manifest2 = os.path.join(out2, "shard-2.manifest.json")
+            while (scanner is None or slurm.scanner_pid(f"{job}_2") is None or not os.path.exists(manifest2)) \
+                    and time.monotonic() < deadline:
                 scanner = slurm.scanner_pid(f"{job}_3")
                 time.sleep(0.1)
             time.sleep(0.5)

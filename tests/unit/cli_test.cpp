@@ -8,8 +8,8 @@
 
 #include <algorithm>
 
-#include "app/cli_options.h"
-#include "app/nmap_style_args.h"
+#include "cli/cli_options.h"
+#include "cli/nmap_style_args.h"
 #include "config/option_table.h"
 #include "config/scan_plan.h"
 #include "config/spec_error.h"
@@ -31,10 +31,10 @@ ScanOptions parse_as(const std::string& command, config::Command which, const st
   std::string host, port;
   if (which != config::kScan) cmd->add_option("HOST", host);
   if (which == config::kProbe) cmd->add_option("PORT", port);
-  app::CommandLine cli(*cmd, which, "TARGETS...");
+  cli::CommandLine cli(*cmd, which, "TARGETS...");
   std::vector<const char*> argv = {"portauth", command.c_str()};
   for (const auto& w : words) argv.push_back(w.c_str());
-  auto args = app::rewrite_nmap_style_args(int(argv.size()), argv.data());
+  auto args = cli::rewrite_nmap_style_args(int(argv.size()), argv.data());
   args.erase(args.begin());
   std::reverse(args.begin(), args.end());
   app.parse(args);
@@ -161,7 +161,7 @@ TEST(NmapHabits, DoubleDashEndsTheOptions) {
 TEST(CommandLine, OverridesAFileAndGuardsAResume) {
   CLI::App app;
   auto* cmd = app.add_subcommand("scan");
-  app::CommandLine cli(*cmd, config::kScan, "TARGETS...");
+  cli::CommandLine cli(*cmd, config::kScan, "TARGETS...");
   app.parse(std::vector<std::string>{"out.jsonl", "--output-jsonl", "7", "--rate", "r.yaml", "--resume", "scan"});
   cli.finish();
   ScanOptions file;
@@ -178,7 +178,7 @@ TEST(CommandLine, OverridesAFileAndGuardsAResume) {
            {{"--exclude", kT1}, "--exclude"}, {{"--top-ports", "10"}, "--top-ports"}}) {
     CLI::App a;
     auto* c = a.add_subcommand("scan");
-    app::CommandLine l(*c, config::kScan, "TARGETS...");
+    cli::CommandLine l(*c, config::kScan, "TARGETS...");
     std::vector<std::string> args = {"scan", "--resume", "r.yaml"};
     args.insert(args.end(), words.begin(), words.end());
     std::reverse(args.begin(), args.end());
@@ -203,7 +203,7 @@ TEST(CommandLine, HelpIsGroupedWithTheUsageLineAndEveryOption) {
   CLI::App app;
   app.name("portauth");
   auto* cmd = app.add_subcommand("scan", "TCP SYN scan");
-  app::CommandLine cli(*cmd, config::kScan, "TARGETS...");
+  cli::CommandLine cli(*cmd, config::kScan, "TARGETS...");
   const std::string help = cmd->help("portauth");
   EXPECT_EQ(help.find("Usage: portauth scan [OPTIONS] TARGETS...\n"), help.find("Usage:")) << help;
   size_t at = 0;

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "app/option_docs.h"
+#include "cli/option_docs.h"
 #include "config/option_table.h"
 
 using namespace portauth;
@@ -26,23 +26,23 @@ std::string read(const std::string& path) {
 TEST(DocsSync, ManPageOptionListIsTheTable) {
   const std::string page = read(std::string(PORTAUTH_SOURCE_DIR) + "/docs/portauth.1");
   ASSERT_FALSE(page.empty());
-  EXPECT_EQ(app::generated_part(page, app::kManBegin, app::kManEnd), app::man_option_list())
+  EXPECT_EQ(cli::generated_part(page, cli::kManBegin, cli::kManEnd), cli::man_option_list())
       << "docs/portauth.1 is out of step with the option table: run scripts/gen-docs.sh build";
 }
 
 TEST(DocsSync, ReadmeOptionTableIsTheTable) {
   const std::string readme = read(std::string(PORTAUTH_SOURCE_DIR) + "/README.md");
   ASSERT_FALSE(readme.empty());
-  EXPECT_EQ(app::generated_part(readme, app::kReadmeBegin, app::kReadmeEnd), app::readme_option_table())
+  EXPECT_EQ(cli::generated_part(readme, cli::kReadmeBegin, cli::kReadmeEnd), cli::readme_option_table())
       << "README.md is out of step with the option table: run scripts/gen-docs.sh build";
 }
 
 TEST(DocsSync, CompletionsOfferEverySpelling) {
-  const std::string bash = app::bash_completion(), zsh = app::zsh_completion();
+  const std::string bash = cli::bash_completion(), zsh = cli::zsh_completion();
   for (const auto& spec : config::option_table())
     for (const auto& s : spec.spellings()) {
       EXPECT_NE(bash.find(" " + s), std::string::npos) << s;
       EXPECT_NE(zsh.find(s + "["), std::string::npos) << s;
     }
-  EXPECT_EQ(app::replace_generated("a\nB\nold\nE\nz\n", "B", "E", "new\n"), "a\nB\nnew\nE\nz\n");
+  EXPECT_EQ(cli::replace_generated("a\nB\nold\nE\nz\n", "B", "E", "new\n"), "a\nB\nnew\nE\nz\n");
 }

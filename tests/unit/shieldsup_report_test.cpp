@@ -5,11 +5,11 @@
 #include <regex>
 
 #include "db/port_page.h"
-#include "app/probe_command.h"
-#include "app/shieldsup_report.h"
+#include "report/probe_report.h"
+#include "report/shieldsup_report.h"
 
 using namespace portauth;
-using namespace portauth::app;
+using namespace portauth::report;
 using probe::Reason;
 
 namespace {

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <string>
 
-#include "app/summary_json.h"
+#include "report/summary_json.h"
 
 using namespace portauth;
 
@@ -15,7 +15,7 @@ TEST(SummaryJson, CompleteOnlyWithoutDropsInterruptsOrSendErrors) {
   s.probed = 65536;
   s.source_ip = "198.18.0.1";
   s.interface = "veth-scan";
-  auto j = app::summary_json("", s, 1 << 25, {});
+  auto j = report::summary_json("", s, 1 << 25, {});
   EXPECT_EQ(j["summary"], 1);
   EXPECT_TRUE(j["scan"].is_null());
   EXPECT_EQ(j["complete"], true);
@@ -23,7 +23,7 @@ TEST(SummaryJson, CompleteOnlyWithoutDropsInterruptsOrSendErrors) {
   EXPECT_EQ(j["pcap"]["buffer_bytes"], 1 << 25);
 
   s.pcap_dropped = 310;
-  j = app::summary_json("web", s, 65536, {app::pcap_drop_warning(310, 65536)});
+  j = report::summary_json("web", s, 65536, {report::pcap_drop_warning(310, 65536)});
   EXPECT_EQ(j["scan"], "web");
   EXPECT_EQ(j["complete"], false);
   EXPECT_EQ(j["incomplete"], nlohmann::ordered_json::array({"pcap-drops"}));
@@ -34,15 +34,15 @@ TEST(SummaryJson, CompleteOnlyWithoutDropsInterruptsOrSendErrors) {
 
   s.interrupted = true;
   s.send_errors = 2;
-  j = app::summary_json("", s, 65536, {});
+  j = report::summary_json("", s, 65536, {});
   EXPECT_EQ(j["incomplete"], nlohmann::ordered_json::array({"interrupted", "pcap-drops", "send-errors"}));
 }
 
 TEST(SummaryJson, FileHasOneLinePerScan) {
   const std::string path = ::testing::TempDir() + "summary_json_test.jsonl";
   {
-    app::SummaryJsonFile f(path);
-    f.write(app::summary_json("a", {}, 0, {}));
+    report::SummaryJsonFile f(path);
+    f.write(report::summary_json("a", {}, 0, {}));
     f.write_setup_error("b", "cannot capture on 'eth9': no such interface");
   }
   std::ifstream in(path);
@@ -55,5 +55,5 @@ TEST(SummaryJson, FileHasOneLinePerScan) {
   EXPECT_EQ(e["incomplete"][0], "setup-error");
   EXPECT_EQ(e["error"], "cannot capture on 'eth9': no such interface");
   std::remove(path.c_str());
-  EXPECT_THROW(app::SummaryJsonFile("/nonexistent-dir/x.jsonl"), std::runtime_error);
+  EXPECT_THROW(report::SummaryJsonFile("/nonexistent-dir/x.jsonl"), std::runtime_error);
 }

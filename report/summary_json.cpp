@@ -1,10 +1,10 @@
-#include "app/summary_json.h"
+#include "report/summary_json.h"
 
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
 
-namespace portauth::app {
+namespace portauth::report {
 
 std::vector<std::string> incomplete_reasons(const output::ScanSummary& s) {
   std::vector<std::string> out;
@@ -76,4 +76,4 @@ void SummaryJsonFile::write_setup_error(const std::string& scan_name, const std:
          {"error", error}});
 }
 
-}  // namespace portauth::app
+}  // namespace portauth::report

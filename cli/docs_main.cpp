@@ -8,12 +8,12 @@
 #include <sstream>
 #include <string>
 
-#include "app/option_docs.h"
+#include "cli/option_docs.h"
 
 namespace {
 
 int update(const std::string& path) {
-  using namespace portauth::app;
+  using namespace portauth::cli;
   std::ifstream in(path);
   std::ostringstream text;
   text << in.rdbuf();
@@ -39,10 +39,10 @@ int main(int argc, char** argv) {
   }
   const std::string what = argc == 2 ? argv[1] : "";
   std::string text;
-  if (what == "man") text = portauth::app::man_option_list();
-  else if (what == "readme") text = portauth::app::readme_option_table();
-  else if (what == "bash") text = portauth::app::bash_completion();
-  else if (what == "zsh") text = portauth::app::zsh_completion();
+  if (what == "man") text = portauth::cli::man_option_list();
+  else if (what == "readme") text = portauth::cli::readme_option_table();
+  else if (what == "bash") text = portauth::cli::bash_completion();
+  else if (what == "zsh") text = portauth::cli::zsh_completion();
   else {
     std::fprintf(stderr, "usage: portauth-docs man|readme|bash|zsh, or --update FILE...\n");
     return 1;

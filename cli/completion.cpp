@@ -3,12 +3,12 @@
 #include <string>
 #include <vector>
 
-#include "app/option_docs.h"
+#include "cli/option_docs.h"
 #include "config/option_table.h"
 #include "output/formats.h"
 #include "config/timing_templates.h"
 
-namespace portauth::app {
+namespace portauth::cli {
 namespace {
 
 using config::OptionSpec;
@@ -125,4 +125,4 @@ std::string zsh_completion() {
   return out;
 }
 
-}  // namespace portauth::app
+}  // namespace portauth::cli

@@ -14,7 +14,7 @@
 #include "config/option_table.h"
 #include "config/scan_options.h"
 
-namespace portauth::app {
+namespace portauth::cli {
 
 class CommandLine {
  public:
@@ -50,4 +50,4 @@ class CommandLine {
   std::vector<Bound> bound_;
 };
 
-}  // namespace portauth::app
+}  // namespace portauth::cli

@@ -26,7 +26,7 @@
 #include "output/report.h"
 #include "probe/scan_result.h"
 
-namespace portauth::app {
+namespace portauth::report {
 
 inline constexpr size_t kListEveryPortUpTo = 64;
 // Implications are printed for at most this many answered ports; the rest are counted.
@@ -81,4 +81,4 @@ std::string format_trustealth(const TrustealthVerdict& verdict);
 // The whole report; ends with a newline.
 std::string format_shieldsup_report(const ShieldsUpReport& report);
 
-}  // namespace portauth::app
+}  // namespace portauth::report

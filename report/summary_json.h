@@ -31,7 +31,7 @@
 
 #include "output/report.h"
 
-namespace portauth::app {
+namespace portauth::report {
 
 // Why a finished scan is incomplete (the "incomplete" list above); empty: complete.
 std::vector<std::string> incomplete_reasons(const output::ScanSummary& s);
@@ -60,4 +60,4 @@ class SummaryJsonFile {
   std::string path_;
 };
 
-}  // namespace portauth::app
+}  // namespace portauth::report

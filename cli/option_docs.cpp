@@ -1,4 +1,4 @@
-#include "app/option_docs.h"
+#include "cli/option_docs.h"
 
 #include <cstdio>
 #include <stdexcept>
@@ -6,7 +6,7 @@
 #include "config/option_table.h"
 #include "config/timing_templates.h"
 
-namespace portauth::app {
+namespace portauth::cli {
 namespace {
 
 using config::OptionSpec;
@@ -130,4 +130,4 @@ std::string replace_generated(const std::string& document, std::string_view begi
   return document.substr(0, start) + generated + document.substr(e);
 }
 
-}  // namespace portauth::app
+}  // namespace portauth::cli

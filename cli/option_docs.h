@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace portauth::app {
+namespace portauth::cli {
 
 inline constexpr std::string_view kManBegin = ".\\\" BEGIN GENERATED OPTIONS";
 inline constexpr std::string_view kManEnd = ".\\\" END GENERATED OPTIONS";
@@ -30,4 +30,4 @@ std::string replace_generated(const std::string& document, std::string_view begi
 // The text between the marker lines ("" when a marker is missing).
 std::string generated_part(const std::string& document, std::string_view begin, std::string_view end);
 
-}  // namespace portauth::app
+}  // namespace portauth::cli

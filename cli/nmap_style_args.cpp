@@ -1,4 +1,4 @@
-#include "app/nmap_style_args.h"
+#include "cli/nmap_style_args.h"
 
 #include <string_view>
 #include <utility>
@@ -6,7 +6,7 @@
 #include "config/option_table.h"
 #include "config/spec_error.h"
 
-namespace portauth::app {
+namespace portauth::cli {
 namespace {
 
 // nmap options with no meaning for a TCP SYN scanner: refused rather than silently ignored,
@@ -67,4 +67,4 @@ std::vector<std::string> rewrite_nmap_style_args(int argc, const char* const* ar
   return out;
 }
 
-}  // namespace portauth::app
+}  // namespace portauth::cli

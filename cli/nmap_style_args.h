@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-namespace portauth::app {
+namespace portauth::cli {
 
 // Throws config::SpecError for an unsupported nmap option, or a word after "--" that can
 // only be an option.
 std::vector<std::string> rewrite_nmap_style_args(int argc, const char* const* argv);
 
-}  // namespace portauth::app
+}  // namespace portauth::cli

@@ -1,4 +1,4 @@
-#include "app/cli_options.h"
+#include "cli/cli_options.h"
 
 #include <cstdio>
 #include <memory>
@@ -6,7 +6,7 @@
 #include "common/closest_match.h"
 #include "config/spec_error.h"
 
-namespace portauth::app {
+namespace portauth::cli {
 namespace {
 
 using config::OptionSpec;
@@ -135,4 +135,4 @@ std::string CommandLine::refused_by_resume() const {
   return "";
 }
 
-}  // namespace portauth::app
+}  // namespace portauth::cli

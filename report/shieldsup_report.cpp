@@ -1,4 +1,4 @@
-#include "app/shieldsup_report.h"
+#include "report/shieldsup_report.h"
 
 #include <algorithm>
 #include <cinttypes>
@@ -7,7 +7,7 @@
 #include "db/text_wrap.h"
 #include "config/presets.h"
 
-namespace portauth::app {
+namespace portauth::report {
 namespace {
 
 constexpr size_t kWidth = 78;
@@ -216,4 +216,4 @@ std::string format_shieldsup_report(const ShieldsUpReport& report) {
   return out;
 }
 
-}  // namespace portauth::app
+}  // namespace portauth::report

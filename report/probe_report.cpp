@@ -1,0 +1,45 @@
+#include "report/probe_report.h"
+
+#include "db/page_render.h"
+#include "db/text_wrap.h"
+#include "report/shieldsup_report.h"
+
+namespace portauth::report {
+namespace {
+
+std::string field(const char* label, const std::string& value) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%-8s ", label);
+  return buf + value + "\n";
+}
+
+}  // namespace
+
+std::optional<uint16_t> parse_single_port(const std::string& text) {
+  if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  const unsigned long value = std::stoul(text);
+  if (value > 65535) return std::nullopt;
+  return uint16_t(value);
+}
+
+std::string format_probe_report(const std::string& host_label, const std::optional<probe::ScanResult>& result,
+                                uint16_t port, uint64_t packets_sent, const db::PortPage& page) {
+  std::string service;
+  if (page.listed || page.entry.name != "unassigned") service = " (" + page.entry.name + ")";
+  std::string out = field("Host:", host_label);
+  out += field("Port:", std::to_string(port) + "/tcp" + service);
+  if (!result) {
+    out += field("State:", "unknown");
+    out += "The probe was interrupted before it was sent.\n";
+  } else {
+    const auto state = probe::state_of(result->reason);
+    out += field("State:", std::string(probe::state_name(state)));
+    out += field("Reason:", std::string(probe::reason_name(result->reason)));
+    out += field("TTL:", state == probe::PortState::kStealth ? "- (nothing came back)" : std::to_string(result->ttl));
+    out += field("Probes:", std::to_string(packets_sent) + " SYN" + (packets_sent == 1 ? "" : "s") + " sent");
+    out += "\n" + db::wrap_paragraph(state_meaning(state), 78, "", "");
+  }
+  return out + "\n" + db::render_page_text(page);
+}
+
+}  // namespace portauth::report
