@@ -30,6 +30,7 @@ import time
 
 SKIP = 77
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+SCAN_IP = "198.18.0.1"
 TARGET_IP = "198.18.0.2"
 ANYIP_NET = ipaddress.ip_network("198.18.1.0/24")
 SCAN_IF = "veth-scan"
@@ -425,3 +426,29 @@ if __name__ == "__main__":
         _count_packets_main()
     else:
         sys.exit("usage: lablib.py count-packets  (run inside a namespace; used by PacketCounter)")
+
+
+# --- hosts that limit their answers (issue 10) --------------------------------------------------
+
+# Addresses of the AnyIP block (profiled like any other there) whose answers the target holds back:
+# LIMITED_HOSTS[addr] = RSTs and ICMP errors per second each (nft "limit rate over N/second drop"
+# in the target's output hook, as a host that rate-limits its error replies); POLICED_HOSTS[addr] =
+# SYNs per second a policer in front of it lets through (the prerouting hook drops the rest).
+LIMITED_HOSTS = {"198.18.1.220": 2000, "198.18.1.221": 500}
+POLICED_HOSTS = {"198.18.1.230": 20000}
+
+
+def limits_nft():
+    out = [f"    ip saddr {a} ip daddr {SCAN_IP} tcp flags & rst == rst limit rate over {n}/second burst 20 packets drop\n"
+           f"    ip saddr {a} ip daddr {SCAN_IP} meta l4proto icmp limit rate over {n}/second burst 20 packets drop"
+           for a, n in LIMITED_HOSTS.items()]
+    pre = [f"    ip daddr {a} tcp flags & (syn | ack) == syn limit rate over {n}/second burst 50 packets drop"
+           for a, n in POLICED_HOSTS.items()]
+    return ("table ip pa_limits {\n  chain out {\n    type filter hook output priority 10; policy accept;\n"
+            + "\n".join(out) + "\n  }\n  chain pre {\n    type filter hook prerouting priority -310; policy accept;\n"
+            + "\n".join(pre) + "\n  }\n}\n")
+
+
+def add_answer_limits(tgt_ns):
+    """Installs the LIMITED_HOSTS / POLICED_HOSTS rules in the target namespace `tgt_ns`."""
+    subprocess.run(["ip", "netns", "exec", tgt_ns, "nft", "-f", "-"], input=limits_nft(), text=True, check=True)
