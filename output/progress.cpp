@@ -65,6 +65,11 @@ std::string progress_line(const ProgressSnapshot& p) {
                 grouped(p.open).c_str(), grouped(p.closed).c_str(), grouped(p.pcap_dropped).c_str(),
                 duration(p.elapsed_seconds).c_str());
   line += buf;
+  // The closed loop's rate of the moment, and why (scanner/rate_controller.h).
+  if (p.target_rate > 0) {
+    line += "  rate " + grouped(uint64_t(std::llround(p.target_rate))) + " pps";
+    if (!p.rate_note.empty()) line += " (" + p.rate_note + ")";
+  }
   return line;
 }
 

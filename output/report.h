@@ -90,5 +90,8 @@ class ResultWriter {
 };
 
 std::string summary_line(const ScanSummary& s);
+// The closed loop's account, for the summary: the rates used, how often and why it backed off,
+// the round-trip times, retry passes added. "" for a fixed-rate scan.
+std::string rate_summary_line(const ScanSummary& s);
 
 }  // namespace portauth::output

@@ -44,6 +44,14 @@ nlohmann::ordered_json summary_json(const std::string& scan_name, const output::
   j["passes"] = s.passes;
   j["seconds"] = s.seconds;
   j["pps"] = s.pps;
+  if (s.adaptive) {
+    j["rate"] = {{"mode", "closed-loop"},    {"min", s.rate_min},        {"max", s.rate_max},
+                 {"final", s.rate_final},    {"backoffs", s.rate_backoffs}, {"held_by", s.rate_held_by},
+                 {"extra_passes", s.extra_passes}};
+    if (s.rtt_p50_ms >= 0) j["rate"]["rtt_ms"] = {{"p50", s.rtt_p50_ms}, {"p99", s.rtt_p99_ms}};
+  } else {
+    j["rate"] = {{"mode", "fixed"}};
+  }
   j["replies"] = {{"accepted", s.replies_accepted}, {"duplicate", s.duplicates}, {"rejected", s.replies_rejected}};
   j["pcap"] = {{"received", s.pcap_received},
                {"dropped", s.pcap_dropped},

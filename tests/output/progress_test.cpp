@@ -37,6 +37,15 @@ TEST(Progress, LineCarriesEverythingAsked) {
   EXPECT_EQ(line.find('\n'), std::string::npos);
 }
 
+TEST(Progress, ShowsTheControllersRateAndWhy) {
+  ProgressSnapshot p = first_pass();
+  EXPECT_FALSE(contains(progress_line(p), "rate ")) << "a fixed-rate scan has no controller to report";
+  p.target_rate = 48000;
+  p.rate_note = "held by 198.18.0.4's answers";
+  const std::string line = progress_line(p);
+  EXPECT_TRUE(contains(line, "rate 48,000 pps (held by 198.18.0.4's answers)")) << line;
+}
+
 TEST(Progress, RetryPassAndWaiting) {
   ProgressSnapshot p = first_pass();
   p.pass = 1;

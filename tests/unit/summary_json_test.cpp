@@ -57,3 +57,34 @@ TEST(SummaryJson, FileHasOneLinePerScan) {
   std::remove(path.c_str());
   EXPECT_THROW(report::SummaryJsonFile("/nonexistent-dir/x.jsonl"), std::runtime_error);
 }
+
+TEST(SummaryJson, CarriesWhatTheRateControllerDid) {
+  output::ScanSummary s;
+  auto j = report::summary_json("", s, 1 << 25, {});
+  EXPECT_EQ(j["rate"]["mode"], "fixed");
+  s.adaptive = true;
+  s.rate_min = 10000;
+  s.rate_max = 160000;
+  s.rate_final = 2200;
+  s.rate_backoffs = 3;
+  s.rate_held_by = "held by 198.18.1.220's answers";
+  s.rtt_p50_ms = 0.25;
+  s.rtt_p99_ms = 2;
+  s.extra_passes = 1;
+  j = report::summary_json("", s, 1 << 25, {});
+  EXPECT_EQ(j["rate"]["mode"], "closed-loop");
+  EXPECT_EQ(j["rate"]["min"], 10000);
+  EXPECT_EQ(j["rate"]["max"], 160000);
+  EXPECT_EQ(j["rate"]["final"], 2200);
+  EXPECT_EQ(j["rate"]["backoffs"], 3);
+  EXPECT_EQ(j["rate"]["held_by"], "held by 198.18.1.220's answers");
+  EXPECT_EQ(j["rate"]["rtt_ms"]["p99"], 2);
+  EXPECT_EQ(j["rate"]["extra_passes"], 1);
+  const std::string line = output::rate_summary_line(s);
+  EXPECT_NE(line.find("rate 10000-160000 pps, ended at 2200"), std::string::npos) << line;
+  EXPECT_NE(line.find("backed off 3 times, last held by 198.18.1.220's answers"), std::string::npos) << line;
+  EXPECT_NE(line.find("RTT p50 0.25 ms, p99 2 ms"), std::string::npos) << line;
+  EXPECT_NE(line.find("1 extra retry pass"), std::string::npos) << line;
+  s.adaptive = false;
+  EXPECT_EQ(output::rate_summary_line(s), "");
+}
