@@ -29,6 +29,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_score  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "integration"))
+import lablib  # noqa: E402
 from bench_report import fmt_rate, markdown  # noqa: E402
 
 SCAN_IP, TARGET_IP = "198.18.0.1", "198.18.0.2"
@@ -95,6 +97,12 @@ def portauth_runs(binary, targets, ports, rate, out, mode="raw", wait="0.1", ret
     return [[binary, "scan", targets, "-p", ports, "--allow", "198.18.0.0/15", "--rate", str(rate),
              "--wait", wait, "--retries", retries, "--send-mode", mode, "--show", "all", "--format", fmt,
              "-o", out]], [out]
+
+
+def portauth_default_runs(binary, targets, ports, out, extra=()):
+    """portauth as a user types it: no timing option at all (the closed-loop controller's
+    defaults), only what the scorer needs (every state, one CSV file)."""
+    return [[binary, "scan", targets, "-p", ports, *extra, "--show", "all", "--format", "csv", "-o", out]], [out]
 
 
 def nmap_runs(targets, ports, out):
@@ -212,6 +220,15 @@ def scenario_a(args, lab, profile, results):
 
     repeat(args, lambda: results.append(run(lab, profile, "a", "nmap", "-sS -T4", None,
                                             *nmap_runs(targets, ports, f"{out}/a-nmap.xml"), targets, ports, 600)))
+    repeat(args, lambda: results.append(run(lab, profile, "a", "portauth", "default options", None,
+                                            *portauth_default_runs(args.portauth, targets, ports, f"{out}/a-default.csv"),
+                                            targets, ports, 300)))
+    repeat(args, lambda: results.append(run(
+        lab, profile, "a", "portauth", "--fixed-rate max w0.1", "max",
+        *portauth_default_runs(args.portauth, targets, ports, f"{out}/a-fixed.csv",
+                               ["--fixed-rate", "--rate", "max", "--wait", "0.1"]), targets, ports, 300)))
+    if args.quick:
+        return
     portauth("raw max w0.1", "max")
     portauth("ring max w0.1", "max", mode="ring")
     if not args.quick:
@@ -222,6 +239,68 @@ def scenario_a(args, lab, profile, results):
         repeat(args, lambda: results.append(run(lab, profile, "a", "masscan", f"{rate} w2", rate,
                                                 *masscan_runs(targets, ports, rate, f"{out}/a-masscan.txt"),
                                                 targets, ports, 300)))
+
+
+def scenario_r(args, lab, profile, results):
+    """Hosts that limit their answers (lablib.LIMITED_HOSTS: RSTs and ICMP errors per second)."""
+    lablib.add_answer_limits(lab.tgt_ns)
+    try:
+        for addr, limit in sorted(lablib.LIMITED_HOSTS.items(), key=lambda kv: -kv[1]):
+            ports = "1-10000" if limit >= 2000 else "1-3000"
+            log(f"== (r) {addr} answers at most {limit} RSTs/ICMP errors a second, ports {ports}")
+            out = args.out
+            repeat(args, lambda: results.append(run(
+                lab, profile, "r", "portauth", f"default options ({limit}/s)", limit,
+                *portauth_default_runs(args.portauth, addr, ports, f"{out}/r-portauth.csv"), addr, ports, 600)))
+            repeat(args, lambda: results.append(run(lab, profile, "r", "nmap", f"-sS -T4 ({limit}/s)", limit,
+                                                    *nmap_runs(addr, ports, f"{out}/r-nmap.xml"), addr, ports, 900)))
+            for rate in ("10000", "100000"):
+                repeat(args, lambda: results.append(run(
+                    lab, profile, "r", "masscan", f"{rate} w2 ({limit}/s)", limit,
+                    *masscan_runs(addr, ports, rate, f"{out}/r-masscan.txt"), addr, ports, 300)))
+    finally:
+        subprocess.run(lab.in_tgt(["nft", "delete", "table", "ip", "pa_limits"]))
+
+
+def scenario_s(args, lab, profile, results):
+    """A /16 sweep where half the probes are silent (port 23 is dropped everywhere)."""
+    targets, ports = "198.19.0.0/16", "23,80"
+    log(f"== (s) {targets}, ports {ports}: half the probes never answered")
+    out = args.out
+    repeat(args, lambda: results.append(run(
+        lab, profile, "s", "portauth", "default options", None,
+        *portauth_default_runs(args.portauth, targets, ports, f"{out}/s-default.csv"), targets, ports, 300)))
+    for rate in ("100000", "200000"):
+        repeat(args, lambda: results.append(run(
+            lab, profile, "s", "portauth", f"--fixed-rate {rate} (w1)", rate,
+            *portauth_default_runs(args.portauth, targets, ports, f"{out}/s-fixed.csv", ["--fixed-rate", "--rate", rate]),
+            targets, ports, 300)))
+
+
+LOSS_NFT = """table ip pa_race_loss {
+  chain pre { type filter hook prerouting priority -400; policy accept; ip saddr 198.18.0.1 numgen random mod 100 < 1 drop; }
+  chain out { type filter hook output priority 400; policy accept; ip daddr 198.18.0.1 numgen random mod 100 < 1 drop; }
+}
+"""
+
+
+def scenario_l(args, lab, profile, results):
+    """1% random loss each way (nftables numgen in the target namespace), all ports of one host."""
+    targets, ports = TARGET_IP, "0-65535"
+    out = args.out
+    log(f"== (l) {targets}, ports {ports}, 1% loss each way vs none")
+    repeat(args, lambda: results.append(run(
+        lab, profile, "l", "portauth", "default options, no loss", None,
+        *portauth_default_runs(args.portauth, targets, ports, f"{out}/l-clean.csv"), targets, ports, 300)))
+    subprocess.run(lab.in_tgt(["nft", "-f", "-"]), input=LOSS_NFT, text=True, check=True)
+    try:
+        repeat(args, lambda: results.append(run(
+            lab, profile, "l", "portauth", "default options, 1% loss", None,
+            *portauth_default_runs(args.portauth, targets, ports, f"{out}/l-loss.csv"), targets, ports, 300)))
+        repeat(args, lambda: results.append(run(lab, profile, "l", "nmap", "-sS -T4, 1% loss", None,
+                                                *nmap_runs(targets, ports, f"{out}/l-nmap.xml"), targets, ports, 600)))
+    finally:
+        subprocess.run(lab.in_tgt(["nft", "delete", "table", "ip", "pa_race_loss"]))
 
 
 def scenario_b(args, lab, profile, results):
@@ -322,7 +401,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--quick", action="store_true", help="two rates per tool instead of the sweep")
     ap.add_argument("--repeat", type=int, default=1, help="runs per configuration (the report shows medians)")
-    ap.add_argument("--only", default="a,b,tx,capture,mem", help="comma list of scenarios: a, b, tx, capture, mem")
+    ap.add_argument("--only", default="a,r,s,l,b,tx,capture,mem",
+                    help="comma list of scenarios: a, r, s, l, b, tx, capture, mem")
     args = ap.parse_args()
     args.portauth = os.path.abspath(args.portauth)
     os.makedirs(args.out, exist_ok=True)
@@ -333,6 +413,12 @@ def main():
     only = set(args.only.split(","))
     if "a" in only:
         scenario_a(args, lab, profile, results)
+    if "r" in only:
+        scenario_r(args, lab, profile, results)
+    if "s" in only:
+        scenario_s(args, lab, profile, results)
+    if "l" in only:
+        scenario_l(args, lab, profile, results)
     if "b" in only:
         scenario_b(args, lab, profile, results)
     if "tx" in only:
