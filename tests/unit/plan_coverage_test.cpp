@@ -14,7 +14,7 @@
 #include "config/spec_error.h"
 #include "config/target_spec.h"
 #include "probe/syn_probe.h"
-#include "probe/syn_template.h"
+#include "syn_fixture.h"
 
 using namespace portauth;
 
@@ -49,7 +49,7 @@ TEST(PlanCoverage, EveryAllowedPairOnceAcrossShardsAndNoExcludedAddress) {
       total = plan.probe_count();
       probe::ProbeSpace space(plan.targets, plan.ports, plan.seed, plan.shard_index, plan.shard_count);
       probe::ProbeTable table(space.slots());
-      const probe::SynProbe syn(probe::build_syn_template({.source_ip = 0xc6120001}), space, {1, 2}, {});
+      const probe::SynProbe syn(portauth::test::reference_syn_template(0xc6120001), space, {1, 2}, {});
       scanner::MemorySink sink;
       test::FakeClock clock;
       scanner::SenderConfig c;

@@ -14,7 +14,7 @@
 #include "scanner/sender.h"
 #include "probe/syn_packet.h"
 #include "probe/syn_probe.h"
-#include "probe/syn_template.h"
+#include "syn_fixture.h"
 #include "config/target_spec.h"
 
 using namespace portauth;
@@ -43,7 +43,7 @@ struct Fixture {
           uint32_t shards = 1)
       : space(config::parse_targets(targets), std::move(ports), 77, shard, shards),
         table(space.slots()),
-        syn(build_syn_template({.source_ip = kUs}), space, key, {}) {}
+        syn(portauth::test::reference_syn_template(kUs), space, key, {}) {}
   ProbeSpace space;
   ProbeTable table;
   CookieKey key{5, 6};

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "probe/syn_packet.h"
-#include "probe/syn_template.h"
+#include "syn_fixture.h"
 
 using namespace portauth::probe;
 
@@ -18,30 +18,15 @@ const std::vector<uint8_t> kKnownGoodSyn = {
     0x00, 0x00, 0x60, 0x02, 0x04, 0x00, 0xb0, 0xb9, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4};
 }  // namespace
 
-TEST(SynTemplate, LibnetBuildsTheExpectedHeaders) {
-  const auto t = build_syn_template({.source_ip = 0xc6120001});
-  ASSERT_EQ(t.size(), 44u);
-  EXPECT_EQ(t[0], 0x45);        // IPv4, 20-byte header
-  EXPECT_EQ(t[8], 64);          // TTL
-  EXPECT_EQ(t[9], 6);           // TCP
-  EXPECT_EQ(t[6] & 0x40, 0);    // no DF
-  EXPECT_EQ(t[12], 198);        // source address
-  EXPECT_EQ(t[15], 1);
-  EXPECT_EQ(t[32], 0x60);       // TCP data offset 6 words (MSS option)
-  EXPECT_EQ(t[33], 0x02);       // SYN only
-  EXPECT_EQ(t[34] << 8 | t[35], 1024);
-  EXPECT_EQ(std::vector<uint8_t>(t.begin() + 40, t.end()), (std::vector<uint8_t>{2, 4, 0x05, 0xb4}));
-}
-
 TEST(SynPacket, PatchedProbeMatchesKnownGoodFrame) {
-  const SynPacket syn(build_syn_template({.source_ip = 0xc6120001}));
+  const SynPacket syn(portauth::test::reference_syn_template(0xc6120001));
   uint8_t out[SynPacket::kMaxLen];
   syn.write(out, {0xc6120002, 61000, 80, 0x12345678, 0xabcd});
   EXPECT_EQ(std::vector<uint8_t>(out, out + syn.size()), kKnownGoodSyn);
 }
 
 TEST(SynPacket, IncrementalChecksumsEqualFullOnesForRandomFields) {
-  const SynPacket syn(build_syn_template({.source_ip = 0x7f000001}));
+  const SynPacket syn(portauth::test::reference_syn_template(0x7f000001));
   std::mt19937_64 rng(1);
   uint8_t out[SynPacket::kMaxLen];
   for (int i = 0; i < 20000; ++i) {
@@ -56,7 +41,7 @@ TEST(SynPacket, IncrementalChecksumsEqualFullOnesForRandomFields) {
 }
 
 TEST(SynPacket, RejectsMalformedTemplates) {
-  std::vector<uint8_t> t = build_syn_template({.source_ip = 1});
+  std::vector<uint8_t> t = portauth::test::reference_syn_template(1);
   EXPECT_THROW(SynPacket(std::span<const uint8_t>(t.data(), 30)), std::invalid_argument);
   t[9] = 17;  // UDP
   EXPECT_THROW(SynPacket{t}, std::invalid_argument);

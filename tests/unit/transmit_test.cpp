@@ -11,7 +11,6 @@
 #include "probe/cookie.h"
 #include "fake_clock.h"
 #include "capture/null_source.h"
-#include "scanner/pcap_file_sink.h"
 #include "probe/probe_space.h"
 #include "probe/probe_table.h"
 #include "config/scan_plan.h"
@@ -19,7 +18,7 @@
 #include "config/spec_error.h"
 #include "probe/syn_packet.h"
 #include "probe/syn_probe.h"
-#include "probe/syn_template.h"
+#include "syn_fixture.h"
 #include "config/target_spec.h"
 
 using namespace portauth;
@@ -31,7 +30,7 @@ namespace {
 struct Fixture {
   explicit Fixture(std::vector<uint16_t> ports)
       : space(config::parse_targets({"198.18.1.0/24"}), std::move(ports), 5), table(space.slots()),
-        syn(build_syn_template({.source_ip = 0xc6120001}), space, key, {}) {}
+        syn(portauth::test::reference_syn_template(0xc6120001), space, key, {}) {}
   ProbeSpace space;
   ProbeTable table;
   CookieKey key{1, 2};
@@ -101,33 +100,6 @@ TEST(Transmit, NullSourceDeliversNothingAndCountsNothing) {
   capture::NullSource source;
   EXPECT_EQ(source.dispatch([](void*, const uint8_t*, size_t) { FAIL(); }, nullptr), 0);
   EXPECT_EQ(source.counters().received, 0u);
-}
-
-TEST(Transmit, PcapFileSinkWritesRawIpv4Records) {
-  Fixture f({80});
-  const std::string path = ::testing::TempDir() + "portauth_probes.pcap";
-  {
-    PcapFileSink sink(path);
-    SenderConfig c;
-    c.rate_pps = kUnlimitedRate;
-    c.retries = 0;
-    Sender sender(f.space, f.table, f.syn, sink, f.clock, c);
-    const std::atomic<bool> stop{false};
-    sender.run(stop);
-  }
-  std::ifstream in(path, std::ios::binary);
-  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::remove(path.c_str());
-  const size_t record = 16 + f.syn.size();
-  ASSERT_EQ(bytes.size(), 24 + f.space.slots() * record);
-  auto le32 = [&](size_t i) {
-    return uint32_t(bytes[i] | bytes[i + 1] << 8 | bytes[i + 2] << 16 | bytes[i + 3] << 24);
-  };
-  EXPECT_EQ(le32(0), 0xa1b2c3d4u);  // microsecond pcap, little-endian host
-  EXPECT_EQ(le32(20), 101u);        // LINKTYPE_RAW: DLT_RAW as pcap files spell it
-  EXPECT_EQ(le32(24 + 8), f.syn.size());
-  EXPECT_EQ(bytes[24 + 16], 0x45);  // the record is the IPv4 packet itself
-  EXPECT_EQ(bytes[24 + 16 + 9], 6);
 }
 
 TEST(Transmit, RateMaxAndSendModesParse) {
