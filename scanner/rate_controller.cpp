@@ -9,13 +9,34 @@
 namespace portauth::scanner {
 namespace {
 
-constexpr uint64_t kMinWindow = 20'000'000;
+constexpr uint64_t kMinWindow = 10'000'000;
 // A group's phi is judged only on windows with this many probes to it: fewer make phi noise.
 constexpr uint64_t kMinGroupProbes = 64;
 // A retry pass "found answers" when this share of its probes was answered (and at least
 // kMinRetryAnswers): random loss of ~1% leaves far fewer after two passes.
 constexpr double kRetryYield = 0.01;
 constexpr uint64_t kMinRetryAnswers = 8;
+constexpr double kCongestedLine = RateController::kCongested;
+
+// One window's verdict on an answered fraction: true when the answers are not keeping up.
+// Windows are a few round trips long, so a window's count is lumpy (replies come in capture
+// blocks, bursts straddle its edges): the fraction is smoothed over windows, the reference is
+// the smoothed fraction while it kept up, and only two low windows in a row make a verdict.
+bool judge(double phi, uint64_t answers, double& avg, double& ref, bool& low_before) {
+  avg = avg < 0 ? phi : 0.5 * avg + 0.5 * phi;
+  if (ref < 0) {
+    if (answers >= 16) ref = avg;
+    return false;
+  }
+  if (avg >= kCongestedLine * ref) {
+    ref = std::max(avg, ref * 0.98);  // keeps up: the reference may rise again
+    low_before = false;
+    return false;
+  }
+  const bool verdict = low_before;
+  low_before = true;
+  return verdict;
+}
 
 }  // namespace
 
@@ -106,14 +127,7 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
     g.sent = 0;
     if (sent < kMinGroupProbes) continue;
     const double phi = std::min(1.0, double(a) / double(sent));
-    if (g.phi_ref < 0) {
-      if (a >= 16) g.phi_ref = phi;
-      continue;
-    }
-    if (phi >= kCongested * g.phi_ref) {
-      g.phi_ref = std::max(phi, g.phi_ref * 0.98);  // keeps up: the reference may rise again
-      continue;
-    }
+    if (!judge(phi, a, g.phi_avg, g.phi_ref, g.low_before)) continue;
     // Not keeping up: the answers came at a/seconds, which at phi_ref would have needed
     // a/seconds/phi_ref probes a second to this group; its share of all probes scales that up.
     const double share = double(sent) / double(std::max<uint64_t>(window_sent_, 1));
@@ -130,11 +144,8 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
   all_mark_ = all;
   if (window_sent_ >= kMinGroupProbes) {
     const double phi = std::min(1.0, double(all_a) / double(window_sent_));
-    if (all_ref_ < 0) {
-      if (all_a >= 16) all_ref_ = phi;
-    } else if (phi >= kCongested * all_ref_) {
-      all_ref_ = std::max(phi, all_ref_ * 0.98);
-    } else if (double(all_a) / seconds / all_ref_ < limit) {
+    if (judge(phi, all_a, all_avg_, all_ref_, all_low_before_) && all_ref_ > 0 &&
+        double(all_a) / seconds / all_ref_ < limit) {
       limit = double(all_a) / seconds / all_ref_;
       limit_addr = 0;
     }
@@ -186,9 +197,11 @@ void RateController::on_pass_start(unsigned pass) {
   // A retry pass probes what did not answer before: its fractions are its own, so every
   // reference is measured afresh.
   all_mark_ = answers;
-  all_ref_ = -1;
+  all_ref_ = all_avg_ = -1;
+  all_low_before_ = false;
   for (unsigned i = 0; i < kGroups; ++i) {
-    groups_[i].phi_ref = -1;
+    groups_[i].phi_ref = groups_[i].phi_avg = -1;
+    groups_[i].low_before = false;
     groups_[i].sent = 0;
     groups_[i].answered_mark = answered_[i].load(std::memory_order_relaxed);
   }

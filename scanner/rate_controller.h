@@ -1,12 +1,14 @@
 // Closed-loop sending: the rate the sender may use, driven by what comes back.
 //
-// What it measures (per window of max(20 ms, 4 x smoothed RTT) of sending):
+// What it measures (per window of max(10 ms, 4 x the median RTT) and >= 256 probes of sending):
 //   - per destination group (addresses hashed into kGroups; one host is one group): probes
 //     sent and answers received, hence the answered fraction phi = answers / probes;
 //   - round-trip times of a sample of probes (one per batch), for the waits;
 //   - capture drops and send errors (congestion of our own machine).
 // How it reacts:
 //   - slow start: from `initial` the rate doubles every window while nothing says stop;
+//   - a window is judged on the answered fraction smoothed over windows, and only two low
+//     windows in a row count (replies arrive in capture blocks: one window alone is lumpy);
 //   - a group whose phi falls under kCongested x its reference (the phi it had while the rate
 //     was lower) is not keeping up: its answers are limited (a host rate-limiting RSTs and
 //     ICMP errors, a policer dropping SYNs). The rate drops to what that group answered,
@@ -39,7 +41,7 @@ namespace portauth::scanner {
 struct ControllerConfig {
   double ceiling = 1e7;   // --rate (infinite: kMaxRate)
   double floor = 0;       // --min-rate
-  double initial = 10000;
+  double initial = 50000;
   uint64_t max_wait_ns = 1'000'000'000;  // --wait
 };
 
@@ -96,6 +98,8 @@ class RateController final : public probe::AnswerObserver {
     uint64_t sent = 0;          // in the current window (sender thread)
     uint64_t answered_mark = 0; // answers counted at the window's start
     double phi_ref = -1;        // reference answered fraction (-1: none yet)
+    double phi_avg = -1;        // the answered fraction, smoothed over windows
+    bool low_before = false;    // the last window was already under the line
     uint32_t addr = 0;          // an address of the group, for the progress line
   };
   static unsigned group_of(uint32_t addr) { return (addr * 2654435761u) >> 24; }
@@ -109,7 +113,8 @@ class RateController final : public probe::AnswerObserver {
   uint64_t window_start_ = 0, window_sent_ = 0;
   uint64_t pass_start_ns_ = 0, pass_end_ns_ = 0, pass_answers_mark_ = 0, pass_sent_ = 0;
   uint64_t all_mark_ = 0;
-  double all_ref_ = -1;
+  double all_ref_ = -1, all_avg_ = -1;
+  bool all_low_before_ = false;
   uint64_t errors_mark_ = 0, drops_mark_ = 0;
   std::array<Group, kGroups> groups_{};
   std::array<std::atomic<uint64_t>, kGroups> answered_{};  // capture thread
