@@ -4,7 +4,7 @@
 #include <iostream>
 #include <memory>
 
-#include "app/annotator.h"
+#include "report/annotator.h"
 #include "cli/cli_options.h"
 #include "db/page_render.h"
 #include "db/text_wrap.h"
@@ -48,7 +48,7 @@ int run(ProbeArgs& a, const std::string& command_line) {
   const auto db = load_port_db(o.db);
   if (!db) return 1;
 
-  PortAnnotator annotator(db.get());
+  report::PortAnnotator annotator(db.get());
   const output::Annotator annotate = [&](uint16_t p) -> const output::Annotation& { return annotator(p); };
   CollectingWriter collected;
   const RunOptions run_options = run_options_for(o, command_line);

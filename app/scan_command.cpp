@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "app/annotator.h"
+#include "report/annotator.h"
 #include "cli/cli_options.h"
 #include "config/config_file.h"
 #include "db/db_path.h"
@@ -95,7 +95,7 @@ int run_prepared(PreparedScan& scan, const std::string& command_line, const conf
                                             : output::ProgressMode::kAuto;
   const bool show_progress = output::should_show_progress(mode, isatty(STDERR_FILENO) == 1);
 
-  PortAnnotator annotator(scan.db.get());
+  report::PortAnnotator annotator(scan.db.get());
   output::Annotator annotate = [&](uint16_t port) -> const output::Annotation& { return annotator(port); };
   int rc = 0;
   try {

@@ -6,7 +6,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include "app/annotator.h"
+#include "report/annotator.h"
 #include "cli/cli_options.h"
 #include "config/ipv4.h"
 #include "output/output_set.h"
@@ -76,7 +76,7 @@ int run_shieldsup_report(config::ScanPlan plan, const db::PortDb& db, const std:
   outputs->add(collected, config::kShowAll);
   plan.show = outputs->delivery_mask();
 
-  PortAnnotator annotator(&db);
+  report::PortAnnotator annotator(&db);
   const output::Annotator annotate = [&](uint16_t p) -> const output::Annotation& { return annotator(p); };
   RunOptions run_options = run_options_for(options, command_line);
   run_options.trustealth = true;

@@ -1,6 +1,6 @@
-#include "app/annotator.h"
+#include "report/annotator.h"
 
-namespace portauth::app {
+namespace portauth::report {
 
 const output::Annotation& PortAnnotator::operator()(uint16_t port) {
   auto& slot = cache_[port];
@@ -17,4 +17,4 @@ const output::Annotation& PortAnnotator::operator()(uint16_t port) {
   return *slot;
 }
 
-}  // namespace portauth::app
+}  // namespace portauth::report

@@ -9,7 +9,7 @@
 #include "db/port_db.h"
 #include "output/report.h"
 
-namespace portauth::app {
+namespace portauth::report {
 
 class PortAnnotator {
  public:
@@ -21,4 +21,4 @@ class PortAnnotator {
   std::vector<std::unique_ptr<output::Annotation>> cache_;
 };
 
-}  // namespace portauth::app
+}  // namespace portauth::report
