@@ -25,6 +25,7 @@ readonly PACKAGES=(
   iproute2 nftables python3 tcpdump util-linux procps libcap2-bin libcap-dev
   nmap ndiff libxml2-utils chromium
   libwireshark-data
+  zsh
   clang libclang-rt-14-dev
 )
 
