@@ -1,5 +1,6 @@
 // `portauth lookup`, in-process: run_lookup() for behaviour, add_lookup_command() for parsing.
 #include "app/lookup_command.h"
+#include "db/lookup_run.h"
 
 #include <gtest/gtest.h>
 
@@ -11,6 +12,9 @@
 #include "db/db_error.h"
 
 namespace portauth::app {
+using db::LookupError;
+using db::LookupOptions;
+using db::run_lookup;
 namespace {
 
 const std::string kGoodDb = std::string(PORTAUTH_DB_FIXTURES) + "/good.yaml";
