@@ -36,7 +36,7 @@ void CaptureLoop::handle(const uint8_t* frame, size_t caplen) {
     return;
   }
   stats_.accepted.fetch_add(1, std::memory_order_relaxed);
-  if (observer_) observer_->on_answer(reply.target_ip, v.slot);
+  if (observer_) observer_->on_answer(reply.target_ip, v.slot, reply.our_port);
   const probe::ScanResult result{reply.target_ip, reply.target_port, v.reason, reply.ttl};
   // The main thread drains every few milliseconds, and keeps draining until this thread
   // has exited; if it ever falls behind, wait for room rather than lose a result (the

@@ -9,7 +9,9 @@ namespace portauth::probe {
 class AnswerObserver {
  public:
   virtual ~AnswerObserver() = default;
-  virtual void on_answer(uint32_t addr, uint64_t slot) noexcept = 0;
+  // `our_port`: the source port the answered probe left from. A retry pass sends from another
+  // port (scanner/sender.h), so it tells which copy of a re-sent probe was answered.
+  virtual void on_answer(uint32_t addr, uint64_t slot, uint16_t our_port) noexcept = 0;
 };
 
 }  // namespace portauth::probe

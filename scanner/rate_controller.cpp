@@ -10,6 +10,7 @@ namespace portauth::scanner {
 namespace {
 
 constexpr uint64_t kMinWindow = 10'000'000;
+constexpr uint64_t kMaxWindow = 200'000'000;
 // A group's phi is judged only on windows with this many probes to it: fewer make phi noise.
 constexpr uint64_t kMinGroupProbes = 64;
 // A retry pass "found answers" when this share of its probes was answered (and at least
@@ -61,20 +62,21 @@ void RateController::set_rate(double r, HeldBy why, uint32_t addr) {
   stats_.held_by.store(addr, std::memory_order_relaxed);
 }
 
-void RateController::sample(uint64_t slot, uint64_t sent_ns) {
+void RateController::sample(uint64_t slot, uint16_t source_port, uint64_t sent_ns) {
   Sample& s = samples_[slot % kSamples];
   s.slot.store(UINT64_MAX, std::memory_order_relaxed);
   s.sent_ns.store(sent_ns, std::memory_order_relaxed);
-  s.slot.store(slot, std::memory_order_release);
+  s.slot.store(slot << 16 | source_port, std::memory_order_release);
 }
 
-void RateController::on_answer(uint32_t addr, uint64_t slot) noexcept {
+void RateController::on_answer(uint32_t addr, uint64_t slot, uint16_t our_port) noexcept {
   answered_[group_of(addr)].fetch_add(1, std::memory_order_relaxed);
   answers_total_.fetch_add(1, std::memory_order_relaxed);
   Sample& s = samples_[slot % kSamples];
-  if (s.slot.load(std::memory_order_acquire) != slot) return;
+  const uint64_t tag = slot << 16 | our_port;
+  if (s.slot.load(std::memory_order_acquire) != tag) return;
   const uint64_t sent = s.sent_ns.load(std::memory_order_relaxed);
-  if (s.slot.load(std::memory_order_acquire) != slot) return;  // rewritten meanwhile
+  if (s.slot.load(std::memory_order_acquire) != tag) return;  // rewritten meanwhile
   const uint64_t now = clock_.now_ns();
   if (now < sent) return;
   const uint64_t us = std::max<uint64_t>((now - sent) / 1000, 1);
@@ -104,7 +106,9 @@ uint64_t RateController::wait_ns() const {
 
 void RateController::on_batch(uint64_t now_ns, uint64_t send_errors_total) {
   const double p50 = rtt_percentile_ms(0.5);
-  const uint64_t window = std::max<uint64_t>(kMinWindow, p50 > 0 ? uint64_t(4 * p50 * 1e6) : 0);
+  // Never over kMaxWindow: a window longer than that reacts too late to hold a limited host.
+  const uint64_t window =
+      std::clamp<uint64_t>(p50 > 0 ? uint64_t(4 * p50 * 1e6) : 0, kMinWindow, kMaxWindow);
   // A window needs enough probes for a fraction to mean something; at a slow rate it is
   // longer (never over a second).
   const uint64_t elapsed = now_ns - window_start_;
@@ -179,15 +183,23 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
 void RateController::on_pass_start(unsigned pass) {
   const uint64_t now = clock_.now_ns();
   const uint64_t answers = answers_total_.load(std::memory_order_relaxed);
-  if (pass > 0 && pass_sent_ > 0) {
-    // The last pass: answers per second of its sending time.
-    const double seconds = std::max(1e-3, double(pass_end_ns_ - pass_start_ns_) / 1e9);
-    const double answer_rate = double(answers - pass_answers_mark_) / seconds;
-    const double yield = double(answers - pass_answers_mark_) / double(pass_sent_);
-    // Answers came slower than the probes went and retries still find answers: the answers
-    // were the limit. Start this pass at their rate, not above.
-    if (pass > 1 && yield >= 0.1 && answer_rate < 0.8 * rate_)
-      set_rate(std::max(answer_rate, 1.0), HeldBy::kRetries, stats_.held_by.load());
+  if (pass > 0) {
+    // The pass that just ended. Once two retry passes in a row found answers, and the second
+    // found at least a quarter as many as the first, the answers are the limit: a host that
+    // rate-limits its RSTs answers at its own pace however fast we ask, while random loss is
+    // recovered by the first retry and leaves the next one nearly nothing. Then the next pass
+    // goes at twice the rate the answers came over the whole last pass (its wait included, as
+    // a limited host's answers stop soon after our probes do), and never faster than half the
+    // last rate, so the passes close in on the limit.
+    const uint64_t answered = answers - pass_answers_mark_;
+    const double seconds = std::max(1e-3, double(now - pass_start_ns_) / 1e9);
+    const double answer_rate = double(answered) / seconds;
+    const double yield = pass_sent_ ? double(answered) / double(pass_sent_) : 0;
+    const bool retry = pass >= 2;  // the pass that ended was a retry pass
+    if (retry && prev_retry_answers_ > 0 && answered >= kMinRetryAnswers && yield >= kRetryYield &&
+        4 * answered >= prev_retry_answers_)
+      set_rate(std::min(rate_ * 0.5, std::max(2 * answer_rate, 1.0)), HeldBy::kRetries, stats_.held_by.load());
+    prev_retry_answers_ = retry ? answered : 0;
   }
   pass_start_ns_ = now;
   pass_answers_mark_ = answers;
@@ -207,7 +219,10 @@ void RateController::on_pass_start(unsigned pass) {
   }
 }
 
-void RateController::on_pass_end() { pass_end_ns_ = clock_.now_ns(); }
+void RateController::on_pass_end() {
+  pass_end_ns_ = clock_.now_ns();
+  pass_end_answers_ = answers_total_.load(std::memory_order_relaxed);
+}
 
 bool RateController::want_extra_pass(unsigned pass, unsigned base_passes) {
   if (pass + 1 < base_passes) return true;

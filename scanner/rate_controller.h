@@ -18,9 +18,11 @@
 //   - random loss is not congestion: 1% loss moves phi by ~2%, far from kCongested;
 //   - capture drops halve the rate, send errors cut it by 30%;
 //   - between passes: a retry pass whose probes are answered proves that earlier ones were
-//     lost; when the answers also came slower than the probes went, the next pass starts at
-//     the answer rate, and more passes follow (up to kMaxExtraPasses beyond --retries) while
-//     retries keep finding answers.
+//     lost. Random loss is recovered by the first retry; when a second retry still finds
+//     answers (at least a quarter as many), the answers are the limit, and each next pass
+//     goes at twice the rate they came at (at most half the last rate), closing in on it.
+//     More passes follow (up to kMaxExtraPasses beyond --retries) while retries keep finding
+//     answers.
 // The waits: after a pass and at the end, max(kMinWait, kRttFactor x the 99th-percentile RTT
 // seen), capped by --wait, which is also the wait while nothing has answered yet.
 //
@@ -77,7 +79,9 @@ class RateController final : public probe::AnswerObserver {
     ++window_sent_;
     ++pass_sent_;
   }
-  void sample(uint64_t slot, uint64_t sent_ns);  // one probe per batch: its send time, for RTTs
+  // One probe per batch: its slot, source port and send time, for RTTs. Only an answer to that
+  // very probe (same slot, same source port: not an earlier or later copy) is timed.
+  void sample(uint64_t slot, uint16_t source_port, uint64_t sent_ns);
   void on_batch(uint64_t now_ns, uint64_t send_errors_total);
   void on_pass_start(unsigned pass);
   void on_pass_end();  // its last probe handed to the sink
@@ -86,7 +90,7 @@ class RateController final : public probe::AnswerObserver {
   uint64_t wait_ns() const;
 
   // Capture thread: an accepted answer to `slot` from `addr`.
-  void on_answer(uint32_t addr, uint64_t slot) noexcept override;
+  void on_answer(uint32_t addr, uint64_t slot, uint16_t our_port) noexcept override;
   // Main thread: the capture source's cumulative drop count.
   void note_capture_drops(uint64_t total) noexcept { drops_seen_.store(total, std::memory_order_relaxed); }
 
@@ -111,7 +115,8 @@ class RateController final : public probe::AnswerObserver {
   double rate_;
   bool slow_start_ = true;
   uint64_t window_start_ = 0, window_sent_ = 0;
-  uint64_t pass_start_ns_ = 0, pass_end_ns_ = 0, pass_answers_mark_ = 0, pass_sent_ = 0;
+  uint64_t pass_start_ns_ = 0, pass_end_ns_ = 0, pass_answers_mark_ = 0, pass_sent_ = 0, pass_end_answers_ = 0;
+  uint64_t prev_retry_answers_ = 0;  // answers of the last retry pass (0: none, or not a retry)
   uint64_t all_mark_ = 0;
   double all_ref_ = -1, all_avg_ = -1;
   bool all_low_before_ = false;
@@ -123,7 +128,7 @@ class RateController final : public probe::AnswerObserver {
   // RTT sampling: one probe per batch, direct-mapped by slot.
   static constexpr unsigned kSamples = 1024;
   struct Sample {
-    std::atomic<uint64_t> slot{UINT64_MAX};
+    std::atomic<uint64_t> slot{UINT64_MAX};  // slot << 16 | source port, UINT64_MAX: none
     std::atomic<uint64_t> sent_ns{0};
   };
   std::array<Sample, kSamples> samples_{};
