@@ -37,14 +37,8 @@ int run(ProbeArgs& a, const std::string& command_line) {
   o.targets = {a.host};
   o.ports = std::to_string(*port);
   o.show = "all";
-  OneHostPlan host;
-  try {
-    host = plan_one_host(o);
-  } catch (const config::SpecError& e) {
-    std::fprintf(stderr, "portauth: %s\n", e.what());
-    return 1;
-  }
-  print_plan(host.plan, o, "", "");
+  std::optional<OneHostPlan> host = plan_one_host_or_say_why(o);
+  if (!host) return 1;
   const auto db = load_port_db(o.db);
   if (!db) return 1;
 
@@ -53,7 +47,7 @@ int run(ProbeArgs& a, const std::string& command_line) {
   CollectingWriter collected;
   const RunOptions run_options = run_options_for(o, command_line);
   try {
-    const auto summary = run_scan(host.plan, annotate, {&collected}, run_options);
+    const auto summary = run_scan(host->plan, annotate, {&collected}, run_options);
     report_resume(summary, nullptr, run_options.resume_path);
   } catch (const common::SetupError& e) {
     std::fprintf(stderr, "portauth: %s\n", e.what());
@@ -61,7 +55,7 @@ int run(ProbeArgs& a, const std::string& command_line) {
   }
   std::optional<probe::ScanResult> result;
   if (!collected.results.empty()) result = collected.results.front();
-  std::cout << report::format_probe_report(host.label, result, *port, collected.summary.packets_sent, db->page(*port));
+  std::cout << report::format_probe_report(host->label, result, *port, collected.summary.packets_sent, db->page(*port));
   return 0;
 }
 

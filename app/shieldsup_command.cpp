@@ -33,15 +33,9 @@ int run(ShieldsUpArgs& a, const std::string& command_line) {
   auto db = load_port_db(o.db);
   if (!db) return 1;
   if (o.top_ports_count > 0) o.top_ports = db->top_ports(o.top_ports_count);
-  OneHostPlan host;
-  try {
-    host = plan_one_host(o);
-  } catch (const config::SpecError& e) {
-    std::fprintf(stderr, "portauth: %s\n", e.what());
-    return 1;
-  }
-  print_plan(host.plan, o, "", "");
-  return run_shieldsup_report(std::move(host.plan), *db, host.label, o, command_line);
+  std::optional<OneHostPlan> host = plan_one_host_or_say_why(o);
+  if (!host) return 1;
+  return run_shieldsup_report(std::move(host->plan), *db, host->label, o, command_line);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "app/run_setup.h"
 #include "db/db_path.h"
 #include "config/ipv4.h"
 #include "config/spec_error.h"
@@ -36,6 +37,17 @@ OneHostPlan plan_one_host(const config::ScanOptions& options) {
   out.label = host_label(host, out.address);
   out.plan.warnings.insert(out.plan.warnings.end(), extra_warnings.begin(), extra_warnings.end());
   return out;
+}
+
+std::optional<OneHostPlan> plan_one_host_or_say_why(const config::ScanOptions& options) {
+  try {
+    OneHostPlan host = plan_one_host(options);
+    print_plan(host.plan, options, "", "");
+    return host;
+  } catch (const config::SpecError& e) {
+    std::fprintf(stderr, "portauth: %s\n", e.what());
+    return std::nullopt;
+  }
 }
 
 std::unique_ptr<db::PortDb> load_port_db(const std::string& db_path) {

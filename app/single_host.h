@@ -4,6 +4,7 @@
 // table's (cli_options.h), the same rows as scan's; run_setup.h gives all three the same
 // privilege drop and resume file.
 #pragma once
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,10 @@ struct OneHostPlan {
 // addresses uses the first (with a warning in plan.warnings, as nmap does). Throws
 // config::SpecError for bad input, including a HOST that is more than one address.
 OneHostPlan plan_one_host(const config::ScanOptions& options);
+
+// plan_one_host for a subcommand: prints the error and returns nullopt for bad input, else
+// prints the plan's status lines (run_setup.h's print_plan) and returns it.
+std::optional<OneHostPlan> plan_one_host_or_say_why(const config::ScanOptions& options);
 
 // "198.18.0.2" for an address typed as such, "name (198.18.0.2)" otherwise.
 std::string host_label(const std::string& typed, uint32_t address);

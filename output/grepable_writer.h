@@ -12,24 +12,18 @@
 #pragma once
 #include <cstdio>
 
-#include "output/host_table.h"
-#include "output/report.h"
+#include "output/host_report_writer.h"
 
 namespace portauth::output {
 
-class GrepableWriter final : public ResultWriter {
+class GrepableWriter final : public HostReportWriter {
  public:
-  explicit GrepableWriter(std::FILE* out) : out_(out) {}
+  explicit GrepableWriter(std::FILE* out) : HostReportWriter(out) {}
   void begin(const ScanInfo& info) override;
-  void result(const probe::ScanResult& r, const Annotation& a) override { table_.add(r, a); }
-  void flush() override { std::fflush(out_); }
   void finish(const ScanSummary& summary) override;
 
  private:
-  std::FILE* out_;
-  ScanInfo info_;
   bool begun_ = false;
-  HostTable table_;
 };
 
 }  // namespace portauth::output

@@ -18,25 +18,19 @@
 #include <cstdio>
 #include <string>
 
+#include "output/host_report_writer.h"
 #include "output/host_table.h"
 #include "output/report.h"
 
 namespace portauth::output {
 
-class HtmlWriter final : public ResultWriter {
+class HtmlWriter final : public HostReportWriter {
  public:
   static constexpr size_t kMaxTableRows = 2000;
 
-  explicit HtmlWriter(std::FILE* out) : out_(out) {}
-  void begin(const ScanInfo& info) override { info_ = info; }
-  void result(const probe::ScanResult& r, const Annotation& a) override { table_.add(r, a); }
-  void flush() override {}
+  explicit HtmlWriter(std::FILE* out) : HostReportWriter(out) {}
+  void flush() override {}  // one document, written whole at finish()
   void finish(const ScanSummary& summary) override;
-
- private:
-  std::FILE* out_;
-  ScanInfo info_;
-  HostTable table_;
 };
 
 // The whole page for a finished scan (what finish() writes).
