@@ -102,7 +102,8 @@ def portauth_runs(binary, targets, ports, rate, out, mode="raw", wait="0.1", ret
 def portauth_default_runs(binary, targets, ports, out, extra=()):
     """portauth as a user types it: no timing option at all (the closed-loop controller's
     defaults), only what the scorer needs (every state, one CSV file)."""
-    return [[binary, "scan", targets, "-p", ports, *extra, "--show", "all", "--format", "csv", "-o", out]], [out]
+    return [[binary, "scan", targets, "-p", ports, *extra, "--show", "all", "--format", "csv", "-o", out,
+             "--summary-json", out + ".summary.json"]], [out]
 
 
 def nmap_runs(targets, ports, out):
@@ -134,6 +135,13 @@ def tool_report(tool, stderr, outs):
     """The send rate and capture drops the tool reports itself, where it does."""
     rep = {"reported_pps": None, "pcap_drops": None}
     if tool == "portauth":
+        try:  # the closed loop's account (--summary-json), where the run asked for one
+            with open(outs[0] + ".summary.json") as f:
+                rate = json.load(f).get("rate", {})
+            if rate.get("mode") == "closed-loop":
+                rep["controller"] = {k: rate.get(k) for k in ("min", "max", "final", "backoffs", "held_by", "rtt_ms")}
+        except (OSError, ValueError, IndexError):
+            pass
         m = re.search(r"probed in [\d.]+ s \((\d+) pps\)", stderr)
         rep["reported_pps"] = float(m.group(1)) if m else None
         m = re.search(r"pcap: \d+ received, (\d+) dropped", stderr)
@@ -196,7 +204,8 @@ def run(lab, profile, scenario, tool, label, rate, argvs, outs, targets, ports, 
     log(f"  {tool:8} {label:18} wall {result['wall_s']:7.2f} s  syns {result['syns_at_target']:7}  "
         f"pps(avg) {result['avg_pps'] or 0:8}  pps(tool) {fmt_rate(result['reported_pps']):>8}  "
         f"recall {result['open_recall']:.5f}  agree {result['agreement']:.5f}  missed {result['replies_missed']}"
-        + (f"  rc={rc}" if rc else ""))
+        + (f"  rc={rc}" if rc else "")
+        + (f"\n           controller: {result['controller']}" if result.get("controller") else ""))
     return result
 
 
