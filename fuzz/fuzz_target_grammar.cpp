@@ -67,7 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
 
   spec_errors_only([&] {
-    const Ipv4Range r = parse_target(text);
+    const AddressRange r = parse_target(text);
     FUZZ_CHECK(r.first <= r.last);
   });
   spec_errors_only([&] {

@@ -4,12 +4,14 @@
 #pragma once
 #include <cstdint>
 
+#include "config/address.h"
+
 namespace portauth::probe {
 
 class AnswerObserver {
  public:
   virtual ~AnswerObserver() = default;
-  virtual void on_answer(uint32_t addr, uint64_t slot) noexcept = 0;
+  virtual void on_answer(const config::Address& addr, uint64_t slot) noexcept = 0;
 };
 
 }  // namespace portauth::probe
