@@ -79,12 +79,6 @@ Address routed_source(const Address& target, const std::string& interface_hint) 
 
 }  // namespace
 
-std::string RouteChoice::source_text() const {
-  std::string out = source_v4.is_zero() ? "" : config::format_address(source_v4);
-  if (!source_v6.is_zero()) out += (out.empty() ? "" : ", ") + config::format_address(source_v6);
-  return out.empty() ? "0.0.0.0" : out;
-}
-
 RouteChoice choose_route(const Address& target, const std::string& interface_hint,
                          std::optional<Address> source_hint) {
   RouteChoice choice;

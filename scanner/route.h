@@ -20,7 +20,11 @@ struct RouteChoice {
     return target.is_v4() ? source_v4 : source_v6;
   }
   // "198.18.0.1", "2001:2::1" or both, comma-separated: for summaries.
-  std::string source_text() const;
+  std::string source_text() const {
+    std::string out = source_v4.is_zero() ? "" : config::format_address(source_v4);
+    if (!source_v6.is_zero()) out += (out.empty() ? "" : ", ") + config::format_address(source_v6);
+    return out.empty() ? "0.0.0.0" : out;
+  }
 };
 
 // The route to `target` alone: its family's source is filled in, the other left zero.
