@@ -1,5 +1,6 @@
 #include "app/single_host.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "db/db_path.h"
@@ -20,6 +21,8 @@ OneHostPlan plan_one_host(const config::ScanOptions& options) {
   std::vector<std::string> extra_warnings;
   const config::Resolver first_address = [&](const std::string& name) {
     std::vector<config::Address> all = config::system_resolver(name);
+    // IPv4 first, as before IPv6 was scanned: "localhost" stays 127.0.0.1, not ::1.
+    std::stable_partition(all.begin(), all.end(), [](const config::Address& a) { return a.is_v4(); });
     if (all.size() > 1) {
       extra_warnings.push_back(name + " has " + std::to_string(all.size()) + " addresses; using the first, " +
                                config::format_address(all.front()));

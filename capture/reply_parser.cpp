@@ -29,8 +29,13 @@ bool null_family_is_ip(const uint8_t* f) {
   return false;
 }
 
-// Finds the IP header behind the link header. Returns the offset or -1 (status set).
-long ip_offset(int linktype, const uint8_t* f, size_t len, ParseStatus& status) {
+// The IP version a link header announces (4 or 6; 0: either, as raw IP says nothing).
+int version_of(uint16_t ethertype) { return ethertype == kEtherIpv6 ? 6 : 4; }
+
+// Finds the IP header behind the link header. Returns the offset or -1 (status set);
+// `version` is what the link header announced, which the IP header must then agree with.
+long ip_offset(int linktype, const uint8_t* f, size_t len, ParseStatus& status, int& version) {
+  version = 0;
   switch (linktype) {
     case kDltEthernet: {
       size_t off = 12;
@@ -42,24 +47,31 @@ long ip_offset(int linktype, const uint8_t* f, size_t len, ParseStatus& status) 
         type = be16(f + off);
       }
       if (!is_ip_ethertype(type)) { status = ParseStatus::kNotIpv4; return -1; }
+      version = version_of(type);
       return long(off + 2);
     }
     case kDltLinuxSll:
       if (len < 16) break;
       if (!is_ip_ethertype(be16(f + 14))) { status = ParseStatus::kNotIpv4; return -1; }
+      version = version_of(be16(f + 14));
       return 16;
     case kDltLinuxSll2:
       if (len < 20) break;
       if (!is_ip_ethertype(be16(f))) { status = ParseStatus::kNotIpv4; return -1; }
+      version = version_of(be16(f));
       return 20;
     case kDltNull:
       if (len < 4) break;
       if (!null_family_is_ip(f)) { status = ParseStatus::kNotIpv4; return -1; }
       return 4;
+    case kDltIpv4:
+      version = 4;
+      return 0;
+    case kDltIpv6:
+      version = 6;
+      return 0;
     case kDltRaw:
     case kLinktypeRaw:
-    case kDltIpv4:
-    case kDltIpv6:
       return 0;
     default:
       status = ParseStatus::kUnsupportedLink;
@@ -192,13 +204,18 @@ ParseStatus parse_quote(const IpView& ip, ReplyKind kind, bool v6, Reply& out) {
 }  // namespace
 
 long ipv4_offset(int linktype, const uint8_t* frame, size_t caplen, ParseStatus& status) {
-  return ip_offset(linktype, frame, caplen, status);
+  int version = 0;
+  return ip_offset(linktype, frame, caplen, status, version);
 }
 
 ParseStatus parse_reply(int linktype, const uint8_t* frame, size_t caplen, Reply& out) {
   ParseStatus status = ParseStatus::kOk;
-  const long off = ip_offset(linktype, frame, caplen, status);
+  int version = 0;
+  const long off = ip_offset(linktype, frame, caplen, status, version);
   if (off < 0) return status;
+  // The link header and the IP header must agree on the version (an IPv4 EtherType before an
+  // IPv6 header is malformed, not IPv6).
+  if (version != 0 && size_t(off) < caplen && (frame[off] >> 4) != version) return ParseStatus::kNotIpv4;
   IpView ip;
   if ((status = parse_ip(frame + off, caplen - size_t(off), ip, false)) != ParseStatus::kOk) return status;
   out = Reply{};

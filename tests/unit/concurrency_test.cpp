@@ -43,7 +43,7 @@ TEST(SpscQueue, DeliversEverythingInOrderAcrossThreads) {
   probe::ScanResult r;
   for (uint32_t i = 0; i < kItems; ++i) {
     while (!q.try_pop(r)) std::this_thread::yield();
-    ASSERT_EQ(r.addr, i);
+    ASSERT_EQ(r.addr, portauth::config::Address::v4(i));
     ASSERT_EQ(r.port, uint16_t(i));
   }
   producer.join();
