@@ -78,7 +78,7 @@ std::string host_watch_filter(const config::RangeSet& targets) {
              at + ((Uint128{1} << (bits + 1)) - 1) <= r.last.value)
         ++bits;
       if (!filter.empty()) filter += " or ";
-      const std::string addr = config::format_address({at});
+      const std::string addr = config::format_address(Address{at});
       filter += bits == 0 ? "src host " + addr : "src net " + addr + "/" + std::to_string(width - bits);
       const Uint128 step = Uint128{1} << bits;
       if (r.last.value - at < step) break;  // also ends a block that reaches the last address

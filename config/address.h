@@ -21,14 +21,19 @@ __extension__ typedef unsigned __int128 Uint128;
 struct Address {
   Uint128 value = 0;
 
+  constexpr Address() = default;
+  // Explicit, and a constructor at all, so that no integer becomes an address by accident:
+  // without it, brace elision would read ScanResult{0xc6120002, ...} as ::c612:2.
+  constexpr explicit Address(Uint128 v) : value(v) {}
+
   static constexpr Uint128 kMappedPrefix = Uint128{0xffff} << 32;
-  static constexpr Address v4(uint32_t a) { return {kMappedPrefix | a}; }
-  static constexpr Address v6(uint64_t hi, uint64_t lo) { return {(Uint128{hi} << 64) | lo}; }
+  static constexpr Address v4(uint32_t a) { return Address{kMappedPrefix | a}; }
+  static constexpr Address v6(uint64_t hi, uint64_t lo) { return Address{(Uint128{hi} << 64) | lo}; }
   // From / to the 16 network-order bytes of an in6_addr or an IPv6 header.
   static Address from_bytes(const uint8_t b[16]) noexcept {
     Uint128 v = 0;
     for (int i = 0; i < 16; ++i) v = (v << 8) | b[i];
-    return {v};
+    return Address{v};
   }
   void to_bytes(uint8_t b[16]) const noexcept {
     for (int i = 15; i >= 0; --i) b[15 - i] = uint8_t(value >> (8 * i));

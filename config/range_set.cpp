@@ -56,12 +56,12 @@ uint64_t RangeSet::subtract(const RangeSet& other) {
     while (j < cut.size() && cut[j].last.value < lo) ++j;
     size_t k = j;
     while (open && k < cut.size() && cut[k].first.value <= hi) {
-      if (cut[k].first.value > lo) out.push_back({{lo}, {cut[k].first.value - 1}});
+      if (cut[k].first.value > lo) out.push_back({Address{lo}, Address{cut[k].first.value - 1}});
       if (cut[k].last.value >= hi) open = false;
       else lo = cut[k].last.value + 1;
       ++k;
     }
-    if (open) out.push_back({{lo}, {hi}});
+    if (open) out.push_back({Address{lo}, Address{hi}});
   }
   ranges_ = std::move(out);
   normalize();
@@ -94,7 +94,7 @@ Address RangeSet::at(uint64_t index) const {
   // Last range whose offset is <= index.
   auto it = std::upper_bound(offset_.begin(), offset_.end(), Uint128{index});
   const size_t r = size_t(it - offset_.begin()) - 1;
-  return {ranges_[r].first.value + (index - offset_[r])};
+  return Address{ranges_[r].first.value + (index - offset_[r])};
 }
 
 std::optional<uint64_t> RangeSet::index_of(Address addr) const {

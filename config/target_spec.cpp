@@ -47,7 +47,7 @@ AddressRange prefix(std::string_view text, std::string_view addr_text, std::stri
     bad(text, "prefix length '/" + std::string(bits_text) + "' must be 0-" + std::to_string(max_bits));
   const int total = v4 ? bits + 96 : bits;
   const Uint128 mask = total == 0 ? 0 : ~Uint128{0} << (128 - total);
-  return {{base.value & mask}, {(base.value & mask) | ~mask}};
+  return {Address{base.value & mask}, Address{(base.value & mask) | ~mask}};
 }
 
 }  // namespace

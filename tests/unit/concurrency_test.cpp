@@ -36,7 +36,7 @@ TEST(SpscQueue, DeliversEverythingInOrderAcrossThreads) {
   constexpr uint32_t kItems = 2'000'000;
   std::thread producer([&] {
     for (uint32_t i = 0; i < kItems; ++i) {
-      const probe::ScanResult r{i, uint16_t(i), probe::Reason::kRst, uint8_t(i)};
+      const probe::ScanResult r{portauth::config::Address::v4(i), uint16_t(i), probe::Reason::kRst, uint8_t(i)};
       while (!q.try_push(r)) std::this_thread::yield();
     }
   });
