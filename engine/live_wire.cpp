@@ -1,5 +1,8 @@
 #include "engine/live_wire.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "capture/capture_sizing.h"
 #include "config/ipv4.h"
 #include "scanner/next_hop.h"
@@ -35,19 +38,31 @@ scanner::NextHop ring_next_hop(const config::ScanPlan& plan, const std::string& 
   return hop;
 }
 
+// The first target of each family: IPv4 lives in ::ffff:0:0/96, so IPv6 targets may sort
+// before it (::1) as well as after it.
+std::optional<config::Address> first_of_family(const config::RangeSet& targets, bool v4) {
+  for (const auto& r : targets.ranges()) {
+    if (v4) {
+      if (r.last < config::kFirstV4 || r.first > config::kLastV4) continue;
+      return std::max(r.first, config::kFirstV4);
+    }
+    if (!r.first.is_v4()) return r.first;
+    if (r.last > config::kLastV4) return config::Address{config::kLastV4.value + 1};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 scanner::RouteChoice scan_route(const config::ScanPlan& plan) {
-  // One route per family the targets hold, towards its first target (IPv4 sorts first).
-  const uint64_t v4 = plan.targets.count_v4();
-  const bool has_v6 = v4 < plan.targets.count();
+  // One route per family the targets hold, towards its first target.
+  const auto first_v4 = first_of_family(plan.targets, true);
+  const auto first_v6 = first_of_family(plan.targets, false);
   scanner::RouteChoice route;
   try {
-    if (v4 > 0) route = scanner::choose_route(plan.targets.at(0), plan.interface, plan.source_v4);
-    if (has_v6) {
-      // The first IPv6 target: the first address after the IPv4 run.
-      const config::Address target = plan.targets.at(v4);
-      const auto r6 = scanner::choose_route(target, route.interface.empty() ? plan.interface : route.interface,
+    if (first_v4) route = scanner::choose_route(*first_v4, plan.interface, plan.source_v4);
+    if (first_v6) {
+      const auto r6 = scanner::choose_route(*first_v6, route.interface.empty() ? plan.interface : route.interface,
                                             plan.source_v6);
       if (!route.interface.empty() && r6.interface != route.interface)
         throw common::SetupError("the IPv4 targets are reached through " + route.interface + " and the IPv6 ones through " +
@@ -59,8 +74,8 @@ scanner::RouteChoice scan_route(const config::ScanPlan& plan) {
     if (!plan.offline()) throw;
     // Nothing leaves: no route needed.
     route.interface = "none";
-    route.source_v4 = v4 > 0 ? plan.source_v4.value_or(config::Address::v4(0)) : config::Address{};
-    route.source_v6 = has_v6 ? plan.source_v6.value_or(config::Address{}) : config::Address{};
+    route.source_v4 = first_v4 ? plan.source_v4.value_or(config::Address::v4(0)) : config::Address{};
+    route.source_v6 = first_v6 ? plan.source_v6.value_or(config::Address{}) : config::Address{};
   }
   return route;
 }
