@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "config/ipv4.h"
+#include "config/address.h"
 #include "config/port_spec.h"
 #include "app/privileges.h"
 
@@ -39,8 +39,8 @@ void print_plan(const config::ScanPlan& plan, const config::ScanOptions& o, cons
       targets += ", ...";
       break;
     }
-    targets += (targets.empty() ? "" : ", ") + config::format_ipv4(r.first) +
-               (r.last != r.first ? "-" + config::format_ipv4(r.last) : "");
+    targets += (targets.empty() ? "" : ", ") + config::format_address(r.first) +
+               (r.last != r.first ? "-" + config::format_address(r.last) : "");
   }
   std::string outputs;
   for (const auto& out : plan.outputs)

@@ -8,7 +8,7 @@
 
 #include "report/annotator.h"
 #include "cli/cli_options.h"
-#include "config/ipv4.h"
+#include "config/address.h"
 #include "output/output_set.h"
 #include "app/run_setup.h"
 #include "app/scan_runner.h"
@@ -52,7 +52,7 @@ int run_shieldsup_report(config::ScanPlan plan, const db::PortDb& db, const std:
                  "or --pcap-out\n");
     return 1;
   }
-  const std::string host = host_label.empty() ? config::format_ipv4(plan.targets.at(0)) : host_label;
+  const std::string host = host_label.empty() ? config::format_address(plan.targets.at(0)) : host_label;
 
   // The report goes to standard output; the outputs that write files get what their --show
   // asked for (the report itself wants every state: the set filters).

@@ -1,17 +1,18 @@
 #include "app/single_host.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "app/run_setup.h"
 #include "db/db_path.h"
-#include "config/ipv4.h"
+#include "config/address.h"
 #include "config/spec_error.h"
 #include "config/target_list.h"
 
 namespace portauth::app {
 
-std::string host_label(const std::string& typed, uint32_t address) {
-  const std::string dotted = config::format_ipv4(address);
+std::string host_label(const std::string& typed, const config::Address& address) {
+  const std::string dotted = config::format_address(address);
   return typed == dotted ? dotted : typed + " (" + dotted + ")";
 }
 
@@ -20,10 +21,12 @@ OneHostPlan plan_one_host(const config::ScanOptions& options) {
   const std::string& host = options.targets.front();
   std::vector<std::string> extra_warnings;
   const config::Resolver first_address = [&](const std::string& name) {
-    std::vector<uint32_t> all = config::system_resolver(name);
+    std::vector<config::Address> all = config::system_resolver(name);
+    // IPv4 first, as before IPv6 was scanned: "localhost" stays 127.0.0.1, not ::1.
+    std::stable_partition(all.begin(), all.end(), [](const config::Address& a) { return a.is_v4(); });
     if (all.size() > 1) {
       extra_warnings.push_back(name + " has " + std::to_string(all.size()) + " addresses; using the first, " +
-                               config::format_ipv4(all.front()));
+                               config::format_address(all.front()));
       all.resize(1);
     }
     return all;

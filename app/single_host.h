@@ -28,7 +28,7 @@ class CollectingWriter final : public output::ResultWriter {
 
 struct OneHostPlan {
   config::ScanPlan plan;
-  uint32_t address = 0;
+  config::Address address;
   std::string label;  // "198.18.0.2", or "name (198.18.0.2)" for a host name
 };
 
@@ -42,7 +42,7 @@ OneHostPlan plan_one_host(const config::ScanOptions& options);
 std::optional<OneHostPlan> plan_one_host_or_say_why(const config::ScanOptions& options);
 
 // "198.18.0.2" for an address typed as such, "name (198.18.0.2)" otherwise.
-std::string host_label(const std::string& typed, uint32_t address);
+std::string host_label(const std::string& typed, const config::Address& address);
 
 // Loads the database named by --db (or the defaults). Prints the error and returns null.
 std::unique_ptr<db::PortDb> load_port_db(const std::string& db_path);

@@ -1,7 +1,8 @@
-// TruStealth's eyes on the capture thread: counts every frame whose IPv4 source is a scanned
+// TruStealth's eyes on the capture thread: counts every frame whose IP source is a scanned
 // address, whatever it is (a reply the validator accepts, one it rejects as forged or stale,
 // a stray, a TCP keep-alive, an ICMP error), and apart from those the ICMP echo replies to
-// this run's own echo requests (the ping check). A host that is truly stealth sends neither.
+// this run's own echo requests (ICMP or ICMPv6: the ping check). A host that is truly stealth
+// sends neither.
 //
 // Our own packets are not the host's: when the scanned address is our own (loopback), the
 // SYNs from our source ports, our kernel's RSTs from those ports and our echo requests carry
@@ -9,7 +10,7 @@
 //
 // Pure: bytes in, counters out. observe() runs on one thread (the capture thread) and does no
 // allocation, takes no lock and throws nothing; the counters may be read from any thread.
-// Non-IPv4 frames (ARP, IPv6) and frames too short for an IPv4 header are not counted.
+// Non-IP frames (ARP) and frames too short for their IP header are not counted.
 #pragma once
 #include <atomic>
 #include <cstddef>
@@ -22,7 +23,8 @@
 namespace portauth::capture {
 
 struct HostWatchConfig {
-  uint32_t our_ip = 0;              // host order
+  config::Address our_v4;           // our source address of each family the scan uses
+  config::Address our_v6;
   uint16_t echo_id = 0;             // the ICMP id of our echo requests
   uint16_t source_port_first = 0;   // our probes' source ports [first, first + count)
   uint16_t source_port_count = 0;
@@ -41,17 +43,18 @@ class HostWatch {
   HostWatch(config::RangeSet targets, HostWatchConfig config) : targets_(std::move(targets)), config_(config) {}
 
   FrameOrigin observe(int linktype, const uint8_t* frame, size_t caplen);
+  struct Frame;  // one frame's source, protocol and L4 header (host_watch.cpp)
   const HostWatchStats& stats() const { return stats_; }
 
  private:
-  bool own_packet(const uint8_t* ip, size_t len, size_t ihl) const;
+  bool own_packet(const Frame& f) const;
 
   const config::RangeSet targets_;
   const HostWatchConfig config_;
   HostWatchStats stats_;
 };
 
-// A BPF expression matching every IPv4 frame from `targets` ("src net A/N or src host B ...",
+// A BPF expression matching every frame from `targets` ("src net A/N or src host B ...",
 // one term per CIDR block), to be or-ed with the reply filter so the watch sees everything
 // the hosts send. Empty for an empty set.
 std::string host_watch_filter(const config::RangeSet& targets);

@@ -2,6 +2,7 @@
 
 namespace portauth::capture {
 
+using config::Address;
 using probe::Reply;
 using probe::ReplyKind;
 namespace {
@@ -10,10 +11,31 @@ inline uint16_t be16(const uint8_t* p) { return uint16_t((p[0] << 8) | p[1]); }
 inline uint32_t be32(const uint8_t* p) { return (uint32_t(be16(p)) << 16) | be16(p + 2); }
 
 constexpr uint16_t kEtherIpv4 = 0x0800;
+constexpr uint16_t kEtherIpv6 = 0x86dd;
 constexpr uint8_t kTcpFin = 0x01, kTcpSyn = 0x02, kTcpRst = 0x04, kTcpAck = 0x10;
+constexpr size_t kIpv6Header = 40;
+// Extension headers walked before giving up: a real reply carries one or two; a chain
+// longer than this is someone probing the parser, and is rejected, never looped over.
+constexpr int kMaxExtensionHeaders = 8;
 
-// Finds the IPv4 header behind the link header. Returns the offset or -1 (status set).
-long ip_offset(int linktype, const uint8_t* f, size_t len, ParseStatus& status) {
+bool is_ip_ethertype(uint16_t type) { return type == kEtherIpv4 || type == kEtherIpv6; }
+
+// DLT_NULL's address family, in the capturing host's byte order: AF_INET is 2 everywhere;
+// AF_INET6 is 10 on Linux, 24, 28 or 30 on the BSDs and macOS.
+bool null_family_is_ip(const uint8_t* f) {
+  for (int af : {2, 10, 24, 28, 30})
+    if ((f[0] == af && f[1] == 0 && f[2] == 0 && f[3] == 0) || (f[0] == 0 && f[1] == 0 && f[2] == 0 && f[3] == af))
+      return true;
+  return false;
+}
+
+// The IP version a link header announces (4 or 6; 0: either, as raw IP says nothing).
+int version_of(uint16_t ethertype) { return ethertype == kEtherIpv6 ? 6 : 4; }
+
+// Finds the IP header behind the link header. Returns the offset or -1 (status set);
+// `version` is what the link header announced, which the IP header must then agree with.
+long ip_offset(int linktype, const uint8_t* f, size_t len, ParseStatus& status, int& version) {
+  version = 0;
   switch (linktype) {
     case kDltEthernet: {
       size_t off = 12;
@@ -24,28 +46,32 @@ long ip_offset(int linktype, const uint8_t* f, size_t len, ParseStatus& status) 
         if (len < off + 2) { status = ParseStatus::kTruncated; return -1; }
         type = be16(f + off);
       }
-      if (type != kEtherIpv4) { status = ParseStatus::kNotIpv4; return -1; }
+      if (!is_ip_ethertype(type)) { status = ParseStatus::kNotIpv4; return -1; }
+      version = version_of(type);
       return long(off + 2);
     }
     case kDltLinuxSll:
       if (len < 16) break;
-      if (be16(f + 14) != kEtherIpv4) { status = ParseStatus::kNotIpv4; return -1; }
+      if (!is_ip_ethertype(be16(f + 14))) { status = ParseStatus::kNotIpv4; return -1; }
+      version = version_of(be16(f + 14));
       return 16;
     case kDltLinuxSll2:
       if (len < 20) break;
-      if (be16(f) != kEtherIpv4) { status = ParseStatus::kNotIpv4; return -1; }
+      if (!is_ip_ethertype(be16(f))) { status = ParseStatus::kNotIpv4; return -1; }
+      version = version_of(be16(f));
       return 20;
     case kDltNull:
       if (len < 4) break;
-      // Address family in the capturing host's byte order; AF_INET is 2 everywhere.
-      if (!((f[0] == 2 && f[1] == 0 && f[2] == 0 && f[3] == 0) || (f[0] == 0 && f[1] == 0 && f[2] == 0 && f[3] == 2))) {
-        status = ParseStatus::kNotIpv4;
-        return -1;
-      }
+      if (!null_family_is_ip(f)) { status = ParseStatus::kNotIpv4; return -1; }
       return 4;
+    case kDltIpv4:
+      version = 4;
+      return 0;
+    case kDltIpv6:
+      version = 6;
+      return 0;
     case kDltRaw:
     case kLinktypeRaw:
-    case kDltIpv4:
       return 0;
     default:
       status = ParseStatus::kUnsupportedLink;
@@ -55,15 +81,16 @@ long ip_offset(int linktype, const uint8_t* f, size_t len, ParseStatus& status) 
   return -1;
 }
 
-struct Ipv4View {
+struct IpView {
   const uint8_t* payload;
-  size_t payload_len;  // bounded by both the total-length field and the captured bytes
+  size_t payload_len;  // bounded by both the length field and the captured bytes
   uint8_t protocol, ttl;
-  uint32_t src, dst;
+  bool v6;
+  Address src, dst;
 };
 
 // `quoted`: the header inside an ICMP error, whose payload is usually cut short on purpose.
-ParseStatus parse_ipv4(const uint8_t* p, size_t len, Ipv4View& v, bool quoted) {
+ParseStatus parse_ipv4(const uint8_t* p, size_t len, IpView& v, bool quoted) {
   if (len < 20) return ParseStatus::kTruncated;
   if ((p[0] >> 4) != 4) return ParseStatus::kNotIpv4;
   const size_t ihl = size_t(p[0] & 0x0f) * 4;
@@ -73,8 +100,9 @@ ParseStatus parse_ipv4(const uint8_t* p, size_t len, Ipv4View& v, bool quoted) {
   if ((be16(p + 6) & 0x1fff) != 0) return ParseStatus::kFragment;  // not the first fragment
   v.protocol = p[9];
   v.ttl = p[8];
-  v.src = be32(p + 12);
-  v.dst = be32(p + 16);
+  v.v6 = false;
+  v.src = Address::v4(be32(p + 12));
+  v.dst = Address::v4(be32(p + 16));
   v.payload = p + ihl;
   size_t avail = len - ihl;
   if (!quoted && total - ihl < avail) avail = total - ihl;  // ignore Ethernet padding
@@ -82,59 +110,128 @@ ParseStatus parse_ipv4(const uint8_t* p, size_t len, Ipv4View& v, bool quoted) {
   return ParseStatus::kOk;
 }
 
+// IPv6 and its extension headers (RFC 8200 4): hop-by-hop, routing, destination options and
+// AH are stepped over by their length fields; a fragment header is followed only on the first
+// fragment (the one that carries the TCP or ICMPv6 header). Every step is bounds-checked.
+ParseStatus parse_ipv6(const uint8_t* p, size_t len, IpView& v, bool quoted) {
+  if (len < kIpv6Header) return ParseStatus::kTruncated;
+  if ((p[0] >> 4) != 6) return ParseStatus::kNotIpv4;
+  size_t avail = len;
+  const size_t payload_len = be16(p + 4);
+  // Ethernet padding is cut off; payload length 0 (a jumbogram) keeps what was captured.
+  if (!quoted && payload_len != 0 && kIpv6Header + payload_len < avail) avail = kIpv6Header + payload_len;
+  v.ttl = p[7];
+  v.v6 = true;
+  v.src = Address::from_bytes(p + 8);
+  v.dst = Address::from_bytes(p + 24);
+  uint8_t next = p[6];
+  size_t off = kIpv6Header;
+  for (int hops = 0;; ++hops) {
+    if (next != 0 && next != 43 && next != 44 && next != 51 && next != 60) break;  // upper layer
+    if (hops == kMaxExtensionHeaders) return ParseStatus::kBadExtensionHeaders;
+    if (avail < off + 8) return ParseStatus::kTruncated;  // every extension header is >= 8 bytes
+    const uint8_t* h = p + off;
+    size_t h_len;
+    if (next == 44) {
+      if ((be16(h + 2) >> 3) != 0) return ParseStatus::kFragment;  // not the first fragment
+      h_len = 8;
+    } else if (next == 51) {
+      h_len = (size_t(h[1]) + 2) * 4;  // AH counts 4-byte words, less two
+    } else {
+      h_len = (size_t(h[1]) + 1) * 8;
+    }
+    next = h[0];
+    off += h_len;
+    if (avail < off) return ParseStatus::kTruncated;
+  }
+  if (next == 59) return ParseStatus::kNotAReply;  // "no next header"
+  v.protocol = next;
+  v.payload = p + off;
+  v.payload_len = avail - off;
+  return ParseStatus::kOk;
+}
+
+ParseStatus parse_ip(const uint8_t* p, size_t len, IpView& v, bool quoted) {
+  if (len < 1) return ParseStatus::kTruncated;
+  return (p[0] >> 4) == 6 ? parse_ipv6(p, len, v, quoted) : parse_ipv4(p, len, v, quoted);
+}
+
+ParseStatus parse_tcp(const IpView& ip, Reply& out) {
+  if (ip.payload_len < 20) return ParseStatus::kTruncated;
+  const uint8_t* tcp = ip.payload;
+  const uint8_t flags = tcp[13];
+  if (flags & kTcpRst) {
+    out.kind = ReplyKind::kRst;
+  } else if ((flags & (kTcpSyn | kTcpAck | kTcpFin)) == (kTcpSyn | kTcpAck)) {
+    out.kind = ReplyKind::kSynAck;
+  } else {
+    return ParseStatus::kNotAReply;
+  }
+  out.target_ip = ip.src;
+  out.target_port = be16(tcp);
+  out.our_ip = ip.dst;
+  out.our_port = be16(tcp + 2);
+  out.ack = be32(tcp + 8);
+  out.ack_flag = (flags & kTcpAck) != 0;
+  return ParseStatus::kOk;
+}
+
+// An ICMP or ICMPv6 error quoting one of our probes: the quoted IP header is the same family
+// as the error's own (an IPv4 error quoting IPv6 is not ours), its payload the TCP header.
+ParseStatus parse_quote(const IpView& ip, ReplyKind kind, bool v6, Reply& out) {
+  if (ip.payload_len < 8) return ParseStatus::kTruncated;
+  const uint8_t* icmp = ip.payload;
+  IpView inner;
+  const uint8_t* q = icmp + 8;
+  const size_t q_len = ip.payload_len - 8;
+  if (q_len < 1) return ParseStatus::kTruncated;
+  if (((q[0] >> 4) == 6) != v6) return ParseStatus::kNotAReply;
+  const ParseStatus status = parse_ip(q, q_len, inner, true);
+  if (status != ParseStatus::kOk) return status;
+  if (inner.protocol != 6) return ParseStatus::kNotAReply;
+  // RFC 792 and RFC 4443 both leave at least 8 bytes of the original: ports and sequence.
+  if (inner.payload_len < 8) return ParseStatus::kTruncated;
+  out.kind = kind;
+  out.icmp_code = icmp[1];
+  out.target_ip = inner.dst;
+  out.our_ip = inner.src;
+  out.our_port = be16(inner.payload);
+  out.target_port = be16(inner.payload + 2);
+  out.quoted_seq = be32(inner.payload + 4);
+  return ParseStatus::kOk;
+}
+
 }  // namespace
 
 long ipv4_offset(int linktype, const uint8_t* frame, size_t caplen, ParseStatus& status) {
-  return ip_offset(linktype, frame, caplen, status);
+  int version = 0;
+  return ip_offset(linktype, frame, caplen, status, version);
 }
 
 ParseStatus parse_reply(int linktype, const uint8_t* frame, size_t caplen, Reply& out) {
   ParseStatus status = ParseStatus::kOk;
-  const long off = ip_offset(linktype, frame, caplen, status);
+  int version = 0;
+  const long off = ip_offset(linktype, frame, caplen, status, version);
   if (off < 0) return status;
-  Ipv4View ip;
-  if ((status = parse_ipv4(frame + off, caplen - size_t(off), ip, false)) != ParseStatus::kOk) return status;
+  // The link header and the IP header must agree on the version (an IPv4 EtherType before an
+  // IPv6 header is malformed, not IPv6).
+  if (version != 0 && size_t(off) < caplen && (frame[off] >> 4) != version) return ParseStatus::kNotIpv4;
+  IpView ip;
+  if ((status = parse_ip(frame + off, caplen - size_t(off), ip, false)) != ParseStatus::kOk) return status;
   out = Reply{};
   out.sender_ip = ip.src;
   out.ttl = ip.ttl;
-
-  if (ip.protocol == 6) {
-    if (ip.payload_len < 20) return ParseStatus::kTruncated;
-    const uint8_t* tcp = ip.payload;
-    const uint8_t flags = tcp[13];
-    if (flags & kTcpRst) {
-      out.kind = ReplyKind::kRst;
-    } else if ((flags & (kTcpSyn | kTcpAck | kTcpFin)) == (kTcpSyn | kTcpAck)) {
-      out.kind = ReplyKind::kSynAck;
-    } else {
-      return ParseStatus::kNotAReply;
-    }
-    out.target_ip = ip.src;
-    out.target_port = be16(tcp);
-    out.our_ip = ip.dst;
-    out.our_port = be16(tcp + 2);
-    out.ack = be32(tcp + 8);
-    out.ack_flag = (flags & kTcpAck) != 0;
-    return ParseStatus::kOk;
-  }
-  if (ip.protocol == 1) {
+  const bool v6 = ip.v6;
+  if (ip.protocol == 6) return parse_tcp(ip, out);
+  if (!v6 && ip.protocol == 1) {
     if (ip.payload_len < 8) return ParseStatus::kTruncated;
-    const uint8_t* icmp = ip.payload;
-    if (icmp[0] != 3) return ParseStatus::kNotAReply;  // destination unreachable only
-    Ipv4View inner;
-    status = parse_ipv4(icmp + 8, ip.payload_len - 8, inner, true);
-    if (status != ParseStatus::kOk) return status;
-    if (inner.protocol != 6) return ParseStatus::kNotAReply;
-    // RFC 792 guarantees 8 bytes of the original datagram: ports and sequence number.
-    if (inner.payload_len < 8) return ParseStatus::kTruncated;
-    out.kind = ReplyKind::kIcmpUnreachable;
-    out.icmp_code = icmp[1];
-    out.target_ip = inner.dst;
-    out.our_ip = inner.src;
-    out.our_port = be16(inner.payload);
-    out.target_port = be16(inner.payload + 2);
-    out.quoted_seq = be32(inner.payload + 4);
-    return ParseStatus::kOk;
+    if (ip.payload[0] != 3) return ParseStatus::kNotAReply;  // destination unreachable only
+    return parse_quote(ip, ReplyKind::kIcmpUnreachable, false, out);
+  }
+  if (v6 && ip.protocol == 58) {
+    if (ip.payload_len < 8) return ParseStatus::kTruncated;
+    if (ip.payload[0] != 1) return ParseStatus::kNotAReply;  // ICMPv6 destination unreachable only
+    return parse_quote(ip, ReplyKind::kIcmp6Unreachable, true, out);
   }
   return ParseStatus::kNotAReply;
 }

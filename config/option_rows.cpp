@@ -28,7 +28,8 @@ std::vector<OptionSpec> build_rows() {
 
   // Targets.
   row({.names = "TARGETS", .yaml_key = "targets", .kind = K::kList, .value_name = "TEXT",
-       .help = "IPv4 addresses, CIDR blocks, ranges a.b.c.d-e.f.g.h or a.b.c.d-h, host names, comma lists",
+       .help = "IPv4 and IPv6 addresses, CIDR blocks (a.b.c.d/n, 2001:db8::/120), ranges a.b.c.d-e.f.g.h or "
+               "a.b.c.d-h or A6-B6, fe80::1%IF, host names (A and AAAA), comma lists",
        .group = G::kTargets, .resume = R::kProbeSpace, .field = &ScanOptions::targets, .example = "198.18.0.9"});
   row({.names = "--target-file", .alias = "-iL", .yaml_key = "target_files", .kind = K::kPaths, .value_name = "FILE",
        .help = "read targets from FILE, one per line, '#' comments ('-': standard input)", .group = G::kTargets,
@@ -178,13 +179,13 @@ std::vector<OptionSpec> build_rows() {
        .help = "interface to send and capture on (default: from the route)", .group = G::kAdvanced,
        .resume = R::kStored, .commands = kEveryCommand, .field = &ScanOptions::interface, .example = "eth0"});
   row({.names = "--source-ip", .yaml_key = "source_ip", .kind = K::kText, .value_name = "ADDR",
-       .help = "source address (default: the interface's)", .group = G::kAdvanced, .resume = R::kStored,
+       .help = "source address (default: the interface's); for a scan of both families, one of each: A,B", .group = G::kAdvanced, .resume = R::kStored,
        .commands = kEveryCommand, .field = &ScanOptions::source_ip, .example = "198.18.0.1"});
   row({.names = "--source-port", .yaml_key = "source_port", .kind = K::kText, .value_name = "A-B",
        .help = "source port or range A-B (default: 256 random ports above 61000)", .group = G::kAdvanced,
        .commands = kEveryCommand, .field = &ScanOptions::source_port, .example = "61000-61100"});
   row({.names = "--send-mode", .kind = K::kText, .value_name = "TEXT", .default_text = "raw",
-       .help = "raw (raw IPv4 socket + sendmmsg) or ring (PACKET_MMAP TX ring, Ethernet only, one next hop)",
+       .help = "raw (raw IPv4/IPv6 socket + sendmmsg) or ring (PACKET_MMAP TX ring, Ethernet only, one next hop)",
        .group = G::kAdvanced, .commands = kEveryCommand, .field = &ScanOptions::send_mode, .example = "ring"});
   row({.names = "--seed", .yaml_key = "seed", .kind = K::kInt, .value_name = "UINT",
        .help = "seed for the probe order (default: random)", .group = G::kAdvanced, .resume = R::kProbeSpace,
@@ -198,7 +199,7 @@ std::vector<OptionSpec> build_rows() {
        .help = "run the whole scan logic without sending or capturing (no root needed); prints the probe rate",
        .group = G::kAdvanced, .field = &ScanOptions::dry_run});
   row({.names = "--pcap-out", .kind = K::kText, .value_name = "FILE",
-       .help = "write the probes to this pcap file (raw IPv4) instead of sending them", .group = G::kAdvanced,
+       .help = "write the probes to this pcap file (raw IP) instead of sending them", .group = G::kAdvanced,
        .field = &ScanOptions::pcap_out, .example = "probes.pcap"});
   row({.names = "-c,--config", .kind = K::kText, .value_name = "FILE",
        .help = "run the scan(s) a YAML file describes; options given here override the file's",

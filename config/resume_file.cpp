@@ -13,7 +13,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "config/ipv4.h"
+#include "config/address.h"
 #include "config/option_table.h"
 #include "config/option_yaml.h"
 #include "config/port_spec.h"
@@ -54,7 +54,7 @@ std::string absolute(const std::string& path) {
 // the port list), and the pacing, wire and outputs it ran with.
 ScanOptions resumed_options(const ScanPlan& plan) {
   ScanOptions o;
-  for (const auto& r : plan.targets.ranges()) o.targets.push_back(format_ipv4(r.first) + "-" + format_ipv4(r.last));
+  for (const auto& r : plan.targets.ranges()) o.targets.push_back(format_address(r.first) + "-" + format_address(r.last));
   o.ports = format_ports(plan.ports);
   o.seed = plan.seed;
   o.shard = std::to_string(plan.shard_index + 1) + "/" + std::to_string(plan.shard_count);
@@ -70,7 +70,8 @@ ScanOptions resumed_options(const ScanPlan& plan) {
   o.retries = int(plan.retries);
   o.wait_seconds = plan.wait_seconds;
   o.interface = plan.interface;
-  o.source_ip = plan.source_ip ? format_ipv4(*plan.source_ip) : "";
+  o.source_ip = plan.source_v4 ? format_address(*plan.source_v4) : "";
+  if (plan.source_v6) o.source_ip += (o.source_ip.empty() ? "" : ",") + format_address(*plan.source_v6);
   o.show = show_names(plan.show);
   for (const auto& out : plan.outputs) o.extra_outputs.emplace_back(output_format_name(out.format), absolute(out.path));
   return o;

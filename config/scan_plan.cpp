@@ -35,6 +35,31 @@ std::string format_number(double v) {
   return buf;
 }
 
+// "2^64" for an exact power of two above 2^32 (2^128 for ::/0, whose count saturates), else
+// the decimal count, or "more than 2^64" beyond what a uint64_t holds.
+std::string count_text(Uint128 n) {
+  if (n == ~Uint128{0}) return "2^128";
+  for (int b = 33; b < 128; ++b)
+    if (n == Uint128{1} << b) return "2^" + std::to_string(b);
+  if (n >> 64) return "more than 2^64";
+  return std::to_string(uint64_t(n));
+}
+
+// --source-ip: one address, or one of each family ("198.18.0.1,2001:2::1") for a mixed scan.
+void parse_source_ips(const std::string& text, ScanPlan& plan) {
+  if (text.empty()) return;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    std::string why;
+    const auto ip = parse_address(item, &why);
+    if (!ip) throw SpecError("bad --source-ip '" + text + "': " + why);
+    auto& slot = ip->is_v4() ? plan.source_v4 : plan.source_v6;
+    if (slot) throw SpecError("bad --source-ip '" + text + "': give at most one address of each family");
+    slot = *ip;
+  }
+}
+
 void parse_source_port(const std::string& text, ScanPlan& plan) {
   const auto ports = parse_ports(text);
   if (text.find(',') != std::string::npos)
@@ -87,15 +112,15 @@ unsigned parse_show(const std::string& text) {
   return mask;
 }
 
-RangeSet resolve_targets(const std::vector<Ipv4Range>& named, const RangeSet& user_excludes,
+RangeSet resolve_targets(const std::vector<AddressRange>& named, const RangeSet& user_excludes,
                          const RangeSet& allow, std::vector<std::string>& notes) {
   const auto& specials = special_ranges();
   std::vector<RangeSet> skipped(specials.size());  // per block, what it took away
   RangeSet left;
-  for (const Ipv4Range& r : named) {
+  for (const AddressRange& r : named) {
     RangeSet kept({r});
     for (size_t i = 0; i < specials.size(); ++i) {
-      const Ipv4Range& block = specials[i].range;
+      const AddressRange& block = specials[i].range;
       if (block.last < r.first || block.first > r.last) continue;  // no overlap: the common case
       const bool wider = r.first <= block.first && block.last <= r.last && r.size() > block.size();
       if (!specials[i].never && !wider) continue;  // named inside (or across) a block: as asked
@@ -151,9 +176,10 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
     throw SpecError("no targets given (e.g. portauth scan 198.18.0.2 -p 1-1024)");
   if (o.ports.empty() && o.preset.empty() && o.top_ports.empty())
     throw SpecError("no ports given: use -p (e.g. -p 22,80,443 or -p 0-65535), --preset or --top-ports");
-  std::vector<Ipv4Range> requested = parse_target_ranges(o.targets, resolve);
+  std::string zone;  // of a link-local IPv6 target (fe80::1%eth0): the interface it is on
+  std::vector<AddressRange> requested = parse_target_ranges(o.targets, resolve, &zone);
   for (const auto& file : o.target_files) {
-    const auto ranges = read_target_ranges(file, resolve);
+    const auto ranges = read_target_ranges(file, resolve, &zone);
     requested.insert(requested.end(), ranges.begin(), ranges.end());
   }
   // -p, --preset and --top-ports add up: "--preset common -p 8080" scans 27 ports.
@@ -197,12 +223,12 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
     throw SpecError("bad --wait: must be 0-600 seconds");
   plan.wait_seconds = o.wait_seconds;
   plan.interface = o.interface;
-  if (!o.source_ip.empty()) {
-    std::string why;
-    auto ip = parse_ipv4(o.source_ip, &why);
-    if (!ip) throw SpecError("bad --source-ip '" + o.source_ip + "': " + why);
-    plan.source_ip = *ip;
+  if (!zone.empty()) {
+    if (!plan.interface.empty() && plan.interface != zone)
+      throw SpecError("the target's zone %" + zone + " and --interface " + plan.interface + " name different interfaces");
+    plan.interface = zone;
   }
+  parse_source_ips(o.source_ip, plan);
   if (!o.source_port.empty()) parse_source_port(o.source_port, plan);
   parse_shard(o, plan);
   // A random seed stays below 2^63, the largest --seed (and resume-file seed) the option table takes.
@@ -211,9 +237,13 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   plan.show = parse_show(o.show);
   plan.outputs = resolve_outputs(o);
 
+  if (plan.targets.count128() > kMaxAddresses)
+    throw SpecError(count_text(plan.targets.count128()) + " addresses is more than any scan can track (2^32, even " +
+                    "with --confirm-large and --shard); an IPv6 /64 or /48 cannot be swept: list the hosts you " +
+                    "know in a target file (-iL FILE), or scan a small prefix (a /120 is 256 addresses)");
   if (plan.targets.count() > kLargeScanAddresses && !o.confirm_large)
-    throw SpecError(std::to_string(plan.targets.count()) + " addresses is more than a /8 (16777216); if that is " +
-                    "really meant, add --confirm-large");
+    throw SpecError(std::to_string(plan.targets.count()) + " addresses is more than a /8 (16777216) or an IPv6 /104; " +
+                    "if that is really meant, add --confirm-large");
   if (plan.probe_count() / plan.shard_count > kMaxProbes)
     throw SpecError(std::to_string(plan.probe_count()) + " probes (" + std::to_string(plan.targets.count()) +
                     " addresses x " + std::to_string(plan.ports.size()) +

@@ -31,6 +31,9 @@ enum class SendMode { kRaw, kRing };
 // A scan of more addresses than this needs confirm_large (a /8: a typo like /8 for /24
 // should not start a 16-million-address scan).
 inline constexpr uint64_t kLargeScanAddresses = uint64_t{1} << 24;
+// No scan takes more addresses than this, confirmed or not (all of IPv4; an IPv6 /96): an
+// IPv6 /64 is 2^64 addresses, which no probe table holds and no sender could walk.
+inline constexpr uint64_t kMaxAddresses = uint64_t{1} << 32;
 
 struct ScanPlan {
   RangeSet targets;             // after every exclude; never empty
@@ -41,7 +44,8 @@ struct ScanPlan {
   unsigned retries = 2;         // extra passes over unanswered probes
   double wait_seconds = 1.0;    // after the last probe of a pass, for late replies
   std::string interface;        // empty: chosen from the routing table
-  std::optional<uint32_t> source_ip;
+  std::optional<Address> source_v4;  // --source-ip, per family (empty: from the route)
+  std::optional<Address> source_v6;
   std::optional<uint16_t> source_port_first;  // empty: chosen at random
   uint16_t source_port_count = 256;
   uint64_t seed = 0;
@@ -77,7 +81,7 @@ ScanPlan build_scan_plan(const ScanOptions& options, const Resolver& resolve = s
 // Then `user_excludes` are removed. Appends to `notes` one line naming what was skipped and
 // how to include it (nothing when nothing was skipped). Throws SpecError when nothing is
 // left, saying what removed the targets.
-RangeSet resolve_targets(const std::vector<Ipv4Range>& named, const RangeSet& user_excludes,
+RangeSet resolve_targets(const std::vector<AddressRange>& named, const RangeSet& user_excludes,
                          const RangeSet& allow, std::vector<std::string>& notes);
 inline RangeSet resolve_targets(const RangeSet& named, const RangeSet& user_excludes, const RangeSet& allow,
                                 std::vector<std::string>& notes) {

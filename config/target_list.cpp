@@ -21,30 +21,40 @@ struct AddrinfoDeleter {
   void operator()(addrinfo* a) const { freeaddrinfo(a); }
 };
 
-void add_one(const std::string& spec, const Resolver& resolve, std::vector<Ipv4Range>& out) {
+void add_one(const std::string& spec, const Resolver& resolve, std::vector<AddressRange>& out, std::string* zone) {
   if (looks_like_hostname(spec)) {
-    for (uint32_t a : resolve(spec)) out.push_back({a, a});
-  } else {
-    out.push_back(parse_target(spec));
+    for (const Address& a : resolve(spec)) out.push_back({a, a});
+    return;
   }
+  std::string z;
+  out.push_back(parse_target(spec, zone ? &z : nullptr));
+  if (z.empty()) return;
+  if (!zone->empty() && *zone != z)
+    throw SpecError("targets name two zones (%" + *zone + " and %" + z +
+                    "); a scan runs on one interface: scan each link on its own");
+  *zone = z;
 }
 
 }  // namespace
 
-std::vector<uint32_t> system_resolver(const std::string& host) {
+std::vector<Address> system_resolver(const std::string& host) {
   addrinfo hints{};
-  hints.ai_family = AF_INET;
+  hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* raw = nullptr;
   const int rc = getaddrinfo(host.c_str(), nullptr, &hints, &raw);
   std::unique_ptr<addrinfo, AddrinfoDeleter> list(raw);
   if (rc != 0) throw SpecError("cannot resolve host name '" + host + "': " + gai_strerror(rc));
-  std::vector<uint32_t> addrs;
-  for (addrinfo* a = list.get(); a; a = a->ai_next)
-    addrs.push_back(ntohl(reinterpret_cast<const sockaddr_in*>(a->ai_addr)->sin_addr.s_addr));
+  std::vector<Address> addrs;
+  for (addrinfo* a = list.get(); a; a = a->ai_next) {
+    if (a->ai_family == AF_INET)
+      addrs.push_back(Address::v4(ntohl(reinterpret_cast<const sockaddr_in*>(a->ai_addr)->sin_addr.s_addr)));
+    else if (a->ai_family == AF_INET6)
+      addrs.push_back(Address::from_bytes(reinterpret_cast<const sockaddr_in6*>(a->ai_addr)->sin6_addr.s6_addr));
+  }
   std::sort(addrs.begin(), addrs.end());
   addrs.erase(std::unique(addrs.begin(), addrs.end()), addrs.end());
-  if (addrs.empty()) throw SpecError("host name '" + host + "' has no IPv4 address");
+  if (addrs.empty()) throw SpecError("host name '" + host + "' has no IPv4 or IPv6 address");
   return addrs;
 }
 
@@ -62,15 +72,16 @@ RangeSet parse_target_list(const std::vector<std::string>& specs, const Resolver
   return RangeSet(parse_target_ranges(specs, resolve));
 }
 
-std::vector<Ipv4Range> parse_target_ranges(const std::vector<std::string>& specs, const Resolver& resolve) {
-  std::vector<Ipv4Range> ranges;
+std::vector<AddressRange> parse_target_ranges(const std::vector<std::string>& specs, const Resolver& resolve,
+                                              std::string* zone) {
+  std::vector<AddressRange> ranges;
   for (const auto& spec : specs) {
     std::stringstream in(spec);
     std::string item;
     if (spec.empty()) throw SpecError("empty target");
     while (std::getline(in, item, ',')) {
       if (item.empty()) throw SpecError("empty target");
-      add_one(item, resolve, ranges);
+      add_one(item, resolve, ranges, zone);
     }
   }
   return ranges;
@@ -80,9 +91,9 @@ RangeSet parse_target_text(const std::string& text, const std::string& name, con
   return RangeSet(parse_target_text_ranges(text, name, resolve));
 }
 
-std::vector<Ipv4Range> parse_target_text_ranges(const std::string& text, const std::string& name,
-                                                const Resolver& resolve) {
-  std::vector<Ipv4Range> ranges;
+std::vector<AddressRange> parse_target_text_ranges(const std::string& text, const std::string& name,
+                                                   const Resolver& resolve, std::string* zone) {
+  std::vector<AddressRange> ranges;
   std::istringstream in(text);
   std::string line;
   int lineno = 0;
@@ -98,7 +109,7 @@ std::vector<Ipv4Range> parse_target_text_ranges(const std::string& text, const s
     if (start == end) continue;
     const std::string spec = line.substr(start, end - start);
     try {
-      add_one(spec, resolve, ranges);
+      add_one(spec, resolve, ranges, zone);
     } catch (const SpecError& e) {
       throw SpecError(name + ":" + std::to_string(lineno) + ":" + std::to_string(start + 1) + ": " + e.what());
     }
@@ -110,17 +121,17 @@ RangeSet read_target_file(const std::string& path, const Resolver& resolve) {
   return RangeSet(read_target_ranges(path, resolve));
 }
 
-std::vector<Ipv4Range> read_target_ranges(const std::string& path, const Resolver& resolve) {
+std::vector<AddressRange> read_target_ranges(const std::string& path, const Resolver& resolve, std::string* zone) {
   std::ostringstream text;
   if (path == "-") {
     // -iL - (nmap's spelling): the list comes from standard input, read once.
     text << std::cin.rdbuf();
-    return parse_target_text_ranges(text.str(), "standard input", resolve);
+    return parse_target_text_ranges(text.str(), "standard input", resolve, zone);
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw SpecError("cannot read target file '" + path + "'");
   text << in.rdbuf();
-  return parse_target_text_ranges(text.str(), path, resolve);
+  return parse_target_text_ranges(text.str(), path, resolve, zone);
 }
 
 }  // namespace portauth::config

@@ -1,5 +1,8 @@
 #include "engine/live_wire.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "capture/capture_sizing.h"
 #include "config/ipv4.h"
 #include "scanner/next_hop.h"
@@ -15,8 +18,10 @@ namespace {
 // The ring sends every frame to one MAC, so every target must sit behind the same next hop.
 // Checked at both ends of the target set; a single target on the local link is its own hop.
 scanner::NextHop ring_next_hop(const config::ScanPlan& plan, const std::string& interface) {
-  const uint32_t first = plan.targets.ranges().front().first;
-  const uint32_t last = plan.targets.ranges().back().last;
+  if (plan.targets.count_v4() < plan.targets.count())
+    throw common::SetupError("--send-mode ring sends IPv4 frames only; scan IPv6 targets with --send-mode raw");
+  const uint32_t first = plan.targets.ranges().front().first.v4();
+  const uint32_t last = plan.targets.ranges().back().last.v4();
   const scanner::NextHop hop = scanner::resolve_next_hop(first, interface);
   if (first != last) {
     if (hop.on_link)
@@ -33,15 +38,46 @@ scanner::NextHop ring_next_hop(const config::ScanPlan& plan, const std::string& 
   return hop;
 }
 
+// The first target of each family: IPv4 lives in ::ffff:0:0/96, so IPv6 targets may sort
+// before it (::1) as well as after it.
+std::optional<config::Address> first_of_family(const config::RangeSet& targets, bool v4) {
+  for (const auto& r : targets.ranges()) {
+    if (v4) {
+      if (r.last < config::kFirstV4 || r.first > config::kLastV4) continue;
+      return std::max(r.first, config::kFirstV4);
+    }
+    if (!r.first.is_v4()) return r.first;
+    if (r.last > config::kLastV4) return config::Address{config::kLastV4.value + 1};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 scanner::RouteChoice scan_route(const config::ScanPlan& plan) {
+  // One route per family the targets hold, towards its first target.
+  const auto first_v4 = first_of_family(plan.targets, true);
+  const auto first_v6 = first_of_family(plan.targets, false);
+  scanner::RouteChoice route;
   try {
-    return scanner::choose_route(plan.targets.at(0), plan.interface, plan.source_ip);
+    if (first_v4) route = scanner::choose_route(*first_v4, plan.interface, plan.source_v4);
+    if (first_v6) {
+      const auto r6 = scanner::choose_route(*first_v6, route.interface.empty() ? plan.interface : route.interface,
+                                            plan.source_v6);
+      if (!route.interface.empty() && r6.interface != route.interface)
+        throw common::SetupError("the IPv4 targets are reached through " + route.interface + " and the IPv6 ones through " +
+                                 r6.interface + "; a scan captures on one interface: scan each family on its own");
+      route.interface = r6.interface;
+      route.source_v6 = r6.source_v6;
+    }
   } catch (const common::SetupError&) {
     if (!plan.offline()) throw;
-    return {"none", plan.source_ip.value_or(0)};  // nothing leaves: no route needed
+    // Nothing leaves: no route needed.
+    route.interface = "none";
+    route.source_v4 = first_v4 ? plan.source_v4.value_or(config::Address::v4(0)) : config::Address{};
+    route.source_v6 = first_v6 ? plan.source_v6.value_or(config::Address{}) : config::Address{};
   }
+  return route;
 }
 
 int capture_buffer_bytes(const config::ScanPlan& plan) {
@@ -75,7 +111,8 @@ Wire open_wire(const config::ScanPlan& plan, const scanner::RouteChoice& route, 
     w.sink = std::make_unique<scanner::PacketRingSink>(route.interface, scanner::interface_mac(route.interface),
                                                        hop.mac);
   } else {
-    w.sink = std::make_unique<scanner::RawSocketSink>(route.interface);
+    const uint64_t v4 = plan.targets.count_v4();
+    w.sink = std::make_unique<scanner::RawSocketSink>(route.interface, v4 > 0, v4 < plan.targets.count());
   }
   return w;
 }

@@ -2,7 +2,6 @@
 
 #include <ctime>
 
-#include "config/ipv4.h"
 #include "engine/scan_finish.h"
 #include "engine/scan_loop.h"
 #include "engine/scan_setup.h"
@@ -28,7 +27,7 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
   info.probe_count = setup.space.slots();
   info.rate = plan.rate;
   info.retries = plan.retries;
-  info.source_ip = config::format_ipv4(setup.route.source_ip);
+  info.source_ip = setup.route.source_text();
   info.interface = setup.route.interface;
   for (auto* w : writers) w->begin(info);
 

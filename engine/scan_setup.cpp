@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "probe/syn6_probe.h"
 #include "probe/syn_probe.h"
 #include "probe/syn_template.h"
 
@@ -31,9 +32,20 @@ ScanSetup::ScanSetup(const config::ScanPlan& p, const scanner::RouteChoice& r, c
       for (uint64_t slot = first; slot <= last && slot < space.slots(); ++slot)
         table.record(slot, probe::ProbeTable::kAnsweredEarlier);
   }
-  const auto syn = probe::build_syn_template({.source_ip = route.source_ip});
-  module_ = std::make_unique<probe::SynProbe>(
-      syn, space, key, probe::SourcePorts{sender_config.source_port_first, sender_config.source_port_count});
+  const probe::SourcePorts ports{sender_config.source_port_first, sender_config.source_port_count};
+  const uint64_t v4 = plan.targets.count_v4();
+  if (v4 > 0)
+    v4_ = std::make_unique<probe::SynProbe>(probe::build_syn_template({.source_ip = route.source_v4.v4()}), space, key,
+                                            ports);
+  if (v4 < plan.targets.count())
+    v6_ = std::make_unique<probe::Syn6Probe>(probe::build_syn6_template({.source_ip = route.source_v6}), space, key,
+                                             ports);
+  if (v4_ && v6_) mixed_ = std::make_unique<probe::DualStackProbe>(*v4_, *v6_);
+  module_ = mixed_ ? static_cast<const probe::ProbeModule*>(mixed_.get())
+            : v4_  ? static_cast<const probe::ProbeModule*>(v4_.get())
+                   : v6_.get();
 }
+
+ScanSetup::~ScanSetup() = default;
 
 }  // namespace portauth::engine

@@ -5,7 +5,9 @@
 //   cookie key     random per run (getrandom), never written anywhere
 //   probe space    the plan's targets x ports, permuted by the seed, this shard only
 //   probe table    one byte per slot; a resumed scan marks what it already answered
-//   probe module   the TCP SYN probe over IPv4 (probe/syn_probe.h), template built once
+//   probe module   the TCP SYN probe of each family the targets hold (probe/syn_probe.h,
+//                  probe/syn6_probe.h), templates built once; both behind one DualStackProbe
+//                  for a mixed scan
 //   sender config  rate, retries, waits, where the first pass starts
 #pragma once
 #include <memory>
@@ -20,6 +22,12 @@
 #include "config/scan_plan.h"
 #include "scanner/sender.h"
 
+namespace portauth::probe {
+class SynProbe;
+class Syn6Probe;
+class DualStackProbe;
+}  // namespace portauth::probe
+
 namespace portauth::engine {
 
 class ScanSetup {
@@ -27,6 +35,7 @@ class ScanSetup {
   // `key` null: a fresh random key. Throws std::runtime_error if the template cannot be built.
   ScanSetup(const config::ScanPlan& plan, const scanner::RouteChoice& route,
             const config::ResumeState* resume = nullptr, const probe::CookieKey* key = nullptr);
+  ~ScanSetup();
 
   const config::ScanPlan& plan;
   const scanner::RouteChoice route;
@@ -40,7 +49,10 @@ class ScanSetup {
   std::string capture_filter() const { return module_->capture_filter(); }
 
  private:
-  std::unique_ptr<probe::ProbeModule> module_;
+  std::unique_ptr<probe::SynProbe> v4_;
+  std::unique_ptr<probe::Syn6Probe> v6_;
+  std::unique_ptr<probe::DualStackProbe> mixed_;
+  const probe::ProbeModule* module_ = nullptr;  // one of the three
 };
 
 // The first of the scan's source ports: --source-port's, or random above 61000 (above Linux's

@@ -19,10 +19,10 @@ uint16_t random_echo_id() {
 TrustealthWatch::TrustealthWatch(const config::ScanPlan& plan, const scanner::RouteChoice& route,
                                  uint16_t source_port_first, uint16_t source_port_count)
     : plan_(plan),
-      source_ip_(route.source_ip),
+      route_(route),
       interface_(route.interface),
       echo_id_(random_echo_id()),
-      watch_(plan.targets, {route.source_ip, echo_id_, source_port_first, source_port_count}) {
+      watch_(plan.targets, {route.source_v4, route.source_v6, echo_id_, source_port_first, source_port_count}) {
   if (plan.targets.count() > kMaxTrustealthTargets)
     throw std::invalid_argument("TruStealth checks are for at most " + std::to_string(kMaxTrustealthTargets) +
                                 " addresses (" + std::to_string(plan.targets.count()) + " given)");
@@ -35,7 +35,9 @@ std::string TrustealthWatch::capture_filter(const std::string& reply_filter) con
 }
 
 void TrustealthWatch::open() {
-  if (!plan_.offline()) socket_ = std::make_unique<scanner::RawSocketSink>(interface_);
+  const uint64_t v4 = plan_.targets.count_v4();
+  if (!plan_.offline())
+    socket_ = std::make_unique<scanner::RawSocketSink>(interface_, v4 > 0, v4 < plan_.targets.count());
 }
 
 void TrustealthWatch::on_pass(unsigned pass) {
@@ -48,11 +50,14 @@ void TrustealthWatch::ping() {
   if (!socket_) return;
   ++sequence_;
   for (const auto& range : plan_.targets.ranges()) {
-    for (uint64_t addr = range.first; addr <= range.last; ++addr) {
+    // At most kMaxTrustealthTargets addresses: the 128-bit walk stays short.
+    for (config::Uint128 a = range.first.value; a <= range.last.value; ++a) {
+      const config::Address addr{a};
       const auto packet = probe::build_icmp_echo(
-          {.source_ip = source_ip_, .destination_ip = uint32_t(addr), .id = echo_id_, .sequence = sequence_});
-      const scanner::OutPacket out{packet.data(), uint16_t(packet.size()), uint32_t(addr)};
+          {.source_ip = route_.source_for(addr), .destination_ip = addr, .id = echo_id_, .sequence = sequence_});
+      const scanner::OutPacket out{packet.data(), uint16_t(packet.size()), addr};
       echo_requests_ += socket_->send(&out, 1);  // a failed send is simply not counted
+      if (a == range.last.value) break;  // the last address of all: ++a would wrap
     }
   }
 }

@@ -4,7 +4,7 @@
 //   capture   the reply filter is widened with "src host TARGET" (capture::host_watch_filter),
 //             and a capture::HostWatch sees every frame before the reply parser: frames from
 //             a target (unsolicited-packet check) and echo replies to our id (ping check)
-//   pings     one ICMP echo request (built with libnet: scanner/icmp_echo.h) to each target at
+//   pings     one ICMP (or ICMPv6) echo request (built with libnet: probe/icmp_echo.h) to each target at
 //             the start of every pass, through a raw socket of its own: the scan's sink may be
 //             a TX ring with a single producer, the sender thread
 //
@@ -53,7 +53,7 @@ class TrustealthWatch final : public ScanExtension {
   void ping();
 
   const config::ScanPlan& plan_;
-  uint32_t source_ip_;
+  scanner::RouteChoice route_;
   std::string interface_;
   uint16_t echo_id_;
   capture::HostWatch watch_;

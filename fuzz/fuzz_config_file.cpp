@@ -18,7 +18,7 @@ using namespace portauth::config;
 
 namespace {
 
-std::vector<uint32_t> no_dns(const std::string& host) {
+std::vector<portauth::config::Address> no_dns(const std::string& host) {
   throw SpecError("cannot resolve host name '" + host + "' (no DNS while fuzzing)");
 }
 

@@ -28,11 +28,12 @@ using namespace portauth;
 
 namespace {
 
-constexpr uint32_t kUs = 0xc6120001;  // 198.18.0.1
+constexpr config::Address kUs = config::Address::v4(0xc6120001);      // 198.18.0.1
+constexpr config::Address kUs6 = config::Address::v6(0x2001000200000000ULL, 1);  // 2001:2::1
 constexpr uint16_t kPortFirst = 61000, kPortCount = 256;
 constexpr int kLinkTypes[] = {capture::kDltEthernet, capture::kDltLinuxSll, capture::kDltLinuxSll2,
                               capture::kDltNull,     capture::kDltRaw,      capture::kLinktypeRaw,
-                              capture::kDltIpv4,     147 /* DLT_USER0: unsupported */};
+                              capture::kDltIpv4,     147 /* DLT_USER0: unsupported */, capture::kDltIpv6};
 
 #define FUZZ_CHECK(cond) \
   do {                   \
@@ -51,11 +52,23 @@ class OneFrameSource final : public capture::PacketSource {
   int linktype_;
 };
 
+// Each reply to the validator of its destination's family, as DualStackProbe does.
+struct BothFamilies final : probe::ReplyClassifier {
+  BothFamilies(const probe::ReplyValidator& a, const probe::ReplyValidator& b) : v4(a), v6(b) {}
+  probe::Verdict check(const probe::Reply& r) const noexcept { return r.our_ip.is_v4() ? v4.check(r) : v6.check(r); }
+  probe::Verdict classify(const probe::Reply& r) const noexcept override { return check(r); }
+  const probe::ReplyValidator& v4;
+  const probe::ReplyValidator& v6;
+};
+
 struct Fixture {
-  // 198.18.0.2-198.18.0.5 x a few ports, the shape of a small lab scan.
-  probe::ProbeSpace space{config::parse_targets({"198.18.0.2-5"}), {0, 21, 22, 25, 80, 443, 8080, 65535}, 7};
+  // 198.18.0.2-5 and 2001:2::2-5 x a few ports, the shape of a small mixed lab scan.
+  probe::ProbeSpace space{config::parse_targets({"198.18.0.2-5", "2001:2::2-2001:2::5"}),
+                          {0, 21, 22, 25, 80, 443, 8080, 65535}, 7};
   probe::CookieKey key{0x0123456789abcdefULL, 0xfedcba9876543210ULL};
-  probe::ReplyValidator validator{space, key, kUs, kPortFirst, kPortCount};
+  probe::ReplyValidator validator4{space, key, kUs, kPortFirst, kPortCount};
+  probe::ReplyValidator validator6{space, key, kUs6, kPortFirst, kPortCount};
+  BothFamilies validator{validator4, validator6};
 };
 
 const Fixture& fixture() {
@@ -66,9 +79,9 @@ const Fixture& fixture() {
 // Checks the validator's verdict on `r` against what the contract says it must be.
 void check_verdict(const Fixture& f, const probe::Reply& r, const probe::Verdict& v) {
   if (v.reject != probe::Reject::kNone) return;
-  FUZZ_CHECK(r.our_ip == kUs);
+  FUZZ_CHECK(r.our_ip == kUs || r.our_ip == kUs6);
   FUZZ_CHECK(uint16_t(r.our_port - kPortFirst) < kPortCount);
-  const uint32_t cookie = probe::syn_cookie(f.key, r.target_ip, r.target_port, kUs, r.our_port);
+  const uint32_t cookie = probe::syn_cookie(f.key, r.target_ip, r.target_port, r.our_ip, r.our_port);
   switch (r.kind) {
     case probe::ReplyKind::kSynAck:
       FUZZ_CHECK(r.ack == cookie + 1 && v.reason == probe::Reason::kSynAck);
@@ -79,6 +92,10 @@ void check_verdict(const Fixture& f, const probe::Reply& r, const probe::Verdict
     case probe::ReplyKind::kIcmpUnreachable:
       FUZZ_CHECK(r.quoted_seq == cookie);
       FUZZ_CHECK(probe::reason_for_icmp_unreachable(r.icmp_code) == v.reason);
+      break;
+    case probe::ReplyKind::kIcmp6Unreachable:
+      FUZZ_CHECK(r.quoted_seq == cookie);
+      FUZZ_CHECK(probe::reason_for_icmp6_unreachable(r.icmp_code) == v.reason);
       break;
   }
   FUZZ_CHECK(v.slot < f.space.slots());
@@ -110,7 +127,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
              2);
 
   // 2. TruStealth's watch sees every frame too.
-  capture::HostWatch watch(f.space.targets(), {kUs, 0x1234, kPortFirst, kPortCount});
+  capture::HostWatch watch(f.space.targets(), {kUs, kUs6, 0x1234, kPortFirst, kPortCount});
   watch.observe(linktype, frame, caplen);
 
   // 3. The parser and the validator directly; then with the cookie fixed up.
@@ -118,7 +135,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const capture::ParseStatus status = capture::parse_reply(linktype, frame, caplen, r);
   if (status != capture::ParseStatus::kOk) return 0;
   check_verdict(f, r, f.validator.check(r));
-  const uint32_t cookie = probe::syn_cookie(f.key, r.target_ip, r.target_port, kUs, r.our_port);
+  const config::Address us = r.our_ip.is_v4() ? kUs : kUs6;
+  const uint32_t cookie = probe::syn_cookie(f.key, r.target_ip, r.target_port, us, r.our_port);
   probe::Reply fixed = r;
   fixed.ack = cookie + (r.kind == probe::ReplyKind::kSynAck || (r.ack & 1) ? 1 : 0);
   fixed.quoted_seq = cookie;

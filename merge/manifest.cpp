@@ -10,7 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "config/ipv4.h"
+#include "config/address.h"
 #include "merge/sha256.h"
 #include "config/port_spec.h"
 
@@ -23,7 +23,7 @@ constexpr int kFormatVersion = 1;
 std::string ranges_text(const PlanKey& k) {
   std::string out;
   for (const auto& [a, b] : k.targets)
-    out += (out.empty() ? "" : ",") + config::format_ipv4(a) + "-" + config::format_ipv4(b);
+    out += (out.empty() ? "" : ",") + config::format_address(a) + "-" + config::format_address(b);
   return out;
 }
 
@@ -87,8 +87,8 @@ PlanKey parse_plan(const J& plan, const std::string& name) {
   for (const auto& t : targets) {
     const std::string text = t.is_string() ? t.get<std::string>() : "";
     const size_t dash = text.find('-');
-    const auto a = config::parse_ipv4(text.substr(0, dash));
-    const auto b = dash == std::string::npos ? std::nullopt : config::parse_ipv4(text.substr(dash + 1));
+    const auto a = config::parse_address(text.substr(0, dash));
+    const auto b = dash == std::string::npos ? std::nullopt : config::parse_address(text.substr(dash + 1));
     if (!a || !b || *b < *a || (!k.targets.empty() && *a <= k.targets.back().second))
       fail(name, "'plan.targets' has a bad or unordered range '" + text + "'");
     k.targets.emplace_back(*a, *b);
@@ -126,8 +126,8 @@ std::string describe_difference(const PlanKey& a, const PlanKey& b) {
   std::vector<std::string> parts;
   if (a.targets != b.targets) {
     uint64_t na = 0, nb = 0;
-    for (const auto& [x, y] : a.targets) na += uint64_t(y) - x + 1;
-    for (const auto& [x, y] : b.targets) nb += uint64_t(y) - x + 1;
+    for (const auto& [x, y] : a.targets) na += config::clamp64(config::AddressRange{x, y}.size());
+    for (const auto& [x, y] : b.targets) nb += config::clamp64(config::AddressRange{x, y}.size());
     parts.push_back("targets " + std::to_string(na) + " addresses in " + std::to_string(a.targets.size()) +
                     " range(s) vs " + std::to_string(nb) + " in " + std::to_string(b.targets.size()) +
                     (na == nb ? " (other ranges or excludes)" : ""));
@@ -189,7 +189,7 @@ std::string manifest_json(const Manifest& m) {
     outputs.push_back(entry);
   }
   J targets = J::array();
-  for (const auto& [a, b] : m.plan.targets) targets.push_back(config::format_ipv4(a) + "-" + config::format_ipv4(b));
+  for (const auto& [a, b] : m.plan.targets) targets.push_back(config::format_address(a) + "-" + config::format_address(b));
   auto or_null = [](const std::string& v) { return v.empty() ? J(nullptr) : J(v); };
   J j = {{"portauth_manifest", kFormatVersion},
          {"fingerprint", m.fingerprint},

@@ -36,7 +36,7 @@ namespace portauth::merge {
 
 // The probe space's identity (see above).
 struct PlanKey {
-  std::vector<std::pair<uint32_t, uint32_t>> targets;  // inclusive ranges, ascending
+  std::vector<std::pair<config::Address, config::Address>> targets;  // inclusive ranges, ascending
   std::vector<uint16_t> ports;                          // sorted, unique
   uint64_t seed = 0;
   uint32_t shards = 1;

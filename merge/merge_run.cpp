@@ -134,7 +134,7 @@ int run_merge(const MergeRequest& a) {
   for (const auto& f : set.shards) info.start_unix = std::min(info.start_unix, f.manifest.start);
   info.command_line = a.command_line;
   info.ports = set.plan.ports;
-  for (const auto& [lo, hi] : set.plan.targets) info.address_count += uint64_t(hi) - lo + 1;
+  for (const auto& [lo, hi] : set.plan.targets) info.address_count += config::clamp64(config::AddressRange{lo, hi}.size());
   info.probe_count = info.address_count * info.ports.size();
   info.rate = first.rate;
   info.retries = first.retries;

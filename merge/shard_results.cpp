@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "config/ipv4.h"
+#include "config/address.h"
 #include "merge/sha256.h"
 #include "probe/probe_space.h"
 #include "probe/probe_table.h"
@@ -48,7 +48,7 @@ bool parse_canonical(std::string_view line, probe::ScanResult& out) {
   const bool null_ttl = take("null");
   if (!null_ttl && !number(ttl, 255)) return false;
   if (line.empty() || (line.front() != ',' && line.front() != '}')) return false;
-  const auto addr = config::parse_ipv4(ip);
+  const auto addr = config::parse_address(ip);
   const auto r = probe::reason_from_name(reason);
   if (!addr || !r || *r == probe::Reason::kNone || probe::state_name(probe::state_of(*r)) != state) return false;
   const bool stealth = probe::state_of(*r) == probe::PortState::kStealth;
@@ -66,7 +66,7 @@ std::string parse_result_line(std::string_view line, probe::ScanResult& out) {
   const auto ip = j.find("ip"), port = j.find("port"), state = j.find("state"), reason = j.find("reason"),
              ttl = j.find("ttl");
   if (ip == j.end() || !ip->is_string()) return "no \"ip\" string";
-  const auto addr = config::parse_ipv4(ip->get<std::string>());
+  const auto addr = config::parse_address(ip->get<std::string>());
   if (!addr) return "bad \"ip\" '" + ip->get<std::string>() + "'";
   if (port == j.end() || !port->is_number_unsigned() || port->get<uint64_t>() > 65535) return "bad \"port\"";
   if (state == j.end() || !state->is_string() || reason == j.end() || !reason->is_string())
@@ -90,7 +90,7 @@ ShardTally read_shard_results(const PlanKey& plan, const ShardFile& shard, unsig
                               const ResultSink& sink) {
   const std::string& path = shard.results_path;
   const std::string name = "shard " + std::to_string(shard.manifest.shard) + "/" + std::to_string(plan.shards);
-  std::vector<config::Ipv4Range> ranges;
+  std::vector<config::AddressRange> ranges;
   for (const auto& [a, b] : plan.targets) ranges.push_back({a, b});
   const probe::ProbeSpace space(config::RangeSet(ranges), plan.ports, plan.seed, shard.manifest.shard - 1,
                                   plan.shards);
@@ -116,7 +116,7 @@ ShardTally read_shard_results(const PlanKey& plan, const ShardFile& shard, unsig
     probe::ScanResult r;
     const std::string why = parse_result_line(text, r);
     if (!why.empty()) bad(why + " (not a line of portauth's JSONL output)");
-    const std::string where = config::format_ipv4(r.addr) + ":" + std::to_string(r.port);
+    const std::string where = config::format_address(r.addr) + ":" + std::to_string(r.port);
     const auto slot = space.slot_of(r.addr, r.port);
     if (!slot) bad(where + " is not a probe of " + name + " of this plan");
     if (!seen.record(*slot, 0)) bad(where + " is listed twice");

@@ -2,7 +2,7 @@
 
 
 
-#include "config/ipv4.h"
+#include "config/address.h"
 
 namespace portauth::output {
 
@@ -18,7 +18,7 @@ std::string csv_field(std::string_view text) {
 
 std::string csv_row(const probe::ScanResult& r, const Annotation& a) {
   const auto state = probe::state_of(r.reason);
-  std::string row = config::format_ipv4(r.addr);
+  std::string row = config::format_address(r.addr);
   row += ',' + std::to_string(r.port) + ",tcp,";
   row += std::string(probe::state_name(state)) + ',' + std::string(probe::reason_name(r.reason)) + ',';
   if (state != probe::PortState::kStealth) row += std::to_string(r.ttl);

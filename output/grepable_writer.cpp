@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "config/ipv4.h"
+#include "config/address.h"
 #include "output/nmap_view.h"
 
 namespace portauth::output {
@@ -34,7 +34,7 @@ void GrepableWriter::finish(const ScanSummary& s) {
   if (!begun_) begin(info_);
   const auto hosts = table_.take_sorted();
   for (const auto& host : hosts) {
-    const std::string head = "Host: " + config::format_ipv4(host.addr) + " ()";
+    const std::string head = "Host: " + config::format_address(host.addr) + " ()";
     std::string line = head + "\tStatus: Up\n" + head;
     const NmapHostView view = nmap_host_view(host.ports);
     if (view.listed.empty()) {

@@ -18,7 +18,7 @@ struct PortRecord {
 };
 
 struct HostRecords {
-  uint32_t addr = 0;
+  config::Address addr;
   std::vector<PortRecord> ports;  // ascending port, one record per port
 };
 
@@ -29,7 +29,7 @@ class HostTable {
   std::vector<HostRecords> take_sorted();
 
  private:
-  std::unordered_map<uint32_t, std::vector<PortRecord>> hosts_;
+  std::unordered_map<config::Address, std::vector<PortRecord>> hosts_;
 };
 
 }  // namespace portauth::output

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "output/html_assets.h"
-#include "config/ipv4.h"
+#include "config/address.h"
 #include "output/nmap_view.h"
 #include "output/xml_escape.h"
 
@@ -16,7 +16,7 @@ using probe::Reason;
 
 // Per-port codes in the page data: 'a' + the Reason's value; '.' = not probed.
 constexpr char kNotProbed = '.';
-constexpr int kReasonCount = int(Reason::kNoResponse) + 1;
+constexpr int kReasonCount = int(Reason::kRejectRoute) + 1;  // the last Reason
 
 struct Counts {
   uint64_t open = 0, closed = 0, stealth = 0;
@@ -74,7 +74,7 @@ std::string page_data(const std::vector<uint16_t>& ports, const std::vector<Host
         if (a.is_null()) a = {p.annotation->service, p.annotation->purpose, p.annotation->risk};
       }
     }
-    hs.push_back({{"ip", config::format_ipv4(h.addr)}, {"s", std::move(codes)}});
+    hs.push_back({{"ip", config::format_address(h.addr)}, {"s", std::move(codes)}});
   }
   std::string text = d.dump();
   std::string out;
@@ -137,7 +137,7 @@ std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows) {
               "</td></tr>\n";
     }
     if (rows.empty()) continue;
-    out += "<h3>" + config::format_ipv4(h.addr) + "</h3>\n<table class=\"ports\"><thead><tr><th>port</th>"
+    out += "<h3>" + config::format_address(h.addr) + "</h3>\n<table class=\"ports\"><thead><tr><th>port</th>"
            "<th>state</th><th>reason</th><th>TTL</th><th>service</th><th>purpose</th><th>description</th>"
            "<th>risk if open</th></tr></thead><tbody>\n" +
            rows + "</tbody></table>\n";
@@ -170,7 +170,7 @@ std::string html_report(const ScanInfo& info, const std::vector<HostRecords>& ho
   }
   const uint64_t probed = total.open + total.closed + total.stealth;
   const std::string title =
-      hosts.size() == 1 ? config::format_ipv4(hosts[0].addr) : std::to_string(hosts.size()) + " hosts";
+      hosts.size() == 1 ? config::format_address(hosts[0].addr) : std::to_string(hosts.size()) + " hosts";
   char secs[64];
   std::snprintf(secs, sizeof secs, "%.2f s", s.seconds);
 
@@ -213,7 +213,7 @@ std::string html_report(const ScanInfo& info, const std::vector<HostRecords>& ho
     const Counts c = count(hosts[i].ports);
     const bool stealthy = c.open == 0 && c.closed == 0;
     o += "<details class=\"host\" data-host=\"" + std::to_string(i) + "\" id=\"host-" + std::to_string(i) +
-         "\"><summary><b>" + config::format_ipv4(hosts[i].addr) + "</b> &mdash; " + counts_phrase(c) +
+         "\"><summary><b>" + config::format_address(hosts[i].addr) + "</b> &mdash; " + counts_phrase(c) +
          " &middot; stealth ports: <span class=\"" + (stealthy ? "pass\">PASSED" : "fail\">FAILED") +
          "</span></summary><div class=\"grid\" data-host=\"" + std::to_string(i) + "\"></div></details>\n";
   }

@@ -2,14 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "config/ipv4.h"
+#include "config/address.h"
 
 namespace portauth::output {
 
 std::string jsonl_line(const probe::ScanResult& r, const Annotation& a) {
   const auto state = probe::state_of(r.reason);
   nlohmann::ordered_json j;
-  j["ip"] = config::format_ipv4(r.addr);
+  j["ip"] = config::format_address(r.addr);
   j["port"] = r.port;
   j["proto"] = "tcp";
   j["state"] = probe::state_name(state);

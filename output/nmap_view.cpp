@@ -78,6 +78,13 @@ std::string_view nmap_reason_name(Reason r) {
     case Reason::kIcmpNetProhibited: return "net-prohibited";
     case Reason::kIcmpHostProhibited: return "host-prohibited";
     case Reason::kIcmpAdminProhibited: return "admin-prohibited";
+    case Reason::kNoRoute: return "no-route";
+    case Reason::kAdminProhibited: return "admin-prohibited";
+    case Reason::kBeyondScope: return "beyond-scope";
+    case Reason::kAddrUnreach: return "addr-unreach";
+    case Reason::kPortUnreach: return "port-unreach";
+    case Reason::kFailedPolicy: return "failed-policy";
+    case Reason::kRejectRoute: return "reject-route";
     case Reason::kNone:
     case Reason::kNoResponse: return "no-response";
   }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cinttypes>
 
-#include "config/ipv4.h"
+#include "config/address.h"
 
 namespace portauth::output {
 
@@ -37,12 +37,12 @@ void TextWriter::finish(const ScanSummary& s) {
   std::sort(rows_.begin(), rows_.end(), [](const Row& x, const Row& y) {
     return x.r.addr != y.r.addr ? x.r.addr < y.r.addr : x.r.port < y.r.port;
   });
-  uint32_t host = 0;
+  config::Address host;
   bool first = true;
   for (const Row& row : rows_) {
     if (first || row.r.addr != host) {
       host = row.r.addr;
-      std::fprintf(out_, "%sportauth scan report for %s\n", first ? "" : "\n", config::format_ipv4(host).c_str());
+      std::fprintf(out_, "%sportauth scan report for %s\n", first ? "" : "\n", config::format_address(host).c_str());
       std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", "PORT", "STATE", "REASON", "TTL", "SERVICE", "PURPOSE");
       first = false;
     }

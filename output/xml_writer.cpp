@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "config/ipv4.h"
+#include "config/address.h"
 #include "output/nmap_view.h"
 #include "config/port_spec.h"
 #include "output/xml_escape.h"
@@ -49,7 +49,8 @@ void XmlWriter::finish(const ScanSummary& s) {
   for (const auto& host : hosts) {
     put(out_, "<host" + attr("starttime", std::to_string(info_.start_unix)) + attr("endtime", std::to_string(end)) +
                   "><status state=\"up\" reason=\"user-set\" reason_ttl=\"0\"/>\n");
-    put(out_, "<address" + attr("addr", config::format_ipv4(host.addr)) + " addrtype=\"ipv4\"/>\n");
+    put(out_, "<address" + attr("addr", config::format_address(host.addr)) + " addrtype=\"" +
+                  (host.addr.is_v4() ? "ipv4" : "ipv6") + "\"/>\n");
     put(out_, "<hostnames>\n</hostnames>\n<ports>");
     const NmapHostView view = nmap_host_view(host.ports);
     for (const auto& ig : view.ignored) {

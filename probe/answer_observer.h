@@ -4,6 +4,8 @@
 #pragma once
 #include <cstdint>
 
+#include "config/address.h"
+
 namespace portauth::probe {
 
 class AnswerObserver {
@@ -11,7 +13,7 @@ class AnswerObserver {
   virtual ~AnswerObserver() = default;
   // `our_port`: the source port the answered probe left from. A retry pass sends from another
   // port (scanner/sender.h), so it tells which copy of a re-sent probe was answered.
-  virtual void on_answer(uint32_t addr, uint64_t slot, uint16_t our_port) noexcept = 0;
+  virtual void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port) noexcept = 0;
 };
 
 }  // namespace portauth::probe

@@ -88,4 +88,26 @@ uint32_t syn_cookie(const CookieKey& key, uint32_t target_ip, uint16_t target_po
   return uint32_t(h ^ (h >> 32));
 }
 
+void cookie_message6(const config::Address& target, uint16_t target_port, const config::Address& source,
+                     uint16_t source_port, uint64_t out[5]) {
+  out[0] = target.hi();
+  out[1] = target.lo();
+  out[2] = source.hi();
+  out[3] = source.lo();
+  out[4] = (uint64_t{target_port} << 16) | source_port;
+}
+
+uint32_t syn_cookie(const CookieKey& key, const config::Address& target, uint16_t target_port,
+                    const config::Address& source, uint16_t source_port) {
+  // IPv4 keeps its 16-byte message: the same cookies, the same cost as before IPv6.
+  if (target.is_v4() && source.is_v4()) return syn_cookie(key, target.v4(), target_port, source.v4(), source_port);
+  uint64_t m[5];
+  cookie_message6(target, target_port, source, source_port, m);
+  SipState s(key);
+  for (uint64_t w : m) s.compress(w);
+  s.compress(uint64_t{40} << 56);
+  const uint64_t h = s.finish();
+  return uint32_t(h ^ (h >> 32));
+}
+
 }  // namespace portauth::probe

@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "config/address.h"
+
 namespace portauth::probe {
 
 struct CookieKey {
@@ -25,6 +27,15 @@ uint64_t siphash24(const CookieKey& key, const void* data, size_t len);
 // computed without a byte buffer. Equal to siphash24() over cookie_message().
 uint32_t syn_cookie(const CookieKey& key, uint32_t target_ip, uint16_t target_port,
                     uint32_t source_ip, uint16_t source_port);
+
+// The cookie of a probe of either family. IPv4 (both addresses IPv4): exactly the cookie
+// above. IPv6: SipHash-2-4 of the 40-byte message (target, source: all 128 bits each, then
+// target_port << 16 | source_port), equal to siphash24() over cookie_message6(); so two
+// probes that differ anywhere in their addresses get unrelated cookies.
+uint32_t syn_cookie(const CookieKey& key, const config::Address& target, uint16_t target_port,
+                    const config::Address& source, uint16_t source_port);
+void cookie_message6(const config::Address& target, uint16_t target_port, const config::Address& source,
+                     uint16_t source_port, uint64_t out[5]);
 
 // The two little-endian words syn_cookie() hashes (exposed for the equivalence test).
 void cookie_message(uint32_t target_ip, uint16_t target_port, uint32_t source_ip,

@@ -3,17 +3,21 @@
 // through the same raw-socket sink as the SYN probes, and pcap sees the echo reply.
 //
 // The packet: IPv4 (TTL 64, no DF, protocol 1) + ICMP type 8 code 0 with the given id and
-// sequence number and a fixed 32-byte payload; every checksum filled in.
+// sequence number and a fixed 32-byte payload; every checksum filled in. For IPv6 addresses:
+// IPv6 (hop limit 64, next header 58) + ICMPv6 type 128 code 0, the same id, sequence and
+// payload.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
+#include "config/address.h"
+
 namespace portauth::probe {
 
 struct IcmpEchoOptions {
-  uint32_t source_ip = 0;       // host order
-  uint32_t destination_ip = 0;  // host order
+  config::Address source_ip;       // both of one family
+  config::Address destination_ip;
   uint16_t id = 0;              // matches the reply to this run (ours, not another ping's)
   uint16_t sequence = 0;
   uint8_t ttl = 64;
@@ -21,8 +25,9 @@ struct IcmpEchoOptions {
 
 inline constexpr size_t kIcmpEchoPayloadSize = 32;
 inline constexpr size_t kIcmpEchoPacketSize = 20 + 8 + kIcmpEchoPayloadSize;
+inline constexpr size_t kIcmp6EchoPacketSize = 40 + 8 + kIcmpEchoPayloadSize;
 
-// Returns the complete IPv4 packet (kIcmpEchoPacketSize bytes). Throws std::runtime_error
+// Returns the complete IPv4 packet (kIcmpEchoPacketSize bytes; IPv6: kIcmp6EchoPacketSize). Throws std::runtime_error
 // with libnet's message if libnet fails.
 std::vector<uint8_t> build_icmp_echo(const IcmpEchoOptions& options);
 

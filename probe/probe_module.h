@@ -31,7 +31,6 @@ class ProbeModule : public ReplyClassifier {
   // length.
   virtual size_t write(uint8_t* out, const ProbeTarget& target, uint16_t source_port) const noexcept = 0;
   virtual std::string capture_filter() const = 0;
-  virtual uint32_t source_ip() const = 0;
 };
 
 }  // namespace portauth::probe

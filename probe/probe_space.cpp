@@ -25,7 +25,7 @@ ProbeTarget ProbeSpace::at(uint64_t slot) const {
   return {targets_.at(index % addr_count_), ports_[index / addr_count_]};
 }
 
-std::optional<uint64_t> ProbeSpace::slot_of(uint32_t addr, uint16_t port) const {
+std::optional<uint64_t> ProbeSpace::slot_of(const config::Address& addr, uint16_t port) const {
   const int32_t port_idx = port_index_[port];
   if (port_idx < 0) return std::nullopt;
   const auto addr_idx = targets_.index_of(addr);

@@ -1,4 +1,6 @@
 // The probe space of a scan: every (address, port) pair, numbered, permuted and sharded.
+// Addresses of both families share one dense index (config/range_set.h), so the permutation,
+// shards, resume and the probe table never ask which family a probe is.
 //
 //   index i   = port_idx * address_count + addr_idx   (addresses vary fastest)
 //   position  = where i comes in the keyed permutation of all N indices
@@ -19,7 +21,7 @@
 namespace portauth::probe {
 
 struct ProbeTarget {
-  uint32_t addr;
+  config::Address addr;
   uint16_t port;
   bool operator==(const ProbeTarget&) const = default;
 };
@@ -32,7 +34,7 @@ class ProbeSpace {
   uint64_t total() const { return total_; }  // probes in all shards
   uint64_t slots() const { return slots_; }  // probes in this shard
   ProbeTarget at(uint64_t slot) const;
-  std::optional<uint64_t> slot_of(uint32_t addr, uint16_t port) const;
+  std::optional<uint64_t> slot_of(const config::Address& addr, uint16_t port) const;
 
   const config::RangeSet& targets() const { return targets_; }
   const std::vector<uint16_t>& ports() const { return ports_; }

@@ -5,7 +5,7 @@
 namespace portauth::probe {
 namespace {
 
-constexpr std::array<std::string_view, 11> kNames = {
+constexpr std::array<std::string_view, 18> kNames = {
     "none",
     "syn-ack",
     "rst",
@@ -17,6 +17,13 @@ constexpr std::array<std::string_view, 11> kNames = {
     "icmp-host-prohibited",
     "icmp-admin-prohibited",
     "no-response",
+    "no-route",
+    "admin-prohibited",
+    "beyond-scope",
+    "addr-unreach",
+    "port-unreach",
+    "failed-policy",
+    "reject-route",
 };
 
 }  // namespace
@@ -61,6 +68,11 @@ std::optional<Reason> reason_for_icmp_unreachable(uint8_t code) {
     case 13: return Reason::kIcmpAdminProhibited;
     default: return std::nullopt;
   }
+}
+
+std::optional<Reason> reason_for_icmp6_unreachable(uint8_t code) {
+  if (code > 6) return std::nullopt;
+  return Reason(uint8_t(Reason::kNoRoute) + code);
 }
 
 }  // namespace portauth::probe

@@ -22,6 +22,14 @@ enum class Reason : uint8_t {
   kIcmpHostProhibited,
   kIcmpAdminProhibited,
   kNoResponse,  // only in results: no answer after all passes
+  // ICMPv6 destination unreachable (RFC 4443 3.1), codes 0-6, by nmap's names.
+  kNoRoute,
+  kAdminProhibited,
+  kBeyondScope,
+  kAddrUnreach,
+  kPortUnreach,
+  kFailedPolicy,
+  kRejectRoute,
 };
 
 enum class PortState : uint8_t { kOpen, kClosed, kStealth };
@@ -34,5 +42,7 @@ std::optional<Reason> reason_from_name(std::string_view name);
 // ICMP destination-unreachable codes that say something about the port (0, 1, 2, 3, 9, 10,
 // 13). Others (fragmentation needed, source route failed, ...) are not an answer.
 std::optional<Reason> reason_for_icmp_unreachable(uint8_t code);
+// ICMPv6 destination-unreachable codes 0-6 (no-route ... reject-route); others are not an answer.
+std::optional<Reason> reason_for_icmp6_unreachable(uint8_t code);
 
 }  // namespace portauth::probe

@@ -1,20 +1,22 @@
-// A reply as the capture side parsed it: the facts a probe module needs to decide whether it
+// A reply as the capture side parsed it (either family: addresses as config::Address): the facts a probe module needs to decide whether it
 // answers one of its probes. Filled by capture/reply_parser.h, judged by the probe module
 // (probe_module.h); it lives here, below both, so neither reaches up to the other.
 #pragma once
 #include <cstdint>
 
+#include "config/address.h"
+
 namespace portauth::probe {
 
-enum class ReplyKind : uint8_t { kSynAck, kRst, kIcmpUnreachable };
+enum class ReplyKind : uint8_t { kSynAck, kRst, kIcmpUnreachable, kIcmp6Unreachable };
 
 struct Reply {
   ReplyKind kind = ReplyKind::kRst;
-  uint32_t sender_ip = 0;    // IP source of the reply (a router, for ICMP)
-  uint8_t ttl = 0;           // of the reply itself
-  uint32_t target_ip = 0;    // the probed address: TCP source / quoted IP destination
+  config::Address sender_ip;  // IP source of the reply (a router, for ICMP)
+  uint8_t ttl = 0;           // of the reply itself (IPv6: its hop limit)
+  config::Address target_ip; // the probed address: TCP source / quoted IP destination
   uint16_t target_port = 0;  // TCP source port / quoted TCP destination port
-  uint32_t our_ip = 0;       // TCP destination / quoted IP source
+  config::Address our_ip;    // TCP destination / quoted IP source
   uint16_t our_port = 0;     // TCP destination port / quoted TCP source port
   uint32_t ack = 0;          // TCP acknowledgement number
   bool ack_flag = false;     // TCP ACK flag

@@ -19,8 +19,10 @@ Verdict ReplyValidator::check(const Reply& r) const noexcept {
       if (!r.ack_flag || (r.ack != cookie && r.ack != cookie + 1)) v.reject = Reject::kBadCookie;
       v.reason = Reason::kRst;
       break;
-    case ReplyKind::kIcmpUnreachable: {
-      const auto reason = reason_for_icmp_unreachable(r.icmp_code);
+    case ReplyKind::kIcmpUnreachable:
+    case ReplyKind::kIcmp6Unreachable: {
+      const auto reason = r.kind == ReplyKind::kIcmpUnreachable ? reason_for_icmp_unreachable(r.icmp_code)
+                                                                 : reason_for_icmp6_unreachable(r.icmp_code);
       if (!reason) {
         v.reject = Reject::kIcmpCode;
         return v;

@@ -5,7 +5,8 @@
 // Accepted iff: it is addressed to our source address and one of our source ports, the
 // (target, port) is in the probe space (and this shard), and the SYN cookie matches:
 //   SYN-ACK: ack == cookie + 1;  RST: ACK flag and ack in {cookie, cookie + 1};
-//   ICMP unreachable with a port-relevant code: quoted seq == cookie.
+//   ICMP or ICMPv6 unreachable with a port-relevant code: quoted seq == cookie.
+// One validator judges one family: its our_ip's; a reply of the other family is not ours.
 #pragma once
 #include <cstdint>
 
@@ -17,7 +18,7 @@ namespace portauth::probe {
 
 class ReplyValidator final : public ReplyClassifier {
  public:
-  ReplyValidator(const probe::ProbeSpace& space, const probe::CookieKey& key, uint32_t our_ip,
+  ReplyValidator(const probe::ProbeSpace& space, const probe::CookieKey& key, config::Address our_ip,
                  uint16_t source_port_first, uint16_t source_port_count)
       : space_(space), key_(key), our_ip_(our_ip), port_first_(source_port_first), port_count_(source_port_count) {}
 
@@ -27,7 +28,7 @@ class ReplyValidator final : public ReplyClassifier {
  private:
   const probe::ProbeSpace& space_;
   const probe::CookieKey key_;
-  uint32_t our_ip_;
+  config::Address our_ip_;
   uint16_t port_first_;
   uint16_t port_count_;
 };

@@ -2,12 +2,13 @@
 #pragma once
 #include <cstdint>
 
+#include "config/address.h"
 #include "probe/reason.h"
 
 namespace portauth::probe {
 
 struct ScanResult {
-  uint32_t addr = 0;
+  config::Address addr;
   uint16_t port = 0;
   Reason reason = Reason::kNone;
   uint8_t ttl = 0;  // 0 for no-response

@@ -6,7 +6,7 @@ namespace portauth::probe {
 
 SynProbe::SynProbe(std::span<const uint8_t> ip_template, const ProbeSpace& space, const CookieKey& key,
                    SourcePorts ports)
-    : syn_(ip_template), key_(key), ports_(ports), validator_(space, key, syn_.source_ip(), ports.first, ports.count) {}
+    : syn_(ip_template), key_(key), ports_(ports), validator_(space, key, config::Address::v4(syn_.source_ip()), ports.first, ports.count) {}
 
 std::string SynProbe::capture_filter() const { return syn_reply_filter(syn_.source_ip(), ports_); }
 

@@ -34,14 +34,16 @@ class SynProbe final : public ProbeModule {
   const char* name() const override { return "tcp_synscan"; }
   size_t max_len() const override { return SynPacket::kMaxLen; }
   size_t size() const { return syn_.size(); }  // every SYN it writes has this length
+  // `target` must be an IPv4 address (the scan hands IPv6 ones to Syn6Probe).
   size_t write(uint8_t* out, const ProbeTarget& target, uint16_t source_port) const noexcept override {
-    const uint32_t seq = syn_cookie(key_, target.addr, target.port, syn_.source_ip(), source_port);
-    syn_.write(out, {target.addr, source_port, target.port, seq, uint16_t(seq ^ (seq >> 16))});
+    const uint32_t dst = target.addr.v4();
+    const uint32_t seq = syn_cookie(key_, dst, target.port, syn_.source_ip(), source_port);
+    syn_.write(out, {dst, source_port, target.port, seq, uint16_t(seq ^ (seq >> 16))});
     return syn_.size();
   }
   std::string capture_filter() const override;
   Verdict classify(const Reply& reply) const noexcept override { return validator_.check(reply); }
-  uint32_t source_ip() const override { return syn_.source_ip(); }
+  uint32_t source_ip() const { return syn_.source_ip(); }
 
  private:
   SynPacket syn_;

@@ -1,16 +1,18 @@
-// Where probes go. The sender hands a sink batches of finished IPv4 packets; a sink may be
+// Where probes go. The sender hands a sink batches of finished IP packets (IPv4 or IPv6); a sink may be
 // the wire (raw socket), a recording for tests and dry runs, or nothing at all (benchmarks).
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
+#include "config/address.h"
+
 namespace portauth::scanner {
 
 struct OutPacket {
-  const uint8_t* data;  // IPv4 header first
+  const uint8_t* data;  // IP header first
   uint16_t len;
-  uint32_t dst_ip;      // host order; the raw-socket sink needs it for sendmmsg's address
+  config::Address dst;  // the raw-socket sink needs it for sendmmsg's address (and family)
 };
 
 class PacketSink {

@@ -50,7 +50,7 @@ RateController::RateController(Clock& clock, ControllerConfig config)
   window_start_ = clock_.now_ns();
 }
 
-void RateController::set_rate(double r, HeldBy why, uint32_t addr) {
+void RateController::set_rate(double r, HeldBy why, const config::Address& addr) {
   r = std::clamp(r, std::max(config_.floor, 1.0), config_.ceiling);
   if (r < rate_) stats_.backoffs.fetch_add(1, std::memory_order_relaxed);
   if (r >= config_.ceiling && why == HeldBy::kNothing) why = HeldBy::kCeiling;
@@ -69,7 +69,7 @@ void RateController::sample(uint64_t slot, uint16_t source_port, uint64_t sent_n
   s.slot.store(slot << 16 | source_port, std::memory_order_release);
 }
 
-void RateController::on_answer(uint32_t addr, uint64_t slot, uint16_t our_port) noexcept {
+void RateController::on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port) noexcept {
   answered_[group_of(addr)].fetch_add(1, std::memory_order_relaxed);
   answers_total_.fetch_add(1, std::memory_order_relaxed);
   Sample& s = samples_[slot % kSamples];
@@ -121,7 +121,7 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
   // The tightest group: the probe rate the whole scan can have so that this group's answers
   // keep up, given its share of the probes.
   double limit = INFINITY;
-  uint32_t limit_addr = 0;
+  config::Address limit_addr;
   for (unsigned i = 0; i < kGroups; ++i) {
     Group& g = groups_[i];
     const uint64_t answered = answered_[i].load(std::memory_order_relaxed);
@@ -151,7 +151,7 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
     if (judge(phi, all_a, all_avg_, all_ref_, all_low_before_) && all_ref_ > 0 &&
         double(all_a) / seconds / all_ref_ < limit) {
       limit = double(all_a) / seconds / all_ref_;
-      limit_addr = 0;
+      limit_addr = {};
     }
   }
   window_start_ = now_ns;
@@ -169,10 +169,10 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
     slow_start_ = false;
     // Not below the starting rate: drops there come from a capture buffer too small for any
     // burst, which a slower scan would not cure (the summary reports them).
-    set_rate(std::max(rate_ * 0.5, std::min(config_.initial, config_.ceiling)), HeldBy::kCaptureDrops, 0);
+    set_rate(std::max(rate_ * 0.5, std::min(config_.initial, config_.ceiling)), HeldBy::kCaptureDrops, {});
   } else if (errors) {
     slow_start_ = false;
-    set_rate(rate_ * 0.7, HeldBy::kSendErrors, 0);
+    set_rate(rate_ * 0.7, HeldBy::kSendErrors, {});
   } else {
     const auto why = HeldBy(stats_.held_why.load(std::memory_order_relaxed));
     set_rate(rate_ * (slow_start_ ? 2.0 : kGrowth), why == HeldBy::kCeiling ? HeldBy::kNothing : why,
@@ -235,14 +235,15 @@ bool RateController::want_extra_pass(unsigned pass, unsigned base_passes) {
 }
 
 std::string rate_note(const ControllerStats& stats) {
-  const uint32_t addr = stats.held_by.load(std::memory_order_relaxed);
+  const config::Address held = stats.held_by.load(std::memory_order_relaxed);
+  const bool addr = !held.is_zero();
   switch (HeldBy(stats.held_why.load(std::memory_order_relaxed))) {
     case HeldBy::kNothing: return "ramping up";
     case HeldBy::kCeiling: return "at the --rate ceiling";
     case HeldBy::kAnswers:
-      return addr ? "held by " + config::format_ipv4(addr) + "'s answers" : "held by the answers";
+      return addr ? "held by " + config::format_address(held) + "'s answers" : "held by the answers";
     case HeldBy::kRetries:
-      return addr ? "retries paced to " + config::format_ipv4(addr) + "'s answers" : "retries paced to the answers";
+      return addr ? "retries paced to " + config::format_address(held) + "'s answers" : "retries paced to the answers";
     case HeldBy::kCaptureDrops: return "held by capture drops";
     case HeldBy::kSendErrors: return "held by send errors";
   }

@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <string>
 
+#include "config/address.h"
 #include "probe/answer_observer.h"
 #include "scanner/clock.h"
 
@@ -47,10 +48,24 @@ struct ControllerConfig {
   uint64_t max_wait_ns = 1'000'000'000;  // --wait
 };
 
+// An address other threads read while one thread writes it: two relaxed words. A reader may
+// see the halves of two different addresses for a moment; it only names a host in the
+// progress line.
+struct AtomicAddress {
+  std::atomic<uint64_t> hi{0}, lo{0};
+  void store(const config::Address& a, std::memory_order o = std::memory_order_relaxed) {
+    hi.store(a.hi(), o);
+    lo.store(a.lo(), o);
+  }
+  config::Address load(std::memory_order o = std::memory_order_relaxed) const {
+    return config::Address::v6(hi.load(o), lo.load(o));
+  }
+};
+
 struct ControllerStats {
   std::atomic<double> rate{0}, rate_min{0}, rate_max{0};
   std::atomic<uint64_t> backoffs{0};
-  std::atomic<uint32_t> held_by{0};   // an address of the group that last held the rate (0: none)
+  AtomicAddress held_by;              // an address of the group that last held the rate (zero: none)
   std::atomic<uint8_t> held_why{0};   // HeldBy
   std::atomic<uint64_t> rtt_samples{0};
   std::atomic<unsigned> extra_passes{0};
@@ -72,7 +87,7 @@ class RateController final : public probe::AnswerObserver {
 
   // Sender thread.
   double rate() const { return rate_; }
-  void on_probe(uint32_t addr) {  // per probe handed to the sink
+  void on_probe(const config::Address& addr) {  // per probe handed to the sink
     Group& g = groups_[group_of(addr)];
     ++g.sent;
     g.addr = addr;
@@ -90,7 +105,7 @@ class RateController final : public probe::AnswerObserver {
   uint64_t wait_ns() const;
 
   // Capture thread: an accepted answer to `slot` from `addr`.
-  void on_answer(uint32_t addr, uint64_t slot, uint16_t our_port) noexcept override;
+  void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port) noexcept override;
   // Main thread: the capture source's cumulative drop count.
   void note_capture_drops(uint64_t total) noexcept { drops_seen_.store(total, std::memory_order_relaxed); }
 
@@ -104,11 +119,15 @@ class RateController final : public probe::AnswerObserver {
     double phi_ref = -1;        // reference answered fraction (-1: none yet)
     double phi_avg = -1;        // the answered fraction, smoothed over windows
     bool low_before = false;    // the last window was already under the line
-    uint32_t addr = 0;          // an address of the group, for the progress line
+    config::Address addr;       // an address of the group, for the progress line
   };
-  static unsigned group_of(uint32_t addr) { return (addr * 2654435761u) >> 24; }
+  // IPv4: Knuth's multiplicative hash of the address; IPv6: of its 128 bits folded to 32.
+  static unsigned group_of(const config::Address& addr) {
+    const uint64_t x = addr.is_v4() ? addr.v4() : addr.hi() ^ addr.lo();
+    return (uint32_t(x ^ (addr.is_v4() ? 0 : x >> 32)) * 2654435761u) >> 24;
+  }
   void close_window(uint64_t now_ns, uint64_t send_errors_total);
-  void set_rate(double r, HeldBy why, uint32_t addr);
+  void set_rate(double r, HeldBy why, const config::Address& addr);
 
   Clock& clock_;
   ControllerConfig config_;

@@ -95,7 +95,7 @@ bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
     if (ok < n) stats_.send_errors.fetch_add(n - ok, std::memory_order_relaxed);
     if (rc) {
       const uint64_t now = clock_.now_ns();
-      for (size_t i = 0; i < n; ++i) rc->on_probe(packets[i].dst_ip);
+      for (size_t i = 0; i < n; ++i) rc->on_probe(packets[i].dst);
       rc->sample(first_slot, probe_source_port(config_, first_slot, pass), now);
       rc->on_batch(now, stats_.send_errors.load(std::memory_order_relaxed));
       if (rc->rate() != rate) {

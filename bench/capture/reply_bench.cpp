@@ -23,7 +23,7 @@ constexpr uint64_t kFrames = 4096;  // cycled; small enough to stay in cache lik
 struct Setup {
   probe::CookieKey key{11, 12};
   probe::ProbeSpace space{config::parse_targets({"198.19.0.0/16"}), {22, 80, 113}, 42};
-  ReplyValidator validator{space, key, bench::kUs, bench::kPortFirst, bench::kPortCount};
+  ReplyValidator validator{space, key, config::Address::v4(bench::kUs), bench::kPortFirst, bench::kPortCount};
   std::vector<std::vector<uint8_t>> frames = bench::reply_frames(space, key, kFrames);
 };
 

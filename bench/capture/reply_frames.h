@@ -48,7 +48,8 @@ inline std::vector<std::vector<uint8_t>> reply_frames(const probe::ProbeSpace& s
   };
   std::vector<std::vector<uint8_t>> frames;
   for (uint64_t slot = 0; slot < count; ++slot) {
-    const auto t = space.at(slot);
+    const auto pt = space.at(slot);
+    const struct { uint32_t addr; uint16_t port; } t{pt.addr.v4(), pt.port};  // IPv4 frames
     const uint16_t sport = uint16_t(kPortFirst + slot % kPortCount);
     const uint32_t cookie = probe::syn_cookie(key, t.addr, t.port, kUs, sport);
     std::vector<uint8_t> f = {2, 0x70, 0x61, 0, 0, 1, 2, 0x70, 0x61, 0, 0, 2, 0x08, 0x00};

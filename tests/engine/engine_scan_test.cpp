@@ -8,6 +8,7 @@
 
 #include "frames.h"
 #include "config/resume_file.h"
+#include "expect_profile.h"
 #include "sim_scan.h"
 
 using namespace portauth;
@@ -15,7 +16,7 @@ using namespace portauth::test;
 
 namespace {
 
-constexpr uint32_t kHost = 0xc6120002;  // 198.18.0.2
+constexpr config::Address kHost = config::Address::v4(0xc6120002);  // 198.18.0.2
 
 std::vector<uint16_t> port_range(unsigned first, unsigned last) {
   std::vector<uint16_t> v;
@@ -42,21 +43,6 @@ NetworkProfile one_host(HostProfile h) {
   return n;
 }
 
-// Every (address, port) of the plan reported exactly once, with the profile's reason.
-void expect_equals_profile(const SimScan& s, const NetworkProfile& p, const config::ScanPlan& plan) {
-  uint64_t checked = 0;
-  for (const auto& r : plan.targets.ranges())
-    for (uint64_t a = r.first; a <= r.last; ++a)
-      for (uint16_t port : plan.ports) {
-        const auto key = std::make_pair(uint32_t(a), port);
-        const auto it = s.results.count.find(key);
-        ASSERT_NE(it, s.results.count.end()) << a << ":" << port << " not reported";
-        ASSERT_EQ(it->second, 1) << a << ":" << port << " reported " << it->second << " times";
-        ASSERT_EQ(s.results.reason.at(key), expected_reason(p, uint32_t(a), port)) << a << ":" << port;
-        ++checked;
-      }
-  EXPECT_EQ(s.results.count.size(), checked);
-}
 
 }  // namespace
 
@@ -106,7 +92,7 @@ TEST(EngineScan, ForgedRepliesChangeNothing) {
   for (uint16_t port = 1; port <= 3000; ++port)
     for (uint16_t sp = 61000; sp < 61000 + 256; sp += 64)
       s.net.inject(tcp_reply(kHost, port, kScanner, sp, 0xdeadbeef + port, kSynAck), t0 + port * 20'000ULL);
-  s.net.inject(tcp_reply(0xc6120063, 22, kScanner, 61000, 1, kSynAck), t0 + 1000);
+  s.net.inject(tcp_reply(config::Address::v4(0xc6120063), 22, kScanner, 61000, 1, kSynAck), t0 + 1000);
   const SimResult r = s.run(plan, {});
   expect_equals_profile(s, p, plan);
   EXPECT_GT(r.summary.replies_rejected, 0u);
@@ -140,8 +126,8 @@ TEST(EngineScan, AnswersSlowerThanMostStillCountWithTheMeasuredWaits) {
 
 TEST(EngineScan, ShardsAreDisjointAndComplete) {
   const NetworkProfile p = one_host(lab_host());
-  std::map<std::pair<uint32_t, uint16_t>, int> all;
-  std::map<std::pair<uint32_t, uint16_t>, probe::Reason> reasons;
+  std::map<std::pair<config::Address, uint16_t>, int> all;
+  std::map<std::pair<config::Address, uint16_t>, probe::Reason> reasons;
   for (uint32_t i = 0; i < 3; ++i) {
     SimScan s(p);
     auto plan = sim_plan({"198.18.0.2"}, port_range(1, 2048), 1, 0.2);
@@ -213,7 +199,7 @@ TEST(EngineScan, SweepWithMostAddressesSilent) {
   NetworkProfile p;
   HostProfile live;
   live.ports[80] = {Answer::kOpen};
-  for (uint32_t a = 0xc6120100; a < 0xc6120200; a += 10) p.hosts[a] = live;  // 1 in 10 exists
+  for (uint32_t a = 0xc6120100; a < 0xc6120200; a += 10) p.hosts[config::Address::v4(a)] = live;  // 1 in 10 exists
   SimScan s(p);
   const auto plan = sim_plan({"198.18.1.0/24"}, {22, 80}, 1, 0.3);
   const SimResult r = s.run(plan);

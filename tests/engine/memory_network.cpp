@@ -70,8 +70,11 @@ size_t MemoryNetwork::send(const scanner::OutPacket* packets, size_t n) {
     ++total_;
     ++per_window_[now / 100'000'000];
     const uint8_t* p = packets[i].data;
-    if (packets[i].len < 40 || p[9] != 6) continue;  // not a TCP probe: the network ignores it
-    ++probes_[{be32(p + 16), be16(p + 22)}];
+    // Not a TCP probe: the network ignores it.
+    const bool v6 = packets[i].len >= 60 && (p[0] >> 4) == 6;
+    if (v6 ? p[6] != 6 : packets[i].len < 40 || p[9] != 6) continue;
+    const size_t l4 = v6 ? 40 : size_t(p[0] & 0x0f) * 4;
+    ++probes_[{v6 ? config::Address::from_bytes(p + 24) : config::Address::v4(be32(p + 16)), be16(p + l4 + 2)}];
     if (profile_.bottleneck_pps > 0 &&
         !bottleneck_.take(now, profile_.bottleneck_pps, profile_.bottleneck_burst)) {
       ++dropped_;
@@ -87,9 +90,11 @@ size_t MemoryNetwork::send(const scanner::OutPacket* packets, size_t n) {
 }
 
 void MemoryNetwork::answer(const uint8_t* probe, size_t len, uint64_t now) {
-  const size_t ihl = size_t(probe[0] & 0x0f) * 4;
+  const bool v6 = (probe[0] >> 4) == 6;
+  const size_t ihl = v6 ? 40 : size_t(probe[0] & 0x0f) * 4;
   if (len < ihl + 20) return;
-  const uint32_t us = be32(probe + 12), target = be32(probe + 16);
+  const config::Address us = v6 ? config::Address::from_bytes(probe + 8) : config::Address::v4(be32(probe + 12));
+  const config::Address target = v6 ? config::Address::from_bytes(probe + 24) : config::Address::v4(be32(probe + 16));
   const uint8_t* tcp = probe + ihl;
   const uint16_t uport = be16(tcp), tport = be16(tcp + 2);
   const uint32_t seq = be32(tcp + 4);
@@ -147,7 +152,7 @@ uint64_t MemoryNetwork::delivered() const {
   return delivered_;
 }
 
-uint64_t MemoryNetwork::probes_to(uint32_t addr, uint16_t port) const {
+uint64_t MemoryNetwork::probes_to(const config::Address& addr, uint16_t port) const {
   std::lock_guard lock(mu_);
   const auto it = probes_.find({addr, port});
   return it == probes_.end() ? 0 : it->second;

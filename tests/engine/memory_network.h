@@ -1,9 +1,10 @@
 // An in-memory network for whole-scan tests: a packet sink that takes the scanner's probes
 // and a packet source that hands back what scripted hosts answer, in simulated time.
 //
-// Each probe is read as the wire would carry it (an IPv4 TCP SYN: addresses, ports, seq) and
-// answered by its host's profile: SYN-ACK (open), RST (closed), an ICMP unreachable quoting
-// the probe (closed, by code), or nothing (silent). Faults a real network has are scripted
+// Each probe is read as the wire would carry it (an IPv4 or IPv6 TCP SYN: addresses, ports,
+// seq) and answered by its host's profile in the probe's family: SYN-ACK (open), RST
+// (closed), an ICMP or ICMPv6 unreachable quoting the probe (closed, by code), or nothing
+// (silent). Faults a real network has are scripted
 // too: the round-trip time, late answers, duplicated answers, a per-host limit on answers
 // per second (as hosts limit RSTs and ICMP errors), a bottleneck that drops probes above a
 // rate, random loss each way. Replies come back as Ethernet frames (DLT_EN10MB) through the
@@ -22,6 +23,7 @@
 #include <set>
 #include <vector>
 
+#include "config/address.h"
 #include "scanner/clock.h"
 #include "scanner/packet_sink.h"
 #include "capture/packet_source.h"
@@ -33,7 +35,7 @@ enum class Answer : uint8_t { kOpen, kClosed, kIcmp, kSilent };
 
 struct PortAnswer {
   Answer answer = Answer::kClosed;
-  uint8_t icmp_code = 3;  // kIcmp: the destination-unreachable code
+  uint8_t icmp_code = 3;  // kIcmp: the destination-unreachable code (ICMPv6's for an IPv6 host)
 };
 
 struct HostProfile {
@@ -55,7 +57,7 @@ struct HostProfile {
 };
 
 struct NetworkProfile {
-  std::map<uint32_t, HostProfile> hosts;
+  std::map<config::Address, HostProfile> hosts;
   std::optional<HostProfile> other_hosts;  // addresses not in `hosts`; none: they do not exist
   double bottleneck_pps = 0;               // probes above this rate are dropped (0: none)
   double bottleneck_burst = 100;
@@ -74,7 +76,7 @@ class MemoryNetwork {
   void inject(std::vector<uint8_t> frame, uint64_t at_ns);
 
   // What the network saw: probes per (address, port), and totals.
-  uint64_t probes_to(uint32_t addr, uint16_t port) const;
+  uint64_t probes_to(const config::Address& addr, uint16_t port) const;
   uint64_t probes_total() const;
   uint64_t probes_dropped() const;   // by the bottleneck or loss
   uint64_t answers_limited() const;  // withheld by a host's answer limit
@@ -107,10 +109,10 @@ class MemoryNetwork {
   std::mt19937_64 rng_;
   std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending_;
   uint64_t order_ = 0;
-  std::map<std::pair<uint32_t, uint16_t>, uint64_t> probes_;
+  std::map<std::pair<config::Address, uint16_t>, uint64_t> probes_;
   uint64_t total_ = 0, dropped_ = 0, limited_ = 0, delivered_ = 0;
   Bucket bottleneck_;
-  std::map<uint32_t, Bucket> host_limits_;
+  std::map<config::Address, Bucket> host_limits_;
   std::map<uint64_t, uint64_t> per_window_;  // 100 ms window -> probes
 };
 

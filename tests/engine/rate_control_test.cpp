@@ -13,8 +13,8 @@ using namespace portauth::test;
 
 namespace {
 
-constexpr uint32_t kHost = 0xc6120002;   // 198.18.0.2
-constexpr uint32_t kOther = 0xc6120003;  // 198.18.0.3
+constexpr config::Address kHost = config::Address::v4(0xc6120002);   // 198.18.0.2
+constexpr config::Address kOther = config::Address::v4(0xc6120003);  // 198.18.0.3
 constexpr double kCeiling = 1e6;         // what "the wire can take" is here
 
 std::vector<uint16_t> port_range(unsigned first, unsigned last) {
@@ -35,12 +35,13 @@ HostProfile mostly_closed() {
 void expect_all_right(const SimScan& s, const NetworkProfile& p, const config::ScanPlan& plan) {
   uint64_t wrong = 0, total = 0;
   for (const auto& r : plan.targets.ranges())
-    for (uint64_t a = r.first; a <= r.last; ++a)
+    for (config::Uint128 v = r.first.value; v <= r.last.value; ++v)
       for (uint16_t port : plan.ports) {
         ++total;
-        const auto key = std::make_pair(uint32_t(a), port);
+        const config::Address a{v};
+        const auto key = std::make_pair(a, port);
         const auto it = s.results.reason.find(key);
-        if (it == s.results.reason.end() || it->second != expected_reason(p, uint32_t(a), port) ||
+        if (it == s.results.reason.end() || it->second != expected_reason(p, a, port) ||
             s.results.count.at(key) != 1)
           ++wrong;
       }
@@ -108,7 +109,7 @@ TEST(RateControl, SilenceIsNotLossInASweep) {
   NetworkProfile p;
   HostProfile live;
   live.ports[80] = {Answer::kOpen};
-  for (uint32_t a = 0xc6130000; a < 0xc6130000 + 8192; a += 10) p.hosts[a] = live;  // 90% of addresses silent
+  for (uint32_t a = 0xc6130000; a < 0xc6130000 + 8192; a += 10) p.hosts[config::Address::v4(a)] = live;  // 90% of addresses silent
   const auto plan_closed = sim_plan({"198.19.0.0/19"}, {22, 80, 443}, 2, 1.0, 200000);
   auto plan_fixed = plan_closed;
   plan_fixed.fixed_rate = true;  // loses nothing here: the network has no limit

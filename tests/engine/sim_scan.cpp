@@ -15,12 +15,13 @@ config::ScanPlan sim_plan(const std::vector<std::string>& targets, std::vector<u
   p.rate = rate;
   p.seed = 42;
   p.show = config::kShowAll;
-  p.source_ip = kScanner;
+  p.source_v4 = kScanner;
+  p.source_v6 = kScanner6;
   return p;
 }
 
 SimResult SimScan::run(const config::ScanPlan& plan, engine::RunOptions options, const config::ResumeState* resume) {
-  engine::ScanSetup setup(plan, {"mem0", kScanner}, resume, &key);
+  engine::ScanSetup setup(plan, {"mem0", kScanner, kScanner6}, resume, &key);
   source_port_first = setup.sender_config.source_port_first;
   options.resume = resume;
   engine::Wire wire = net.wire();
@@ -33,7 +34,7 @@ SimResult SimScan::run(const config::ScanPlan& plan, engine::RunOptions options,
   return r;
 }
 
-probe::Reason expected_reason(const NetworkProfile& p, uint32_t addr, uint16_t port) {
+probe::Reason expected_reason(const NetworkProfile& p, const config::Address& addr, uint16_t port) {
   const auto it = p.hosts.find(addr);
   const HostProfile* h = it != p.hosts.end() ? &it->second : p.other_hosts ? &*p.other_hosts : nullptr;
   if (!h) return probe::Reason::kNoResponse;
@@ -41,7 +42,9 @@ probe::Reason expected_reason(const NetworkProfile& p, uint32_t addr, uint16_t p
   switch (a.answer) {
     case Answer::kOpen: return probe::Reason::kSynAck;
     case Answer::kClosed: return probe::Reason::kRst;
-    case Answer::kIcmp: return *probe::reason_for_icmp_unreachable(a.icmp_code);
+    case Answer::kIcmp:
+      return *(addr.is_v4() ? probe::reason_for_icmp_unreachable(a.icmp_code)
+                            : probe::reason_for_icmp6_unreachable(a.icmp_code));
     case Answer::kSilent: break;
   }
   return probe::Reason::kNoResponse;

@@ -15,7 +15,8 @@
 
 namespace portauth::test {
 
-inline constexpr uint32_t kScanner = 0xc6120001;  // 198.18.0.1
+inline constexpr config::Address kScanner = config::Address::v4(0xc6120001);  // 198.18.0.1
+inline constexpr config::Address kScanner6 = config::Address::v6(0x20010002ULL << 32, 1);  // 2001:2::1
 
 // Collects every result a writer is given.
 class Collector final : public output::ResultWriter {
@@ -29,8 +30,8 @@ class Collector final : public output::ResultWriter {
   void flush() override {}
   void finish(const output::ScanSummary&) override { ++finishes; }
 
-  std::map<std::pair<uint32_t, uint16_t>, int> count;
-  std::map<std::pair<uint32_t, uint16_t>, probe::Reason> reason;
+  std::map<std::pair<config::Address, uint16_t>, int> count;
+  std::map<std::pair<config::Address, uint16_t>, probe::Reason> reason;
   std::function<void(const probe::ScanResult&)> on_result;
   int begins = 0, finishes = 0;
 };
@@ -59,6 +60,6 @@ class SimScan {
 };
 
 // The reason the profile says (addr, port) must be reported with.
-probe::Reason expected_reason(const NetworkProfile& p, uint32_t addr, uint16_t port);
+probe::Reason expected_reason(const NetworkProfile& p, const config::Address& addr, uint16_t port);
 
 }  // namespace portauth::test

@@ -14,8 +14,8 @@ namespace portauth::output::testing {
 using probe::Reason;
 using probe::ScanResult;
 
-constexpr uint32_t kHostA = (198u << 24) | (18u << 16) | 2;  // 198.18.0.2
-constexpr uint32_t kHostB = (198u << 24) | (18u << 16) | 3;  // 198.18.0.3
+constexpr config::Address kHostA = config::Address::v4((198u << 24) | (18u << 16) | 2);  // 198.18.0.2
+constexpr config::Address kHostB = config::Address::v4((198u << 24) | (18u << 16) | 3);  // 198.18.0.3
 
 inline const Annotation& annotation(uint16_t port) {
   static const Annotation ssh{"ssh", "Secure Shell", "medium", "Encrypted remote login & file copy."};

@@ -18,7 +18,7 @@ using namespace portauth::test;
 
 namespace {
 
-constexpr uint32_t kUs = 0xc6120001, kTarget = 0xc6120002;
+constexpr portauth::config::Address kUs = portauth::config::Address::v4(0xc6120001), kTarget = portauth::config::Address::v4(0xc6120002);
 
 class NoSource final : public PacketSource {
  public:

@@ -24,7 +24,7 @@ using namespace portauth::test;
 
 namespace {
 
-constexpr uint32_t kUs = 0xc6120001;
+constexpr portauth::config::Address kUs = portauth::config::Address::v4(0xc6120001);
 
 // Hands out a fixed list of frames, a few per dispatch() call, then reports the end.
 class ListSource final : public PacketSource {

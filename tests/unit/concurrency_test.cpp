@@ -36,14 +36,14 @@ TEST(SpscQueue, DeliversEverythingInOrderAcrossThreads) {
   constexpr uint32_t kItems = 2'000'000;
   std::thread producer([&] {
     for (uint32_t i = 0; i < kItems; ++i) {
-      const probe::ScanResult r{i, uint16_t(i), probe::Reason::kRst, uint8_t(i)};
+      const probe::ScanResult r{portauth::config::Address::v4(i), uint16_t(i), probe::Reason::kRst, uint8_t(i)};
       while (!q.try_push(r)) std::this_thread::yield();
     }
   });
   probe::ScanResult r;
   for (uint32_t i = 0; i < kItems; ++i) {
     while (!q.try_pop(r)) std::this_thread::yield();
-    ASSERT_EQ(r.addr, i);
+    ASSERT_EQ(r.addr, portauth::config::Address::v4(i));
     ASSERT_EQ(r.port, uint16_t(i));
   }
   producer.join();

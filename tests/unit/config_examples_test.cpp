@@ -13,7 +13,7 @@ using namespace portauth::config;
 
 namespace {
 const std::string kConfigDir = PORTAUTH_CONFIG_DIR;
-std::vector<uint32_t> no_dns(const std::string& host) { throw SpecError("unexpected host name " + host); }
+std::vector<portauth::config::Address> no_dns(const std::string& host) { throw SpecError("unexpected host name " + host); }
 }  // namespace
 
 TEST(ConfigExamples, EachLoadsAndBuildsAPlan) {

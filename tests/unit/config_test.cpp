@@ -15,7 +15,7 @@ using namespace portauth::config;
 
 namespace {
 
-uint32_t ip(const char* s) { return *parse_ipv4(s); }
+portauth::config::Address ip(const char* s) { return *portauth::config::parse_address(s); }
 
 std::string error_of(auto&& fn) {
   try {
@@ -108,7 +108,7 @@ TEST(RangeSet, SubtractAndIndex) {
   EXPECT_TRUE(set.contains(ip("198.18.0.21")));
   RangeSet all = parse_targets({"0.0.0.0/0"});
   EXPECT_EQ(all.count(), uint64_t{1} << 32);
-  EXPECT_EQ(all.at((uint64_t{1} << 32) - 1), 0xffffffffu);
+  EXPECT_EQ(all.at((uint64_t{1} << 32) - 1), Address::v4(0xffffffffu));
 }
 
 TEST(PortSpec, GoodForms) {
@@ -178,7 +178,7 @@ TEST(Excludes, PartialAllowAndUserExcludes) {
   EXPECT_EQ(resolve_targets(parse_targets({"198.18.0.0/24"}), parse_targets({"198.18.0.0-9"}), {}, notes).count(),
             246u);
   EXPECT_TRUE(notes.empty());
-  for (uint32_t a : {ip("0.1.2.3"), ip("239.1.1.1"), ip("255.255.255.255"), ip("10.1.1.1"), ip("192.168.1.1")})
+  for (portauth::config::Address a : {ip("0.1.2.3"), ip("239.1.1.1"), ip("255.255.255.255"), ip("10.1.1.1"), ip("192.168.1.1")})
     EXPECT_TRUE(default_exclude_ranges().contains(a));
   EXPECT_FALSE(default_exclude_ranges().contains(ip("1.1.1.1")));
 }

@@ -31,7 +31,7 @@ std::vector<uint8_t> icmp_echo(uint32_t src, uint32_t dst, uint8_t type, uint16_
 }
 
 HostWatch make_watch(const char* targets = "198.18.0.2", uint32_t us = kUs) {
-  return HostWatch(config::parse_targets({targets}), {us, kEchoId, 61000, 256});
+  return HostWatch(config::parse_targets({targets}), {config::Address::v4(us), {}, kEchoId, 61000, 256});
 }
 
 FrameOrigin see(HostWatch& w, const std::vector<uint8_t>& f) { return w.observe(kDltEthernet, f.data(), f.size()); }
@@ -84,7 +84,7 @@ TEST(HostWatch, CaptureLoopShowsItFramesTheValidatorRejects) {
   const probe::CookieKey key{1, 2};
   const probe::ProbeSpace space(config::parse_targets({"198.18.0.2"}), {80}, 1);
   probe::ProbeTable table(space.slots());
-  const ReplyValidator validator(space, key, kUs, 61000, 256);
+  const ReplyValidator validator(space, key, config::Address::v4(kUs), 61000, 256);
   SpscQueue<ScanResult> results(8);
   CaptureLoop loop(source, validator, table, results);
   HostWatch w = make_watch();

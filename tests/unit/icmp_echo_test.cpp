@@ -23,7 +23,7 @@ uint16_t ones_sum(const std::vector<uint8_t>& v, size_t from, size_t len) {
 }  // namespace
 
 TEST(IcmpEcho, BuildsAnEchoRequestWithOurIdAndSequence) {
-  const auto p = build_icmp_echo({.source_ip = 0xc6120001, .destination_ip = 0xc6120102, .id = 0xbeef, .sequence = 3});
+  const auto p = build_icmp_echo({.source_ip = portauth::config::Address::v4(0xc6120001), .destination_ip = portauth::config::Address::v4(0xc6120102), .id = 0xbeef, .sequence = 3});
   ASSERT_EQ(p.size(), kIcmpEchoPacketSize);
   EXPECT_EQ(p[0], 0x45);                              // IPv4, 20-byte header
   EXPECT_EQ(be16(p, 2), kIcmpEchoPacketSize);         // total length
@@ -40,8 +40,8 @@ TEST(IcmpEcho, BuildsAnEchoRequestWithOurIdAndSequence) {
 }
 
 TEST(IcmpEcho, DifferentSequencesDifferOnlyWhereTheyMust) {
-  const auto a = build_icmp_echo({.source_ip = 1, .destination_ip = 2, .id = 7, .sequence = 1});
-  const auto b = build_icmp_echo({.source_ip = 1, .destination_ip = 2, .id = 7, .sequence = 2});
+  const auto a = build_icmp_echo({.source_ip = portauth::config::Address::v4(1), .destination_ip = portauth::config::Address::v4(2), .id = 7, .sequence = 1});
+  const auto b = build_icmp_echo({.source_ip = portauth::config::Address::v4(1), .destination_ip = portauth::config::Address::v4(2), .id = 7, .sequence = 2});
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i)
     if (i != 22 && i != 23 && i != 26 && i != 27) {

@@ -19,7 +19,7 @@ namespace {
 std::vector<Result> whole_scan() {
   std::vector<Result> out;
   for (uint32_t a = 0; a < 32; ++a)
-    for (uint16_t p : {uint16_t(22), uint16_t(80), uint16_t(443)}) out.emplace_back(0xc6120100u + a, p, ShardedScan::truth(0xc6120100u + a, p));
+    for (uint16_t p : {uint16_t(22), uint16_t(80), uint16_t(443)}) out.emplace_back(portauth::config::Address::v4(0xc6120100u + a), p, ShardedScan::truth(portauth::config::Address::v4(0xc6120100u + a), p));
   return out;
 }
 
@@ -272,7 +272,7 @@ TEST(Merge, ResultLinesParseTheSameInAnyLayout) {
   ASSERT_EQ(merge::parse_result_line(canonical, a), "");
   ASSERT_EQ(merge::parse_result_line(other, b), "");
   for (const auto& r : {a, b}) {
-    EXPECT_EQ(r.addr, 0xc6120107u);
+    EXPECT_EQ(r.addr, portauth::config::Address::v4(0xc6120107u));
     EXPECT_EQ(r.port, 443);
     EXPECT_EQ(r.reason, probe::Reason::kIcmpAdminProhibited);
     EXPECT_EQ(r.ttl, 63);

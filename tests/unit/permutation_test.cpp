@@ -80,7 +80,7 @@ TEST(ProbeSpace, ShardsPartitionTheScanExactlyOnce) {
 TEST(ProbeSpace, UnknownTargetsHaveNoSlot) {
   const auto targets = portauth::config::parse_targets({"198.18.0.2"});
   ProbeSpace space(targets, {22, 80}, 5);
-  EXPECT_FALSE(space.slot_of(0xc6120003, 22));
-  EXPECT_FALSE(space.slot_of(0xc6120002, 23));
-  EXPECT_TRUE(space.slot_of(0xc6120002, 80));
+  EXPECT_FALSE(space.slot_of(portauth::config::Address::v4(0xc6120003), 22));
+  EXPECT_FALSE(space.slot_of(portauth::config::Address::v4(0xc6120002), 23));
+  EXPECT_TRUE(space.slot_of(portauth::config::Address::v4(0xc6120002), 80));
 }

@@ -20,7 +20,7 @@ using namespace portauth;
 
 namespace {
 
-std::vector<uint32_t> no_dns(const std::string& host) { throw config::SpecError("no DNS here: " + host); }
+std::vector<portauth::config::Address> no_dns(const std::string& host) { throw config::SpecError("no DNS here: " + host); }
 
 config::ScanOptions options() {
   config::ScanOptions o;
@@ -40,7 +40,7 @@ TEST(PlanCoverage, EveryAllowedPairOnceAcrossShardsAndNoExcludedAddress) {
   const config::RangeSet excluded =
       config::parse_targets({"198.18.1.10-20", "198.18.3.0", "224.0.0.9", "0.0.0.1"});
   for (uint32_t shards = 1; shards <= 4; ++shards) {
-    std::map<std::pair<uint32_t, uint16_t>, int> probes;
+    std::map<std::pair<config::Address, uint16_t>, int> probes;
     uint64_t total = 0;
     for (uint32_t shard = 1; shard <= shards; ++shard) {
       config::ScanOptions o = options();
@@ -59,15 +59,15 @@ TEST(PlanCoverage, EveryAllowedPairOnceAcrossShardsAndNoExcludedAddress) {
       std::atomic<bool> stop{false};
       sender.run(stop);
       for (const auto& f : sink.frames) {
-        const uint32_t dst = uint32_t(f[16]) << 24 | uint32_t(f[17]) << 16 | uint32_t(f[18]) << 8 | f[19];
+        const auto dst = config::Address::v4(uint32_t(f[16]) << 24 | uint32_t(f[17]) << 16 | uint32_t(f[18]) << 8 | f[19]);
         const uint16_t port = uint16_t(f[22] << 8 | f[23]);
-        ASSERT_FALSE(excluded.contains(dst)) << config::format_ipv4(dst) << " was excluded";
+        ASSERT_FALSE(excluded.contains(dst)) << config::format_address(dst) << " was excluded";
         probes[{dst, port}]++;
       }
     }
     // 64 - 11 + 12 - 1 addresses, 6 ports.
     EXPECT_EQ(total, (64u - 11u + 12u - 1u) * 6u);
     EXPECT_EQ(probes.size(), total) << shards << " shards";
-    for (const auto& [pair, n] : probes) ASSERT_EQ(n, 1) << config::format_ipv4(pair.first) << ":" << pair.second;
+    for (const auto& [pair, n] : probes) ASSERT_EQ(n, 1) << config::format_address(pair.first) << ":" << pair.second;
   }
 }

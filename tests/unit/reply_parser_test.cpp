@@ -9,6 +9,7 @@ using namespace portauth::test;
 
 namespace {
 constexpr uint32_t kUs = 0xc6120001, kTarget = 0xc6120002;
+constexpr portauth::config::Address kUsA = portauth::config::Address::v4(kUs), kTargetA = portauth::config::Address::v4(kTarget);
 }
 
 TEST(ReplyParser, SynAckOverEthernet) {
@@ -16,9 +17,9 @@ TEST(ReplyParser, SynAckOverEthernet) {
   Reply r;
   ASSERT_EQ(parse_reply(kDltEthernet, f.data(), f.size(), r), ParseStatus::kOk);
   EXPECT_EQ(r.kind, ReplyKind::kSynAck);
-  EXPECT_EQ(r.target_ip, kTarget);
+  EXPECT_EQ(r.target_ip, kTargetA);
   EXPECT_EQ(r.target_port, 80);
-  EXPECT_EQ(r.our_ip, kUs);
+  EXPECT_EQ(r.our_ip, kUsA);
   EXPECT_EQ(r.our_port, 61000);
   EXPECT_EQ(r.ack, 0xabcdef01u);
   EXPECT_TRUE(r.ack_flag);
@@ -50,10 +51,10 @@ TEST(ReplyParser, IcmpUnreachableQuotesOurProbe) {
   ASSERT_EQ(parse_reply(kDltEthernet, f.data(), f.size(), r), ParseStatus::kOk);
   EXPECT_EQ(r.kind, ReplyKind::kIcmpUnreachable);
   EXPECT_EQ(r.icmp_code, 13);
-  EXPECT_EQ(r.sender_ip, 0xc6120099u);
-  EXPECT_EQ(r.target_ip, kTarget);
+  EXPECT_EQ(r.sender_ip, portauth::config::Address::v4(0xc6120099u));
+  EXPECT_EQ(r.target_ip, kTargetA);
   EXPECT_EQ(r.target_port, 443);
-  EXPECT_EQ(r.our_ip, kUs);
+  EXPECT_EQ(r.our_ip, kUsA);
   EXPECT_EQ(r.our_port, 61002);
   EXPECT_EQ(r.quoted_seq, 0x01020304u);
   EXPECT_EQ(r.ttl, 63);

@@ -15,7 +15,7 @@ using namespace portauth::test;
 
 namespace {
 
-constexpr uint32_t kUs = 0xc6120001, kTarget = 0xc6120002;
+constexpr portauth::config::Address kUs = portauth::config::Address::v4(0xc6120001), kTarget = portauth::config::Address::v4(0xc6120002);
 constexpr uint16_t kFirstPort = 61000, kPortCount = 16;
 
 class ValidatorTest : public ::testing::Test {
@@ -63,7 +63,7 @@ TEST_F(ValidatorTest, IcmpMustQuoteOurProbe) {
       {3, Reason::kIcmpPortUnreach},    {9, Reason::kIcmpNetProhibited},   {10, Reason::kIcmpHostProhibited},
       {13, Reason::kIcmpAdminProhibited}};
   for (const auto& [code, reason] : codes) {
-    const Verdict v = check(icmp_unreach(0xc6120063, kUs, 61005, kTarget, 443, cookie(443, 61005), code));
+    const Verdict v = check(icmp_unreach(portauth::config::Address::v4(0xc6120063), kUs, 61005, kTarget, 443, cookie(443, 61005), code));
     EXPECT_EQ(v.reject, Reject::kNone) << int(code);
     EXPECT_EQ(v.reason, reason) << int(code);
     EXPECT_EQ(state_of(v.reason), PortState::kClosed);
@@ -78,7 +78,7 @@ TEST_F(ValidatorTest, IcmpMustQuoteOurProbe) {
 
 TEST_F(ValidatorTest, StrayTrafficIsNotOurs) {
   // Wrong destination address, and destination ports just outside our source range.
-  EXPECT_EQ(check(tcp_reply(kTarget, 80, kUs + 1, 61003, cookie(80, 61003) + 1, kSynAck)).reject, Reject::kNotOurs);
+  EXPECT_EQ(check(tcp_reply(kTarget, 80, portauth::config::Address::v4(kUs.v4() + 1), 61003, cookie(80, 61003) + 1, kSynAck)).reject, Reject::kNotOurs);
   EXPECT_EQ(check(tcp_reply(kTarget, 80, kUs, kFirstPort - 1, 1, kSynAck)).reject, Reject::kNotOurs);
   EXPECT_EQ(check(tcp_reply(kTarget, 80, kUs, kFirstPort + kPortCount, 1, kSynAck)).reject, Reject::kNotOurs);
   // A valid cookie for a (target, port) we never probe: a forger who knows the key is still

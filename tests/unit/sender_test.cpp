@@ -24,7 +24,7 @@ using namespace portauth::probe;
 namespace {
 
 struct Probe {
-  uint32_t dst;
+  portauth::config::Address dst;
   uint16_t sport, dport;
   uint32_t seq;
   bool operator<(const Probe& o) const { return std::tie(dst, dport, sport) < std::tie(o.dst, o.dport, o.sport); }
@@ -33,17 +33,17 @@ struct Probe {
 Probe decode(const std::vector<uint8_t>& f) {
   auto be16 = [&](size_t i) { return uint16_t(f[i] << 8 | f[i + 1]); };
   auto be32 = [&](size_t i) { return uint32_t(be16(i)) << 16 | be16(i + 2); };
-  return {be32(16), be16(20), be16(22), be32(24)};
+  return {portauth::config::Address::v4(be32(16)), be16(20), be16(22), be32(24)};
 }
 
-constexpr uint32_t kUs = 0xc6120001;
+constexpr portauth::config::Address kUs = portauth::config::Address::v4(0xc6120001);
 
 struct Fixture {
   Fixture(const std::vector<std::string>& targets, std::vector<uint16_t> ports, uint32_t shard = 0,
           uint32_t shards = 1)
       : space(config::parse_targets(targets), std::move(ports), 77, shard, shards),
         table(space.slots()),
-        syn(portauth::test::reference_syn_template(kUs), space, key, {}) {}
+        syn(portauth::test::reference_syn_template(kUs.v4()), space, key, {}) {}
   ProbeSpace space;
   ProbeTable table;
   CookieKey key{5, 6};
@@ -63,7 +63,7 @@ TEST(Sender, FirstPassProbesEveryPairExactlyOnceWithValidCookies) {
   std::atomic<bool> stop{false};
   sender.run(stop);
   ASSERT_EQ(f.sink.frames.size(), f.space.slots());
-  std::set<std::pair<uint32_t, uint16_t>> seen;
+  std::set<std::pair<portauth::config::Address, uint16_t>> seen;
   for (const auto& frame : f.sink.frames) {
     const Probe p = decode(frame);
     EXPECT_TRUE(seen.insert({p.dst, p.dport}).second) << "probed twice";
@@ -90,7 +90,7 @@ TEST(Sender, RetriesProbeOnlyTheUnansweredAndStopWhenAllAnswered) {
   sender.run(stop);
   const uint64_t unanswered = f.space.slots() / 2;
   EXPECT_EQ(f.sink.frames.size(), f.space.slots() + 2 * unanswered);
-  std::map<std::pair<uint32_t, uint16_t>, int> count;
+  std::map<std::pair<portauth::config::Address, uint16_t>, int> count;
   for (const auto& frame : f.sink.frames) {
     const Probe p = decode(frame);
     count[{p.dst, p.dport}]++;
@@ -137,7 +137,7 @@ TEST(Sender, StopEndsTheScanAndRecordsProgress) {
 }
 
 TEST(Sender, ShardsTogetherProbeEverythingOnce) {
-  std::set<std::pair<uint32_t, uint16_t>> seen;
+  std::set<std::pair<portauth::config::Address, uint16_t>> seen;
   size_t frames = 0;
   for (uint32_t shard = 0; shard < 3; ++shard) {
     Fixture f({"198.18.1.0/27"}, {22, 80, 443}, shard, 3);

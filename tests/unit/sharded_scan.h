@@ -32,7 +32,7 @@ inline void write_text(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
 }
 
-using Result = std::tuple<uint32_t, uint16_t, probe::Reason>;
+using Result = std::tuple<config::Address, uint16_t, probe::Reason>;
 
 class ShardedScan {
  public:
@@ -44,8 +44,8 @@ class ShardedScan {
   }
 
   // Port 22 open on even addresses, 80 closed (RST) everywhere, 443 stealth.
-  static probe::Reason truth(uint32_t addr, uint16_t port) {
-    if (port == 22) return addr % 2 == 0 ? probe::Reason::kSynAck : probe::Reason::kIcmpPortUnreach;
+  static probe::Reason truth(const config::Address& addr, uint16_t port) {
+    if (port == 22) return addr.v4() % 2 == 0 ? probe::Reason::kSynAck : probe::Reason::kIcmpPortUnreach;
     if (port == 80) return probe::Reason::kRst;
     return probe::Reason::kNoResponse;
   }

@@ -122,10 +122,10 @@ TEST(ShieldsUpReport, CountsTableImplicationsAndVerdict) {
   r.host = "198.18.0.2";
   r.port_set = describe_port_set({21, 23, 113});
   r.summary = summary(1, 1, 1, 2, 3, 0);
-  r.ports.push_back(shieldsup_port({0xc6120002, 113, Reason::kRst, 64}, page(113, "ident", "", db::Risk::kLow)));
-  r.ports.push_back(shieldsup_port({0xc6120002, 21, Reason::kSynAck, 64},
+  r.ports.push_back(shieldsup_port({portauth::config::Address::v4(0xc6120002), 113, Reason::kRst, 64}, page(113, "ident", "", db::Risk::kLow)));
+  r.ports.push_back(shieldsup_port({portauth::config::Address::v4(0xc6120002), 21, Reason::kSynAck, 64},
                                    page(21, "ftp", "Clear-text passwords.", db::Risk::kMedium)));
-  r.ports.push_back(shieldsup_port({0xc6120002, 23, Reason::kNoResponse, 0}, page(23, "telnet", "Old.", db::Risk::kHigh)));
+  r.ports.push_back(shieldsup_port({portauth::config::Address::v4(0xc6120002), 23, Reason::kNoResponse, 0}, page(23, "telnet", "Old.", db::Risk::kHigh)));
   const std::string text = format_shieldsup_report(r);
   EXPECT_TRUE(has_line(text, R"(^ShieldsUP report for 198\.18\.0\.2$)")) << text;
   EXPECT_TRUE(has_line(text, R"(^Ports tested: 3 ports$)"));
@@ -156,7 +156,7 @@ TEST(ShieldsUpReport, ManyPortsListStealthOnesAsRanges) {
   r.summary = summary(1, 0, 1055, 1, 1, 0);
   for (uint16_t port = 0; port <= 1055; ++port) {
     const Reason reason = port == 80 ? Reason::kSynAck : Reason::kNoResponse;
-    r.ports.push_back(shieldsup_port({1, port, reason, 64}, page(port, "p" + std::to_string(port), "", db::Risk::kUnknown)));
+    r.ports.push_back(shieldsup_port({portauth::config::Address::v4(1), port, reason, 64}, page(port, "p" + std::to_string(port), "", db::Risk::kUnknown)));
   }
   r.port_set = describe_port_set([] {
     std::vector<uint16_t> v;
@@ -186,7 +186,7 @@ TEST(ShieldsUpReport, AllStealthSaysNothingAnswered) {
 TEST(ProbeReport, StateReasonTtlMeaningThenThePage) {
   const auto pg = page(22, "ssh", "Keys, not passwords.", db::Risk::kMedium);
   const std::string open =
-      format_probe_report("198.18.0.2", probe::ScanResult{0xc6120002, 22, Reason::kSynAck, 64}, 22, 1, pg);
+      format_probe_report("198.18.0.2", probe::ScanResult{portauth::config::Address::v4(0xc6120002), 22, Reason::kSynAck, 64}, 22, 1, pg);
   EXPECT_TRUE(has_line(open, R"(^Host: +198\.18\.0\.2$)")) << open;
   EXPECT_TRUE(has_line(open, R"(^Port: +22/tcp \(ssh\)$)"));
   EXPECT_TRUE(has_line(open, R"(^State: +open$)"));
@@ -198,14 +198,14 @@ TEST(ProbeReport, StateReasonTtlMeaningThenThePage) {
   EXPECT_TRUE(has_line(open, R"(^  Keys, not passwords\.$)"));
 
   const std::string stealth =
-      format_probe_report("h (1.2.3.4)", probe::ScanResult{1, 22, Reason::kNoResponse, 0}, 22, 3, pg);
+      format_probe_report("h (1.2.3.4)", probe::ScanResult{portauth::config::Address::v4(0x01020304), 22, Reason::kNoResponse, 0}, 22, 3, pg);
   EXPECT_TRUE(has_line(stealth, R"(^State: +stealth$)"));
   EXPECT_TRUE(has_line(stealth, R"(^TTL: +- \(nothing came back\)$)"));
   EXPECT_TRUE(has_line(stealth, R"(^Probes: +3 SYNs sent$)"));
   EXPECT_NE(flat(stealth).find("There is no evidence that anything exists at this address."), std::string::npos);
 
   const std::string closed =
-      format_probe_report("h", probe::ScanResult{1, 22, Reason::kIcmpAdminProhibited, 63}, 22, 1, pg);
+      format_probe_report("h", probe::ScanResult{portauth::config::Address::v4(0x01020304), 22, Reason::kIcmpAdminProhibited, 63}, 22, 1, pg);
   EXPECT_TRUE(has_line(closed, R"(^State: +closed$)"));
   EXPECT_TRUE(has_line(closed, R"(^Reason: +icmp-admin-prohibited$)"));
   EXPECT_NE(flat(closed).find("so the host answered: it exists"), std::string::npos);

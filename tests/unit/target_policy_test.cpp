@@ -11,7 +11,7 @@ using namespace portauth::config;
 
 namespace {
 
-std::vector<uint32_t> no_dns(const std::string& host) { throw SpecError("no DNS here: " + host); }
+std::vector<portauth::config::Address> no_dns(const std::string& host) { throw SpecError("no DNS here: " + host); }
 
 struct PolicyCase {
   std::vector<std::string> targets;

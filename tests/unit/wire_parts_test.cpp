@@ -13,7 +13,9 @@
 #include "probe/probe_space.h"
 #include "probe/probe_table.h"
 #include "probe/syn_probe.h"
+#include "probe/syn6_packet.h"
 #include "probe/syn_template.h"
+#include "config/address.h"
 #include "scanner/pcap_file_sink.h"
 #include "scanner/sender.h"
 #include "syn_fixture.h"
@@ -21,6 +23,11 @@
 using namespace portauth;
 using namespace portauth::scanner;
 using namespace portauth::probe;
+using config::Address;
+
+namespace {
+Address a6_(const char* s) { return *config::parse_ipv6(s); }
+}  // namespace
 
 namespace {
 
@@ -83,4 +90,27 @@ TEST(Transmit, PcapFileSinkWritesRawIpv4Records) {
   EXPECT_EQ(bytes[24 + 16], 0x45);  // the record is the IPv4 packet itself
   EXPECT_EQ(bytes[24 + 16 + 9], 6);
 }
+
+
+TEST(Syn6Packet, TemplateFromLibnetPatchedPerProbeHasCorrectChecksums) {
+  const Address us = a6_("2001:2::1");
+  const auto t = probe::build_syn6_template({.source_ip = us});
+  ASSERT_EQ(t.size(), 64u);
+  EXPECT_EQ(t[0] >> 4, 6);
+  EXPECT_EQ(t[6], 6);   // next header TCP
+  EXPECT_EQ(t[7], 64);  // hop limit
+  const probe::Syn6Packet syn(t);
+  EXPECT_EQ(syn.source_ip(), us);
+  uint8_t out[probe::Syn6Packet::kMaxLen];
+  for (const char* dst : {"2001:2::2", "::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", "2001:2::"}) {
+    syn.write(out, {a6_(dst), 61001, 443, 0x89abcdef});
+    const std::span<const uint8_t> p(out, syn.size());
+    EXPECT_EQ(Address::from_bytes(out + 24), a6_(dst));
+    EXPECT_EQ((out[40] << 8) | out[41], 61001);
+    EXPECT_EQ((out[42] << 8) | out[43], 443);
+    EXPECT_EQ((uint16_t(out[56] << 8) | out[57]), probe::tcp_checksum_ipv6(p)) << dst;
+    EXPECT_EQ(out[53], 0x02);  // SYN only
+  }
+}
+
 
