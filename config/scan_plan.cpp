@@ -244,10 +244,10 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   if (plan.targets.count() > kLargeScanAddresses && !o.confirm_large)
     throw SpecError(std::to_string(plan.targets.count()) + " addresses is more than a /8 (16777216) or an IPv6 /104; " +
                     "if that is really meant, add --confirm-large");
-  if (plan.probe_count() / plan.shard_count > kMaxProbes)
+  if ((plan.probe_count() + plan.shard_count - 1) / plan.shard_count > kMaxProbes)
     throw SpecError(std::to_string(plan.probe_count()) + " probes (" + std::to_string(plan.targets.count()) +
                     " addresses x " + std::to_string(plan.ports.size()) +
-                    " ports) is more than one run tracks (2^28 = 268435456 per shard); split it with --shard");
+                    " ports) is more than one run tracks (2^32 = 4294967296 per shard); split it with --shard");
   return plan;
 }
 

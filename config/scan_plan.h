@@ -65,8 +65,9 @@ struct ScanPlan {
   uint64_t probe_count() const { return targets.count() * ports.size(); }
 };
 
-// Largest scan this build keeps per-probe state for (1 byte a probe: 256 MiB).
-inline constexpr uint64_t kMaxProbes = uint64_t{1} << 28;
+// Largest shard this build keeps per-probe state for (1 bit a probe: 512 MiB): a one-port
+// scan of all of IPv4 less the never-scan ranges fits one run.
+inline constexpr uint64_t kMaxProbes = uint64_t{1} << 32;
 
 // Validates and resolves. Throws SpecError with a message naming the bad value.
 ScanPlan build_scan_plan(const ScanOptions& options, const Resolver& resolve = system_resolver);
