@@ -29,8 +29,11 @@ def main() -> int:
 
     sel = selectors.DefaultSelector()
     for port in sorted(set(args.ports)):
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        v6 = ":" in args.host  # an IPv6 listener takes IPv6 only, beside the IPv4 one
+        s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if v6:
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
         try:
             s.bind((args.host, port))
         except OSError as e:
