@@ -65,6 +65,7 @@ def log(msg):
 class Lab:
     def __init__(self, name):
         self.scan_ns, self.tgt_ns = f"{name}-scan", f"{name}-tgt"
+        self.repo = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")  # for lablib.enable_ipv6
 
     def in_scan(self, argv):
         return ["ip", "netns", "exec", self.scan_ns, *argv]
@@ -312,6 +313,29 @@ def scenario_l(args, lab, profile, results):
         subprocess.run(lab.in_tgt(["nft", "delete", "table", "ip", "pa_race_loss"]))
 
 
+class _Profile6:
+    """The lab's IPv6 profile (lablib.IPV6_*) in the scorer's shape."""
+
+    @staticmethod
+    def expected(_addr, port):
+        return lablib.expected6(port)
+
+
+def scenario_a6(args, lab, results):
+    """(a) over IPv6: all ports of 2001:2::2 (lablib.enable_ipv6), default options vs nmap -6 -T4."""
+    lablib.enable_ipv6(lab)
+    targets, ports = lablib.TARGET_IP6, "0-65535"
+    log(f"== (a6) {targets}, ports {ports}")
+    out = args.out
+    repeat(args, lambda: results.append(run(
+        lab, _Profile6, "a6", "nmap", "-6 -sS -T4", None,
+        [["nmap", "-6", "-sS", "-T4", f"-p{ports}", "-n", "-Pn", "-e", SCAN_IF, "--reason", "-oX", f"{out}/a6-nmap.xml",
+          targets]], [f"{out}/a6-nmap.xml"], targets, ports, 600)))
+    repeat(args, lambda: results.append(run(
+        lab, _Profile6, "a6", "portauth", "default options", None,
+        *portauth_default_runs(args.portauth, targets, ports, f"{out}/a6-default.csv"), targets, ports, 300)))
+
+
 def scenario_b(args, lab, profile, results):
     targets, ports = "198.19.0.0/16", "22,80,113"
     log(f"== (b) {targets}, ports {ports}")
@@ -410,8 +434,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--quick", action="store_true", help="two rates per tool instead of the sweep")
     ap.add_argument("--repeat", type=int, default=1, help="runs per configuration (the report shows medians)")
-    ap.add_argument("--only", default="a,r,s,l,b,tx,capture,mem",
-                    help="comma list of scenarios: a, r, s, l, b, tx, capture, mem")
+    ap.add_argument("--only", default="a,a6,r,s,l,b,tx,capture,mem",
+                    help="comma list of scenarios: a, a6, r, s, l, b, tx, capture, mem")
     args = ap.parse_args()
     args.portauth = os.path.abspath(args.portauth)
     os.makedirs(args.out, exist_ok=True)
@@ -422,6 +446,8 @@ def main():
     only = set(args.only.split(","))
     if "a" in only:
         scenario_a(args, lab, profile, results)
+    if "a6" in only:
+        scenario_a6(args, lab, results)
     if "r" in only:
         scenario_r(args, lab, profile, results)
     if "s" in only:

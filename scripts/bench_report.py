@@ -60,6 +60,7 @@ def groups(results, scenario):
 def markdown(results):
     lines = []
     for scenario, title in (("a", "(a) 198.18.0.2, all 65,536 ports"),
+                            ("a6", "(a6) 2001:2::2, all 65,536 ports over IPv6"),
                             ("r", "(r) hosts that limit their answers (RSTs and ICMP errors per second)"),
                             ("s", "(s) 198.19.0.0/16 x 23,80: half the probes silent"),
                             ("l", "(l) 198.18.0.2, all ports, 1% random loss each way"),

@@ -1,5 +1,6 @@
 // The per-probe building blocks of the send path, one at a time (items/s = probes/s):
 //   BM_ProbeBuild        patch the SYN template: addresses, ports, seq, IP id, both checksums
+//   BM_ProbeBuild6       the same for the IPv6 SYN (128-bit destination, TCP checksum only)
 //   BM_Cookie            the SipHash-2-4 sequence-number cookie of a 4-tuple
 //   BM_PermutationNext   the keyed Feistel permutation's next index (cycle walking included);
 //                        the argument is the probe count: 2^16 and 2^17 need no walking,
@@ -12,7 +13,9 @@
 #include "probe/cookie.h"
 #include "probe/permutation.h"
 #include "probe/probe_space.h"
+#include "probe/syn6_packet.h"
 #include "probe/syn_packet.h"
+#include "config/address.h"
 #include "probe/syn_template.h"
 #include "config/target_spec.h"
 
@@ -36,6 +39,22 @@ void BM_ProbeBuild(benchmark::State& state) {
   state.SetItemsProcessed(int64_t(state.iterations()));
 }
 BENCHMARK(BM_ProbeBuild);
+
+void BM_ProbeBuild6(benchmark::State& state) {
+  const Syn6Packet syn(build_syn6_template({.source_ip = *config::parse_ipv6("2001:2::1")}));
+  const config::Address base = *config::parse_ipv6("2001:2::");
+  alignas(64) uint8_t out[Syn6Packet::kMaxLen];
+  uint32_t i = 0;
+  for (auto _ : state) {
+    const config::Address dst = config::Address::v6(base.hi(), base.lo() | (i & 0xffff));
+    syn.write(out, {dst, uint16_t(61000 + (i & 255)), uint16_t(i), i * 2654435761u});
+    benchmark::DoNotOptimize(out);
+    benchmark::ClobberMemory();
+    ++i;
+  }
+  state.SetItemsProcessed(int64_t(state.iterations()));
+}
+BENCHMARK(BM_ProbeBuild6);
 
 void BM_Cookie(benchmark::State& state) {
   const CookieKey key{0x0123456789abcdefULL, 0xfedcba9876543210ULL};
