@@ -8,7 +8,8 @@ admin-prohibited, port-unreachable, no-route and address-unreachable rejections.
   1. a full-port IPv6 scan with default options: every port's state and reason (--show all, JSONL);
   2. a mixed IPv4 + IPv6 target list from a file (-iL): both families right in one run;
   3. the nmap XML of the IPv6 scan (addrtype="ipv6") validates against nmap's DTD, and ndiff against
-     nmap -6's own XML of the same ports finds no port whose state differs.
+     nmap -6's own XML of the same ports finds no port whose state differs;
+  4. probe and shieldsup on the IPv6 host, the TruStealth ping check answered over ICMPv6 echo.
 Exit 0 pass, 1 fail, 77 skipped.
 """
 import collections
@@ -93,6 +94,19 @@ def main():
         if len(records) != 2 * len(ports):
             problems.append(f"{len(records)} records, want {2 * len(ports)}")
         failed |= lablib.report(title, problems)
+
+        # 4. probe and shieldsup on the IPv6 host (TruStealth's ping over ICMPv6 echo)
+        problems = []
+        for port, want in ((9000, ("open", "syn-ack")), (25, ("closed", "admin-prohibited"))):
+            proc = lab.run([args.binary, "probe", lablib.TARGET_IP6, str(port)], timeout=120)
+            if proc.returncode != 0 or f"State:   {want[0]}" not in proc.stdout or f"Reason:  {want[1]}" not in proc.stdout:
+                problems.append(f"probe {lablib.TARGET_IP6} {port}: want {want}: {lablib.describe(proc)}")
+        proc = lab.run([args.binary, "shieldsup", lablib.TARGET_IP6], timeout=120)
+        for want in (f"ShieldsUP report for {lablib.TARGET_IP6}", "2 Ports Open", "2 Ports Stealth",
+                     "Ping reply:           FAILED", "(3 replies to 3 requests)"):
+            if want not in proc.stdout:
+                problems.append(f"shieldsup {lablib.TARGET_IP6}: no {want!r}: {lablib.describe(proc)}")
+        failed |= lablib.report("probe and shieldsup over IPv6 (ICMPv6 echo for the ping check)", problems)
     return failed
 
 
