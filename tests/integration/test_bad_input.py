@@ -40,6 +40,11 @@ CASES = [
     # (test_cli.py); this row used to expect that refusal. Never-scanned blocks stay refused.
     ("never-scanned target (multicast)", ["scan", "224.0.0.1", "-p", "80"], 1,
      re.escape("224.0.0.0/4 (multicast (RFC 5771); never scanned)")),
+    # IPv6 (issue 11): the same clear errors, before anything is sent.
+    ("IPv6 with two '::'", ["scan", "2001:2::1::2", "-p", "80"], 1, re.escape("more than one '::'")),
+    ("IPv6 prefix over 128", ["scan", "2001:2::/129", "-p", "80"], 1, re.escape("'/129' must be 0-128")),
+    ("IPv6 /48 sweep", ["scan", "2001:2::/48", "-p", "80"], 1, re.escape("cannot be swept")),
+    ("IPv6 multicast", ["scan", "ff02::1", "-p", "80"], 1, "ff00::/8"),
 ]
 PRIVILEGE_HINT = r"root|cap_net_raw|setcap"
 
