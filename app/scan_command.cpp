@@ -106,7 +106,7 @@ int run_prepared(PreparedScan& scan, const std::string& command_line, const conf
     auto writers = outputs.writers();
     if (show_progress) {
       run_options.progress = [&](const output::ProgressSnapshot& p) { progress.update(p); };
-      writers.insert(writers.begin(), &progress);  // first: clears the line before any report
+      run_options.progress_end = [&] { progress.clear(); };  // before any report is printed
     }
     const auto summary = run_scan(plan, annotate, writers, run_options);
     // A text report on the terminal carries its own summary; otherwise say it on stderr.

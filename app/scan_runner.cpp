@@ -31,6 +31,7 @@ output::ScanSummary run_scan(const config::ScanPlan& plan, const output::Annotat
   engine::RunOptions ro;
   ro.command_line = options.command_line;
   ro.progress = options.progress;
+  ro.progress_end = options.progress_end;
   ro.resume = options.resume;
   ro.resume_path = options.resume_path;
   ro.interrupt = signals.flags();

@@ -3,6 +3,7 @@
 // --pcap-out), the interrupt handlers, the privilege drop once the wire is open, the steady
 // clock; then engine::run_scan (engine/run_scan.h has the scan itself).
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ namespace portauth::app {
 struct RunOptions {
   std::string command_line;          // for ScanInfo
   output::ProgressCallback progress; // may be empty
+  std::function<void()> progress_end; // once the loop is over, before any writer's finish(); may be empty
   const config::ResumeState* resume = nullptr;  // continue an interrupted scan
   std::string resume_path = "portauth-resume.yaml";  // where an interrupted scan writes one
   // Who to become once the wire is open (privileges.h); "root" keeps root.

@@ -41,6 +41,7 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
       for (auto* w : writers) w->result(r, annotate(r.port));
   };
   const LoopOutcome o = loop.run(report, writers);
+  if (options.progress_end) options.progress_end();
 
   output::ScanSummary s;
   s.source_ip = info.source_ip;

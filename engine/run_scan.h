@@ -42,6 +42,7 @@ struct InterruptFlags {
 struct RunOptions {
   std::string command_line;          // for ScanInfo
   output::ProgressCallback progress; // may be empty
+  std::function<void()> progress_end; // once the loop is over, before any writer's finish(); may be empty
   // Continue an interrupted scan: its first pass starts at resume->next_slot and the slots
   // it already answered are neither probed nor reported again.
   const config::ResumeState* resume = nullptr;

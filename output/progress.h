@@ -20,23 +20,19 @@ bool should_show_progress(ProgressMode mode, bool stderr_is_tty);
 // The line for one snapshot, without '\r' or padding (pure: tested on its own).
 std::string progress_line(const ProgressSnapshot& p);
 
-// Also a ResultWriter that writes nothing but clears the line in finish(): put it first in
-// the scan's writers, and the line is gone before a report (the text table on a terminal)
-// is printed at the end of the scan.
-class ProgressDisplay final : public ResultWriter {
+// The live line on a terminal. Not a result writer: the scan calls update() with each snapshot
+// (RunOptions::progress) and clear() once sending and waiting are over, before any writer's
+// finish() prints a report (RunOptions::progress_end), so the line never mixes with a table.
+class ProgressDisplay final {
  public:
   explicit ProgressDisplay(std::FILE* out) : out_(out) {}
-  ~ProgressDisplay() override { clear(); }
+  ~ProgressDisplay() { clear(); }
   ProgressDisplay(const ProgressDisplay&) = delete;
   ProgressDisplay& operator=(const ProgressDisplay&) = delete;
 
   void update(const ProgressSnapshot& p);
   // Erases the line (if one was drawn) and leaves the cursor at its start.
   void clear();
-
-  void result(const probe::ScanResult&, const Annotation&) override {}
-  void flush() override {}
-  void finish(const ScanSummary&) override { clear(); }
 
  private:
   std::FILE* out_;

@@ -65,7 +65,7 @@ def log(msg):
 class Lab:
     def __init__(self, name):
         self.scan_ns, self.tgt_ns = f"{name}-scan", f"{name}-tgt"
-        self.repo = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")  # for lablib.enable_ipv6
+        self.repo = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")  # for lab_hosts.enable_ipv6
 
     def in_scan(self, argv):
         return ["ip", "netns", "exec", self.scan_ns, *argv]
@@ -251,91 +251,6 @@ def scenario_a(args, lab, profile, results):
                                                 targets, ports, 300)))
 
 
-def scenario_r(args, lab, profile, results):
-    """Hosts that limit their answers (lablib.LIMITED_HOSTS: RSTs and ICMP errors per second)."""
-    lablib.add_answer_limits(lab.tgt_ns)
-    try:
-        for addr, limit in sorted(lablib.LIMITED_HOSTS.items(), key=lambda kv: -kv[1]):
-            ports = "1-10000" if limit >= 2000 else "1-3000"
-            log(f"== (r) {addr} answers at most {limit} RSTs/ICMP errors a second, ports {ports}")
-            out = args.out
-            repeat(args, lambda: results.append(run(
-                lab, profile, "r", "portauth", f"default options ({limit}/s)", limit,
-                *portauth_default_runs(args.portauth, addr, ports, f"{out}/r-portauth.csv"), addr, ports, 600)))
-            repeat(args, lambda: results.append(run(lab, profile, "r", "nmap", f"-sS -T4 ({limit}/s)", limit,
-                                                    *nmap_runs(addr, ports, f"{out}/r-nmap.xml"), addr, ports, 900)))
-            for rate in ("10000", "100000"):
-                repeat(args, lambda: results.append(run(
-                    lab, profile, "r", "masscan", f"{rate} w2 ({limit}/s)", limit,
-                    *masscan_runs(addr, ports, rate, f"{out}/r-masscan.txt"), addr, ports, 300)))
-    finally:
-        subprocess.run(lab.in_tgt(["nft", "delete", "table", "ip", "pa_limits"]))
-
-
-def scenario_s(args, lab, profile, results):
-    """A /16 sweep where half the probes are silent (port 23 is dropped everywhere)."""
-    targets, ports = "198.19.0.0/16", "23,80"
-    log(f"== (s) {targets}, ports {ports}: half the probes never answered")
-    out = args.out
-    repeat(args, lambda: results.append(run(
-        lab, profile, "s", "portauth", "default options", None,
-        *portauth_default_runs(args.portauth, targets, ports, f"{out}/s-default.csv"), targets, ports, 300)))
-    for rate in ("100000", "200000"):
-        repeat(args, lambda: results.append(run(
-            lab, profile, "s", "portauth", f"--fixed-rate {rate} (w1)", rate,
-            *portauth_default_runs(args.portauth, targets, ports, f"{out}/s-fixed.csv", ["--fixed-rate", "--rate", rate]),
-            targets, ports, 300)))
-
-
-LOSS_NFT = """table ip pa_race_loss {
-  chain pre { type filter hook prerouting priority -400; policy accept; ip saddr 198.18.0.1 numgen random mod 100 < 1 drop; }
-  chain out { type filter hook output priority 400; policy accept; ip daddr 198.18.0.1 numgen random mod 100 < 1 drop; }
-}
-"""
-
-
-def scenario_l(args, lab, profile, results):
-    """1% random loss each way (nftables numgen in the target namespace), all ports of one host."""
-    targets, ports = TARGET_IP, "0-65535"
-    out = args.out
-    log(f"== (l) {targets}, ports {ports}, 1% loss each way vs none")
-    repeat(args, lambda: results.append(run(
-        lab, profile, "l", "portauth", "default options, no loss", None,
-        *portauth_default_runs(args.portauth, targets, ports, f"{out}/l-clean.csv"), targets, ports, 300)))
-    subprocess.run(lab.in_tgt(["nft", "-f", "-"]), input=LOSS_NFT, text=True, check=True)
-    try:
-        repeat(args, lambda: results.append(run(
-            lab, profile, "l", "portauth", "default options, 1% loss", None,
-            *portauth_default_runs(args.portauth, targets, ports, f"{out}/l-loss.csv"), targets, ports, 300)))
-        repeat(args, lambda: results.append(run(lab, profile, "l", "nmap", "-sS -T4, 1% loss", None,
-                                                *nmap_runs(targets, ports, f"{out}/l-nmap.xml"), targets, ports, 600)))
-    finally:
-        subprocess.run(lab.in_tgt(["nft", "delete", "table", "ip", "pa_race_loss"]))
-
-
-class _Profile6:
-    """The lab's IPv6 profile (lablib.IPV6_*) in the scorer's shape."""
-
-    @staticmethod
-    def expected(_addr, port):
-        return lablib.expected6(port)
-
-
-def scenario_a6(args, lab, results):
-    """(a) over IPv6: all ports of 2001:2::2 (lablib.enable_ipv6), default options vs nmap -6 -T4."""
-    lablib.enable_ipv6(lab)
-    targets, ports = lablib.TARGET_IP6, "0-65535"
-    log(f"== (a6) {targets}, ports {ports}")
-    out = args.out
-    repeat(args, lambda: results.append(run(
-        lab, _Profile6, "a6", "nmap", "-6 -sS -T4", None,
-        [["nmap", "-6", "-sS", "-T4", f"-p{ports}", "-n", "-Pn", "-e", SCAN_IF, "--reason", "-oX", f"{out}/a6-nmap.xml",
-          targets]], [f"{out}/a6-nmap.xml"], targets, ports, 600)))
-    repeat(args, lambda: results.append(run(
-        lab, _Profile6, "a6", "portauth", "default options", None,
-        *portauth_default_runs(args.portauth, targets, ports, f"{out}/a6-default.csv"), targets, ports, 300)))
-
-
 def scenario_b(args, lab, profile, results):
     targets, ports = "198.19.0.0/16", "22,80,113"
     log(f"== (b) {targets}, ports {ports}")
@@ -446,14 +361,15 @@ def main():
     only = set(args.only.split(","))
     if "a" in only:
         scenario_a(args, lab, profile, results)
+    import bench_closed_loop as closed  # noqa: E402  (the default-options rows; it imports this file)
     if "a6" in only:
-        scenario_a6(args, lab, results)
+        closed.scenario_a6(args, lab, results)
     if "r" in only:
-        scenario_r(args, lab, profile, results)
+        closed.scenario_r(args, lab, profile, results)
     if "s" in only:
-        scenario_s(args, lab, profile, results)
+        closed.scenario_s(args, lab, profile, results)
     if "l" in only:
-        scenario_l(args, lab, profile, results)
+        closed.scenario_l(args, lab, profile, results)
     if "b" in only:
         scenario_b(args, lab, profile, results)
     if "tx" in only:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Default options against hosts that limit their answers: every port as profiled.
 
-The lab's target holds back answers for three AnyIP addresses (lablib.LIMITED_HOSTS and
+The lab's target holds back answers for three AnyIP addresses (lab_hosts.LIMITED_HOSTS and
 POLICED_HOSTS): two send at most 2,000 and 500 RSTs/ICMP errors a second, one sits behind a
 policer that drops SYNs above 20,000 a second. A fixed-rate scanner reports most of their closed
 ports as stealth; portauth's rate controller must find the rate at which the answers keep up, so a
@@ -14,6 +14,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lab_hosts  # noqa: E402
 import lablib  # noqa: E402
 
 # (address, ports): few enough that the slowest host is scanned in seconds at its limit.
@@ -25,7 +26,7 @@ def main():
     lablib.require_lab_support()
     failed = 0
     with tempfile.TemporaryDirectory(prefix="portauth-limited-") as tmp, lablib.Lab(args.repo) as lab:
-        lablib.add_answer_limits(lab.tgt_ns)
+        lab_hosts.add_answer_limits(lab.tgt_ns)
         profile = lablib.Profile(lab.profile_path)
         for n, (addr, ports) in enumerate(SCANS):
             out = os.path.join(tmp, f"limited{n}.jsonl")
