@@ -9,6 +9,8 @@
 #include <atomic>
 
 #include "capture/capture_loop.h"
+#include "config/address.h"
+#include "frames.h"
 #include "reply_frames.h"
 #include "capture/reply_parser.h"
 #include "probe/reply_validator.h"
@@ -45,6 +47,39 @@ void BM_ParseValidateClassify(benchmark::State& state) {
   state.SetItemsProcessed(int64_t(state.iterations()));
 }
 BENCHMARK(BM_ParseValidateClassify);
+
+// The same over IPv6: SYN-ACK, RST+ACK and ICMPv6 port unreachable (a third each) answering
+// probes of 2001:2::/112 x 3 ports (tests/unit/frames.h writes the frames byte by byte).
+void BM_ParseValidateClassify6(benchmark::State& state) {
+  const probe::CookieKey key{11, 12};
+  const config::Address us = *config::parse_ipv6("2001:2::1");
+  const probe::ProbeSpace space(config::parse_targets({"2001:2::/112"}), {22, 80, 113}, 42);
+  const ReplyValidator validator(space, key, us, bench::kPortFirst, bench::kPortCount);
+  std::vector<std::vector<uint8_t>> frames;
+  for (uint64_t slot = 0; slot < kFrames; ++slot) {
+    const auto t = space.at(slot);
+    const uint16_t uport = uint16_t(bench::kPortFirst + slot % bench::kPortCount);
+    const uint32_t cookie = syn_cookie(key, t.addr, t.port, us, uport);
+    frames.push_back(slot % 3 == 0   ? test::tcp6_reply(t.addr, t.port, us, uport, cookie + 1, test::kSynAck)
+                     : slot % 3 == 1 ? test::tcp6_reply(t.addr, t.port, us, uport, cookie + 1, test::kRstAck)
+                                     : test::icmp6_unreach(t.addr, us, uport, t.addr, t.port, cookie, 4));
+  }
+  size_t i = 0;
+  uint64_t accepted = 0;
+  for (auto _ : state) {
+    const auto& f = frames[i];
+    Reply r;
+    if (parse_reply(kDltEthernet, f.data(), f.size(), r) == ParseStatus::kOk) {
+      const Verdict v = validator.check(r);
+      accepted += v.reject == Reject::kNone;
+      benchmark::DoNotOptimize(state_of(v.reason));
+    }
+    if (++i == kFrames) i = 0;
+  }
+  if (accepted != uint64_t(state.iterations())) state.SkipWithError("a valid reply was rejected");
+  state.SetItemsProcessed(int64_t(state.iterations()));
+}
+BENCHMARK(BM_ParseValidateClassify6);
 
 void BM_RejectForged(benchmark::State& state) {
   const Setup s;
