@@ -12,7 +12,7 @@ set -euo pipefail
 readonly REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO_DIR"
 
-echo "== TSan build: the two-thread tests (ProbeTable, SpscQueue, the capture loop on its thread)" >&2
+echo "== TSan build: the two-thread tests (ProbeTable, SpscQueue, the capture loop on its thread, whole engine scans)" >&2
 cmake -S "$REPO_DIR" -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPORTAUTH_BENCH=OFF \
   -DCMAKE_CXX_FLAGS="-fsanitize=thread -fno-omit-frame-pointer" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" >/dev/null
 cmake --build build-tsan -j"$(nproc)" --target unit_tests engine_tests >/dev/null
