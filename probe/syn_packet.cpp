@@ -1,30 +1,18 @@
 #include "probe/syn_packet.h"
 
+#include "probe/wire_bytes.h"
+
 #include <cstring>
 #include <stdexcept>
 
 namespace portauth::probe {
 namespace {
 
-inline uint16_t get16(const uint8_t* p) { return uint16_t((p[0] << 8) | p[1]); }
-inline void put16(uint8_t* p, uint16_t v) {
-  p[0] = uint8_t(v >> 8);
-  p[1] = uint8_t(v);
-}
-inline void put32(uint8_t* p, uint32_t v) {
-  put16(p, uint16_t(v >> 16));
-  put16(p + 2, uint16_t(v));
-}
-inline uint32_t sum_words(const uint8_t* p, size_t len) {
-  uint32_t s = 0;
-  for (size_t i = 0; i + 1 < len; i += 2) s += get16(p + i);
-  if (len & 1) s += uint32_t(p[len - 1]) << 8;
-  return s;
-}
-inline uint16_t fold(uint64_t s) {
-  while (s >> 16) s = (s & 0xffff) + (s >> 16);
-  return uint16_t(~s & 0xffff);
-}
+using wire::fold;
+using wire::get16;
+using wire::put16;
+using wire::put32;
+using wire::sum_words;
 
 }  // namespace
 
