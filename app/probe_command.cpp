@@ -4,17 +4,13 @@
 #include <iostream>
 #include <memory>
 
-#include "report/annotator.h"
+#include "app/live_scan.h"
+#include "app/status.h"
 #include "cli/cli_options.h"
-#include "db/page_render.h"
-#include "db/text_wrap.h"
-#include "app/run_setup.h"
-#include "app/scan_runner.h"
 #include "common/setup_error.h"
+#include "output/collecting_writer.h"
+#include "report/annotator.h"
 #include "report/probe_report.h"
-#include "report/shieldsup_report.h"
-#include "app/single_host.h"
-#include "config/spec_error.h"
 
 namespace portauth::app {
 namespace {
@@ -23,7 +19,6 @@ struct ProbeArgs {
   std::unique_ptr<cli::CommandLine> cli;
   std::string host, port;
 };
-
 
 int run(ProbeArgs& a, const std::string& command_line) {
   if (!a.cli->finish_or_report()) return 1;
@@ -37,18 +32,17 @@ int run(ProbeArgs& a, const std::string& command_line) {
   o.targets = {a.host};
   o.ports = std::to_string(*port);
   o.show = "all";
-  std::optional<OneHostPlan> host = plan_one_host_or_say_why(o);
+  std::optional<config::OneHostPlan> host = plan_one_host_or_say_why(o);
   if (!host) return 1;
   const auto db = load_port_db(o.db);
   if (!db) return 1;
 
   report::PortAnnotator annotator(db.get());
   const output::Annotator annotate = [&](uint16_t p) -> const output::Annotation& { return annotator(p); };
-  CollectingWriter collected;
-  const RunOptions run_options = run_options_for(o, command_line);
+  output::CollectingWriter collected;
   try {
-    const auto summary = run_scan(host->plan, annotate, {&collected}, run_options);
-    report_resume(summary, nullptr, run_options.resume_path);
+    const auto summary = run_live_scan(host->plan, annotate, {&collected}, live_scan_options(o, command_line));
+    report_resume(summary, nullptr, o.resume_file);
   } catch (const common::SetupError& e) {
     std::fprintf(stderr, "portauth: %s\n", e.what());
     return 2;

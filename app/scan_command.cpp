@@ -4,27 +4,24 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <memory>
 
-#include "report/annotator.h"
-#include "cli/cli_options.h"
-#include "config/config_file.h"
-#include "db/db_path.h"
-#include "db/port_db.h"
-#include "output/output_set.h"
-#include "config/presets.h"
-#include "output/progress.h"
-#include "config/resume_file.h"
-#include "app/run_setup.h"
-#include "config/scan_plan.h"
-#include "app/scan_runner.h"
-#include "common/setup_error.h"
+#include "app/live_scan.h"
 #include "app/shieldsup_command.h"
+#include "app/status.h"
+#include "cli/cli_options.h"
+#include "common/setup_error.h"
+#include "config/scan_jobs.h"
+#include "config/spec_error.h"
+#include "db/db_path.h"
 #include "engine/live_wire.h"
 #include "merge/manifest.h"
 #include "merge/manifest_file.h"
-#include "config/shard_auto.h"
-#include "config/spec_error.h"
+#include "output/output_set.h"
+#include "output/progress.h"
+#include "report/annotator.h"
+#include "report/status_lines.h"
 #include "report/summary_json.h"
 
 namespace portauth::app {
@@ -38,186 +35,90 @@ constexpr const char* kExamples =
     "      nmap's habits: all 65536 ports of one host, fast, open ports only, written to\n"
     "      out.xml, out.gnmap and out.nmap as nmap names them\n";
 
-// One scan ready to run: everything validated, nothing opened yet.
-struct PreparedScan {
-  std::string name;
-  config::ScanOptions options;  // as given (file + command line): who to become, resume file, ...
-  std::unique_ptr<db::PortDb> db;
-  config::ScanPlan plan;
-  std::string port_set;                                 // the default set's description ("" = chosen)
-  std::unique_ptr<config::ResumeState> resume;          // set for --resume
-  std::unique_ptr<output::OutputSet> outputs;           // opened before any scan runs (and privileges drop)
-  report::SummaryJsonFile* summary_json = nullptr;           // --summary-json: one line per scan
-  std::unique_ptr<merge::ManifestFile> manifest;        // --manifest: written when the scan ends
+// One validated scan (config/scan_jobs.h) with what running it needs: its database, and its
+// outputs opened before any scan runs (and drops privileges).
+struct Scan {
+  config::ScanJob job;
+  const db::PortDb* db = nullptr;
+  std::unique_ptr<output::OutputSet> outputs;
+  report::SummaryJsonFile* summary_json = nullptr;  // --summary-json: one line per scan
+  std::unique_ptr<merge::ManifestFile> manifest;    // --manifest: written when the scan ends
 };
 
-// Loads the database, resolves --top-ports (or the default port set) and builds the plan.
-// Prints the error and returns null when the input is bad.
-std::unique_ptr<PreparedScan> prepare(const std::string& name, config::ScanOptions o) {
-  auto scan = std::make_unique<PreparedScan>();
-  scan->name = name;
-  const std::string where = name.empty() ? "" : "scan '" + name + "': ";
-  try {
-    scan->db = std::make_unique<db::PortDb>(db::PortDb::load_file(db::resolve_db_path(o.db)));
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "portauth: %sport database: %s\n", where.c_str(), e.what());
-    return nullptr;
-  }
-  if (o.top_ports_count > 0) {
-    o.top_ports = scan->db->top_ports(o.top_ports_count);
-    if (o.top_ports.size() < o.top_ports_count)
-      std::fprintf(stderr, "portauth: warning: the database ranks only %zu ports; --top-ports %llu scans those\n",
-                   o.top_ports.size(), (unsigned long long)o.top_ports_count);
-  } else if (o.ports.empty() && o.preset.empty()) {
-    o.top_ports = config::default_port_set(scan->db->top_ports(65536));
-    scan->port_set = config::describe_default_port_set(o.top_ports);
-  }
-  try {
-    o.shard = config::resolve_shard_auto(o.shard);  // --shard auto/N (shard_auto.h)
-    scan->plan = config::build_scan_plan(o);
-  } catch (const config::SpecError& e) {
-    std::fprintf(stderr, "portauth: %s%s\n", where.c_str(), e.what());
-    return nullptr;
-  }
-  print_plan(scan->plan, o, where, scan->port_set);
-  scan->options = std::move(o);
-  return scan;
+output::ProgressMode progress_mode(const std::string& option) {
+  return option == "on" ? output::ProgressMode::kOn : option == "off" ? output::ProgressMode::kOff
+                                                                      : output::ProgressMode::kAuto;
 }
 
-int run_prepared(PreparedScan& scan, const std::string& command_line, const config::ScanOptions& cli) {
-  const config::ScanPlan& plan = scan.plan;
-  if (!scan.name.empty()) std::fprintf(stderr, "portauth: running scan '%s'\n", scan.name.c_str());
+int run_one(Scan& scan, const std::string& command_line, const config::ScanOptions& cli) {
+  config::ScanPlan& plan = scan.job.plan;
+  if (!scan.job.name.empty()) std::fprintf(stderr, "portauth: running scan '%s'\n", scan.job.name.c_str());
   auto& outputs = *scan.outputs;
-  scan.plan.show = outputs.delivery_mask();  // the outputs filter the rest (output_set.h)
+  plan.show = outputs.delivery_mask();  // the outputs filter the rest (output_set.h)
   output::ProgressDisplay progress(stderr);
-  const auto mode = cli.progress == "on"    ? output::ProgressMode::kOn
-                    : cli.progress == "off" ? output::ProgressMode::kOff
-                                            : output::ProgressMode::kAuto;
-  const bool show_progress = output::should_show_progress(mode, isatty(STDERR_FILENO) == 1);
-
-  report::PortAnnotator annotator(scan.db.get());
+  report::PortAnnotator annotator(scan.db);
   output::Annotator annotate = [&](uint16_t port) -> const output::Annotation& { return annotator(port); };
-  int rc = 0;
   try {
-    RunOptions run_options = run_options_for(scan.options, command_line);
-    run_options.resume = scan.resume.get();
-    if (scan.resume) run_options.resume_path = scan.options.resume;  // interrupted again: update the same file
-    else if (!scan.name.empty()) run_options.resume_path += "." + scan.name;
-    auto writers = outputs.writers();
-    if (show_progress) {
-      run_options.progress = [&](const output::ProgressSnapshot& p) { progress.update(p); };
-      run_options.progress_end = [&] { progress.clear(); };  // before any report is printed
+    LiveScanOptions live = live_scan_options(scan.job.options, command_line);
+    live.run.resume = scan.job.resume.get();
+    if (scan.job.resume) live.run.resume_path = scan.job.options.resume;  // interrupted again: the same file
+    else if (!scan.job.name.empty()) live.run.resume_path += "." + scan.job.name;
+    if (output::should_show_progress(progress_mode(cli.progress), isatty(STDERR_FILENO) == 1)) {
+      live.run.progress = [&](const output::ProgressSnapshot& p) { progress.update(p); };
+      live.run.progress_end = [&] { progress.clear(); };  // before any report is printed
     }
-    const auto summary = run_scan(plan, annotate, writers, run_options);
+    const std::string resume_path = live.run.resume_path;
+    const auto summary = run_live_scan(plan, annotate, outputs.writers(), std::move(live));
     // A text report on the terminal carries its own summary; otherwise say it on stderr.
-    if (!outputs.text_on_stdout())
-      std::fprintf(stderr, "portauth: %s\n", output::summary_line(summary).c_str());
-    std::fprintf(stderr,
-                 "portauth: %llu packets sent from %s on %s in %u pass(es); replies: %llu accepted, %llu "
-                 "duplicate, %llu rejected; pcap: %llu received, %llu dropped\n",
-                 (unsigned long long)summary.packets_sent, summary.source_ip.c_str(), summary.interface.c_str(),
-                 summary.passes, (unsigned long long)summary.replies_accepted,
-                 (unsigned long long)summary.duplicates, (unsigned long long)summary.replies_rejected,
-                 (unsigned long long)summary.pcap_received, (unsigned long long)summary.pcap_dropped);
-    if (!scan.port_set.empty()) std::fprintf(stderr, "portauth: ports: %s\n", scan.port_set.c_str());
-    if (plan.offline())
-      std::fprintf(stderr, "portauth: %s: %llu probes generated at %.0f pps (send time %.3f s); nothing was sent\n",
-                   plan.dry_run ? "dry run" : ("probes written to " + plan.pcap_out).c_str(),
-                   (unsigned long long)summary.packets_sent, summary.pps,
-                   summary.pps > 0 ? double(summary.packets_sent) / summary.pps : 0.0);
-    report_resume(summary, scan.resume.get(), run_options.resume_path);
+    if (!outputs.text_on_stdout()) std::fprintf(stderr, "portauth: %s\n", output::summary_line(summary).c_str());
+    for (const auto& line : report::run_lines(summary, plan, scan.job.port_set))
+      std::fprintf(stderr, "portauth: %s\n", line.c_str());
+    report_resume(summary, scan.job.resume.get(), resume_path);
     std::vector<std::string> warnings = plan.warnings;
+    const int ring = plan.offline() ? 0 : engine::capture_buffer_bytes(plan);
     if (summary.pcap_dropped > 0) {
-      warnings.push_back(report::pcap_drop_warning(summary.pcap_dropped, engine::capture_buffer_bytes(plan)));
+      warnings.push_back(report::pcap_drop_warning(summary.pcap_dropped, ring));
       std::fprintf(stderr, "portauth: warning: %s\n", warnings.back().c_str());
     }
-    if (scan.summary_json) {
-      const int ring = plan.offline() ? 0 : engine::capture_buffer_bytes(plan);
-      scan.summary_json->write(report::summary_json(scan.name, summary, ring, warnings));
-    }
+    if (scan.summary_json) scan.summary_json->write(report::summary_json(scan.job.name, summary, ring, warnings));
     if (scan.manifest) scan.manifest->write(summary);  // after finish(): the outputs are flushed
   } catch (const common::SetupError& e) {
     progress.clear();
     std::fprintf(stderr, "portauth: %s\n", e.what());
-    if (scan.summary_json) scan.summary_json->write_setup_error(scan.name, e.what());
+    if (scan.summary_json) scan.summary_json->write_setup_error(scan.job.name, e.what());
     if (scan.manifest) scan.manifest->write_setup_error(e.what());
-    rc = 2;
+    return 2;
   }
-  return rc;
-}
-
-// Every scan the command line asks for, validated; empty after an error (printed).
-std::vector<std::unique_ptr<PreparedScan>> prepare_all(const cli::CommandLine& cli) {
-  const config::ScanOptions& a = cli.options();
-  std::vector<std::unique_ptr<PreparedScan>> scans;
-  if (!a.resume.empty()) {
-    // The probe space comes from the file; pacing, the wire and the outputs may be changed.
-    if (const std::string refused = cli.refused_by_resume(); !refused.empty()) {
-      std::fprintf(stderr, "portauth: --resume continues the scan in its file; %s cannot change it\n",
-                   refused.c_str());
-      return {};
-    }
-    auto state = std::make_unique<config::ResumeState>();
-    try {
-      *state = config::load_resume_file(a.resume);
-    } catch (const config::SpecError& e) {
-      std::fprintf(stderr, "portauth: %s\n", e.what());
-      return {};
-    }
-    config::ScanOptions o = state->options;
-    cli.override_options(o);
-    auto scan = prepare("", o);
-    if (!scan) return {};
-    for (auto& out : scan->plan.outputs) out.append = true;
-    scan->resume = std::move(state);
-    scans.push_back(std::move(scan));
-  } else if (a.config_file.empty()) {
-    if (!a.job.empty()) {
-      std::fprintf(stderr, "portauth: --job needs --config\n");
-      return {};
-    }
-    auto scan = prepare("", a);
-    if (!scan) return {};
-    scans.push_back(std::move(scan));
-  } else {
-    std::vector<config::ConfigScan> file;
-    try {
-      file = config::load_config_file(a.config_file);
-    } catch (const config::SpecError& e) {
-      std::fprintf(stderr, "portauth: %s\n", e.what());
-      return {};
-    }
-    if (!a.job.empty()) {
-      std::string names;
-      for (const auto& s : file) names += (names.empty() ? "" : ", ") + s.name;
-      std::erase_if(file, [&](const config::ConfigScan& s) { return s.name != a.job; });
-      if (file.empty()) {
-        std::fprintf(stderr, "portauth: %s has no scan named '%s' (it has: %s)\n", a.config_file.c_str(),
-                     a.job.c_str(), names.empty() ? "one unnamed scan" : names.c_str());
-        return {};
-      }
-    }
-    // Validate every scan before running any: a bad scan later in a file must not be found
-    // after the first one has already sent its packets.
-    for (auto& s : file) {
-      cli.override_options(s.options);
-      auto scan = prepare(s.name, s.options);
-      if (!scan) return {};
-      scans.push_back(std::move(scan));
-    }
-  }
-  return scans;
+  return 0;
 }
 
 int run(cli::CommandLine& cli, const std::string& command_line) {
   if (!cli.finish_or_report()) return 1;
   const config::ScanOptions& a = cli.options();
-  auto scans = prepare_all(cli);
-  if (scans.empty()) return 1;
+  // One database per --db path, loaded before anything is sent (a scan's annotations).
+  std::map<std::string, std::unique_ptr<db::PortDb>> dbs;
+  const config::PortRanking ranking = [&](const config::ScanOptions& o) {
+    auto& db = dbs[o.db];
+    if (!db) db = std::make_unique<db::PortDb>(db::PortDb::load_file(db::resolve_db_path(o.db)));
+    return db->top_ports(65536);
+  };
+  std::vector<Scan> scans;
+  try {
+    const config::CommandLineView view{a, [&](config::ScanOptions& o) { cli.override_options(o); },
+                                       cli.refused_by_resume()};
+    for (auto& job : config::plan_scan_jobs(view, ranking)) {
+      print_plan(job.plan, job.options, job.name.empty() ? "" : "scan '" + job.name + "': ", job.port_set);
+      scans.emplace_back().job = std::move(job);
+    }
+  } catch (const config::SpecError& e) {
+    std::fprintf(stderr, "portauth: %s\n", e.what());
+    return 1;
+  }
+  for (auto& scan : scans) scan.db = dbs.at(scan.job.options.db).get();
   int rc = 0;
   if (a.report == "shieldsup") {
     for (auto& scan : scans)
-      rc = std::max(rc, run_shieldsup_report(scan->plan, *scan->db, "", scan->options, command_line));
+      rc = std::max(rc, run_shieldsup_report(scan.job.plan, *scan.db, "", scan.job.options, command_line));
     return rc;
   }
   // Open every output of every scan first: once the first scan has dropped privileges, a
@@ -226,17 +127,17 @@ int run(cli::CommandLine& cli, const std::string& command_line) {
   try {
     if (!a.summary_json.empty()) summary_file = std::make_unique<report::SummaryJsonFile>(a.summary_json);
     for (auto& scan : scans) {
-      scan->outputs = std::make_unique<output::OutputSet>(scan->plan.outputs, scan->plan.show);
+      scan.outputs = std::make_unique<output::OutputSet>(scan.job.plan.outputs, scan.job.plan.show);
       if (!a.manifest.empty())  // --manifest: created now, while files can still be created
-        scan->manifest =
-            std::make_unique<merge::ManifestFile>(merge::manifest_path_for(a.manifest, scan->name), scan->plan);
+        scan.manifest = std::make_unique<merge::ManifestFile>(merge::manifest_path_for(a.manifest, scan.job.name),
+                                                              scan.job.plan);
+      scan.summary_json = summary_file.get();
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "portauth: %s\n", e.what());
     return 1;
   }
-  for (auto& scan : scans) scan->summary_json = summary_file.get();
-  for (auto& scan : scans) rc = std::max(rc, run_prepared(*scan, command_line, a));
+  for (auto& scan : scans) rc = std::max(rc, run_one(scan, command_line, a));
   return rc;
 }
 

@@ -6,16 +6,15 @@
 #include <memory>
 #include <stdexcept>
 
-#include "report/annotator.h"
+#include "app/live_scan.h"
+#include "app/status.h"
 #include "cli/cli_options.h"
-#include "config/address.h"
-#include "output/output_set.h"
-#include "app/run_setup.h"
-#include "app/scan_runner.h"
 #include "common/setup_error.h"
+#include "config/address.h"
+#include "output/collecting_writer.h"
+#include "output/output_set.h"
+#include "report/annotator.h"
 #include "report/shieldsup_report.h"
-#include "app/single_host.h"
-#include "config/spec_error.h"
 
 namespace portauth::app {
 namespace {
@@ -33,7 +32,7 @@ int run(ShieldsUpArgs& a, const std::string& command_line) {
   auto db = load_port_db(o.db);
   if (!db) return 1;
   if (o.top_ports_count > 0) o.top_ports = db->top_ports(o.top_ports_count);
-  std::optional<OneHostPlan> host = plan_one_host_or_say_why(o);
+  std::optional<config::OneHostPlan> host = plan_one_host_or_say_why(o);
   if (!host) return 1;
   return run_shieldsup_report(std::move(host->plan), *db, host->label, o, command_line);
 }
@@ -66,17 +65,17 @@ int run_shieldsup_report(config::ScanPlan plan, const db::PortDb& db, const std:
     std::fprintf(stderr, "portauth: %s\n", e.what());
     return 1;
   }
-  CollectingWriter collected;
+  output::CollectingWriter collected;
   outputs->add(collected, config::kShowAll);
   plan.show = outputs->delivery_mask();
 
   report::PortAnnotator annotator(&db);
   const output::Annotator annotate = [&](uint16_t p) -> const output::Annotation& { return annotator(p); };
-  RunOptions run_options = run_options_for(options, command_line);
-  run_options.trustealth = true;
+  LiveScanOptions live = live_scan_options(options, command_line);
+  live.trustealth = true;
   output::ScanSummary summary;
   try {
-    summary = run_scan(plan, annotate, outputs->writers(), run_options);
+    summary = run_live_scan(plan, annotate, outputs->writers(), live);
   } catch (const common::SetupError& e) {
     std::fprintf(stderr, "portauth: %s\n", e.what());
     return 2;
@@ -96,7 +95,7 @@ int run_shieldsup_report(config::ScanPlan plan, const db::PortDb& db, const std:
                PRIu64 " packet(s) besides %" PRIu64 " echo reply(ies)\n",
                summary.packets_sent, summary.echo_requests, summary.source_ip.c_str(), summary.interface.c_str(),
                summary.passes, summary.frames_from_targets, summary.echo_replies);
-  report_resume(summary, nullptr, run_options.resume_path);
+  report_resume(summary, nullptr, options.resume_file);
   return 0;
 }
 

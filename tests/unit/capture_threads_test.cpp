@@ -1,4 +1,4 @@
-// The capture loop on its own thread, as scan_runner.cpp runs it: a source delivering frames
+// The capture loop on its own thread, as the engine's scan loop runs it: a source delivering frames
 // (valid replies, their duplicates, forged ones), the main thread draining the result queue,
 // and a "sender" thread reading the probe table throughout. Checks results, not just orderings;
 // scripts/test.sh also runs it under ThreadSanitizer (with concurrency_test.cpp).

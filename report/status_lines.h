@@ -1,0 +1,24 @@
+// The status lines a scan prints on stderr around its results, as text (the caller prefixes
+// "portauth: "): the plan before the scan, what was sent and received after it. Pure, so the
+// wording is tested without a scan.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "config/scan_plan.h"
+#include "output/report.h"
+
+namespace portauth::report {
+
+// The plan's warnings ("warning: ...") and notices ("note: ..."); at `verbosity` 1 (-v) one
+// line describing the scan, at 2 (-vv, -d) its details too. `where` names the scan of a
+// config file ("scan 'web': "); `port_set` describes the ports when no option chose them.
+std::vector<std::string> plan_lines(const config::ScanPlan& plan, int verbosity, const std::string& where,
+                                    const std::string& port_set);
+
+// After the scan: packets sent, replies accepted and rejected, capture drops; the default
+// port set when it was used; for --dry-run / --pcap-out, what was generated instead.
+std::vector<std::string> run_lines(const output::ScanSummary& summary, const config::ScanPlan& plan,
+                                   const std::string& port_set);
+
+}  // namespace portauth::report
