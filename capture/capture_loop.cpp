@@ -28,7 +28,10 @@ void CaptureLoop::handle(const uint8_t* frame, size_t caplen) {
   }
   const probe::Verdict v = module_.classify(reply);
   if (v.reject != probe::Reject::kNone) {
-    (v.reject == probe::Reject::kIcmpCode ? stats_.icmp_ignored : stats_.rejected).fetch_add(1, std::memory_order_relaxed);
+    (v.reject == probe::Reject::kIcmpCode    ? stats_.icmp_ignored
+     : v.reject == probe::Reject::kOtherKind ? stats_.not_replies
+                                             : stats_.rejected)
+        .fetch_add(1, std::memory_order_relaxed);
     return;
   }
   if (!table_.record(v.slot, uint8_t(v.reason))) {

@@ -97,9 +97,14 @@ FrameOrigin HostWatch::observe(int linktype, const uint8_t* frame, size_t caplen
   if (!targets_.contains(f.src)) return FrameOrigin::kOther;
   if (own_packet(f)) return FrameOrigin::kOwnPacket;
   const uint8_t echo_reply = f.protocol == kProtoIcmp ? kIcmpEchoReply : f.protocol == kProtoIcmp6 ? kIcmp6EchoReply : 0xff;
-  if (echo_reply != 0xff && f.l4 && f.l4_len >= 6 && f.l4[0] == echo_reply && be16(f.l4 + 4) == config_.echo_id) {
-    stats_.echo_replies.fetch_add(1, std::memory_order_relaxed);
-    return FrameOrigin::kEchoReply;
+  if (config_.echo && echo_reply != 0xff && f.l4 && f.l4_len >= 1 && f.l4[0] == echo_reply) {
+    // The probe module's rule decides (identifier and cookie), on the parser's view of it.
+    probe::Reply reply;
+    if (parse_reply(linktype, frame, caplen, reply) == ParseStatus::kOk &&
+        config_.echo->classify(reply).reject == probe::Reject::kNone) {
+      stats_.echo_replies.fetch_add(1, std::memory_order_relaxed);
+      return FrameOrigin::kEchoReply;
+    }
   }
   stats_.frames_from_targets.fetch_add(1, std::memory_order_relaxed);
   return FrameOrigin::kFromTarget;

@@ -1,8 +1,8 @@
 // TruStealth's eyes on the capture thread: counts every frame whose IP source is a scanned
 // address, whatever it is (a reply the validator accepts, one it rejects as forged or stale,
-// a stray, a TCP keep-alive, an ICMP error), and apart from those the ICMP echo replies to
-// this run's own echo requests (ICMP or ICMPv6: the ping check). A host that is truly stealth
-// sends neither.
+// a stray, a TCP keep-alive, an ICMP error), and apart from those the echo replies that the
+// ping's probe module (probe/icmp_echo_probe.h) accepts as answers to this run's own echo
+// requests (ICMP or ICMPv6: the ping check). A host that is truly stealth sends neither.
 //
 // Our own packets are not the host's: when the scanned address is our own (loopback), the
 // SYNs from our source ports, our kernel's RSTs from those ports and our echo requests carry
@@ -19,20 +19,24 @@
 #include <utility>
 
 #include "config/range_set.h"
+#include "probe/reply_classifier.h"
 
 namespace portauth::capture {
 
 struct HostWatchConfig {
   config::Address our_v4;           // our source address of each family the scan uses
   config::Address our_v6;
-  uint16_t echo_id = 0;             // the ICMP id of our echo requests
+  uint16_t echo_id = 0;             // the ICMP id of our echo requests (our own, on loopback)
   uint16_t source_port_first = 0;   // our probes' source ports [first, first + count)
   uint16_t source_port_count = 0;
+  // Judges echo replies: the ping's probe module (its identifier, its cookie). Null: no echo
+  // reply is ours, and each counts as a frame from the target. Must outlive the watch.
+  const probe::ReplyClassifier* echo = nullptr;
 };
 
 struct HostWatchStats {
   std::atomic<uint64_t> frames_from_targets{0};  // anything from a target but our echo replies
-  std::atomic<uint64_t> echo_replies{0};         // ICMP echo replies carrying our id
+  std::atomic<uint64_t> echo_replies{0};         // echo replies the ping's module accepts
 };
 
 // What observe() made of a frame.

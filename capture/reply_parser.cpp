@@ -201,6 +201,17 @@ ParseStatus parse_quote(const IpView& ip, ReplyKind kind, bool v6, Reply& out) {
   return ParseStatus::kOk;
 }
 
+// An echo reply (ICMP type 0, ICMPv6 type 129), in a SYN answer's fields (probe/reply.h).
+ParseStatus parse_echo_reply(const IpView& ip, Reply& out) {
+  const uint8_t* icmp = ip.payload;
+  out.kind = ReplyKind::kEchoReply;
+  out.target_ip = ip.src;
+  out.our_ip = ip.dst;
+  out.our_port = be16(icmp + 4);
+  out.ack = be16(icmp + 6);
+  return ParseStatus::kOk;
+}
+
 }  // namespace
 
 long ipv4_offset(int linktype, const uint8_t* frame, size_t caplen, ParseStatus& status) {
@@ -225,12 +236,14 @@ ParseStatus parse_reply(int linktype, const uint8_t* frame, size_t caplen, Reply
   if (ip.protocol == 6) return parse_tcp(ip, out);
   if (!v6 && ip.protocol == 1) {
     if (ip.payload_len < 8) return ParseStatus::kTruncated;
-    if (ip.payload[0] != 3) return ParseStatus::kNotAReply;  // destination unreachable only
+    if (ip.payload[0] == 0) return parse_echo_reply(ip, out);
+    if (ip.payload[0] != 3) return ParseStatus::kNotAReply;  // else destination unreachable only
     return parse_quote(ip, ReplyKind::kIcmpUnreachable, false, out);
   }
   if (v6 && ip.protocol == 58) {
     if (ip.payload_len < 8) return ParseStatus::kTruncated;
-    if (ip.payload[0] != 1) return ParseStatus::kNotAReply;  // ICMPv6 destination unreachable only
+    if (ip.payload[0] == 129) return parse_echo_reply(ip, out);
+    if (ip.payload[0] != 1) return ParseStatus::kNotAReply;  // else destination unreachable only
     return parse_quote(ip, ReplyKind::kIcmp6Unreachable, true, out);
   }
   return ParseStatus::kNotAReply;

@@ -14,6 +14,13 @@ uint16_t random_echo_id() {
   return uint16_t(rd());
 }
 
+// libnet's echo request from our address of `family`'s source, or nothing when the scan has
+// no target of that family.
+std::vector<uint8_t> echo_template(const config::Address& source) {
+  if (source.is_zero()) return {};
+  return probe::build_icmp_echo({.source_ip = source, .destination_ip = source});
+}
+
 }  // namespace
 
 TrustealthWatch::TrustealthWatch(const config::ScanPlan& plan, const scanner::RouteChoice& route,
@@ -22,7 +29,11 @@ TrustealthWatch::TrustealthWatch(const config::ScanPlan& plan, const scanner::Ro
       route_(route),
       interface_(route.interface),
       echo_id_(random_echo_id()),
-      watch_(plan.targets, {route.source_v4, route.source_v6, echo_id_, source_port_first, source_port_count}) {
+      echo_space_(plan.targets, {0}, plan.seed),
+      echo_(echo_template(route.source_v4), echo_template(route.source_v6), echo_space_, probe::CookieKey::random(),
+            {echo_id_, 1}),
+      watch_(plan.targets,
+             {route.source_v4, route.source_v6, echo_id_, source_port_first, source_port_count, &echo_}) {
   if (plan.targets.count() > kMaxTrustealthTargets)
     throw std::invalid_argument("TruStealth checks are for at most " + std::to_string(kMaxTrustealthTargets) +
                                 " addresses (" + std::to_string(plan.targets.count()) + " given)");
@@ -31,7 +42,10 @@ TrustealthWatch::TrustealthWatch(const config::ScanPlan& plan, const scanner::Ro
 TrustealthWatch::~TrustealthWatch() = default;
 
 std::string TrustealthWatch::capture_filter(const std::string& reply_filter) const {
-  return "(" + reply_filter + ") or (" + capture::host_watch_filter(plan_.targets) + ")";
+  // The echo module's own filter is inside the host watch's (every frame from a target); it is
+  // named anyway, so that the pings' replies do not depend on how wide the watch looks.
+  return "(" + reply_filter + ") or " + echo_.capture_filter() + " or (" + capture::host_watch_filter(plan_.targets) +
+         ")";
 }
 
 void TrustealthWatch::open() {
@@ -48,17 +62,12 @@ void TrustealthWatch::on_pass(unsigned pass) {
 
 void TrustealthWatch::ping() {
   if (!socket_) return;
-  ++sequence_;
-  for (const auto& range : plan_.targets.ranges()) {
-    // At most kMaxTrustealthTargets addresses: the 128-bit walk stays short.
-    for (config::Uint128 a = range.first.value; a <= range.last.value; ++a) {
-      const config::Address addr{a};
-      const auto packet = probe::build_icmp_echo(
-          {.source_ip = route_.source_for(addr), .destination_ip = addr, .id = echo_id_, .sequence = sequence_});
-      const scanner::OutPacket out{packet.data(), uint16_t(packet.size()), addr};
-      echo_requests_ += socket_->send(&out, 1);  // a failed send is simply not counted
-      if (a == range.last.value) break;  // the last address of all: ++a would wrap
-    }
+  uint8_t packet[probe::kIcmp6EchoPacketSize];
+  for (uint64_t slot = 0; slot < echo_space_.slots(); ++slot) {
+    const probe::ProbeTarget target = echo_space_.at(slot);
+    const size_t len = echo_.write(packet, target, echo_id_);
+    const scanner::OutPacket out{packet, uint16_t(len), target.addr};
+    echo_requests_ += socket_->send(&out, 1);  // a failed send is simply not counted
   }
 }
 

@@ -4,9 +4,11 @@
 //   capture   the reply filter is widened with "src host TARGET" (capture::host_watch_filter),
 //             and a capture::HostWatch sees every frame before the reply parser: frames from
 //             a target (unsolicited-packet check) and echo replies to our id (ping check)
-//   pings     one ICMP (or ICMPv6) echo request (built with libnet: probe/icmp_echo.h) to each target at
-//             the start of every pass, through a raw socket of its own: the scan's sink may be
-//             a TX ring with a single producer, the sender thread
+//   pings     one ICMP (or ICMPv6) echo request to each target at the start of every pass,
+//             written by the echo probe module (probe/icmp_echo_probe.h: libnet's template,
+//             patched per target, cookie in the sequence number) whose rule also judges the
+//             replies the HostWatch sees; sent through a raw socket of its own, since the
+//             scan's sink may be a TX ring with a single producer, the sender thread
 //
 // Offline plans (--dry-run, --pcap-out) send nothing, pings included; the summary then shows
 // no echo request sent, and the ping check cannot pass.
@@ -21,6 +23,8 @@
 
 #include "capture/capture_loop.h"
 #include "capture/host_watch.h"
+#include "probe/icmp_echo_probe.h"
+#include "probe/probe_space.h"
 #include "scanner/packet_sink.h"
 #include "output/report.h"
 #include "engine/scan_extension.h"
@@ -39,7 +43,7 @@ class TrustealthWatch final : public ScanExtension {
                   uint16_t source_port_count);
   ~TrustealthWatch() override;
 
-  // The scan's reply filter, widened to every frame from a target.
+  // The scan's reply filter, widened to the pings' replies and every frame from a target.
   std::string capture_filter(const std::string& reply_filter) const override;
   // Opens the ping socket (live plans only). Throws common::SetupError.
   void open() override;
@@ -56,10 +60,11 @@ class TrustealthWatch final : public ScanExtension {
   scanner::RouteChoice route_;
   std::string interface_;
   uint16_t echo_id_;
+  probe::ProbeSpace echo_space_;  // the targets, "port" 0
+  probe::IcmpEchoProbe echo_;
   capture::HostWatch watch_;
   std::unique_ptr<scanner::PacketSink> socket_;
   int last_pass_ = -1;
-  uint16_t sequence_ = 0;
   uint64_t echo_requests_ = 0;
 };
 

@@ -4,9 +4,11 @@
 // Input: byte 0 picks the link type (the ones parse_reply knows, plus an unknown one), the rest
 // is the captured frame. Each input goes through
 //   1. CaptureLoop::handle (parse -> validate -> table CAS -> queue), the capture thread's path;
-//   2. HostWatch::observe (TruStealth's own look at every frame);
-//   3. the validator again on the parsed reply with the cookie fixed up, because the fuzzer
-//      cannot guess a SipHash cookie: this reaches the accept path and the slot lookup.
+//   2. HostWatch::observe (TruStealth's own look at every frame, the echo probe module judging
+//      echo replies);
+//   3. the validator and the echo module again on the parsed reply with the cookie fixed up,
+//      because the fuzzer cannot guess a SipHash cookie: this reaches the accept path and the
+//      slot lookup.
 // Properties checked (a violation traps): an accepted reply carries the cookie of its 4-tuple,
 // is addressed to us and maps back to exactly its (address, port); nothing else is accepted.
 #include <cstddef>
@@ -15,6 +17,8 @@
 
 #include "capture/capture_loop.h"
 #include "probe/cookie.h"
+#include "probe/icmp_echo_probe.h"
+#include "tests/unit/echo_fixture.h"
 #include "capture/host_watch.h"
 #include "probe/probe_space.h"
 #include "probe/probe_table.h"
@@ -69,7 +73,22 @@ struct Fixture {
   probe::ReplyValidator validator4{space, key, kUs, kPortFirst, kPortCount};
   probe::ReplyValidator validator6{space, key, kUs6, kPortFirst, kPortCount};
   BothFamilies validator{validator4, validator6};
+  // The pings' module over the same addresses ("port" 0), identifier 0x1234.
+  probe::ProbeSpace echo_space{space.targets(), {0}, 7};
+  std::vector<uint8_t> echo4 = test::reference_echo_template(kUs), echo6 = test::reference_echo_template(kUs6);
+  probe::IcmpEchoProbe echo{echo4, echo6, echo_space, key, {0x1234, 1}};
 };
+
+// The echo module's verdict: an accepted reply is an echo reply to us, with our identifier,
+// the cookie's sequence, from a target of the space.
+void check_echo_verdict(const Fixture& f, const probe::Reply& r, const probe::Verdict& v) {
+  if (v.reject != probe::Reject::kNone) return;
+  const config::Address us = r.our_ip.is_v4() ? kUs : kUs6;
+  FUZZ_CHECK(r.kind == probe::ReplyKind::kEchoReply && r.our_ip == us && r.our_port == 0x1234);
+  FUZZ_CHECK(r.ack == probe::IcmpEchoProbe::sequence_for(f.key, r.target_ip, us, r.our_port));
+  FUZZ_CHECK(v.reason == probe::Reason::kEchoReply && v.slot < f.echo_space.slots());
+  FUZZ_CHECK(f.echo_space.at(v.slot).addr == r.target_ip);
+}
 
 const Fixture& fixture() {
   static const Fixture f;
@@ -96,6 +115,9 @@ void check_verdict(const Fixture& f, const probe::Reply& r, const probe::Verdict
     case probe::ReplyKind::kIcmp6Unreachable:
       FUZZ_CHECK(r.quoted_seq == cookie);
       FUZZ_CHECK(probe::reason_for_icmp6_unreachable(r.icmp_code) == v.reason);
+      break;
+    case probe::ReplyKind::kEchoReply:
+      FUZZ_CHECK(false);  // the SYN rule never takes an echo reply (Reject::kOtherKind)
       break;
   }
   FUZZ_CHECK(v.slot < f.space.slots());
@@ -127,7 +149,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
              2);
 
   // 2. TruStealth's watch sees every frame too.
-  capture::HostWatch watch(f.space.targets(), {kUs, kUs6, 0x1234, kPortFirst, kPortCount});
+  capture::HostWatch watch(f.space.targets(), {kUs, kUs6, 0x1234, kPortFirst, kPortCount, &f.echo});
   watch.observe(linktype, frame, caplen);
 
   // 3. The parser and the validator directly; then with the cookie fixed up.
@@ -135,6 +157,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const capture::ParseStatus status = capture::parse_reply(linktype, frame, caplen, r);
   if (status != capture::ParseStatus::kOk) return 0;
   check_verdict(f, r, f.validator.check(r));
+  check_echo_verdict(f, r, f.echo.classify(r));
+  if (r.kind == probe::ReplyKind::kEchoReply) {
+    probe::Reply echo = r;
+    echo.ack = probe::IcmpEchoProbe::sequence_for(f.key, r.target_ip, r.our_ip.is_v4() ? kUs : kUs6, r.our_port);
+    const probe::Verdict ev = f.echo.classify(echo);
+    check_echo_verdict(f, echo, ev);
+    if (ev.reject == probe::Reject::kUnknownTarget) FUZZ_CHECK(!f.echo_space.slot_of(echo.target_ip, 0));
+  }
   const config::Address us = r.our_ip.is_v4() ? kUs : kUs6;
   const uint32_t cookie = probe::syn_cookie(f.key, r.target_ip, r.target_port, us, r.our_port);
   probe::Reply fixed = r;

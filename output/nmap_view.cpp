@@ -85,6 +85,7 @@ std::string_view nmap_reason_name(Reason r) {
     case Reason::kPortUnreach: return "port-unreach";
     case Reason::kFailedPolicy: return "failed-policy";
     case Reason::kRejectRoute: return "reject-route";
+    case Reason::kEchoReply: return "echo-reply";
     case Reason::kNone:
     case Reason::kNoResponse: return "no-response";
   }

@@ -5,7 +5,7 @@
 namespace portauth::probe {
 namespace {
 
-constexpr std::array<std::string_view, 18> kNames = {
+constexpr std::array<std::string_view, 19> kNames = {
     "none",
     "syn-ack",
     "rst",
@@ -24,13 +24,15 @@ constexpr std::array<std::string_view, 18> kNames = {
     "port-unreach",
     "failed-policy",
     "reject-route",
+    "echo-reply",
 };
 
 }  // namespace
 
 PortState state_of(Reason r) {
   switch (r) {
-    case Reason::kSynAck: return PortState::kOpen;
+    case Reason::kSynAck:
+    case Reason::kEchoReply: return PortState::kOpen;
     case Reason::kNone:
     case Reason::kNoResponse: return PortState::kStealth;
     default: return PortState::kClosed;

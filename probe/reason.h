@@ -30,6 +30,9 @@ enum class Reason : uint8_t {
   kPortUnreach,
   kFailedPolicy,
   kRejectRoute,
+  // An ICMP or ICMPv6 echo reply (probe/icmp_echo_probe.h): the host answers, as nmap's
+  // host discovery reports a host up.
+  kEchoReply,
 };
 
 enum class PortState : uint8_t { kOpen, kClosed, kStealth };

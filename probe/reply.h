@@ -8,7 +8,7 @@
 
 namespace portauth::probe {
 
-enum class ReplyKind : uint8_t { kSynAck, kRst, kIcmpUnreachable, kIcmp6Unreachable };
+enum class ReplyKind : uint8_t { kSynAck, kRst, kIcmpUnreachable, kIcmp6Unreachable, kEchoReply };
 
 struct Reply {
   ReplyKind kind = ReplyKind::kRst;
@@ -23,5 +23,9 @@ struct Reply {
   uint32_t quoted_seq = 0;   // ICMP: sequence number of the quoted probe
   uint8_t icmp_code = 0;
 };
+// An ICMP or ICMPv6 echo reply (kEchoReply) fills the same fields as a TCP answer would: the
+// host pinged is target_ip (target_port 0), our address our_ip, the echo identifier our_port
+// (it tells our pings from others' as a source port tells our SYNs) and the echo sequence
+// number ack.
 
 }  // namespace portauth::probe

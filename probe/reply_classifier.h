@@ -16,6 +16,7 @@ enum class Reject : uint8_t {
   kUnknownTarget,  // (address, port) we never probe (or another shard's)
   kBadCookie,      // right 4-tuple, wrong sequence/ack: forged, stale, or another scan's
   kIcmpCode,       // an unreachable code that says nothing about the port
+  kOtherKind,      // a kind of reply this module sends no probe for (an echo reply to a SYN scan)
 };
 
 struct Verdict {

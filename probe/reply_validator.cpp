@@ -4,6 +4,10 @@ namespace portauth::probe {
 
 Verdict ReplyValidator::check(const Reply& r) const noexcept {
   Verdict v;
+  if (r.kind == ReplyKind::kEchoReply) {
+    v.reject = Reject::kOtherKind;
+    return v;
+  }
   // Unsigned wrap makes this one compare for "port_first_ <= our_port < port_first_ + count".
   if (r.our_ip != our_ip_ || uint16_t(r.our_port - port_first_) >= port_count_) {
     v.reject = Reject::kNotOurs;
@@ -31,6 +35,8 @@ Verdict ReplyValidator::check(const Reply& r) const noexcept {
       v.reason = *reason;
       break;
     }
+    case ReplyKind::kEchoReply:  // turned away above
+      break;
   }
   if (v.reject != Reject::kNone) return v;
   // The cookie check comes first because it is cheaper than the range search and rejects

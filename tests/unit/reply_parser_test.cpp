@@ -133,3 +133,38 @@ TEST(ReplyParser, MalformedHeaders) {
   icmp[14 + 20] = 11;  // time exceeded
   EXPECT_EQ(parse_reply(kDltEthernet, icmp.data(), icmp.size(), r), ParseStatus::kNotAReply);
 }
+
+// Echo replies (the ping probe module's answers) fill the TCP answer's fields: sender as
+// target, identifier as our port, sequence as ack; an echo request is no reply.
+TEST(ReplyParser, EchoRepliesOfBothFamilies) {
+  std::vector<uint8_t> icmp = {0, 0, 0, 0, 0x51, 0x51, 0x12, 0x34};
+  auto ip = ipv4_header(kTarget, kUs, 1, uint16_t(icmp.size()));
+  ip.insert(ip.end(), icmp.begin(), icmp.end());
+  Reply r;
+  auto f = ethernet(ip);
+  ASSERT_EQ(parse_reply(kDltEthernet, f.data(), f.size(), r), ParseStatus::kOk);
+  EXPECT_EQ(r.kind, ReplyKind::kEchoReply);
+  EXPECT_EQ(r.target_ip, kTargetA);
+  EXPECT_EQ(r.our_ip, kUsA);
+  EXPECT_EQ(r.our_port, 0x5151);
+  EXPECT_EQ(r.ack, 0x1234u);
+  EXPECT_EQ(r.target_port, 0);
+  f[14 + 20] = 8;  // an echo request
+  EXPECT_EQ(parse_reply(kDltEthernet, f.data(), f.size(), r), ParseStatus::kNotAReply);
+  f.resize(14 + 20 + 6);  // cut inside the echo header
+  f[14 + 3] = 26;
+  f[14 + 20] = 0;
+  EXPECT_EQ(parse_reply(kDltEthernet, f.data(), f.size(), r), ParseStatus::kTruncated);
+
+  const auto target6 = portauth::config::parse_address("2001:2::2").value(), us6 = portauth::config::parse_address("2001:2::1").value();
+  icmp[0] = 129;
+  auto ip6 = ipv6_header(target6, us6, 58, uint16_t(icmp.size()));
+  ip6.insert(ip6.end(), icmp.begin(), icmp.end());
+  f = ethernet6(ip6);
+  ASSERT_EQ(parse_reply(kDltEthernet, f.data(), f.size(), r), ParseStatus::kOk);
+  EXPECT_EQ(r.kind, ReplyKind::kEchoReply);
+  EXPECT_EQ(r.target_ip, target6);
+  EXPECT_EQ(r.our_ip, us6);
+  EXPECT_EQ(r.our_port, 0x5151);
+  EXPECT_EQ(r.ack, 0x1234u);
+}
