@@ -2,6 +2,8 @@
 
 #include <array>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace portauth::db {
 namespace {
@@ -141,19 +143,25 @@ void check_related(const CheckedEntry& checked, const PortIndex& index,
   }
 }
 
+// An entry's prose fields with their YAML keys; `long_only` leaves out the one-line name and
+// purpose.
+std::vector<std::pair<std::string_view, const std::string*>> prose_fields(const PortEntry& e, bool long_only) {
+  std::vector<std::pair<std::string_view, const std::string*>> out;
+  if (!long_only) out = {{"name", &e.name}, {"purpose", &e.purpose}};
+  out.insert(out.end(), {{"description", &e.description},
+                         {"security", &e.security},
+                         {"if_open", &e.if_open},
+                         {"history", &e.history},
+                         {"background", &e.background},
+                         {"trojan_notes", &e.trojan_notes}});
+  return out;
+}
+
 void check_boilerplate(const CheckedEntry& checked,
                        std::unordered_map<std::string, const PortEntry*>& seen,
                        const std::string& source) {
-  const PortEntry& entry = *checked.entry;
-  const std::array<std::pair<std::string_view, const std::string*>, 6> prose = {{
-      {"description", &entry.description},
-      {"security", &entry.security},
-      {"if_open", &entry.if_open},
-      {"history", &entry.history},
-      {"background", &entry.background},
-      {"trojan_notes", &entry.trojan_notes},
-  }};
-  for (const auto& [name, text_ptr] : prose) {
+  // The long prose only: a name or a purpose line may well be shared.
+  for (const auto& [name, text_ptr] : prose_fields(*checked.entry, /*long_only=*/true)) {
     const Field& field = field_named(*checked.fields, name);
     if (!field.present()) continue;
     const std::string& text = *text_ptr;
@@ -174,17 +182,7 @@ void check_boilerplate(const CheckedEntry& checked,
 
 void check_entry_content(const PortEntry& entry, const std::vector<Field>& fields,
                          const std::string& source) {
-  const std::array<std::pair<std::string_view, const std::string*>, 8> prose = {{
-      {"name", &entry.name},
-      {"purpose", &entry.purpose},
-      {"description", &entry.description},
-      {"security", &entry.security},
-      {"if_open", &entry.if_open},
-      {"history", &entry.history},
-      {"background", &entry.background},
-      {"trojan_notes", &entry.trojan_notes},
-  }};
-  for (const auto& [name, text] : prose) {
+  for (const auto& [name, text] : prose_fields(entry, /*long_only=*/false)) {
     if (text->empty()) continue;
     const YamlNode& node = *field_named(fields, name).value;
     const std::string placeholder = placeholder_in(*text);

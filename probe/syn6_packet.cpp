@@ -11,11 +11,7 @@ namespace {
 
 constexpr size_t kIp6Header = 40;
 
-using wire::fold;
-using wire::get16;
-using wire::put16;
-using wire::put32;
-using wire::sum_words;
+using namespace wire;  // get16, put16, put32, sum_words, fold
 
 }  // namespace
 

@@ -8,11 +8,7 @@
 namespace portauth::probe {
 namespace {
 
-using wire::fold;
-using wire::get16;
-using wire::put16;
-using wire::put32;
-using wire::sum_words;
+using namespace wire;  // get16, put16, put32, sum_words, fold
 
 }  // namespace
 
