@@ -1,6 +1,6 @@
 // The ICMP echo request behind TruStealth's ping check, built with libnet in LIBNET_NONE
-// mode (construct only: no privileges, no socket), like the SYN template. The bytes go out
-// through the same raw-socket sink as the SYN probes, and pcap sees the echo reply.
+// mode (construct only: no privileges, no socket), like the SYN template: the template of the
+// echo probe module (probe/icmp_echo_probe.h), which patches a copy of it per target.
 //
 // The packet: IPv4 (TTL 64, no DF, protocol 1) + ICMP type 8 code 0 with the given id and
 // sequence number and a fixed 32-byte payload; every checksum filled in. For IPv6 addresses:
