@@ -7,9 +7,8 @@ Contract:
     process (pa<pid>); down always runs, also on SIGTERM/SIGINT (turned into SystemExit here).
     Lab.run(argv) runs a command inside the lab's scanner namespace, the only place probes start.
   * LoopbackNs(...) is a bare namespace with only `lo` up and listeners on 127.0.0.1.
-  * Profile(path).expected(addr, port) -> (state, reason): the ground truth of tests/lab/profile.conf,
-    with the same first-match rule netlab.sh gives nftables; Profile(path).answers_ping(addr) says
-    whether addr answers an ICMP echo ("ping drop ADDRSPEC" lines).
+  * Profile(path).expected(addr, port) -> (state, reason): the ground truth of tests/lab/profile.conf
+    (lab_profile.py, re-exported here with the lab's addresses from lab_constants.py).
   * read_jsonl(path) and check_scan(...) turn a scanner's JSONL output into a list of problems.
   * PacketCounter(ns) counts every packet on every interface of a namespace (AF_PACKET, ETH_P_ALL),
     so a test can prove a refused scan sent nothing.
@@ -28,21 +27,12 @@ import sys
 import tempfile
 import time
 
+from lab_constants import (ANSWERED_TTL, ANYIP_NET, REASONS, SCAN_IF, SCAN_IP, STATES,  # noqa: F401 (re-exported)
+                           TARGET_IP)
+from lab_profile import Profile, expand_addrs, parse_addrs, parse_ports  # noqa: F401 (re-exported)
+
 SKIP = 77
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
-SCAN_IP = "198.18.0.1"
-TARGET_IP = "198.18.0.2"
-ANYIP_NET = ipaddress.ip_network("198.18.1.0/24")
-SCAN_IF = "veth-scan"
-ANSWERED_TTL = 64  # Linux's default TTL; the target is one veth away, so nothing decrements it
-STATES = {"open", "closed", "stealth"}
-REASONS = {
-    "open": {"syn-ack"},
-    "stealth": {"no-response"},
-    "closed": {"rst", "icmp-net-unreach", "icmp-host-unreach", "icmp-proto-unreach",
-               "icmp-port-unreach", "icmp-net-prohibited", "icmp-host-prohibited",
-               "icmp-admin-prohibited"},
-}
 
 
 def log(msg):
@@ -171,96 +161,6 @@ class LoopbackNs:
 
     def run(self, argv, timeout=240):
         return ns_run(self.ns, argv, timeout=timeout)
-
-
-# --- the ground truth ---------------------------------------------------------------------------
-
-def parse_ports(spec):
-    """'22,80,8000-8100' -> sorted list of ints (the test's own expansion, for expected sets)."""
-    out = set()
-    for item in spec.split(","):
-        lo, _, hi = item.partition("-")
-        lo, hi = int(lo), int(hi or lo)
-        if not 0 <= lo <= hi <= 65535:
-            raise ValueError(f"bad port range {item!r}")
-        out.update(range(lo, hi + 1))
-    return sorted(out)
-
-
-def parse_addrs(spec):
-    """'a.b.c.d', 'a.b.c.d/nn', 'a.b.c.d-e.f.g.h', 'a.b.c.d-h' (comma lists) -> list of (lo, hi) ints."""
-    out = []
-    for item in spec.split(","):
-        if "/" in item:
-            net = ipaddress.ip_network(item, strict=False)
-            out.append((int(net.network_address), int(net.broadcast_address)))
-        elif "-" in item:
-            a, b = item.split("-", 1)
-            lo = ipaddress.ip_address(a)
-            hi = ipaddress.ip_address(b if "." in b else a.rsplit(".", 1)[0] + "." + b)
-            out.append((int(lo), int(hi)))
-        else:
-            v = int(ipaddress.ip_address(item))
-            out.append((v, v))
-    return out
-
-
-def expand_addrs(spec):
-    """Every address of a target spec, as dotted strings, in ascending order."""
-    out = set()
-    for lo, hi in parse_addrs(spec):
-        out.update(range(lo, hi + 1))
-    return [str(ipaddress.ip_address(v)) for v in sorted(out)]
-
-
-class Profile:
-    """tests/lab/profile.conf: first matching line wins; unlisted ports are closed/rst."""
-
-    def __init__(self, path):
-        self.rules = []  # (state, reason, ports: set or None=all, addrs: list of ranges or None=all)
-        self.ping_drops = []  # address ranges that ignore ICMP echo
-        with open(path) as f:
-            for lineno, raw in enumerate(f, 1):
-                fields = raw.split("#", 1)[0].split()
-                if not fields:
-                    continue
-                if fields[0] == "ping":
-                    if len(fields) != 3 or fields[1] != "drop":
-                        raise ValueError(f"{path}:{lineno}: want ping drop ADDRSPEC")
-                    self.ping_drops += parse_addrs(fields[2])
-                    continue
-                if len(fields) not in (3, 4):
-                    raise ValueError(f"{path}:{lineno}: want STATE REASON PORTSPEC [ADDRSPEC]")
-                state, reason, ports = fields[:3]
-                if reason not in REASONS.get(state, ()):
-                    raise ValueError(f"{path}:{lineno}: unknown state/reason {state} {reason}")
-                portset = None if ports == "all" else set(parse_ports(ports))
-                addrs = parse_addrs(fields[3]) if len(fields) == 4 else None
-                self.rules.append((state, reason, portset, addrs))
-
-    @staticmethod
-    def answers(addr):
-        """Whether anything in the lab answers for addr at all (the target and its AnyIP block)."""
-        ip = ipaddress.ip_address(addr)
-        return str(ip) == TARGET_IP or ip in ANYIP_NET
-
-    def answers_ping(self, addr):
-        """Whether addr answers an ICMP echo request (the lab's addresses do, unless dropped)."""
-        if not self.answers(addr):
-            return False
-        a = int(ipaddress.ip_address(addr))
-        return not any(lo <= a <= hi for lo, hi in self.ping_drops)
-
-    def expected(self, addr, port):
-        if not self.answers(addr):
-            return ("stealth", "no-response")
-        a = int(ipaddress.ip_address(addr))
-        for state, reason, ports, addrs in self.rules:
-            if addrs is not None and not any(lo <= a <= hi for lo, hi in addrs):
-                continue
-            if ports is None or port in ports:
-                return (state, reason)
-        return ("closed", "rst")
 
 
 # --- scanner output -----------------------------------------------------------------------------
