@@ -10,19 +10,22 @@ namespace portauth::probe {
 
 enum class ReplyKind : uint8_t { kSynAck, kRst, kIcmpUnreachable, kIcmp6Unreachable, kEchoReply };
 
+// The three addresses come first and the small fields after them, so the struct has no
+// padding between fields (64 bytes): the parser fills one per frame on the capture path.
 struct Reply {
-  ReplyKind kind = ReplyKind::kRst;
   config::Address sender_ip;  // IP source of the reply (a router, for ICMP)
-  uint8_t ttl = 0;           // of the reply itself (IPv6: its hop limit)
   config::Address target_ip; // the probed address: TCP source / quoted IP destination
-  uint16_t target_port = 0;  // TCP source port / quoted TCP destination port
   config::Address our_ip;    // TCP destination / quoted IP source
-  uint16_t our_port = 0;     // TCP destination port / quoted TCP source port
   uint32_t ack = 0;          // TCP acknowledgement number
-  bool ack_flag = false;     // TCP ACK flag
   uint32_t quoted_seq = 0;   // ICMP: sequence number of the quoted probe
+  uint16_t target_port = 0;  // TCP source port / quoted TCP destination port
+  uint16_t our_port = 0;     // TCP destination port / quoted TCP source port
+  ReplyKind kind = ReplyKind::kRst;
+  uint8_t ttl = 0;           // of the reply itself (IPv6: its hop limit)
+  bool ack_flag = false;     // TCP ACK flag
   uint8_t icmp_code = 0;
 };
+static_assert(sizeof(Reply) == 64, "Reply is laid out without padding");
 // An ICMP or ICMPv6 echo reply (kEchoReply) fills the same fields as a TCP answer would: the
 // host pinged is target_ip (target_port 0), our address our_ip, the echo identifier our_port
 // (it tells our pings from others' as a source port tells our SYNs) and the echo sequence
