@@ -8,6 +8,7 @@
 #include "app/lookup_command.h"
 #include "app/merge_command.h"
 #include "cli/nmap_style_args.h"
+#include "common/version.h"
 #include "app/probe_command.h"
 #include "app/scan_command.h"
 #include "app/shieldsup_command.h"
@@ -17,7 +18,7 @@ int main(int argc, char** argv) {
   CLI::App app{"portauth: a fast TCP SYN port scanner that explains what it finds"};
   app.name("portauth");
   app.require_subcommand(1);
-  app.set_version_flag("--version", "portauth " PORTAUTH_VERSION);
+  app.set_version_flag("--version", std::string("portauth ") + portauth::common::kVersion);
   int exit_code = 0;
   std::string command_line = "portauth";
   for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];

@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <ctime>
 
-#ifndef PORTAUTH_VERSION
-#error "PORTAUTH_VERSION must be defined by output/CMakeLists.txt"
-#endif
+#include "common/version.h"
 
 namespace portauth::output {
 namespace {
@@ -136,6 +134,6 @@ std::string nmap_hosts_phrase(uint64_t addresses, uint64_t hosts_up) {
          std::to_string(hosts_up) + (hosts_up == 1 ? " host up)" : " hosts up)");
 }
 
-std::string_view portauth_version() { return PORTAUTH_VERSION; }
+std::string_view portauth_version() { return common::kVersion; }
 
 }  // namespace portauth::output
