@@ -45,11 +45,6 @@ struct Scan {
   std::unique_ptr<merge::ManifestFile> manifest;    // --manifest: written when the scan ends
 };
 
-output::ProgressMode progress_mode(const std::string& option) {
-  return option == "on" ? output::ProgressMode::kOn : option == "off" ? output::ProgressMode::kOff
-                                                                      : output::ProgressMode::kAuto;
-}
-
 int run_one(Scan& scan, const std::string& command_line, const config::ScanOptions& cli) {
   config::ScanPlan& plan = scan.job.plan;
   if (!scan.job.name.empty()) std::fprintf(stderr, "portauth: running scan '%s'\n", scan.job.name.c_str());
@@ -63,7 +58,7 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
     live.run.resume = scan.job.resume.get();
     if (scan.job.resume) live.run.resume_path = scan.job.options.resume;  // interrupted again: the same file
     else if (!scan.job.name.empty()) live.run.resume_path += "." + scan.job.name;
-    if (output::should_show_progress(progress_mode(cli.progress), isatty(STDERR_FILENO) == 1)) {
+    if (output::should_show_progress(output::progress_mode(cli.progress), isatty(STDERR_FILENO) == 1)) {
       live.run.progress = [&](const output::ProgressSnapshot& p) { progress.update(p); };
       live.run.progress_end = [&] { progress.clear(); };  // before any report is printed
     }

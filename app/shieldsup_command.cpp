@@ -15,6 +15,7 @@
 #include "output/output_set.h"
 #include "report/annotator.h"
 #include "report/shieldsup_report.h"
+#include "report/status_lines.h"
 
 namespace portauth::app {
 namespace {
@@ -90,11 +91,7 @@ int run_shieldsup_report(config::ScanPlan plan, const db::PortDb& db, const std:
   report.summary = summary;
   for (const auto& r : collected.results) report.ports.push_back(report::shieldsup_port(r, db.page(r.port)));
   std::cout << report::format_shieldsup_report(report) << std::flush;
-  std::fprintf(stderr,
-               "portauth: %" PRIu64 " SYNs and %" PRIu64 " pings sent from %s on %s in %u pass(es); from the host: %"
-               PRIu64 " packet(s) besides %" PRIu64 " echo reply(ies)\n",
-               summary.packets_sent, summary.echo_requests, summary.source_ip.c_str(), summary.interface.c_str(),
-               summary.passes, summary.frames_from_targets, summary.echo_replies);
+  std::fprintf(stderr, "portauth: %s\n", report::shieldsup_run_line(summary).c_str());
   report_resume(summary, nullptr, options.resume_file);
   return 0;
 }

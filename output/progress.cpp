@@ -31,6 +31,10 @@ std::string duration(double seconds) {
 
 }  // namespace
 
+ProgressMode progress_mode(const std::string& option) {
+  return option == "on" ? ProgressMode::kOn : option == "off" ? ProgressMode::kOff : ProgressMode::kAuto;
+}
+
 bool should_show_progress(ProgressMode mode, bool stderr_is_tty) {
   switch (mode) {
     case ProgressMode::kOn: return true;

@@ -14,6 +14,8 @@
 namespace portauth::output {
 
 enum class ProgressMode { kAuto, kOn, kOff };
+// The --progress option's value: "on", "off", anything else (the default "auto") kAuto.
+ProgressMode progress_mode(const std::string& option);
 
 bool should_show_progress(ProgressMode mode, bool stderr_is_tty);
 

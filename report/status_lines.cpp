@@ -82,4 +82,11 @@ std::vector<std::string> run_lines(const output::ScanSummary& s, const config::S
   return lines;
 }
 
+std::string shieldsup_run_line(const output::ScanSummary& s) {
+  return format("%" PRIu64 " SYNs and %" PRIu64 " pings sent from %s on %s in %u pass(es); from the host: %" PRIu64
+                " packet(s) besides %" PRIu64 " echo reply(ies)",
+                s.packets_sent, s.echo_requests, s.source_ip.c_str(), s.interface.c_str(), s.passes,
+                s.frames_from_targets, s.echo_replies);
+}
+
 }  // namespace portauth::report

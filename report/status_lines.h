@@ -21,4 +21,7 @@ std::vector<std::string> plan_lines(const config::ScanPlan& plan, int verbosity,
 std::vector<std::string> run_lines(const output::ScanSummary& summary, const config::ScanPlan& plan,
                                    const std::string& port_set);
 
+// After a ShieldsUP test: SYNs and pings sent, and what the host sent besides its echo replies.
+std::string shieldsup_run_line(const output::ScanSummary& summary);
+
 }  // namespace portauth::report

@@ -53,3 +53,16 @@ TEST(StatusLines, RunLinesSayWhatWasSentOrThatNothingWas) {
   EXPECT_EQ(lines[1], "ports: top 1000");
   EXPECT_EQ(lines[2], "dry run: 4 probes generated at 1000 pps (send time 0.004 s); nothing was sent");
 }
+
+TEST(StatusLines, ShieldsUpRunLineCountsPingsAndTheHostsPackets) {
+  output::ScanSummary s;
+  s.packets_sent = 26;
+  s.echo_requests = 3;
+  s.echo_replies = 2;
+  s.frames_from_targets = 5;
+  s.passes = 3;
+  s.source_ip = "198.18.0.1";
+  s.interface = "veth-scan";
+  EXPECT_EQ(report::shieldsup_run_line(s), "26 SYNs and 3 pings sent from 198.18.0.1 on veth-scan in 3 pass(es); "
+                                           "from the host: 5 packet(s) besides 2 echo reply(ies)");
+}
