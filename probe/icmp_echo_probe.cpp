@@ -66,6 +66,7 @@ uint16_t IcmpEchoProbe::sequence_for(const CookieKey& key, const config::Address
 size_t IcmpEchoProbe::write(uint8_t* out, const ProbeTarget& target, uint16_t id) const noexcept {
   const bool v6 = !target.addr.is_v4();
   const Template& t = v6 ? v6_ : v4_;
+  if (!t.len) return 0;  // no template of this family (the contract says it does not happen)
   std::memcpy(out, t.bytes, t.len);
   const uint16_t seq = sequence_for(key_, target.addr, t.source, id);
   uint8_t* icmp = out + (v6 ? kIp6 : kIp4);

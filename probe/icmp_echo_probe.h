@@ -38,7 +38,8 @@ class IcmpEchoProbe final : public ProbeModule {
 
   const char* name() const override { return "icmp_echoscan"; }
   size_t max_len() const override { return kIcmp6EchoPacketSize; }
-  // `target.addr` must be of a family the module has a template for.
+  // `target.addr` must be of a family the module has a template for (else nothing is
+  // written and 0 returned).
   size_t write(uint8_t* out, const ProbeTarget& target, uint16_t identifier) const noexcept override;
   std::string capture_filter() const override;
   Verdict classify(const Reply& reply) const noexcept override;

@@ -139,3 +139,11 @@ TEST(IcmpEchoProbe, RefusesATemplateThatIsNotAnEchoRequest) {
   EXPECT_THROW(IcmpEchoProbe({}, std::span<const uint8_t>(f.t6).first(60), f.space, f.key, {kId, 1}),
                std::invalid_argument);
 }
+
+TEST(IcmpEchoProbe, WritesNothingForAFamilyWithoutATemplate) {
+  const Fixture f;
+  const IcmpEchoProbe v4_only(f.t4, {}, f.space, f.key, {kId, 1});
+  uint8_t out[kIcmp6EchoPacketSize] = {};
+  EXPECT_EQ(v4_only.write(out, {config::parse_address("2001:2::2").value(), 0}, kId), 0u);
+  EXPECT_EQ(v4_only.write(out, {Address::v4(0xc6120002), 0}, kId), kIcmpEchoPacketSize);
+}
