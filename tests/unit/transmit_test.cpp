@@ -18,6 +18,7 @@
 #include "config/spec_error.h"
 #include "probe/syn_packet.h"
 #include "probe/syn_probe.h"
+#include "send_fixture.h"
 #include "syn_fixture.h"
 #include "config/target_spec.h"
 
@@ -27,16 +28,7 @@ using namespace portauth::probe;
 
 namespace {
 
-struct Fixture {
-  explicit Fixture(std::vector<uint16_t> ports)
-      : space(config::parse_targets({"198.18.1.0/24"}), std::move(ports), 5), table(space.slots()),
-        syn(portauth::test::reference_syn_template(0xc6120001), space, key, {}) {}
-  ProbeSpace space;
-  ProbeTable table;
-  CookieKey key{1, 2};
-  SynProbe syn;
-  test::FakeClock clock;
-};
+using Fixture = test::SendFixture;
 
 }  // namespace
 

@@ -18,6 +18,7 @@
 #include "config/address.h"
 #include "scanner/pcap_file_sink.h"
 #include "scanner/sender.h"
+#include "send_fixture.h"
 #include "syn_fixture.h"
 
 using namespace portauth;
@@ -31,16 +32,7 @@ Address a6_(const char* s) { return *config::parse_ipv6(s); }
 
 namespace {
 
-struct Fixture {
-  explicit Fixture(std::vector<uint16_t> ports)
-      : space(config::parse_targets({"198.18.1.0/24"}), std::move(ports), 5), table(space.slots()),
-        syn(portauth::test::reference_syn_template(0xc6120001), space, key, {}) {}
-  ProbeSpace space;
-  ProbeTable table;
-  CookieKey key{1, 2};
-  SynProbe syn;
-  test::FakeClock clock;
-};
+using Fixture = test::SendFixture;
 
 }  // namespace
 
