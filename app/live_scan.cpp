@@ -6,6 +6,7 @@
 
 #include "app/privileges.h"
 #include "app/signals.h"
+#include "engine/live_connect.h"
 #include "engine/live_wire.h"
 #include "engine/scan_setup.h"
 #include "engine/trustealth_watch.h"
@@ -44,6 +45,9 @@ output::ScanSummary run_live_scan(const config::ScanPlan& plan, const output::An
   run.after_wire_open = [&] {
     if (!plan.offline() || geteuid() == 0) drop_privileges(options.user);
   };
+  // The connect check of suspects runs after the loop, as whoever we have become by then.
+  engine::LiveConnectChecker connect;
+  if (!plan.offline()) run.connect = &connect;
   scanner::SteadyClock clock;
   return engine::run_scan(setup, wire, clock, annotate, writers, run);
 }

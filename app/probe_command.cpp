@@ -37,6 +37,7 @@ int run(ProbeArgs& a, const std::string& command_line) {
   const auto db = load_port_db(o.db);
   if (!db) return 1;
 
+  host->plan.canary_pool = report::canary_pool(db.get());
   report::PortAnnotator annotator(db.get());
   const output::Annotator annotate = [&](uint16_t p) -> const output::Annotation& { return annotator(p); };
   output::CollectingWriter collected;

@@ -50,6 +50,7 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
   if (!scan.job.name.empty()) std::fprintf(stderr, "portauth: running scan '%s'\n", scan.job.name.c_str());
   auto& outputs = *scan.outputs;
   plan.show = outputs.delivery_mask();  // the outputs filter the rest (output_set.h)
+  plan.canary_pool = report::canary_pool(scan.db);
   output::ProgressDisplay progress(stderr);
   report::PortAnnotator annotator(scan.db);
   output::Annotator annotate = [&](uint16_t port) -> const output::Annotation& { return annotator(port); };

@@ -21,7 +21,8 @@ void CaptureLoop::handle(const uint8_t* frame, size_t caplen) {
   if (linktype_ < 0) linktype_ = source_.linktype();
   if (watch_) watch_->observe(linktype_, frame, caplen);
   probe::Reply reply;
-  const ParseStatus status = parse_reply(linktype_, frame, caplen, reply);
+  probe::SynAckFacts facts;
+  const ParseStatus status = parse_reply(linktype_, frame, caplen, reply, evidence_ ? &facts : nullptr);
   if (status != ParseStatus::kOk) {
     (status == ParseStatus::kNotAReply ? stats_.not_replies : stats_.malformed).fetch_add(1, std::memory_order_relaxed);
     return;
@@ -39,6 +40,8 @@ void CaptureLoop::handle(const uint8_t* frame, size_t caplen) {
     return;
   }
   stats_.accepted.fetch_add(1, std::memory_order_relaxed);
+  // Before the result is pushed: whoever pops it sees the host's evidence up to this answer.
+  if (evidence_) evidence_->record(reply, v.reason, reply.kind == probe::ReplyKind::kSynAck ? &facts : nullptr);
   if (observer_) observer_->on_answer(reply.target_ip, v.slot, reply.our_port);
   const probe::ScanResult result{reply.target_ip, reply.target_port, v.reason, reply.ttl};
   // The main thread drains every few milliseconds, and keeps draining until this thread

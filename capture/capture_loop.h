@@ -12,6 +12,7 @@
 #include "probe/probe_table.h"
 #include "probe/scan_result.h"
 #include "capture/spsc_queue.h"
+#include "verdict/host_evidence.h"
 
 namespace portauth::capture {
 
@@ -36,6 +37,9 @@ class CaptureLoop {
   void set_host_watch(HostWatch* watch) { watch_ = watch; }
   // Tells `observer` of every fresh answer (the rate controller); null: nobody. Set before run().
   void set_answer_observer(probe::AnswerObserver* observer) { observer_ = observer; }
+  // Keeps evidence per host (verdict/host_evidence.h) from every fresh answer, SYN-ACK facts
+  // included; null: none (SYN-ACK options are then not even parsed). Set before run().
+  void set_evidence(verdict::EvidenceTable* evidence) { evidence_ = evidence; }
 
   // Runs until `stop` is set or the source is exhausted.
   void run(const std::atomic<bool>& stop);
@@ -52,6 +56,7 @@ class CaptureLoop {
   int linktype_ = -1;
   HostWatch* watch_ = nullptr;
   probe::AnswerObserver* observer_ = nullptr;
+  verdict::EvidenceTable* evidence_ = nullptr;
   CaptureStats stats_;
 };
 

@@ -15,7 +15,9 @@
 
 namespace portauth::config {
 
-enum ShowMask : unsigned { kShowOpen = 1, kShowClosed = 2, kShowStealth = 4, kShowAll = 7 };
+// kShowCanaries: also report the canary ports added to the scan (verdict/canaries.h); "all"
+// is the three states of the scan's own ports.
+enum ShowMask : unsigned { kShowOpen = 1, kShowClosed = 2, kShowStealth = 4, kShowAll = 7, kShowCanaries = 8 };
 // The formats and an output's spec are declared with the writers' registry (output/formats.h).
 using OutputFormat = output::Format;
 using OutputSpec = output::OutputSpec;
@@ -42,6 +44,11 @@ struct ScanPlan {
   double min_rate = 0;          // --min-rate: the floor a rate controller may not go below (0: none)
   bool fixed_rate = false;      // --fixed-rate: send at `rate`, never adapt
   unsigned retries = 2;         // extra passes over unanswered probes
+  // Canary ports per host (--canaries, 0-3) and where they are drawn from: the high ports the
+  // port database names nothing on. The pool is the caller's (it has the database); empty:
+  // no canaries (verdict/canaries.h).
+  unsigned canaries = 3;
+  std::vector<uint16_t> canary_pool;
   double wait_seconds = 1.0;    // after the last probe of a pass, for late replies
   std::string interface;        // empty: chosen from the routing table
   std::optional<Address> source_v4;  // --source-ip, per family (empty: from the route)

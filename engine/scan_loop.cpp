@@ -36,6 +36,7 @@ ScanLoop::ScanLoop(ScanSetup& setup, Wire& wire, scanner::Clock& clock, const Ru
       sender_(setup.space, setup.table, setup.module(), *wire.sink, clock,
               with_controller(setup.sender_config, controller_.get())) {
   capture_.set_answer_observer(controller_.get());
+  capture_.set_evidence(&setup.evidence);
 }
 
 void ScanLoop::report_progress(const LoopOutcome& o, bool sending_done) {
@@ -88,7 +89,7 @@ LoopOutcome ScanLoop::run_impl(void (*deliver)(void*, const probe::ScanResult&),
   auto drain = [&] {
     probe::ScanResult r;
     while (results_.try_pop(r)) {
-      (probe::state_of(r.reason) == probe::PortState::kOpen ? o.open : o.closed)++;
+      if (!setup_.is_added_canary(r.port)) (probe::state_of(r.reason) == probe::PortState::kOpen ? o.open : o.closed)++;
       deliver(ctx, r);
     }
   };
@@ -98,6 +99,7 @@ LoopOutcome ScanLoop::run_impl(void (*deliver)(void*, const probe::ScanResult&),
   uint64_t last_flush = clock_.now_ns();
   while (true) {
     drain();
+    if (tick_) tick_();
     if (ext) ext->on_pass(sender_.stats().pass.load());
     const int sigs = interrupts.load(std::memory_order_relaxed);
     if (sigs >= 2) break;

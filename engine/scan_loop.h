@@ -8,6 +8,7 @@
 // thread found is lost: the capture thread never drops a result for want of queue space, so
 // this thread keeps draining until it has exited.
 #pragma once
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -33,6 +34,9 @@ class ScanLoop {
   ScanLoop(ScanSetup& setup, Wire& wire, scanner::Clock& clock, const RunOptions& options);
 
   capture::CaptureLoop& capture() { return capture_; }
+  // Called on this (the main) thread at every turn of the loop, after the results were drained
+  // (the held results of hosts that may lie are released from here: engine/result_holdback.h).
+  void set_tick(std::function<void()> tick) { tick_ = std::move(tick); }
   // `deliver` gets each answer once, in arrival order.
   template <class Deliver>
   LoopOutcome run(Deliver&& deliver, const std::vector<output::ResultWriter*>& writers);
@@ -40,6 +44,7 @@ class ScanLoop {
   const scanner::SenderStats& sender_stats() const { return sender_.stats(); }
   // The closed-loop controller (null with --fixed-rate).
   const scanner::RateController* controller() const { return controller_.get(); }
+  scanner::RateController* controller() { return controller_.get(); }
   const capture::CaptureStats& capture_stats() const { return capture_.stats(); }
 
  private:
@@ -56,6 +61,7 @@ class ScanLoop {
   capture::CaptureLoop capture_;
   scanner::Sender sender_;
   std::atomic<bool> own_stop_{false};
+  std::function<void()> tick_;
   const std::atomic<int> no_interrupts_{0};
   uint64_t last_progress_ns_ = 0, last_sent_ = 0, start_ns_ = 0;
 };

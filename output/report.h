@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "probe/scan_result.h"
+#include "verdict/host_verdict.h"
 
 namespace portauth::output {
 
@@ -47,6 +48,13 @@ struct ScanSummary {
   std::string rate_held_by;  // "198.18.0.4's answers", "capture drops", ... ("" if never held)
   double rtt_p50_ms = -1, rtt_p99_ms = -1;
   unsigned extra_passes = 0;  // retry passes beyond --retries, because retries kept finding answers
+  // Hosts that lie (verdict/host_verdict.h), in address order: what each does, its evidence,
+  // and what finding it out cost; beside the port results, never inside them.
+  std::vector<verdict::HostVerdict> host_verdicts;
+  uint64_t canary_probes = 0;     // probes to canary ports the scan added (not in `probed`)
+  uint64_t follow_up_probes = 0;  // SYNs and kernel connections sent to suspects after the scan
+  double follow_up_seconds = 0;
+  uint64_t hosts_untracked = 0;   // answering hosts the evidence table had no room for (no verdict possible)
 };
 
 // What a report needs to say about the scan before any result (nmap XML's scaninfo, ...).
@@ -86,6 +94,13 @@ class ResultWriter {
   virtual void result(const probe::ScanResult& r, const Annotation& a) = 0;
   // Pushes buffered output to the OS (called every few hundred ms and on interrupt).
   virtual void flush() = 0;
+  // A host's verdict (verdict/host_verdict.h), as soon as it is known: before any result of
+  // the host that the scan held back until then (engine/result_holdback.h), and in any case
+  // before finish(), whose summary lists them all. A streaming writer marks the host's lines.
+  virtual void host_verdict(const verdict::HostVerdict&) {}
+  // A result on a canary port the scan added, not a port of the scan (only with --show
+  // canaries; verdict/canaries.h). Ignored unless the writer says otherwise.
+  virtual void canary_result(const probe::ScanResult&, const Annotation&) {}
   virtual void finish(const ScanSummary& summary) = 0;
 };
 

@@ -9,6 +9,14 @@
 // The sender walks slots 0, 1, 2, ... of its shard; the lock-free table is indexed by slot,
 // so a shard keeps state only for its own probes. slot_of() maps a reply's (addr, port) back
 // to its slot in O(log ranges) + O(1): the port index is a flat 64 Ki-entry array.
+//
+// Prefix ports (the canaries of verdict/canaries.h: ports the scan does not cover, probed on
+// every address only to see whether the host answers everywhere): a second space, addresses x
+// prefix ports, permuted with a key of its own and sharded the same way, whose slots come
+// FIRST (slot < prefix_slots()), so canaries go out at the start of the first pass. The main
+// space, its order and its shards are exactly what they are without a prefix (portauth merge
+// rebuilds it without one), and every probe of both is walked exactly once; a prefix port is
+// never one of `ports`.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -28,11 +36,15 @@ struct ProbeTarget {
 
 class ProbeSpace {
  public:
+  // Throws std::invalid_argument for a bad shard or a prefix port that is also in `ports`.
   ProbeSpace(config::RangeSet targets, std::vector<uint16_t> ports, uint64_t seed,
-             uint32_t shard = 0, uint32_t shards = 1);
+             uint32_t shard = 0, uint32_t shards = 1, std::vector<uint16_t> prefix_ports = {});
 
-  uint64_t total() const { return total_; }  // probes in all shards
-  uint64_t slots() const { return slots_; }  // probes in this shard
+  uint64_t total() const { return total_; }  // probes of the main space in all shards
+  uint64_t slots() const { return slots_; }  // probes in this shard, prefix included
+  uint64_t prefix_slots() const { return prefix_slots_; }  // this shard's prefix probes: slots [0, prefix_slots())
+  bool is_prefix_port(uint16_t port) const { return port_index_[port] <= -2; }
+  const std::vector<uint16_t>& prefix_ports() const { return prefix_ports_; }
   ProbeTarget at(uint64_t slot) const;
   std::optional<uint64_t> slot_of(const config::Address& addr, uint16_t port) const;
 
@@ -40,14 +52,22 @@ class ProbeSpace {
   const std::vector<uint16_t>& ports() const { return ports_; }
 
  private:
+  static uint64_t shard_slots(uint64_t total, uint32_t shard, uint32_t shards) {
+    return shards == 0 || shard >= shards || total <= shard ? 0 : (total - shard + shards - 1) / shards;
+  }
+
   config::RangeSet targets_;
   std::vector<uint16_t> ports_;
-  std::unique_ptr<int32_t[]> port_index_;  // port -> index in ports_, or -1
+  std::vector<uint16_t> prefix_ports_;
+  // port -> index in ports_ (>= 0), -1 (not probed), or -(2 + index in prefix_ports_)
+  std::unique_ptr<int32_t[]> port_index_;
   uint64_t addr_count_;
   uint64_t total_;
   uint32_t shard_, shards_;
+  uint64_t prefix_total_, prefix_slots_;
   uint64_t slots_;
   Permutation perm_;
+  Permutation prefix_perm_;
 };
 
 }  // namespace portauth::probe

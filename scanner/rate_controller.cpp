@@ -104,7 +104,25 @@ uint64_t RateController::wait_ns() const {
   return std::min(config_.max_wait_ns, std::max(kMinWait, w));
 }
 
+void RateController::apply_block_cap(bool answered_again) {
+  config::Address who;
+  const double cap = block_.cap(who);
+  if (!std::isfinite(cap)) return;
+  // A host that answers again: the scan resumes at its pace (the rate may have fallen while it
+  // was silent); otherwise the rate only ever comes down to the cap.
+  if (answered_again || rate_ > cap) {
+    slow_start_ = false;
+    set_rate(answered_again ? cap : std::min(rate_, cap), HeldBy::kBlocked, who);
+  }
+}
+
+bool RateController::waiting_for_silent_host(uint64_t now_ns) {
+  if (block_.poll(now_ns, answered_)) apply_block_cap(true);
+  return block_.waiting(now_ns);
+}
+
 void RateController::on_batch(uint64_t now_ns, uint64_t send_errors_total) {
+  if (block_.gating() && block_.poll(now_ns, answered_)) apply_block_cap(true);
   const double p50 = rtt_percentile_ms(0.5);
   // Never over kMaxWindow: a window longer than that reacts too late to hold a limited host.
   const uint64_t window =
@@ -122,6 +140,8 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
   // keep up, given its share of the probes.
   double limit = INFINITY;
   config::Address limit_addr;
+  // A host that went silent is waited for, not judged (scanner/block_watch.h).
+  const bool went_silent = block_.on_window(now_ns, answered_, rtt_percentile_ms(0.99));
   for (unsigned i = 0; i < kGroups; ++i) {
     Group& g = groups_[i];
     const uint64_t answered = answered_[i].load(std::memory_order_relaxed);
@@ -129,7 +149,7 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
     g.answered_mark = answered;
     const uint64_t sent = g.sent;
     g.sent = 0;
-    if (sent < kMinGroupProbes) continue;
+    if (sent < kMinGroupProbes || block_.ignored(i)) continue;
     const double phi = std::min(1.0, double(a) / double(sent));
     if (!judge(phi, a, g.phi_avg, g.phi_ref, g.low_before)) continue;
     // Not keeping up: the answers came at a/seconds, which at phi_ref would have needed
@@ -146,7 +166,7 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
   const uint64_t all = answers_total_.load(std::memory_order_relaxed);
   const uint64_t all_a = all - all_mark_;
   all_mark_ = all;
-  if (window_sent_ >= kMinGroupProbes) {
+  if (window_sent_ >= kMinGroupProbes && !went_silent && !block_.silent_now()) {
     const double phi = std::min(1.0, double(all_a) / double(window_sent_));
     if (judge(phi, all_a, all_avg_, all_ref_, all_low_before_) && all_ref_ > 0 &&
         double(all_a) / seconds / all_ref_ < limit) {
@@ -178,6 +198,7 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
     set_rate(rate_ * (slow_start_ ? 2.0 : kGrowth), why == HeldBy::kCeiling ? HeldBy::kNothing : why,
              stats_.held_by.load(std::memory_order_relaxed));
   }
+  apply_block_cap(false);
 }
 
 void RateController::on_pass_start(unsigned pass) {
@@ -201,6 +222,7 @@ void RateController::on_pass_start(unsigned pass) {
       set_rate(std::min(rate_ * 0.5, std::max(2 * answer_rate, 1.0)), HeldBy::kRetries, stats_.held_by.load());
     prev_retry_answers_ = retry ? answered : 0;
   }
+  block_.on_pass_start(now, answered_);
   pass_start_ns_ = now;
   pass_answers_mark_ = answers;
   pass_sent_ = 0;
@@ -244,6 +266,8 @@ std::string rate_note(const ControllerStats& stats) {
       return addr ? "held by " + config::format_address(held) + "'s answers" : "held by the answers";
     case HeldBy::kRetries:
       return addr ? "retries paced to " + config::format_address(held) + "'s answers" : "retries paced to the answers";
+    case HeldBy::kBlocked:
+      return addr ? "paced to " + config::format_address(held) + ", which blocked a faster rate" : "paced to a host that blocks";
     case HeldBy::kCaptureDrops: return "held by capture drops";
     case HeldBy::kSendErrors: return "held by send errors";
   }

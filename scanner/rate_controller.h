@@ -23,6 +23,9 @@
 //     goes at twice the rate they came at (at most half the last rate), closing in on it.
 //     More passes follow (up to kMaxExtraPasses beyond --retries) while retries keep finding
 //     answers.
+//   - a host that goes silent after a burst (every answer stops) is a host that blocks us:
+//     scanner/block_watch.h waits for it, then paces the scan to the rate it tolerates; its
+//     group is not judged meanwhile, and the rate never exceeds what the watch allows.
 // The waits: after a pass and at the end, max(kMinWait, kRttFactor x the 99th-percentile RTT
 // seen), capped by --wait, which is also the wait while nothing has answered yet.
 //
@@ -37,6 +40,7 @@
 
 #include "config/address.h"
 #include "probe/answer_observer.h"
+#include "scanner/block_watch.h"
 #include "scanner/clock.h"
 
 namespace portauth::scanner {
@@ -71,7 +75,7 @@ struct ControllerStats {
   std::atomic<unsigned> extra_passes{0};
 };
 
-enum class HeldBy : uint8_t { kNothing, kAnswers, kCaptureDrops, kSendErrors, kCeiling, kRetries };
+enum class HeldBy : uint8_t { kNothing, kAnswers, kCaptureDrops, kSendErrors, kCeiling, kRetries, kBlocked };
 
 class RateController final : public probe::AnswerObserver {
  public:
@@ -88,7 +92,9 @@ class RateController final : public probe::AnswerObserver {
   // Sender thread.
   double rate() const { return rate_; }
   void on_probe(const config::Address& addr) {  // per probe handed to the sink
-    Group& g = groups_[group_of(addr)];
+    const unsigned gi = group_of(addr);
+    Group& g = groups_[gi];
+    block_.on_probe(gi, addr);
     ++g.sent;
     g.addr = addr;
     ++window_sent_;
@@ -103,6 +109,15 @@ class RateController final : public probe::AnswerObserver {
   // After a pass's wait: whether another pass is worth sending (retries found answers).
   bool want_extra_pass(unsigned pass, unsigned base_passes);
   uint64_t wait_ns() const;
+  // Hosts that block us (scanner/block_watch.h), for the sender: whether probes must be
+  // admitted one by one, whether one is (deferred: sent in a later pass), a keepalive due
+  // while waiting between passes, and whether to wait for a silent host before the next pass.
+  bool gating() const { return block_.gating(); }
+  bool admit(const config::Address& addr, uint64_t slot, uint64_t now_ns) { return block_.admit(addr, slot, now_ns); }
+  bool keepalive_due(uint64_t now_ns, uint64_t& slot) { return block_.keepalive_due(now_ns, slot); }
+  bool waiting_for_silent_host(uint64_t now_ns);
+  uint64_t take_deferred() { return block_.take_deferred(); }
+  const BlockWatch& block_watch() const { return block_; }
 
   // Capture thread: an accepted answer to `slot` from `addr`.
   void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port) noexcept override;
@@ -128,6 +143,7 @@ class RateController final : public probe::AnswerObserver {
   }
   void close_window(uint64_t now_ns, uint64_t send_errors_total);
   void set_rate(double r, HeldBy why, const config::Address& addr);
+  void apply_block_cap(bool answered_again);
 
   Clock& clock_;
   ControllerConfig config_;
@@ -142,6 +158,7 @@ class RateController final : public probe::AnswerObserver {
   uint64_t errors_mark_ = 0, drops_mark_ = 0;
   std::array<Group, kGroups> groups_{};
   std::array<std::atomic<uint64_t>, kGroups> answered_{};  // capture thread
+  BlockWatch block_;
   std::atomic<uint64_t> answers_total_{0};
   std::atomic<uint64_t> drops_seen_{0};
   // RTT sampling: one probe per batch, direct-mapped by slot.

@@ -23,7 +23,9 @@ Sender::Sender(const probe::ProbeSpace& space, probe::ProbeTable& table, const p
 void Sender::run(const std::atomic<bool>& stop) {
   stats_.first_pass_done.store(std::min(config_.first_pass_start, space_.slots()), std::memory_order_relaxed);
   RateController* rc = config_.controller;
-  const unsigned base_passes = config_.retries + 1;
+  // Passes in which probes to a host that blocks us were deferred do not count as retries
+  // (scanner/block_watch.h): each adds one.
+  unsigned base_passes = config_.retries + 1;
   for (unsigned pass = 0;; ++pass) {
     stats_.pass.store(pass, std::memory_order_relaxed);
     if (rc) rc->on_pass_start(pass);
@@ -32,6 +34,7 @@ void Sender::run(const std::atomic<bool>& stop) {
     stats_.busy_ns.fetch_add(clock_.now_ns() - pass_start, std::memory_order_relaxed);
     if (rc) rc->on_pass_end();
     if (!completed) break;
+    if (rc && rc->take_deferred() > 0) ++base_passes;
     if (!rc && pass + 1 >= base_passes) break;
     if (rc && pass + 1 >= base_passes + RateController::kMaxExtraPasses) break;
     // Let replies to this pass arrive before deciding what is still unanswered; once every
@@ -39,6 +42,7 @@ void Sender::run(const std::atomic<bool>& stop) {
     const uint64_t until = clock_.now_ns() + (rc ? rc->wait_ns() : config_.pass_wait_ns);
     while (!stop.load(std::memory_order_relaxed) && clock_.now_ns() < until && table_.answered() < table_.size())
       clock_.sleep_until_ns(std::min(until, clock_.now_ns() + 10000000));
+    if (rc) wait_for_silent_hosts(pass, stop);
     if (stop.load(std::memory_order_relaxed)) break;
     if (rc && !rc->want_extra_pass(pass, base_passes)) break;
     bool any_left = false;
@@ -46,6 +50,23 @@ void Sender::run(const std::atomic<bool>& stop) {
     if (!any_left) break;
   }
   stats_.finished.store(true, std::memory_order_release);
+}
+
+void Sender::wait_for_silent_hosts(unsigned pass, const std::atomic<bool>& stop) {
+  RateController* rc = config_.controller;
+  std::vector<uint8_t> buffer(module_.max_len());
+  while (!stop.load(std::memory_order_relaxed) && rc->waiting_for_silent_host(clock_.now_ns())) {
+    uint64_t slot = 0;
+    if (rc->keepalive_due(clock_.now_ns(), slot) && slot < space_.slots() && !table_.get(slot)) {
+      const probe::ProbeTarget t = space_.at(slot);
+      const size_t len = module_.write(buffer.data(), t, probe_source_port(config_, slot, pass));
+      const OutPacket packet{buffer.data(), uint16_t(len), t.addr};
+      const size_t ok = sink_.send(&packet, 1);
+      stats_.sent.fetch_add(ok, std::memory_order_relaxed);
+      if (ok) rc->on_probe(t.addr);
+    }
+    clock_.sleep_until_ns(clock_.now_ns() + 10000000);
+  }
 }
 
 bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
@@ -65,12 +86,16 @@ bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
   uint64_t slot = pass == 0 ? std::min(config_.first_pass_start, slots) : 0;
   while (slot < slots) {
     if (stop.load(std::memory_order_relaxed)) return false;
-    // Fill a batch, skipping slots already answered (always none on the first pass).
+    // Fill a batch, skipping slots already answered (always none on the first pass), and
+    // deferring those to a host that blocks us (they stay unanswered for a later pass).
     size_t n = 0;
     uint64_t first_slot = 0;
+    const bool gate = rc && rc->gating();
+    const uint64_t gate_now = gate ? clock_.now_ns() : 0;
     for (; slot < slots && n < batch; ++slot) {
       if (pass > 0 && table_.get(slot) != 0) continue;
       const probe::ProbeTarget t = space_.at(slot);
+      if (gate && !rc->admit(t.addr, slot, gate_now)) continue;
       if (n == 0) first_slot = slot;
       uint8_t* out = &buffer[n * stride];
       const size_t len = module_.write(out, t, probe_source_port(config_, slot, pass));

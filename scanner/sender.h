@@ -67,6 +67,8 @@ class Sender {
  private:
   // Sends one pass; returns false if stopped.
   bool run_pass(unsigned pass, const std::atomic<bool>& stop);
+  // Between passes: while a host that blocks us is silent, its keepalives (block_watch.h).
+  void wait_for_silent_hosts(unsigned pass, const std::atomic<bool>& stop);
 
   const probe::ProbeSpace& space_;
   probe::ProbeTable& table_;

@@ -1,0 +1,254 @@
+#include "scanner/block_watch.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace portauth::scanner {
+namespace {
+
+constexpr uint64_t kMs = 1'000'000;
+constexpr uint64_t kMinSilence = 30 * kMs;        // never less than this without an answer
+constexpr uint64_t kMinSilentProbes = 32;          // nor fewer unanswered probes in a row
+constexpr double kHonestOdds = 1e-6;               // (1-p)^N below this: not chance
+constexpr uint64_t kStrongAnswers = 32;            // an estimate from fewer answers is weak
+constexpr uint64_t kFirstKeepalive = 100 * kMs, kMaxKeepalive = 1000 * kMs;
+constexpr double kMargin = 0.9;                    // below the estimated rate
+constexpr double kCapMargin = 0.97;                // the scan's cap, under the host's bucket
+
+}  // namespace
+
+void BlockWatch::start_epoch(Track& t, uint64_t now_ns, uint64_t answers) {
+  t.single = true;
+  t.sent = t.windows = 0;
+  t.epoch_start_ns = t.last_answer_ns = now_ns;
+  t.epoch_answers = t.seen_answers = answers;
+  t.sent_at_answer = t.sent_prev_close = 0;
+  t.silent_windows = 0;
+}
+
+BlockWatch::Host* BlockWatch::host_of(const config::Address& addr) {
+  for (unsigned i = 0; i < hosts_used_; ++i)
+    if (hosts_[i].addr == addr) return &hosts_[i];
+  return nullptr;
+}
+
+void BlockWatch::on_pass_start(uint64_t now_ns, const std::array<std::atomic<uint64_t>, kGroups>& answered) {
+  for (unsigned g = 0; g < kGroups; ++g) start_epoch(tracks_[g], now_ns, answered[g].load(std::memory_order_relaxed));
+}
+
+bool BlockWatch::admit(const config::Address& addr, uint64_t slot, uint64_t now_ns) {
+  ++attempts_;
+  Host* h = host_of(addr);
+  if (!h) return true;
+  ++h->attempts;
+  switch (h->state) {
+    case State::kSilent:
+      if (now_ns >= h->next_keepalive_ns) {  // this probe is the keepalive
+        h->next_keepalive_ns = now_ns + h->keepalive_gap_ns;
+        h->keepalive_gap_ns = std::min(kMaxKeepalive, h->keepalive_gap_ns * 3 / 2);
+        return true;
+      }
+      h->keepalive_slot = slot;
+      h->have_keepalive = true;
+      ++h->fell;
+      ++deferred_;
+      return false;
+    case State::kPaced: {
+      const double burst = std::max(1.0, h->rate * 0.02);
+      if (now_ns > h->bucket_ns) h->tokens = std::min(burst, h->tokens + double(now_ns - h->bucket_ns) * h->rate / 1e9);
+      h->bucket_ns = std::max(h->bucket_ns, now_ns);
+      if (h->tokens >= 1) {
+        h->tokens -= 1;
+        return true;
+      }
+      ++deferred_;
+      return false;
+    }
+    case State::kGaveUp: return true;
+  }
+  return true;
+}
+
+bool BlockWatch::keepalive_due(uint64_t now_ns, uint64_t& slot) {
+  for (unsigned i = 0; i < hosts_used_; ++i) {
+    Host& h = hosts_[i];
+    if (h.state != State::kSilent || !h.have_keepalive || now_ns < h.next_keepalive_ns) continue;
+    h.next_keepalive_ns = now_ns + h.keepalive_gap_ns;
+    h.keepalive_gap_ns = std::min(kMaxKeepalive, h.keepalive_gap_ns * 3 / 2);
+    slot = h.keepalive_slot;
+    return true;
+  }
+  return false;
+}
+
+bool BlockWatch::waiting(uint64_t now_ns) {
+  for (unsigned i = 0; i < hosts_used_; ++i) {
+    Host& h = hosts_[i];
+    if (h.state != State::kSilent) continue;
+    if (now_ns - h.detected_ns > kMaxSilence) {  // it is not coming back: stop waiting for it
+      h.state = State::kGaveUp;
+      h.silent_ns += now_ns - h.silent_since_ns;
+      --active_;
+      continue;
+    }
+    if (h.have_keepalive) return true;
+  }
+  return false;
+}
+
+void BlockWatch::go_silent(unsigned group, Track& t, uint64_t now_ns, uint64_t answers, uint64_t lost) {
+  Host* h = host_of(t.addr);
+  if (!h) {
+    if (hosts_used_ == kMaxHosts) return;
+    const unsigned i = hosts_used_++;
+    h = &hosts_[i];
+    h->addr = t.addr;
+    h->group = group;
+    h->answers_before = answers - t.epoch_answers;
+    pub_hi_[i].store(t.addr.hi(), std::memory_order_relaxed);
+    pub_lo_[i].store(t.addr.lo(), std::memory_order_relaxed);
+    published_.store(i + 1, std::memory_order_release);
+  } else if (h->state != State::kPaced) {
+    return;  // already silent, or given up on
+  }
+  const uint64_t got = answers - t.epoch_answers;
+  const double seconds = double(t.last_answer_ns - t.epoch_start_ns) / 1e9;
+  h->estimate = double(got) / (seconds + 1.0);
+  if (h->state == State::kPaced) {  // silent again, at the paced rate
+    h->paced_ns += now_ns - h->paced_since_ns;
+    if (h->weak) h->rate = h->last_safe > 0 ? kMargin * h->last_safe : 0.5 * h->rate;
+    else h->rate = std::min(0.8 * h->rate, kMargin * h->estimate);
+    h->weak = false;
+  } else {
+    h->rate = kMargin * h->estimate;
+    h->weak = got < kStrongAnswers;
+    ++active_;
+  }
+  h->rate = std::max(h->rate, 1.0);
+  h->last_safe = 0;
+  h->state = State::kSilent;
+  h->silent_since_ns = t.last_answer_ns;
+  h->detected_ns = now_ns;
+  h->answers_mark = answers;
+  h->keepalive_gap_ns = kFirstKeepalive;
+  h->next_keepalive_ns = now_ns + kFirstKeepalive;
+  h->have_keepalive = false;
+  h->fell += lost;
+  ++h->silences;
+}
+
+bool BlockWatch::on_window(uint64_t now_ns, const std::array<std::atomic<uint64_t>, kGroups>& answered,
+                           double rtt_p99_ms) {
+  // Paced hosts: their share of the sender's attempts, and the weak estimates' next step.
+  for (unsigned i = 0; i < hosts_used_; ++i) {
+    Host& h = hosts_[i];
+    if (h.state != State::kPaced) continue;
+    if (attempts_ > 0) h.share = 0.5 * h.share + 0.5 * double(h.attempts) / double(attempts_);
+    if (h.weak && now_ns - h.step_start_ns >= h.step_ns) {
+      h.last_safe = h.rate;
+      h.rate *= 2;
+      h.step_start_ns = now_ns;
+    }
+  }
+  for (unsigned i = 0; i < hosts_used_; ++i) hosts_[i].attempts = 0;
+  attempts_ = 0;
+
+  const uint64_t min_silence = std::max(kMinSilence, uint64_t(std::max(0.0, 4 * rtt_p99_ms) * 1e6));
+  bool went = false;
+  for (unsigned g = 0; g < kGroups; ++g) {
+    Track& t = tracks_[g];
+    if (t.sent == 0) continue;
+    ++t.windows;
+    const uint64_t a = answered[g].load(std::memory_order_relaxed);
+    if (a > t.seen_answers) {
+      t.seen_answers = a;
+      t.sent_at_answer = t.sent;
+      t.last_answer_ns = now_ns;
+      t.silent_windows = 0;
+    } else if (t.sent > t.sent_at_answer) {
+      ++t.silent_windows;
+      // Probes sent after the last window with answers, the newest window left out (in flight).
+      const uint64_t n = t.sent_prev_close - t.sent_at_answer;
+      const uint64_t got = a - t.epoch_answers;
+      const Host* h = host_of(t.addr);
+      const bool watched = !h || h->state == State::kPaced;
+      if (watched && t.single && got > 0 && t.sent_at_answer > 0 && t.silent_windows >= 2 && n >= kMinSilentProbes &&
+          now_ns - t.last_answer_ns >= min_silence) {
+        const double p = std::min(1.0, double(got) / double(t.sent_at_answer));
+        if (p >= 1.0 || double(n) * std::log1p(-p) < std::log(kHonestOdds)) {
+          go_silent(g, t, now_ns, a, n);
+          went = true;
+        }
+      }
+    }
+    t.sent_prev_close = t.sent;
+  }
+  return went;
+}
+
+bool BlockWatch::poll(uint64_t now_ns, const std::array<std::atomic<uint64_t>, kGroups>& answered) {
+  bool back = false;
+  for (unsigned i = 0; i < hosts_used_; ++i) {
+    Host& h = hosts_[i];
+    if (h.state != State::kSilent) continue;
+    const uint64_t a = answered[h.group].load(std::memory_order_relaxed);
+    if (a <= h.answers_mark) continue;
+    h.silent_ns += now_ns - h.silent_since_ns;
+    h.state = State::kPaced;
+    h.answered_again = true;
+    h.paced_since_ns = h.step_start_ns = h.bucket_ns = now_ns;
+    h.step_ns = std::max<uint64_t>(500 * kMs, (now_ns - h.silent_since_ns) / 8);
+    h.tokens = 1;
+    start_epoch(tracks_[h.group], now_ns, a);
+    back = true;
+  }
+  return back;
+}
+
+double BlockWatch::cap(config::Address& who) const {
+  double cap = INFINITY;
+  for (unsigned i = 0; i < hosts_used_; ++i) {
+    const Host& h = hosts_[i];
+    if (h.state != State::kPaced) continue;
+    const double c = kCapMargin * h.rate / std::clamp(h.share, 0.001, 1.0);
+    if (c < cap) {
+      cap = c;
+      who = h.addr;
+    }
+  }
+  return cap;
+}
+
+bool BlockWatch::ignored(unsigned group) const {
+  for (unsigned i = 0; i < hosts_used_; ++i)
+    if (hosts_[i].group == group && hosts_[i].state != State::kGaveUp) return true;
+  return false;
+}
+
+bool BlockWatch::silent_now() const {
+  for (unsigned i = 0; i < hosts_used_; ++i)
+    if (hosts_[i].state == State::kSilent) return true;
+  return false;
+}
+
+std::vector<BlockWatch::Record> BlockWatch::records(uint64_t now_ns) const {
+  std::vector<Record> out;
+  for (unsigned i = 0; i < hosts_used_; ++i) {
+    const Host& h = hosts_[i];
+    Record r;
+    r.addr = h.addr;
+    r.silences = h.silences;
+    const uint64_t silent = h.silent_ns + (h.state == State::kSilent ? now_ns - h.silent_since_ns : 0);
+    const uint64_t paced = h.paced_ns + (h.state == State::kPaced ? now_ns - h.paced_since_ns : 0);
+    r.silent_seconds = double(silent) / 1e9;
+    r.answered_again = h.answered_again;
+    r.tolerated_pps = h.rate;
+    r.answers_before = h.answers_before;
+    r.fell_into_silence = h.fell;
+    r.cost_seconds = double(silent + paced) / 1e9;
+    out.push_back(r);
+  }
+  return out;
+}
+
+}  // namespace portauth::scanner
