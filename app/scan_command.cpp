@@ -76,6 +76,10 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
       warnings.push_back(report::pcap_drop_warning(summary.pcap_dropped, ring));
       std::fprintf(stderr, "portauth: warning: %s\n", warnings.back().c_str());
     }
+    for (auto& w : report::verdict_warnings(summary)) {
+      std::fprintf(stderr, "portauth: warning: %s\n", w.c_str());
+      warnings.push_back(std::move(w));
+    }
     if (scan.summary_json) scan.summary_json->write(report::summary_json(scan.job.name, summary, ring, warnings));
     if (scan.manifest) scan.manifest->write(summary);  // after finish(): the outputs are flushed
   } catch (const common::SetupError& e) {

@@ -2,28 +2,28 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace portauth::scanner {
 namespace {
 
 constexpr uint64_t kMs = 1'000'000;
-constexpr uint64_t kMinSilence = 30 * kMs;        // never less than this without an answer
+constexpr uint64_t kMinAllowance = 5 * kMs;       // an answer may be this late (and the RTT p99)
 constexpr uint64_t kMinSilentProbes = 32;          // nor fewer unanswered probes in a row
 constexpr double kHonestOdds = 1e-6;               // (1-p)^N below this: not chance
 constexpr uint64_t kStrongAnswers = 32;            // an estimate from fewer answers is weak
-constexpr uint64_t kFirstKeepalive = 100 * kMs, kMaxKeepalive = 1000 * kMs;
+constexpr uint64_t kFirstKeepalive = 100 * kMs, kMaxKeepalive = 500 * kMs;
 constexpr double kMargin = 0.9;                    // below the estimated rate
-constexpr double kCapMargin = 0.97;                // the scan's cap, under the host's bucket
+constexpr double kCapMargin = 0.99;                // the scan's cap, under the host's bucket
 
 }  // namespace
 
 void BlockWatch::start_epoch(Track& t, uint64_t now_ns, uint64_t answers) {
   t.single = true;
-  t.sent = t.windows = 0;
-  t.epoch_start_ns = t.last_answer_ns = now_ns;
+  t.sent = 0;
+  t.epoch_start_ns = t.last_answer_ns = t.snap_ns = now_ns;
   t.epoch_answers = t.seen_answers = answers;
-  t.sent_at_answer = t.sent_prev_close = 0;
-  t.silent_windows = 0;
+  t.sent_at_answer = t.snap_sent = t.old_sent = 0;
 }
 
 BlockWatch::Host* BlockWatch::host_of(const config::Address& addr) {
@@ -33,10 +33,13 @@ BlockWatch::Host* BlockWatch::host_of(const config::Address& addr) {
 }
 
 void BlockWatch::on_pass_start(uint64_t now_ns, const std::array<std::atomic<uint64_t>, kGroups>& answered) {
+  for (unsigned i = 0; i < active_count_; ++i) tracks_[active_groups_[i]].active = false;
+  active_count_ = 0;
   for (unsigned g = 0; g < kGroups; ++g) start_epoch(tracks_[g], now_ns, answered[g].load(std::memory_order_relaxed));
 }
 
-bool BlockWatch::admit(const config::Address& addr, uint64_t slot, uint64_t now_ns) {
+bool BlockWatch::admit(const config::Address& addr, uint64_t slot, uint64_t now_ns, uint64_t& wait_until) {
+  wait_until = 0;
   ++attempts_;
   Host* h = host_of(addr);
   if (!h) return true;
@@ -54,14 +57,17 @@ bool BlockWatch::admit(const config::Address& addr, uint64_t slot, uint64_t now_
       ++deferred_;
       return false;
     case State::kPaced: {
-      const double burst = std::max(1.0, h->rate * 0.02);
+      // A little slack for a sender that woke late, far under any burst a limit allows.
+      const double burst = std::max(2.0, h->rate * 0.05);
       if (now_ns > h->bucket_ns) h->tokens = std::min(burst, h->tokens + double(now_ns - h->bucket_ns) * h->rate / 1e9);
       h->bucket_ns = std::max(h->bucket_ns, now_ns);
       if (h->tokens >= 1) {
         h->tokens -= 1;
         return true;
       }
-      ++deferred_;
+      --attempts_;  // it will be asked again
+      --h->attempts;
+      wait_until = h->bucket_ns + uint64_t((1.0 - h->tokens) / h->rate * 1e9) + 1;
       return false;
     }
     case State::kGaveUp: return true;
@@ -105,23 +111,23 @@ void BlockWatch::go_silent(unsigned group, Track& t, uint64_t now_ns, uint64_t a
     h->addr = t.addr;
     h->group = group;
     h->answers_before = answers - t.epoch_answers;
-    pub_hi_[i].store(t.addr.hi(), std::memory_order_relaxed);
-    pub_lo_[i].store(t.addr.lo(), std::memory_order_relaxed);
-    published_.store(i + 1, std::memory_order_release);
-  } else if (h->state != State::kPaced) {
+    t.host = h;
+  } else if (h->state == State::kSilent || (h->state == State::kGaveUp && !h->forgotten)) {
     return;  // already silent, or given up on
   }
   const uint64_t got = answers - t.epoch_answers;
   const double seconds = double(t.last_answer_ns - t.epoch_start_ns) / 1e9;
   h->estimate = double(got) / (seconds + 1.0);
+  h->previous_rate = h->rate;
   if (h->state == State::kPaced) {  // silent again, at the paced rate
     h->paced_ns += now_ns - h->paced_since_ns;
     if (h->weak) h->rate = h->last_safe > 0 ? kMargin * h->last_safe : 0.5 * h->rate;
     else h->rate = std::min(0.8 * h->rate, kMargin * h->estimate);
     h->weak = false;
-  } else {
+  } else {  // a first silence (or the first real one after a false alarm)
     h->rate = kMargin * h->estimate;
     h->weak = got < kStrongAnswers;
+    h->forgotten = false;
     ++active_;
   }
   h->rate = std::max(h->rate, 1.0);
@@ -133,12 +139,12 @@ void BlockWatch::go_silent(unsigned group, Track& t, uint64_t now_ns, uint64_t a
   h->keepalive_gap_ns = kFirstKeepalive;
   h->next_keepalive_ns = now_ns + kFirstKeepalive;
   h->have_keepalive = false;
-  h->fell += lost;
+  h->keepalives = 0;
+  h->lost = lost;
   ++h->silences;
 }
 
-bool BlockWatch::on_window(uint64_t now_ns, const std::array<std::atomic<uint64_t>, kGroups>& answered,
-                           double rtt_p99_ms) {
+void BlockWatch::on_window(uint64_t now_ns) {
   // Paced hosts: their share of the sender's attempts, and the weak estimates' next step.
   for (unsigned i = 0; i < hosts_used_; ++i) {
     Host& h = hosts_[i];
@@ -152,36 +158,39 @@ bool BlockWatch::on_window(uint64_t now_ns, const std::array<std::atomic<uint64_
   }
   for (unsigned i = 0; i < hosts_used_; ++i) hosts_[i].attempts = 0;
   attempts_ = 0;
+}
 
-  const uint64_t min_silence = std::max(kMinSilence, uint64_t(std::max(0.0, 4 * rtt_p99_ms) * 1e6));
+bool BlockWatch::on_tick(uint64_t now_ns, const std::array<std::atomic<uint64_t>, kGroups>& answered,
+                         double rtt_p99_ms) {
+  const uint64_t allowance = std::max(kMinAllowance, uint64_t(std::max(0.0, rtt_p99_ms) * 1e6));
   bool went = false;
-  for (unsigned g = 0; g < kGroups; ++g) {
+  for (unsigned i = 0; i < active_count_; ++i) {
+    const unsigned g = active_groups_[i];
     Track& t = tracks_[g];
-    if (t.sent == 0) continue;
-    ++t.windows;
+    // `old_sent`: what had been sent at least one allowance ago (two snapshots back).
+    if (now_ns - t.snap_ns >= allowance) {
+      t.old_sent = t.snap_sent;
+      t.snap_sent = t.sent;
+      t.snap_ns = now_ns;
+    }
     const uint64_t a = answered[g].load(std::memory_order_relaxed);
     if (a > t.seen_answers) {
       t.seen_answers = a;
       t.sent_at_answer = t.sent;
       t.last_answer_ns = now_ns;
-      t.silent_windows = 0;
-    } else if (t.sent > t.sent_at_answer) {
-      ++t.silent_windows;
-      // Probes sent after the last window with answers, the newest window left out (in flight).
-      const uint64_t n = t.sent_prev_close - t.sent_at_answer;
-      const uint64_t got = a - t.epoch_answers;
-      const Host* h = host_of(t.addr);
-      const bool watched = !h || h->state == State::kPaced;
-      if (watched && t.single && got > 0 && t.sent_at_answer > 0 && t.silent_windows >= 2 && n >= kMinSilentProbes &&
-          now_ns - t.last_answer_ns >= min_silence) {
-        const double p = std::min(1.0, double(got) / double(t.sent_at_answer));
-        if (p >= 1.0 || double(n) * std::log1p(-p) < std::log(kHonestOdds)) {
-          go_silent(g, t, now_ns, a, n);
-          went = true;
-        }
-      }
+      continue;
     }
-    t.sent_prev_close = t.sent;
+    if (!t.single || t.old_sent <= t.sent_at_answer || now_ns - t.last_answer_ns < allowance) continue;
+    const Host* h = t.host;
+    if (h && (h->state == State::kSilent || (h->state == State::kGaveUp && !h->forgotten))) continue;
+    const uint64_t n = t.old_sent - t.sent_at_answer;  // unanswered, and old enough to have been
+    const uint64_t got = a - t.epoch_answers;
+    if (got == 0 || n < kMinSilentProbes || t.sent_at_answer == 0) continue;
+    const double p = std::min(1.0, double(got) / double(t.sent_at_answer));
+    if (p >= 1.0 || double(n) * std::log1p(-p) < std::log(kHonestOdds)) {
+      go_silent(g, t, now_ns, a, n);
+      went = true;
+    }
   }
   return went;
 }
@@ -193,6 +202,29 @@ bool BlockWatch::poll(uint64_t now_ns, const std::array<std::atomic<uint64_t>, k
     if (h.state != State::kSilent) continue;
     const uint64_t a = answered[h.group].load(std::memory_order_relaxed);
     if (a <= h.answers_mark) continue;
+    // More answers than keepalives: answers to probes from before the "silence" came late
+    // (the capture fell behind, not the host). Not a silence: forget it.
+    if (a - h.answers_mark > h.keepalives + 2) {
+      false_alarms_++;
+      h.rate = h.previous_rate;
+      h.state = h.silences > 1 ? State::kPaced : State::kGaveUp;
+      --h.silences;
+      if (h.state == State::kGaveUp) {
+        --active_;
+        h.forgotten = true;
+      }
+      h.paced_since_ns = now_ns;
+      start_epoch(tracks_[h.group], now_ns, a);
+      continue;
+    }
+    h.fell += h.lost;
+    if (!h.published) {
+      h.published = true;
+      const unsigned n = published_.load(std::memory_order_relaxed);
+      pub_hi_[n].store(h.addr.hi(), std::memory_order_relaxed);
+      pub_lo_[n].store(h.addr.lo(), std::memory_order_relaxed);
+      published_.store(n + 1, std::memory_order_release);
+    }
     h.silent_ns += now_ns - h.silent_since_ns;
     h.state = State::kPaced;
     h.answered_again = true;
@@ -231,10 +263,17 @@ bool BlockWatch::silent_now() const {
   return false;
 }
 
+config::Address BlockWatch::silent_host() const {
+  for (unsigned i = 0; i < hosts_used_; ++i)
+    if (hosts_[i].state == State::kSilent) return hosts_[i].addr;
+  return {};
+}
+
 std::vector<BlockWatch::Record> BlockWatch::records(uint64_t now_ns) const {
   std::vector<Record> out;
   for (unsigned i = 0; i < hosts_used_; ++i) {
     const Host& h = hosts_[i];
+    if (h.forgotten) continue;
     Record r;
     r.addr = h.addr;
     r.silences = h.silences;

@@ -4,16 +4,19 @@
 // back stealth; a scanner that only backs off in proportion waits out block after block.
 //
 // What this watch does, per host (owned by the rate controller, scanner/rate_controller.h):
-//   detect   per destination group with one address (the controller's groups), the probes
-//            sent after the last window in which it answered: when the host had answered a
-//            fraction p of its probes and then N in a row went unanswered with (1-p)^N < 1e-6,
-//            N >= 32, for at least max(30 ms, 4 x the RTT p99), it went silent (RSTs, ICMP and
-//            SYN-ACKs alike: every answer counts);
+//   detect   per destination group with one address (the controller's groups), at every batch:
+//            the probes sent after its last answer and at least max(5 ms, the RTT p99) ago.
+//            When the host had answered a fraction p of its probes and then N of those went
+//            unanswered with (1-p)^N < 1e-6 and N >= 32, it went silent (RSTs, ICMP and
+//            SYN-ACKs alike: every answer counts). A silence that ends with a flood of answers
+//            to probes sent before it (more than the keepalives could explain) was the capture
+//            running late, not the host: it is forgotten, and the host is not flagged;
 //   wait     its probes are deferred (the sender skips them; they stay unanswered and go in a
 //            later pass, which does not count as a retry), and one keepalive probe goes out
-//            now and then (100 ms, growing to 1 s) until the host answers again, or
+//            now and then (100 ms, growing to 500 ms) until the host answers again, or
 //            kMaxSilence has passed (then its probes go out as usual and fail as stealth);
-//   pace     then its probes are paced by a token bucket at the rate it tolerates, estimated
+//   pace     then its probes are paced by a token bucket (the sender waits for its tokens)
+//            at the rate it tolerates, estimated
 //            from the silence: the answers A it gave in the T seconds before it went silent
 //            were let through by its limit, so it tolerates about A / (T + 1 s) (a limit that
 //            allows a burst of one second's worth, "N SYNs a second"), less 10%. An estimate
@@ -59,15 +62,23 @@ class BlockWatch {
   // Sender thread, per probe handed to the sink: counts it for the group's address.
   void on_probe(unsigned group, const config::Address& addr) {
     Track& t = tracks_[group];
-    if (t.sent == 0 && t.windows == 0) t.addr = addr;
-    else if (t.addr != addr) t.single = false;
+    if (!t.active) {
+      t.active = true;
+      t.addr = addr;
+      active_groups_[active_count_++] = uint8_t(group);
+    } else if (t.addr != addr) {
+      t.single = false;
+    }
     ++t.sent;
+    if (Host* h = t.host; h && h->state == State::kSilent) ++h->keepalives;
   }
   // Sender thread: whether probes need admit() (a host is silent or paced).
   bool gating() const { return active_ > 0; }
-  // Sender thread, per probe while gating(): false to defer the probe to a later pass; true to
-  // send it (a keepalive to a silent host, or a token of a paced one).
-  bool admit(const config::Address& addr, uint64_t slot, uint64_t now_ns);
+  // Sender thread, per probe while gating(): true to send it (a keepalive to a silent host, or a
+  // token of a paced one); false with `wait_until` 0 to defer it to a later pass (a silent
+  // host); false with `wait_until` set: a paced host's next token comes then (the sender waits
+  // for it rather than skip the rest of the pass).
+  bool admit(const config::Address& addr, uint64_t slot, uint64_t now_ns, uint64_t& wait_until);
   // Sender thread, while waiting between passes: a silent host's keepalive slot, if one is due.
   bool keepalive_due(uint64_t now_ns, uint64_t& slot);
   // Whether a host is silent and still waited for (the sender waits before its next pass).
@@ -79,9 +90,11 @@ class BlockWatch {
     return d;
   }
 
-  // Controller, at each window's close: `answered[g]` the cumulative answers per group.
-  // Returns true when a host went silent in this window.
-  bool on_window(uint64_t now_ns, const std::array<std::atomic<uint64_t>, kGroups>& answered, double rtt_p99_ms);
+  // Controller, at every batch: `answered[g]` the cumulative answers per group. Returns true
+  // when a host went silent.
+  bool on_tick(uint64_t now_ns, const std::array<std::atomic<uint64_t>, kGroups>& answered, double rtt_p99_ms);
+  // Controller, at each window's close: the paced hosts' shares and steps.
+  void on_window(uint64_t now_ns);
   // Controller, whenever it looks (on_batch, between passes): hosts that answered again.
   // Returns true when one did.
   bool poll(uint64_t now_ns, const std::array<std::atomic<uint64_t>, kGroups>& answered);
@@ -92,6 +105,8 @@ class BlockWatch {
   // A group whose answers the controller must not judge (it is silent or paced).
   bool ignored(unsigned group) const;
   bool silent_now() const;
+  // A host that is silent now (zero: none).
+  config::Address silent_host() const;
 
   // Any thread: how many hosts have gone silent so far, and their addresses (published in order).
   unsigned published() const { return published_.load(std::memory_order_acquire); }
@@ -100,27 +115,32 @@ class BlockWatch {
   }
   // After the sender thread has stopped.
   std::vector<Record> records(uint64_t now_ns) const;
+  uint64_t false_alarms() const { return false_alarms_; }
 
  private:
+  enum class State : uint8_t { kSilent, kPaced, kGaveUp };
+  struct Host;
   struct Track {  // per group, per epoch (a pass, or since the host answered again)
     config::Address addr;
-    bool single = true;
+    bool active = false;            // in active_groups_
+    bool single = true;             // one address in the epoch
+    Host* host = nullptr;           // the host of this group that went silent, if any
     uint64_t sent = 0;              // probes sent to the group in the epoch
-    uint64_t windows = 0;
     uint64_t epoch_start_ns = 0;
     uint64_t epoch_answers = 0;     // the group's cumulative answers at the epoch's start
-    uint64_t seen_answers = 0;      // ... at the last window's close
-    uint64_t sent_at_answer = 0;    // `sent` at the close of the last window with answers
-    uint64_t sent_prev_close = 0;   // `sent` at the close of the previous window
+    uint64_t seen_answers = 0;      // ... when last looked at
+    uint64_t sent_at_answer = 0;    // `sent` when an answer was last seen
     uint64_t last_answer_ns = 0;
-    unsigned silent_windows = 0;
+    uint64_t snap_ns = 0, snap_sent = 0;  // `sent` now and then ...
+    uint64_t old_sent = 0;          // ... and at least one allowance ago
   };
-  enum class State : uint8_t { kSilent, kPaced, kGaveUp };
   struct Host {
     config::Address addr;
     unsigned group = 0;
     State state = State::kSilent;
     uint64_t silent_since_ns = 0, detected_ns = 0, answers_mark = 0;
+    uint64_t keepalives = 0;        // probes sent to it while silent
+    uint64_t lost = 0;              // probes sent into the current silence before it was seen
     double estimate = 0;            // probes/s the last silence suggests
     double rate = 0;                // the paced rate
     double last_safe = 0;           // the last rate borne for a whole step
@@ -138,17 +158,23 @@ class BlockWatch {
     uint64_t silent_ns = 0, paced_since_ns = 0, paced_ns = 0;
     uint64_t answers_before = 0, fell = 0;
     bool answered_again = false;
+    bool published = false;
+    bool forgotten = false;         // its only silence was a false alarm
+    double previous_rate = 0;       // before the latest silence
   };
   void start_epoch(Track& t, uint64_t now_ns, uint64_t answers);
   void go_silent(unsigned group, Track& t, uint64_t now_ns, uint64_t answers, uint64_t lost);
   Host* host_of(const config::Address& addr);
 
   std::array<Track, kGroups> tracks_{};
+  std::array<uint8_t, kGroups> active_groups_{};
+  unsigned active_count_ = 0;
   std::array<Host, kMaxHosts> hosts_{};
   unsigned hosts_used_ = 0;
   unsigned active_ = 0;  // hosts silent or paced
   uint64_t deferred_ = 0;
   uint64_t attempts_ = 0;  // sender attempts in the current window while gating
+  uint64_t false_alarms_ = 0;
   std::atomic<unsigned> published_{0};
   std::array<std::atomic<uint64_t>, kMaxHosts> pub_hi_{}, pub_lo_{};
 };

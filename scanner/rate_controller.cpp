@@ -109,10 +109,12 @@ void RateController::apply_block_cap(bool answered_again) {
   const double cap = block_.cap(who);
   if (!std::isfinite(cap)) return;
   // A host that answers again: the scan resumes at its pace (the rate may have fallen while it
-  // was silent); otherwise the rate only ever comes down to the cap.
-  if (answered_again || rate_ > cap) {
+  // was silent); while the paced host holds the rate, the rate follows the cap (up too, as a
+  // weak estimate steps up); otherwise the rate only ever comes down to it.
+  const bool held = HeldBy(stats_.held_why.load(std::memory_order_relaxed)) == HeldBy::kBlocked;
+  if (answered_again || held || rate_ > cap) {
     slow_start_ = false;
-    set_rate(answered_again ? cap : std::min(rate_, cap), HeldBy::kBlocked, who);
+    set_rate(answered_again || held ? cap : std::min(rate_, cap), HeldBy::kBlocked, who);
   }
 }
 
@@ -123,6 +125,12 @@ bool RateController::waiting_for_silent_host(uint64_t now_ns) {
 
 void RateController::on_batch(uint64_t now_ns, uint64_t send_errors_total) {
   if (block_.gating() && block_.poll(now_ns, answered_)) apply_block_cap(true);
+  // Silences are looked for at every batch: each probe sent into one costs a re-send later,
+  // at the slow rate the host tolerates.
+  if (block_.on_tick(now_ns, answered_, rtt_percentile_ms(0.99))) {
+    stats_.held_why.store(uint8_t(HeldBy::kSilentHost), std::memory_order_relaxed);
+    stats_.held_by.store(block_.silent_host(), std::memory_order_relaxed);
+  }
   const double p50 = rtt_percentile_ms(0.5);
   // Never over kMaxWindow: a window longer than that reacts too late to hold a limited host.
   const uint64_t window =
@@ -141,7 +149,8 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
   double limit = INFINITY;
   config::Address limit_addr;
   // A host that went silent is waited for, not judged (scanner/block_watch.h).
-  const bool went_silent = block_.on_window(now_ns, answered_, rtt_percentile_ms(0.99));
+  block_.on_window(now_ns);
+  const bool went_silent = block_.silent_now();
   for (unsigned i = 0; i < kGroups; ++i) {
     Group& g = groups_[i];
     const uint64_t answered = answered_[i].load(std::memory_order_relaxed);
@@ -268,6 +277,8 @@ std::string rate_note(const ControllerStats& stats) {
       return addr ? "retries paced to " + config::format_address(held) + "'s answers" : "retries paced to the answers";
     case HeldBy::kBlocked:
       return addr ? "paced to " + config::format_address(held) + ", which blocked a faster rate" : "paced to a host that blocks";
+    case HeldBy::kSilentHost:
+      return addr ? "waiting: " + config::format_address(held) + " went silent after a burst" : "waiting for a silent host";
     case HeldBy::kCaptureDrops: return "held by capture drops";
     case HeldBy::kSendErrors: return "held by send errors";
   }

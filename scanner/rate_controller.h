@@ -75,7 +75,7 @@ struct ControllerStats {
   std::atomic<unsigned> extra_passes{0};
 };
 
-enum class HeldBy : uint8_t { kNothing, kAnswers, kCaptureDrops, kSendErrors, kCeiling, kRetries, kBlocked };
+enum class HeldBy : uint8_t { kNothing, kAnswers, kCaptureDrops, kSendErrors, kCeiling, kRetries, kBlocked, kSilentHost };
 
 class RateController final : public probe::AnswerObserver {
  public:
@@ -113,7 +113,9 @@ class RateController final : public probe::AnswerObserver {
   // admitted one by one, whether one is (deferred: sent in a later pass), a keepalive due
   // while waiting between passes, and whether to wait for a silent host before the next pass.
   bool gating() const { return block_.gating(); }
-  bool admit(const config::Address& addr, uint64_t slot, uint64_t now_ns) { return block_.admit(addr, slot, now_ns); }
+  bool admit(const config::Address& addr, uint64_t slot, uint64_t now_ns, uint64_t& wait_until) {
+    return block_.admit(addr, slot, now_ns, wait_until);
+  }
   bool keepalive_due(uint64_t now_ns, uint64_t& slot) { return block_.keepalive_due(now_ns, slot); }
   bool waiting_for_silent_host(uint64_t now_ns);
   uint64_t take_deferred() { return block_.take_deferred(); }

@@ -91,11 +91,22 @@ bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
     size_t n = 0;
     uint64_t first_slot = 0;
     const bool gate = rc && rc->gating();
-    const uint64_t gate_now = gate ? clock_.now_ns() : 0;
+    uint64_t gate_now = gate ? clock_.now_ns() : 0;
     for (; slot < slots && n < batch; ++slot) {
       if (pass > 0 && table_.get(slot) != 0) continue;
       const probe::ProbeTarget t = space_.at(slot);
-      if (gate && !rc->admit(t.addr, slot, gate_now)) continue;
+      if (gate) {
+        uint64_t wait_until = 0;
+        if (!rc->admit(t.addr, slot, gate_now, wait_until)) {
+          if (wait_until == 0) continue;  // deferred: a host that blocks us is silent
+          if (n > 0) break;               // a paced host's token: send what we have first
+          if (stop.load(std::memory_order_relaxed)) return false;
+          clock_.sleep_until_ns(wait_until);
+          gate_now = clock_.now_ns();
+          --slot;  // ask again for the same slot
+          continue;
+        }
+      }
       if (n == 0) first_slot = slot;
       uint8_t* out = &buffer[n * stride];
       const size_t len = module_.write(out, t, probe_source_port(config_, slot, pass));
