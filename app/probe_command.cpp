@@ -50,7 +50,11 @@ int run(ProbeArgs& a, const std::string& command_line) {
   }
   std::optional<probe::ScanResult> result;
   if (!collected.results.empty()) result = collected.results.front();
-  std::cout << report::format_probe_report(host->label, result, *port, collected.summary.packets_sent, db->page(*port));
+  const auto& verdicts = collected.summary.host_verdicts;
+  // The probes to the port itself: canaries are not the port's.
+  const uint64_t to_port = collected.summary.packets_sent - collected.summary.canary_packets;
+  std::cout << report::format_probe_report(host->label, result, *port, to_port, db->page(*port),
+                                           verdicts.empty() ? nullptr : &verdicts.front());
   return 0;
 }
 

@@ -37,6 +37,7 @@ std::string write_resume(const ScanSetup& setup, const std::string& path, uint64
 void fill_counters(output::ScanSummary& s, const ScanLoop& loop, const Wire& wire) {
   const auto& st = loop.sender_stats();
   s.packets_sent = st.sent.load();
+  s.canary_packets = st.prefix_sent.load();
   s.send_errors = st.send_errors.load();
   s.passes = st.pass.load() + 1;
   const double send_seconds = double(st.busy_ns.load()) / 1e9;

@@ -53,6 +53,9 @@ void GrepableWriter::finish(const ScanSummary& s) {
         line += "\tIgnored State: " + std::string(nmap_state_name(view.ignored[0].state)) + " (" +
                 std::to_string(view.ignored[0].count) + ")";
     }
+    // portauth's own field, after nmap's: what the host is doing when it lies (verdict/host_verdict.h).
+    if (const verdict::HostVerdict* v = verdict::find_verdict(s.host_verdicts, host.addr))
+      line += "\tHost verdict: " + std::string(verdict::verdict_name(v->kind)) + " (" + field(verdict::verdict_line(*v)) + ")";
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), out_);
   }

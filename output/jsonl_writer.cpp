@@ -6,7 +6,8 @@
 
 namespace portauth::output {
 
-std::string jsonl_line(const probe::ScanResult& r, const Annotation& a) {
+std::string jsonl_line(const probe::ScanResult& r, const Annotation& a, const verdict::VerdictKind* verdict,
+                       bool canary) {
   const auto state = probe::state_of(r.reason);
   nlohmann::ordered_json j;
   j["ip"] = config::format_address(r.addr);
@@ -19,11 +20,19 @@ std::string jsonl_line(const probe::ScanResult& r, const Annotation& a) {
   j["service"] = or_null(a.service);
   j["purpose"] = or_null(a.purpose);
   j["risk"] = or_null(a.risk);
+  if (verdict) j["host_verdict"] = verdict::verdict_name(*verdict);
+  if (canary) j["canary"] = true;
   return j.dump();
 }
 
 void JsonlWriter::result(const probe::ScanResult& r, const Annotation& a) {
-  lines_.add_line(jsonl_line(r, a));
+  const auto it = flagged_.empty() ? flagged_.end() : flagged_.find(r.addr);
+  lines_.add_line(jsonl_line(r, a, it == flagged_.end() ? nullptr : &it->second));
+}
+
+void JsonlWriter::canary_result(const probe::ScanResult& r, const Annotation& a) {
+  const auto it = flagged_.find(r.addr);
+  lines_.add_line(jsonl_line(r, a, it == flagged_.end() ? nullptr : &it->second, true));
 }
 
 void JsonlWriter::flush() { lines_.emit(); }

@@ -52,6 +52,7 @@ struct ScanSummary {
   // and what finding it out cost; beside the port results, never inside them.
   std::vector<verdict::HostVerdict> host_verdicts;
   uint64_t canary_probes = 0;     // probes to canary ports the scan added (not in `probed`)
+  uint64_t canary_packets = 0;    // of packets_sent, those to canary ports the scan added (retries included)
   uint64_t follow_up_probes = 0;  // SYNs and kernel connections sent to suspects after the scan
   double follow_up_seconds = 0;
   uint64_t hosts_untracked = 0;   // answering hosts the evidence table had no room for (no verdict possible)

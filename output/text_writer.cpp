@@ -33,25 +33,57 @@ std::string rate_summary_line(const ScanSummary& s) {
 
 void TextWriter::result(const probe::ScanResult& r, const Annotation& a) { rows_.push_back({r, &a}); }
 
+namespace {
+
+bool serves(const verdict::HostVerdict& v, uint16_t port) {
+  return std::binary_search(v.service_ports.begin(), v.service_ports.end(), port);
+}
+
+}  // namespace
+
 void TextWriter::finish(const ScanSummary& s) {
   std::sort(rows_.begin(), rows_.end(), [](const Row& x, const Row& y) {
     return x.r.addr != y.r.addr ? x.r.addr < y.r.addr : x.r.port < y.r.port;
   });
-  config::Address host;
-  bool first = true;
-  for (const Row& row : rows_) {
-    if (first || row.r.addr != host) {
-      host = row.r.addr;
-      std::fprintf(out_, "%sportauth scan report for %s\n", first ? "" : "\n", config::format_address(host).c_str());
-      std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", "PORT", "STATE", "REASON", "TTL", "SERVICE", "PURPOSE");
-      first = false;
+  // Every host with a row or a verdict, in address order.
+  std::vector<config::Address> hosts;
+  for (const Row& row : rows_)
+    if (hosts.empty() || hosts.back() != row.r.addr) hosts.push_back(row.r.addr);
+  for (const auto& v : s.host_verdicts) hosts.push_back(v.addr);
+  std::sort(hosts.begin(), hosts.end());
+  hosts.erase(std::unique(hosts.begin(), hosts.end()), hosts.end());
+  size_t next = 0;
+  for (size_t h = 0; h < hosts.size(); ++h) {
+    const config::Address host = hosts[h];
+    std::fprintf(out_, "%sportauth scan report for %s\n", h == 0 ? "" : "\n", config::format_address(host).c_str());
+    const verdict::HostVerdict* v = verdict::find_verdict(s.host_verdicts, host);
+    if (v) {
+      std::fprintf(out_, "VERDICT: %s: %s\n", verdict::verdict_name(v->kind), verdict::verdict_line(*v).c_str());
+      if (const std::string note = verdict::unverified_note(*v); !note.empty()) std::fprintf(out_, "         %s\n", note.c_str());
     }
-    const auto state = probe::state_of(row.r.reason);
-    const std::string port = std::to_string(row.r.port) + "/tcp";
-    const std::string ttl = state == probe::PortState::kStealth ? "-" : std::to_string(row.r.ttl);
-    std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", port.c_str(), std::string(probe::state_name(state)).c_str(),
-                 std::string(probe::reason_name(row.r.reason)).c_str(), ttl.c_str(),
-                 row.a->service.empty() ? "unknown" : row.a->service.c_str(), row.a->purpose.c_str());
+    bool header = false;
+    uint64_t collapsed = 0;
+    for (; next < rows_.size() && rows_[next].r.addr == host; ++next) {
+      const Row& row = rows_[next];
+      const auto state = probe::state_of(row.r.reason);
+      if (v && v->collapses_open_ports() && state == probe::PortState::kOpen && !serves(*v, row.r.port)) {
+        ++collapsed;
+        continue;
+      }
+      if (!header) {
+        std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", "PORT", "STATE", "REASON", "TTL", "SERVICE", "PURPOSE");
+        header = true;
+      }
+      const std::string port = std::to_string(row.r.port) + "/tcp";
+      const std::string ttl = state == probe::PortState::kStealth ? "-" : std::to_string(row.r.ttl);
+      std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", port.c_str(), std::string(probe::state_name(state)).c_str(),
+                   std::string(probe::reason_name(row.r.reason)).c_str(), ttl.c_str(),
+                   row.a->service.empty() ? "unknown" : row.a->service.c_str(), row.a->purpose.c_str());
+    }
+    if (collapsed > 0)
+      std::fprintf(out_, "(%" PRIu64 " open port%s not listed: SYN-ACKs of a host that answers for ports it does not "
+                         "serve; the verdict above says what answers)\n",
+                   collapsed, collapsed == 1 ? "" : "s");
   }
   if (rows_.empty()) std::fprintf(out_, "no ports to show (use --show all to list closed and stealth ports)\n");
   std::fprintf(out_, "\n%s\n", summary_line(s).c_str());

@@ -1,6 +1,9 @@
 // The human report: per host, a table of the reported ports sorted by port with state,
 // reason, TTL and what the database knows; then the summary line
 //   "N open, N closed, N stealth of N probed in S s (P pps)".
+// A host with a verdict (verdict/host_verdict.h) leads with it; a host that answers for ports
+// it does not serve (every kind but rate-block) is collapsed: its open ports that reach no
+// service are counted in one line, not listed one by one.
 #pragma once
 #include <cstdio>
 #include <vector>

@@ -8,6 +8,7 @@
 
 #include "db/port_page.h"
 #include "probe/scan_result.h"
+#include "verdict/host_verdict.h"
 
 namespace portauth::report {
 
@@ -16,8 +17,10 @@ std::optional<uint16_t> parse_single_port(const std::string& text);
 
 // The probe's report: "Host: / Port: / State: / Reason: / TTL: / Probes:" lines, the state's
 // meaning, a blank line, then the page. `result` is nullopt when the probe was never sent
-// (an interrupt). Ends with a newline.
+// (an interrupt). `verdict`: the host's, when it lies (then the report leads with it and says
+// what "open" is worth on that host), or null. Ends with a newline.
 std::string format_probe_report(const std::string& host_label, const std::optional<probe::ScanResult>& result,
-                                 uint16_t port, uint64_t packets_sent, const db::PortPage& page);
+                                 uint16_t port, uint64_t packets_sent, const db::PortPage& page,
+                                 const verdict::HostVerdict* verdict = nullptr);
 
 }  // namespace portauth::report

@@ -89,7 +89,7 @@ bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
     // Fill a batch, skipping slots already answered (always none on the first pass), and
     // deferring those to a host that blocks us (they stay unanswered for a later pass).
     size_t n = 0;
-    uint64_t first_slot = 0;
+    uint64_t first_slot = 0, prefix_in_batch = 0;
     const bool gate = rc && rc->gating();
     uint64_t gate_now = gate ? clock_.now_ns() : 0;
     for (; slot < slots && n < batch; ++slot) {
@@ -108,6 +108,7 @@ bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
         }
       }
       if (n == 0) first_slot = slot;
+      if (slot < space_.prefix_slots()) ++prefix_in_batch;
       uint8_t* out = &buffer[n * stride];
       const size_t len = module_.write(out, t, probe_source_port(config_, slot, pass));
       packets[n] = {out, uint16_t(len), t.addr};
@@ -128,6 +129,7 @@ bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
     }
     const size_t ok = sink_.send(packets.data(), n);
     stats_.sent.fetch_add(ok, std::memory_order_relaxed);
+    if (prefix_in_batch) stats_.prefix_sent.fetch_add(prefix_in_batch, std::memory_order_relaxed);
     if (ok < n) stats_.send_errors.fetch_add(n - ok, std::memory_order_relaxed);
     if (rc) {
       const uint64_t now = clock_.now_ns();

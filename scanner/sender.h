@@ -41,6 +41,7 @@ struct SenderConfig {
 
 struct SenderStats {
   std::atomic<uint64_t> sent{0};
+  std::atomic<uint64_t> prefix_sent{0};  // of `sent`, probes of the space's prefix (canaries: verdict/canaries.h)
   std::atomic<uint64_t> send_errors{0};
   std::atomic<unsigned> pass{0};
   // Slots of the first pass handed to the sink so far: after an interrupt, slots at or past

@@ -23,6 +23,8 @@ std::string count_text(uint64_t n) {
   return out;
 }
 
+std::string open_ports_text(uint64_t n) { return count_text(n) + (n == 1 ? " open port" : " open ports"); }
+
 bool flag(const HostVerdict& v, const char* key) {
   for (const auto& e : v.evidence)
     if (e.key == key) return std::holds_alternative<bool>(e.value) && std::get<bool>(e.value);
@@ -74,16 +76,20 @@ std::string verdict_line(const HostVerdict& v) {
     if (n == 0) line += "; no port reaches a service";
     else line += "; " + std::to_string(n) + (n == 1 ? " port reaches" : " ports reach") + " a service: " + port_list(v.service_ports);
   } else if (v.kind == VerdictKind::kTarpit) {
-    line += "; its " + count_text(v.open_ports) + " open ports hold connections, they serve nothing";
+    line += "; its " + open_ports_text(v.open_ports) + " hold" + (v.open_ports == 1 ? "s" : "") +
+            " connections, serving nothing";
   } else {
-    line += "; its " + count_text(v.open_ports) + " open ports are unverified";
+    line += "; its " + open_ports_text(v.open_ports) + (v.open_ports == 1 ? " is" : " are") + " unverified";
   }
   return line;
 }
 
 std::string unverified_note(const HostVerdict& v) {
-  if (!v.collapses_open_ports() || v.services_identified) return "";
-  return "without -sV the open ports of this host are unverified: a SYN-ACK here says the host answers, not that "
+  if (!v.collapses_open_ports() || v.services_identified || v.kind == VerdictKind::kTarpit) return "";
+  if (v.services_checked)
+    return "Without -sV, the ports that reach a service were found by connecting to them; what the service is, "
+           "is not identified";
+  return "Without -sV, the open ports of this host are unverified: a SYN-ACK here says the host answers, not that "
          "a service listens";
 }
 
