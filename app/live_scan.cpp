@@ -28,7 +28,8 @@ output::ScanSummary run_live_scan(const config::ScanPlan& plan, const output::An
   engine::ScanSetup setup(plan, route, options.run.resume);
   std::optional<engine::TrustealthWatch> trustealth;
   if (options.trustealth)
-    trustealth.emplace(plan, route, setup.sender_config.source_port_first, setup.sender_config.source_port_count);
+    trustealth.emplace(plan, route, setup.sender_config.source_port_first, setup.sender_config.source_port_count,
+                       setup.space.prefix_ports());
   std::string filter = setup.capture_filter();
   if (trustealth) filter = trustealth->capture_filter(filter);
   // Capture first, then the sink: live ones need CAP_NET_RAW and throw SetupError (with the
