@@ -69,7 +69,7 @@ ScanOptions resumed_options(const ScanPlan& plan) {
   o.min_rate = plan.min_rate;
   o.fixed_rate = plan.fixed_rate;
   o.retries = int(plan.retries);
-  o.canaries = int(plan.canaries);
+  o.canaries = plan.offline() ? 0 : int(plan.canaries);  // the slot layout the run had (engine/scan_setup.h)
   o.wait_seconds = plan.wait_seconds;
   o.interface = plan.interface;
   o.source_ip = plan.source_v4 ? format_address(*plan.source_v4) : "";

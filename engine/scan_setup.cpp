@@ -19,7 +19,8 @@ ScanSetup::ScanSetup(const config::ScanPlan& p, const scanner::RouteChoice& r, c
     : plan(p),
       route(r),
       key(k ? *k : probe::CookieKey::random()),
-      canaries(verdict::choose_canaries(p.canary_pool, p.ports, p.canaries, p.seed)),
+      // Offline (--dry-run, --pcap-out) nothing answers a canary: none are made.
+      canaries(verdict::choose_canaries(p.canary_pool, p.ports, p.offline() ? 0 : p.canaries, p.seed)),
       space(p.targets, p.ports, p.seed, p.shard_index, p.shard_count, canaries.extra),
       table(space.slots()),
       evidence(p.targets.count()) {
