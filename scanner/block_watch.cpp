@@ -8,13 +8,13 @@ namespace portauth::scanner {
 namespace {
 
 constexpr uint64_t kMs = 1'000'000;
-constexpr uint64_t kMinAllowance = 5 * kMs;       // an answer may be this late (and the RTT p99)
+constexpr uint64_t kMinAllowance = 4 * kMs;       // an answer may be this late (and the caller's RTT figure)
 constexpr uint64_t kMinSilentProbes = 32;          // nor fewer unanswered probes in a row
 constexpr double kHonestOdds = 1e-6;               // (1-p)^N below this: not chance
 constexpr uint64_t kStrongAnswers = 32;            // an estimate from fewer answers is weak
 constexpr uint64_t kFirstKeepalive = 100 * kMs, kMaxKeepalive = 500 * kMs;
 constexpr double kMargin = 0.9;                    // below the estimated rate
-constexpr double kCapMargin = 0.99;                // the scan's cap, under the host's bucket
+constexpr double kCapMargin = 1.0;                 // the scan's cap: the host's bucket rate (the sender waits for its tokens)
 
 }  // namespace
 
@@ -161,8 +161,8 @@ void BlockWatch::on_window(uint64_t now_ns) {
 }
 
 bool BlockWatch::on_tick(uint64_t now_ns, const std::array<std::atomic<uint64_t>, kGroups>& answered,
-                         double rtt_p99_ms) {
-  const uint64_t allowance = std::max(kMinAllowance, uint64_t(std::max(0.0, rtt_p99_ms) * 1e6));
+                         double rtt_ms) {
+  const uint64_t allowance = std::max(kMinAllowance, uint64_t(std::max(0.0, rtt_ms) * 1e6));
   bool went = false;
   for (unsigned i = 0; i < active_count_; ++i) {
     const unsigned g = active_groups_[i];

@@ -5,7 +5,8 @@
 //
 // What this watch does, per host (owned by the rate controller, scanner/rate_controller.h):
 //   detect   per destination group with one address (the controller's groups), at every batch:
-//            the probes sent after its last answer and at least max(5 ms, the RTT p99) ago.
+//            the probes sent after its last answer and at least max(4 ms, min(RTT p99, 2 x RTT
+//            p50)) ago.
 //            When the host had answered a fraction p of its probes and then N of those went
 //            unanswered with (1-p)^N < 1e-6 and N >= 32, it went silent (RSTs, ICMP and
 //            SYN-ACKs alike: every answer counts). A silence that ends with a flood of answers
@@ -90,9 +91,9 @@ class BlockWatch {
     return d;
   }
 
-  // Controller, at every batch: `answered[g]` the cumulative answers per group. Returns true
-  // when a host went silent.
-  bool on_tick(uint64_t now_ns, const std::array<std::atomic<uint64_t>, kGroups>& answered, double rtt_p99_ms);
+  // Controller, at every batch: `answered[g]` the cumulative answers per group, `rtt_ms` how
+  // late an answer may come (at least 4 ms is allowed). Returns true when a host went silent.
+  bool on_tick(uint64_t now_ns, const std::array<std::atomic<uint64_t>, kGroups>& answered, double rtt_ms);
   // Controller, at each window's close: the paced hosts' shares and steps.
   void on_window(uint64_t now_ns);
   // Controller, whenever it looks (on_batch, between passes): hosts that answered again.

@@ -127,11 +127,14 @@ void RateController::on_batch(uint64_t now_ns, uint64_t send_errors_total) {
   if (block_.gating() && block_.poll(now_ns, answered_)) apply_block_cap(true);
   // Silences are looked for at every batch: each probe sent into one costs a re-send later,
   // at the slow rate the host tolerates.
-  if (block_.on_tick(now_ns, answered_, rtt_percentile_ms(0.99))) {
+  // How late an answer may be: the RTT p99, but no more than twice the median (the histogram's
+  // p99 is coarse, and each millisecond of waiting is probes sent into a silence); a capture
+  // that runs later than that is caught as a false alarm (block_watch.h).
+  const double p50 = rtt_percentile_ms(0.5), p99 = rtt_percentile_ms(0.99);
+  if (block_.on_tick(now_ns, answered_, p50 > 0 ? std::min(p99, 2 * p50) : p99)) {
     stats_.held_why.store(uint8_t(HeldBy::kSilentHost), std::memory_order_relaxed);
     stats_.held_by.store(block_.silent_host(), std::memory_order_relaxed);
   }
-  const double p50 = rtt_percentile_ms(0.5);
   // Never over kMaxWindow: a window longer than that reacts too late to hold a limited host.
   const uint64_t window =
       std::clamp<uint64_t>(p50 > 0 ? uint64_t(4 * p50 * 1e6) : 0, kMinWindow, kMaxWindow);
