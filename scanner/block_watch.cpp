@@ -214,7 +214,12 @@ bool BlockWatch::poll(uint64_t now_ns, const std::array<std::atomic<uint64_t>, k
         h.forgotten = true;
       }
       h.paced_since_ns = now_ns;
-      start_epoch(tracks_[h.group], now_ns, a);
+      // The late answers are answers: the watch goes on from them (a silence that really began
+      // meanwhile is still caught, with the epoch's answers to estimate from).
+      Track& t = tracks_[h.group];
+      t.seen_answers = a;
+      t.sent_at_answer = t.sent;
+      t.last_answer_ns = now_ns;
       continue;
     }
     h.fell += h.lost;

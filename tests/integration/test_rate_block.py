@@ -60,6 +60,8 @@ def main():
             ev = verdict["evidence"]
             if ev.get("silences", 0) < 1 or ev.get("answered_again") is not True:
                 problems.append(f"evidence: {ev}")
+            if ev.get("silences") != 1:
+                problems.append(f"{ev.get('silences')} silences: the scan went over the host's rate again")
             if not 0.5 * liarlab.RATE_BLOCK_PPS <= ev.get("tolerated_pps", 0) <= liarlab.RATE_BLOCK_PPS:
                 problems.append(f"tolerated {ev.get('tolerated_pps')} SYN/s, the host takes {liarlab.RATE_BLOCK_PPS}")
             if not liarlab.RATE_BLOCK_SECONDS - 1 <= ev.get("silent_seconds", 0) <= liarlab.RATE_BLOCK_SECONDS + 3:
@@ -68,9 +70,12 @@ def main():
             problems.append(f"no warning names the block: {summary['warnings']}")
         if not summary["complete"]:
             problems.append(f"the scan calls itself incomplete: {summary['incomplete']}")
-        bound = liarlab.RATE_BLOCK_SECONDS + 2 * len(ports) / liarlab.RATE_BLOCK_PPS + 5
+        # One block is unavoidable (the rate is unknown until the host blocks); the rest is the
+        # ports at the rate it tolerates, twice over at most, and slack for a loaded machine
+        # (2 cores shared with builds: 22-24 s here when quiet, 34 s once under load).
+        bound = liarlab.RATE_BLOCK_SECONDS + 2 * len(ports) / liarlab.RATE_BLOCK_PPS + 10
         if took > bound:
-            problems.append(f"took {took:.1f} s, more than {bound:.1f} s (the block, twice the minimum, 5 s)")
+            problems.append(f"took {took:.1f} s, more than {bound:.1f} s (the block, twice the minimum, 10 s)")
         lines = [r for r in records if r.get("host_verdict") == "rate-block"]
         lablib.log(f"{len(lines)} of {len(records)} lines written after the host went silent carry host_verdict")
         failed |= lablib.report("the host is named rate-block with its silence and the rate it tolerates", problems)

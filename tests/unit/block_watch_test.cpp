@@ -91,6 +91,9 @@ TEST(BlockWatch, CaptureRunningLateIsNotASilence) {
   EXPECT_FALSE(r.watch.gating());
   EXPECT_TRUE(r.watch.records(r.now).empty());
   EXPECT_EQ(r.watch.published(), 0u);
+  // And a real silence right after is still caught (the late answers count as answers).
+  EXPECT_TRUE(r.send(1000, 20, 0));
+  EXPECT_TRUE(r.watch.silent_now());
 }
 
 TEST(BlockWatch, HostsThatRarelyAnswerOrShareAGroupAreNotWatched) {
