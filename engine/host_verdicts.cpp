@@ -9,10 +9,10 @@
 namespace portauth::engine {
 namespace {
 
+// SYN-ACKs on the scan's own ports (not on canaries it added).
 uint64_t open_results(const verdict::HostEvidence& e) {
   const uint32_t syn = e.syn_acks.load(std::memory_order_relaxed);
-  const uint32_t canary = e.canary_syn_acks.load(std::memory_order_relaxed);
-  return syn > canary ? syn - canary : 0;
+  return syn > e.added_syn_acks ? syn - e.added_syn_acks : 0;
 }
 
 // A suspect's open ports: the held ones (every result of a suspect is held), or at least the

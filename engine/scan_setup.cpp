@@ -24,7 +24,7 @@ ScanSetup::ScanSetup(const config::ScanPlan& p, const scanner::RouteChoice& r, c
       space(p.targets, p.ports, p.seed, p.shard_index, p.shard_count, canaries.extra),
       table(space.slots()),
       evidence(p.targets.count()) {
-  evidence.set_canary_ports(canaries.ports);
+  evidence.set_canary_ports(canaries.ports, canaries.extra);
   sender_config.rate_pps = plan.rate;
   sender_config.retries = plan.retries;
   sender_config.pass_wait_ns = uint64_t(plan.wait_seconds * 1e9);

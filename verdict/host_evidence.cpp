@@ -32,9 +32,11 @@ EvidenceTable::EvidenceTable(uint64_t addresses) {
   entries_.reset(new HostEvidence[capacity_]);
 }
 
-void EvidenceTable::set_canary_ports(const std::vector<uint16_t>& ports) {
+void EvidenceTable::set_canary_ports(const std::vector<uint16_t>& ports, const std::vector<uint16_t>& added) {
   canary_.reset();
+  added_.reset();
   for (uint16_t p : ports) canary_.set(p);
+  for (uint16_t p : added) added_.set(p);
   canary_count_ = canary_.count();
 }
 
@@ -81,6 +83,7 @@ void EvidenceTable::record(const probe::Reply& r, probe::Reason reason, const pr
     return;
   }
   if (canary) bump(e->canary_syn_acks);
+  if (added_[r.target_port]) ++e->added_syn_acks;
   if (!facts) {
     bump(e->syn_acks);
     return;

@@ -46,6 +46,7 @@ struct HostEvidence {
   // once the capture has stopped
   uint32_t rsts = 0, icmps = 0;
   uint32_t bare = 0;             // SYN-ACKs with no TCP option at all
+  uint32_t added_syn_acks = 0;   // SYN-ACKs on canary ports the scan added (not ports of the scan)
   uint32_t shape_changes = 0;    // SYN-ACKs whose window, options, MSS or window scale differ from the first's
   uint32_t with_payload = 0;     // SYN-ACKs carrying data
   uint16_t first_port = 0;       // the port of the first SYN-ACK
@@ -63,8 +64,9 @@ class EvidenceTable {
   EvidenceTable(const EvidenceTable&) = delete;
   EvidenceTable& operator=(const EvidenceTable&) = delete;
 
-  // Before the scan: answers on these ports are canary evidence.
-  void set_canary_ports(const std::vector<uint16_t>& ports);
+  // Before the scan: answers on these ports are canary evidence; `added` those of them that
+  // are not ports of the scan (verdict/canaries.h: CanaryPlan::extra).
+  void set_canary_ports(const std::vector<uint16_t>& ports, const std::vector<uint16_t>& added = {});
   bool is_canary(uint16_t port) const noexcept { return canary_[port]; }
   uint64_t canary_port_count() const { return canary_count_; }
 
@@ -91,7 +93,7 @@ class EvidenceTable {
   uint64_t limit_;  // at most this many hosts (3/4 of the capacity): probing stays short
   uint64_t size_ = 0;  // capture thread
   std::atomic<uint64_t> untracked_{0};
-  std::bitset<65536> canary_;
+  std::bitset<65536> canary_, added_;
   uint64_t canary_count_ = 0;
 };
 

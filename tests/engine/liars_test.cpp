@@ -118,6 +118,19 @@ TEST(Liars, ATarpitIsNamedByItsTinyBareSynAcks) {
   EXPECT_EQ(r.summary.follow_up_probes, 0u);  // its SYN-ACKs say it all
 }
 
+TEST(Liars, AFullPortScanCountsEveryOpenPortOnce) {
+  // All 65,536 ports: the scan's own high ports are the canaries, and still its ports.
+  NetworkProfile p;
+  p.hosts[kLiar] = with_services(Lie::kTarpit, {});
+  SimScan s(p);
+  const SimResult r = s.run(liar_plan({"198.18.2.10"}, port_range(0, 65535)));
+  const auto* v = verdict_for(r.summary, kLiar);
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->open_ports, 65536u);
+  EXPECT_EQ(r.summary.canary_probes, 0u);
+  EXPECT_EQ(r.summary.open, 65536u);
+}
+
 TEST(Liars, HonestHostsAreNamedNothingAndCostThreeCanariesEach) {
   NetworkProfile p;
   HostProfile many;  // thousands of real listeners, the rest closed
