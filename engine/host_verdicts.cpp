@@ -59,6 +59,7 @@ VerdictRun make_verdicts(const ScanSetup& setup, Wire& wire, scanner::Clock& clo
       b.tolerated_pps = r.tolerated_pps;
       b.answers_before = r.answers_before;
       b.probes_resent = r.fell_into_silence;
+      b.probes_deferred = r.deferred;
       b.cost_seconds = r.cost_seconds;
     }
   auto judge = [&](const verdict::HostEvidence* e, const config::Address& addr) {

@@ -10,6 +10,7 @@ namespace {
 constexpr uint64_t kMs = 1'000'000;
 constexpr uint64_t kMinAllowance = 4 * kMs;       // an answer may be this late (and the caller's RTT figure)
 constexpr uint64_t kMinSilentProbes = 32;          // nor fewer unanswered probes in a row
+constexpr uint64_t kMinAnswers = 4;                // nor after fewer answers
 constexpr double kHonestOdds = 1e-6;               // (1-p)^N below this: not chance
 constexpr uint64_t kStrongAnswers = 32;            // an estimate from fewer answers is weak
 constexpr uint64_t kFirstKeepalive = 100 * kMs, kMaxKeepalive = 500 * kMs;
@@ -32,7 +33,9 @@ BlockWatch::Host* BlockWatch::host_of(const config::Address& addr) {
   return nullptr;
 }
 
-void BlockWatch::on_pass_start(uint64_t now_ns, const std::array<std::atomic<uint64_t>, kGroups>& answered) {
+void BlockWatch::on_pass_start(unsigned pass, uint64_t now_ns,
+                               const std::array<std::atomic<uint64_t>, kGroups>& answered) {
+  find_new_ = pass == 0;
   for (unsigned i = 0; i < active_count_; ++i) tracks_[active_groups_[i]].active = false;
   active_count_ = 0;
   for (unsigned g = 0; g < kGroups; ++g) start_epoch(tracks_[g], now_ns, answered[g].load(std::memory_order_relaxed));
@@ -51,9 +54,9 @@ bool BlockWatch::admit(const config::Address& addr, uint64_t slot, uint64_t now_
         h->keepalive_gap_ns = std::min(kMaxKeepalive, h->keepalive_gap_ns * 3 / 2);
         return true;
       }
-      h->keepalive_slot = slot;
+      h->keepalive_slots[h->keepalive_count++ % Host::kKeepaliveSlots] = slot;
       h->have_keepalive = true;
-      ++h->fell;
+      ++h->silent_deferred;
       ++deferred_;
       return false;
     case State::kPaced: {
@@ -81,7 +84,8 @@ bool BlockWatch::keepalive_due(uint64_t now_ns, uint64_t& slot) {
     if (h.state != State::kSilent || !h.have_keepalive || now_ns < h.next_keepalive_ns) continue;
     h.next_keepalive_ns = now_ns + h.keepalive_gap_ns;
     h.keepalive_gap_ns = std::min(kMaxKeepalive, h.keepalive_gap_ns * 3 / 2);
-    slot = h.keepalive_slot;
+    const unsigned n = std::min(h.keepalive_count, Host::kKeepaliveSlots);
+    slot = h.keepalive_slots[h.keepalive_next++ % n];
     return true;
   }
   return false;
@@ -139,8 +143,10 @@ void BlockWatch::go_silent(unsigned group, Track& t, uint64_t now_ns, uint64_t a
   h->keepalive_gap_ns = kFirstKeepalive;
   h->next_keepalive_ns = now_ns + kFirstKeepalive;
   h->have_keepalive = false;
+  h->keepalive_count = h->keepalive_next = 0;
   h->keepalives = 0;
   h->lost = lost;
+  h->silent_deferred = 0;
   ++h->silences;
 }
 
@@ -183,9 +189,10 @@ bool BlockWatch::on_tick(uint64_t now_ns, const std::array<std::atomic<uint64_t>
     if (!t.single || t.old_sent <= t.sent_at_answer || now_ns - t.last_answer_ns < allowance) continue;
     const Host* h = t.host;
     if (h && (h->state == State::kSilent || (h->state == State::kGaveUp && !h->forgotten))) continue;
+    if (!find_new_ && (!h || h->state != State::kPaced)) continue;  // retry passes: paced hosts only
     const uint64_t n = t.old_sent - t.sent_at_answer;  // unanswered, and old enough to have been
     const uint64_t got = a - t.epoch_answers;
-    if (got == 0 || n < kMinSilentProbes || t.sent_at_answer == 0) continue;
+    if (got < kMinAnswers || n < kMinSilentProbes || t.sent_at_answer == 0) continue;
     const double p = std::min(1.0, double(got) / double(t.sent_at_answer));
     if (p >= 1.0 || double(n) * std::log1p(-p) < std::log(kHonestOdds)) {
       go_silent(g, t, now_ns, a, n);
@@ -216,6 +223,7 @@ bool BlockWatch::poll(uint64_t now_ns, const std::array<std::atomic<uint64_t>, k
       h.paced_since_ns = now_ns;
       // The late answers are answers: the watch goes on from them (a silence that really began
       // meanwhile is still caught, with the epoch's answers to estimate from).
+      h.lost = h.silent_deferred = 0;
       Track& t = tracks_[h.group];
       t.seen_answers = a;
       t.sent_at_answer = t.sent;
@@ -223,6 +231,8 @@ bool BlockWatch::poll(uint64_t now_ns, const std::array<std::atomic<uint64_t>, k
       continue;
     }
     h.fell += h.lost;
+    h.deferred += h.silent_deferred;
+    h.lost = h.silent_deferred = 0;
     if (!h.published) {
       h.published = true;
       const unsigned n = published_.load(std::memory_order_relaxed);
@@ -289,6 +299,7 @@ std::vector<BlockWatch::Record> BlockWatch::records(uint64_t now_ns) const {
     r.tolerated_pps = h.rate;
     r.answers_before = h.answers_before;
     r.fell_into_silence = h.fell;
+    r.deferred = h.deferred;
     r.cost_seconds = double(silent + paced) / 1e9;
     out.push_back(r);
   }

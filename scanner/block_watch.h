@@ -8,13 +8,17 @@
 //            the probes sent after its last answer and at least max(4 ms, min(RTT p99, 2 x RTT
 //            p50)) ago.
 //            When the host had answered a fraction p of its probes and then N of those went
-//            unanswered with (1-p)^N < 1e-6 and N >= 32, it went silent (RSTs, ICMP and
-//            SYN-ACKs alike: every answer counts). A silence that ends with a flood of answers
+//            unanswered with (1-p)^N < 1e-6 and N >= 32 (and at least 4 answers before), it
+//            went silent (RSTs, ICMP and SYN-ACKs alike: every answer counts). Only the first
+//            pass finds new silent hosts: a retry pass probes what did not answer, mostly
+//            ports that never will, and its answer fractions say nothing about a host; a host
+//            already paced is watched in every pass (a second silence). A silence that ends with a flood of answers
 //            to probes sent before it (more than the keepalives could explain) was the capture
 //            running late, not the host: it is forgotten, and the host is not flagged;
 //   wait     its probes are deferred (the sender skips them; they stay unanswered and go in a
 //            later pass, which does not count as a retry), and one keepalive probe goes out
-//            now and then (100 ms, growing to 500 ms) until the host answers again, or
+//            now and then (100 ms, growing to 500 ms; each to another of the last 8 deferred
+//            ports, as one of them may be a port that never answers) until it answers again, or
 //            kMaxSilence has passed (then its probes go out as usual and fail as stealth);
 //   pace     then its probes are paced by a token bucket (the sender waits for its tokens)
 //            at the rate it tolerates, estimated
@@ -56,7 +60,8 @@ class BlockWatch {
     bool answered_again = false;
     double tolerated_pps = 0;
     uint64_t answers_before = 0;
-    uint64_t fell_into_silence = 0;  // probes sent into a silence, and probes deferred while it lasted
+    uint64_t fell_into_silence = 0;  // probes sent into a silence before it was seen (re-sent later)
+    uint64_t deferred = 0;           // probes held back while it was silent
     double cost_seconds = 0;         // silences plus the time spent paced to the host
   };
 
@@ -99,7 +104,7 @@ class BlockWatch {
   // Controller, whenever it looks (on_batch, between passes): hosts that answered again.
   // Returns true when one did.
   bool poll(uint64_t now_ns, const std::array<std::atomic<uint64_t>, kGroups>& answered);
-  void on_pass_start(uint64_t now_ns, const std::array<std::atomic<uint64_t>, kGroups>& answered);
+  void on_pass_start(unsigned pass, uint64_t now_ns, const std::array<std::atomic<uint64_t>, kGroups>& answered);
   // The most the scan may send per second so that every paced host gets at most its rate
   // (infinite when none is paced); the address of the host that sets it.
   double cap(config::Address& who) const;
@@ -142,12 +147,15 @@ class BlockWatch {
     uint64_t silent_since_ns = 0, detected_ns = 0, answers_mark = 0;
     uint64_t keepalives = 0;        // probes sent to it while silent
     uint64_t lost = 0;              // probes sent into the current silence before it was seen
+    uint64_t silent_deferred = 0;   // probes deferred while it is silent
     double estimate = 0;            // probes/s the last silence suggests
     double rate = 0;                // the paced rate
     double last_safe = 0;           // the last rate borne for a whole step
     bool weak = false;
     uint64_t step_start_ns = 0, step_ns = 0;
-    uint64_t keepalive_slot = 0;
+    static constexpr unsigned kKeepaliveSlots = 8;
+    std::array<uint64_t, kKeepaliveSlots> keepalive_slots{};  // the last deferred slots (a ring)
+    unsigned keepalive_count = 0, keepalive_next = 0;
     bool have_keepalive = false;
     uint64_t next_keepalive_ns = 0, keepalive_gap_ns = 0;
     double tokens = 0;
@@ -157,7 +165,7 @@ class BlockWatch {
     // record
     unsigned silences = 0;
     uint64_t silent_ns = 0, paced_since_ns = 0, paced_ns = 0;
-    uint64_t answers_before = 0, fell = 0;
+    uint64_t answers_before = 0, fell = 0, deferred = 0;
     bool answered_again = false;
     bool published = false;
     bool forgotten = false;         // its only silence was a false alarm
@@ -173,6 +181,7 @@ class BlockWatch {
   std::array<Host, kMaxHosts> hosts_{};
   unsigned hosts_used_ = 0;
   unsigned active_ = 0;  // hosts silent or paced
+  bool find_new_ = true;  // the first pass: new silent hosts are looked for
   uint64_t deferred_ = 0;
   uint64_t attempts_ = 0;  // sender attempts in the current window while gating
   uint64_t false_alarms_ = 0;

@@ -234,7 +234,7 @@ void RateController::on_pass_start(unsigned pass) {
       set_rate(std::min(rate_ * 0.5, std::max(2 * answer_rate, 1.0)), HeldBy::kRetries, stats_.held_by.load());
     prev_retry_answers_ = retry ? answered : 0;
   }
-  block_.on_pass_start(now, answered_);
+  block_.on_pass_start(pass, now, answered_);
   pass_start_ns_ = now;
   pass_answers_mark_ = answers;
   pass_sent_ = 0;

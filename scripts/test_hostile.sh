@@ -3,7 +3,8 @@
 #   1. ThreadSanitizer: a build of the unit and engine tests with -fsanitize=thread (build-tsan/),
 #      running the tests where threads share state: the probe table, the SPSC result queue, the
 #      capture loop on its own thread with a reader and a drainer, and whole scans on the
-#      in-memory network (sender, capture and main threads, the rate controller).
+#      in-memory network (sender, capture and main threads, the rate controller, the evidence per
+#      host and the block watch).
 #   2. Fuzzing: every libFuzzer harness for 25 s (scripts/fuzz.sh --ci: clang, ASan+UBSan);
 #      a crash fails the run and leaves its input in build-fuzz/artifacts/.
 # The ASan+UBSan unit-test build and the ctest replay of every fuzz corpus and regression
@@ -22,7 +23,7 @@ TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
 # rate controller's counters, on the in-memory network (a few of them: TSan is ~10x slower).
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   build-tsan/tests/engine/engine_tests --gtest_brief=1 \
-  --gtest_filter='EngineScan.Retries*:EngineScan.Interrupt*:EngineScan.Forged*:RateControl.HostLimitedTo20000*:RateControl.OneLimited*'
+  --gtest_filter='EngineScan.Retries*:EngineScan.Interrupt*:EngineScan.Forged*:RateControl.HostLimitedTo20000*:RateControl.OneLimited*:Liars.SynProxy*:Liars.AShortBlock*'
 
 echo "== Fuzzing: each harness for 25 s (scripts/fuzz.sh --ci)" >&2
 scripts/fuzz.sh --ci

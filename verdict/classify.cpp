@@ -78,6 +78,7 @@ void add_block(Items& items, const BlockRecord& b, bool phrase) {
   add(items, "answers_before_silence", int64_t(b.answers_before));
   add(items, "probes_resent", int64_t(b.probes_resent),
       phrase && b.probes_resent ? std::to_string(b.probes_resent) + " probes re-sent" : "");
+  add(items, "probes_deferred", int64_t(b.probes_deferred));
   add(items, "cost_seconds", b.cost_seconds);
 }
 

@@ -94,7 +94,8 @@ struct BlockRecord {
   bool answered_again = false;   // it answered after its last silence
   double tolerated_pps = 0;      // the rate the scan settled on for it (SYNs a second)
   uint64_t answers_before = 0;   // answers before it first went silent
-  uint64_t probes_resent = 0;    // probes it missed in the silences, sent again
+  uint64_t probes_resent = 0;    // probes sent into its silences before they were seen, sent again
+  uint64_t probes_deferred = 0;  // probes held back while it was silent
   double cost_seconds = 0;       // the scan's time spent waiting on it and pacing for it
 };
 

@@ -225,3 +225,24 @@ TEST(Liars, HostsThatOnlyLimitTheirAnswersAreNotRateBlocks) {
   expect_every_port_right(s, p, plan);
   EXPECT_TRUE(r.summary.host_verdicts.empty()) << verdict::verdict_line(r.summary.host_verdicts.front());
 }
+
+TEST(Liars, ASweepWithALimitedHostAndSilentPortsFlagsNobody) {
+  // The lab's kind of sweep: hosts that drop some ports, one that limits its RSTs; retry passes
+  // probe mostly ports that never answer, which must not look like a host gone silent.
+  NetworkProfile p;
+  HostProfile honest;
+  for (unsigned port : {22, 80, 443}) honest.ports[uint16_t(port)] = {Answer::kOpen};
+  for (unsigned port = 100; port < 120; ++port) honest.ports[uint16_t(port)] = {Answer::kSilent};
+  honest.rtt_ns = 500'000;
+  for (uint32_t a = 0; a < 16; ++a) p.hosts[config::Address::v4(0xc6120100 + a)] = honest;
+  HostProfile limited = honest;
+  limited.reply_limit_pps = 500;
+  p.hosts[config::Address::v4(0xc6120120)] = limited;
+  SimScan s(p);
+  const auto plan = liar_plan({"198.18.1.0-198.18.1.15", "198.18.1.32"}, port_range(1, 1300));
+  const SimResult r = s.run(plan);
+  expect_every_port_right(s, p, plan);
+  EXPECT_TRUE(r.summary.host_verdicts.empty()) << verdict::verdict_line(r.summary.host_verdicts.front());
+  std::printf("sweep with a 500/s host: %.1f s simulated, %u passes, rate %.0f-%.0f\n", r.sim_seconds, r.summary.passes,
+              r.summary.rate_min, r.summary.rate_max);
+}

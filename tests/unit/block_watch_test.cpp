@@ -38,7 +38,7 @@ struct Rig {
 
 TEST(BlockWatch, AHostThatGoesSilentAfterABurstIsWaitedForThenPaced) {
   Rig r;
-  r.watch.on_pass_start(r.now, r.answered);
+  r.watch.on_pass_start(0, r.now, r.answered);
   EXPECT_FALSE(r.send(300, 6, 1));       // 300 answered in 6 ms
   EXPECT_TRUE(r.send(1000, 20, 0));      // then nothing, for 20 ms
   EXPECT_TRUE(r.watch.gating());
@@ -83,7 +83,7 @@ TEST(BlockWatch, AHostThatGoesSilentAfterABurstIsWaitedForThenPaced) {
 
 TEST(BlockWatch, CaptureRunningLateIsNotASilence) {
   Rig r;
-  r.watch.on_pass_start(r.now, r.answered);
+  r.watch.on_pass_start(0, r.now, r.answered);
   r.send(300, 6, 1);
   ASSERT_TRUE(r.send(1000, 20, 0));
   r.answered[kGroup] += 900;  // the late answers arrive all at once
@@ -98,16 +98,20 @@ TEST(BlockWatch, CaptureRunningLateIsNotASilence) {
 
 TEST(BlockWatch, HostsThatRarelyAnswerOrShareAGroupAreNotWatched) {
   Rig sparse;  // 1 in 50 answered, then 200 unanswered in a row
-  sparse.watch.on_pass_start(sparse.now, sparse.answered);
+  sparse.watch.on_pass_start(0, sparse.now, sparse.answered);
   sparse.send(2000, 40, 50);
   EXPECT_FALSE(sparse.send(200, 20, 0));  // 200 unanswered at p = 0.02: (0.98)^200 = 0.018, chance
   Rig shared;
-  shared.watch.on_pass_start(shared.now, shared.answered);
+  shared.watch.on_pass_start(0, shared.now, shared.answered);
   shared.send(300, 6, 1, config::Address::v4(1));
   shared.send(300, 6, 1, config::Address::v4(2));
   EXPECT_FALSE(shared.send(1000, 20, 0));  // two addresses in the group: who went silent?
+  Rig retry;  // a retry pass finds no new silent host: its probes are mostly ports that never answer
+  retry.watch.on_pass_start(1, retry.now, retry.answered);
+  retry.send(300, 6, 1);
+  EXPECT_FALSE(retry.send(1000, 20, 0));
   Rig slow;  // silence shorter than the allowance is not silence
-  slow.watch.on_pass_start(slow.now, slow.answered);
+  slow.watch.on_pass_start(0, slow.now, slow.answered);
   slow.send(300, 6, 1);
   EXPECT_FALSE(slow.send(100, 2, 0));
 }
