@@ -57,6 +57,7 @@ void fill_counters(output::ScanSummary& s, const ScanLoop& loop, const Wire& wir
     s.rtt_p50_ms = rc->rtt_percentile_ms(0.5);
     s.rtt_p99_ms = rc->rtt_percentile_ms(0.99);
     s.extra_passes = c.extra_passes.load();
+    s.silences_forgotten = rc->block_watch().false_alarms();
   }
   const auto pc = wire.source->counters();
   s.pcap_received = pc.received;

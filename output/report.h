@@ -56,6 +56,7 @@ struct ScanSummary {
   uint64_t follow_up_probes = 0;  // SYNs and kernel connections sent to suspects after the scan
   double follow_up_seconds = 0;
   uint64_t hosts_untracked = 0;   // answering hosts the evidence table had no room for (no verdict possible)
+  uint64_t silences_forgotten = 0;  // silences that were the capture running late (scanner/block_watch.h)
 };
 
 // What a report needs to say about the scan before any result (nmap XML's scaninfo, ...).

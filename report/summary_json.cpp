@@ -113,6 +113,7 @@ nlohmann::ordered_json summary_json(const std::string& scan_name, const output::
   j["canary_probes"] = s.canary_probes;
   j["follow_ups"] = {{"probes", s.follow_up_probes}, {"seconds", s.follow_up_seconds}};
   j["hosts_untracked"] = s.hosts_untracked;
+  j["silences_forgotten"] = s.silences_forgotten;
   j["warnings"] = warnings;
   return j;
 }

@@ -16,6 +16,7 @@
 //               "evidence": {"window": 0, "syn_cookies": true, ...}, "open_ports": 65536,
 //               "service_ports": [22, 80, 443], "services_checked": true, "cost_seconds": 1.2}],
 //    "canary_probes": 3, "follow_ups": {"probes": 12, "seconds": 0.4}, "hosts_untracked": 0,
+//    "silences_forgotten": 0,
 //    "warnings": ["the capture dropped 310 packets; ...", "198.18.2.10: ..."]}
 //
 // "hosts" lists every host with a verdict (verdict/host_verdict.h: syn-proxy, tarpit,

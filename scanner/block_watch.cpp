@@ -36,6 +36,7 @@ BlockWatch::Host* BlockWatch::host_of(const config::Address& addr) {
 void BlockWatch::on_pass_start(unsigned pass, uint64_t now_ns,
                                const std::array<std::atomic<uint64_t>, kGroups>& answered) {
   find_new_ = pass == 0;
+  total_sent_ = 0;
   for (unsigned i = 0; i < active_count_; ++i) tracks_[active_groups_[i]].active = false;
   active_count_ = 0;
   for (unsigned g = 0; g < kGroups; ++g) start_epoch(tracks_[g], now_ns, answered[g].load(std::memory_order_relaxed));
@@ -122,6 +123,9 @@ void BlockWatch::go_silent(unsigned group, Track& t, uint64_t now_ns, uint64_t a
   const uint64_t got = answers - t.epoch_answers;
   const double seconds = double(t.last_answer_ns - t.epoch_start_ns) / 1e9;
   h->estimate = double(got) / (seconds + 1.0);
+  // Its share of the probes so far (the scan's cap is its rate over its share), until the
+  // windows measure it.
+  h->share = total_sent_ > 0 ? std::max(0.001, double(t.sent) / double(total_sent_)) : 1.0;
   h->previous_rate = h->rate;
   if (h->state == State::kPaced) {  // silent again, at the paced rate
     h->paced_ns += now_ns - h->paced_since_ns;
@@ -209,9 +213,10 @@ bool BlockWatch::poll(uint64_t now_ns, const std::array<std::atomic<uint64_t>, k
     if (h.state != State::kSilent) continue;
     const uint64_t a = answered[h.group].load(std::memory_order_relaxed);
     if (a <= h.answers_mark) continue;
-    // More answers than keepalives: answers to probes from before the "silence" came late
-    // (the capture fell behind, not the host). Not a silence: forget it.
-    if (a - h.answers_mark > h.keepalives + 2) {
+    // More answers than keepalives (any answer before the first keepalive went out): answers
+    // to probes from before the "silence" came late (the capture fell behind, not the host).
+    // Not a silence: forget it.
+    if (a - h.answers_mark > h.keepalives) {
       false_alarms_++;
       h.rate = h.previous_rate;
       h.state = h.silences > 1 ? State::kPaced : State::kGaveUp;

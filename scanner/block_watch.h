@@ -6,15 +6,14 @@
 // What this watch does, per host (owned by the rate controller, scanner/rate_controller.h):
 //   detect   per destination group with one address (the controller's groups), at every batch:
 //            the probes sent after its last answer and at least max(4 ms, min(RTT p99, 2 x RTT
-//            p50)) ago.
-//            When the host had answered a fraction p of its probes and then N of those went
-//            unanswered with (1-p)^N < 1e-6 and N >= 32 (and at least 4 answers before), it
-//            went silent (RSTs, ICMP and SYN-ACKs alike: every answer counts). Only the first
-//            pass finds new silent hosts: a retry pass probes what did not answer, mostly
-//            ports that never will, and its answer fractions say nothing about a host; a host
-//            already paced is watched in every pass (a second silence). A silence that ends with a flood of answers
-//            to probes sent before it (more than the keepalives could explain) was the capture
-//            running late, not the host: it is forgotten, and the host is not flagged;
+//            p50)) ago. When the host had answered a fraction p of its probes and then N of
+//            those went unanswered with (1-p)^N < 1e-6 and N >= 32 (and at least 4 answers
+//            before), it went silent (RSTs, ICMP and SYN-ACKs alike: every answer counts). Only
+//            the first pass finds new silent hosts: a retry pass probes what did not answer,
+//            mostly ports that never will, and its answer fractions say nothing about a host; a
+//            host already paced is watched in every pass (a second silence). A silence that
+//            ends with more answers than keepalives sent (answers to probes from before it) was
+//            the capture running late, not the host: it is forgotten, the host is not flagged;
 //   wait     its probes are deferred (the sender skips them; they stay unanswered and go in a
 //            later pass, which does not count as a retry), and one keepalive probe goes out
 //            now and then (100 ms, growing to 500 ms; each to another of the last 8 deferred
@@ -76,6 +75,7 @@ class BlockWatch {
       t.single = false;
     }
     ++t.sent;
+    ++total_sent_;
     if (Host* h = t.host; h && h->state == State::kSilent) ++h->keepalives;
   }
   // Sender thread: whether probes need admit() (a host is silent or paced).
@@ -182,6 +182,7 @@ class BlockWatch {
   unsigned hosts_used_ = 0;
   unsigned active_ = 0;  // hosts silent or paced
   bool find_new_ = true;  // the first pass: new silent hosts are looked for
+  uint64_t total_sent_ = 0;  // probes sent in the pass
   uint64_t deferred_ = 0;
   uint64_t attempts_ = 0;  // sender attempts in the current window while gating
   uint64_t false_alarms_ = 0;

@@ -246,3 +246,26 @@ TEST(Liars, ASweepWithALimitedHostAndSilentPortsFlagsNobody) {
   std::printf("sweep with a 500/s host: %.1f s simulated, %u passes, rate %.0f-%.0f\n", r.sim_seconds, r.summary.passes,
               r.summary.rate_min, r.summary.rate_max);
 }
+
+TEST(Liars, ACaptureThatFallsBehindIsNotAHostGoneSilent) {
+  // 150 ms without a frame, early in the first pass, then everything at once: every host
+  // looks silent for a moment, none may be flagged or slowed for it.
+  for (unsigned hosts : {1u, 16u}) {
+    NetworkProfile p;
+    HostProfile honest;
+    for (unsigned port : {22, 80, 443}) honest.ports[uint16_t(port)] = {Answer::kOpen};
+    honest.rtt_ns = 500'000;
+    for (uint32_t a = 0; a < hosts; ++a) p.hosts[config::Address::v4(0xc6120100 + a)] = honest;
+    SimScan s(p);
+    p.capture_stall_at_ns = s.clock.now_ns() + 30'000'000;
+    p.capture_stall_ns = 150'000'000;
+    SimScan stalled(p);
+    const auto plan = liar_plan({"198.18.1.0-198.18.1." + std::to_string(hosts - 1)}, port_range(1, 20000 / hosts));
+    const SimResult r = stalled.run(plan);
+    expect_every_port_right(stalled, p, plan);
+    EXPECT_TRUE(r.summary.host_verdicts.empty()) << verdict::verdict_line(r.summary.host_verdicts.front());
+    EXPECT_LT(r.sim_seconds, 2.0) << hosts << " hosts";
+    EXPECT_GE(r.summary.silences_forgotten, 1u) << "the stall was not even noticed: the test proves nothing";
+    std::printf("%u hosts, capture stalled 150 ms: %.2f s simulated, %u passes\n", hosts, r.sim_seconds, r.summary.passes);
+  }
+}

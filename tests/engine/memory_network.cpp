@@ -188,6 +188,11 @@ int MemoryNetwork::dispatch(capture::PacketSource::Handler handler, void* ctx) {
   std::vector<std::vector<uint8_t>> ready;
   uint64_t next = 0;
   const uint64_t now = clock_.now_ns();
+  const uint64_t stall_end = profile_.capture_stall_at_ns + profile_.capture_stall_ns;
+  if (profile_.capture_stall_ns > 0 && now >= profile_.capture_stall_at_ns && now < stall_end) {
+    clock_.sleep_until_ns(stall_end);
+    return 0;
+  }
   {
     std::lock_guard lock(mu_);
     while (!pending_.empty() && pending_.top().at_ns <= now) {

@@ -80,6 +80,9 @@ struct NetworkProfile {
   double bottleneck_pps = 0;               // probes above this rate are dropped (0: none)
   double bottleneck_burst = 100;
   double loss_each_way = 0;                // probability a probe, or an answer, is lost
+  // The capture falls behind: nothing is delivered from this simulated time for this long (a
+  // descheduled capture thread); what arrived meanwhile comes all at once after (0: never).
+  uint64_t capture_stall_at_ns = 0, capture_stall_ns = 0;
   uint64_t seed = 1;
 };
 
