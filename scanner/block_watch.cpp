@@ -15,7 +15,12 @@ constexpr double kHonestOdds = 1e-6;               // (1-p)^N below this: not ch
 constexpr uint64_t kStrongAnswers = 32;            // an estimate from fewer answers is weak
 constexpr uint64_t kFirstKeepalive = 100 * kMs, kMaxKeepalive = 500 * kMs;
 constexpr double kMargin = 0.9;                    // below the estimated rate
-constexpr double kCapMargin = 1.0;                 // the scan's cap: the host's bucket rate (the sender waits for its tokens)
+// A paced host with at least this share of the probes sets the pace itself: the sender waits for
+// its tokens, and the scan's cap is twice its rate, so that after a late wake-up the host's
+// bucket (which forgives one) and not the sender's own limiter (which does not) decides. A host
+// with less is paced by the cap (its rate over its share) and its probes without a token are
+// deferred to a later pass, so that it never holds the others up.
+constexpr double kDominant = 0.5;
 
 }  // namespace
 
@@ -68,6 +73,10 @@ bool BlockWatch::admit(const config::Address& addr, uint64_t slot, uint64_t now_
       if (h->tokens >= 1) {
         h->tokens -= 1;
         return true;
+      }
+      if (h->share < kDominant) {  // other hosts' probes go on; this one waits for a later pass
+        ++deferred_;
+        return false;
       }
       --attempts_;  // it will be asked again
       --h->attempts;
@@ -262,7 +271,8 @@ double BlockWatch::cap(config::Address& who) const {
   for (unsigned i = 0; i < hosts_used_; ++i) {
     const Host& h = hosts_[i];
     if (h.state != State::kPaced) continue;
-    const double c = kCapMargin * h.rate / std::clamp(h.share, 0.001, 1.0);
+    const double share = std::clamp(h.share, 0.001, 1.0);
+    const double c = (share >= kDominant ? 2.0 : 1.0) * h.rate / share;
     if (c < cap) {
       cap = c;
       who = h.addr;
