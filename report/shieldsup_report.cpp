@@ -219,7 +219,12 @@ std::string format_shieldsup_report(const ShieldsUpReport& report) {
 
   // Security implications of what answered.
   out += "\nSecurity implications\n---------------------\n";
-  if (answered.empty()) {
+  if (answered.empty() && hidden > 0) {
+    out += db::wrap_paragraph("Every port that answered did so with a SYN-ACK this host sends for ports it does not "
+                              "serve (the verdict above): the host exists and answers, but no service behind these "
+                              "ports is known.",
+                              kWidth, "", "");
+  } else if (answered.empty()) {
     out += db::wrap_paragraph("No tested port answered: nothing here tells a scanner that a system exists at "
                               "this address.",
                               kWidth, "", "");
