@@ -38,7 +38,9 @@ int run(ProbeArgs& a, const std::string& command_line) {
   if (!db) return 1;
 
   report::PortAnnotator annotator(db.get());
-  const output::Annotator annotate = [&](uint16_t p) -> const output::Annotation& { return annotator(p); };
+  const output::Annotator annotate = [&](uint16_t p, config::Proto proto) -> const output::Annotation& {
+    return annotator(p, proto);
+  };
   output::CollectingWriter collected;
   try {
     const auto summary = run_live_scan(host->plan, annotate, {&collected}, live_scan_options(o, command_line));

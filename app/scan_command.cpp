@@ -52,7 +52,9 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
   plan.show = outputs.delivery_mask();  // the outputs filter the rest (output_set.h)
   output::ProgressDisplay progress(stderr);
   report::PortAnnotator annotator(scan.db);
-  output::Annotator annotate = [&](uint16_t port) -> const output::Annotation& { return annotator(port); };
+  output::Annotator annotate = [&](uint16_t port, config::Proto proto) -> const output::Annotation& {
+    return annotator(port, proto);
+  };
   try {
     LiveScanOptions live = live_scan_options(scan.job.options, command_line);
     live.run.resume = scan.job.resume.get();
@@ -95,7 +97,7 @@ int run(cli::CommandLine& cli, const std::string& command_line) {
   const config::PortRanking ranking = [&](const config::ScanOptions& o) {
     auto& db = dbs[o.db];
     if (!db) db = std::make_unique<db::PortDb>(db::PortDb::load_file(db::resolve_db_path(o.db)));
-    return db->top_ports(65536);
+    return config::RankedPorts{db->top_ports(65536), db->top_ports(65536, db::Proto::kUdp)};
   };
   std::vector<Scan> scans;
   try {

@@ -55,7 +55,7 @@ std::string absolute(const std::string& path) {
 ScanOptions resumed_options(const ScanPlan& plan) {
   ScanOptions o;
   for (const auto& r : plan.targets.ranges()) o.targets.push_back(format_address(r.first) + "-" + format_address(r.last));
-  o.ports = format_ports(plan.ports);
+  o.ports = format_port_spec(plan.ports, plan.udp_ports);
   o.seed = plan.seed;
   o.shard = std::to_string(plan.shard_index + 1) + "/" + std::to_string(plan.shard_count);
   if (std::isinf(plan.rate)) {

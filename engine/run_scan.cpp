@@ -5,6 +5,8 @@
 #include "engine/scan_finish.h"
 #include "engine/scan_loop.h"
 #include "engine/scan_setup.h"
+#include "output/show_filter.h"
+#include "probe/udp_reply_facts.h"
 
 namespace portauth::engine {
 
@@ -23,6 +25,7 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
   info.start_unix = int64_t(std::time(nullptr));
   info.command_line = options.command_line;
   info.ports = plan.ports;
+  info.udp_ports = plan.udp_ports;
   info.address_count = plan.targets.count();
   info.probe_count = setup.space.slots();
   info.rate = plan.rate;
@@ -32,13 +35,16 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
   for (auto* w : writers) w->begin(info);
 
   // Results are filtered by the plan's show mask here, in one place.
-  auto report = [&](const probe::ScanResult& r) {
-    const auto state = probe::state_of(r.reason);
-    const unsigned bit = state == probe::PortState::kOpen     ? config::kShowOpen
-                         : state == probe::PortState::kClosed ? config::kShowClosed
-                                                              : config::kShowStealth;
-    if (plan.show & bit)
-      for (auto* w : writers) w->result(r, annotate(r.port));
+  auto report = [&](const probe::ScanResult& r, const probe::ReplyBytes* bytes = nullptr) {
+    if (!(plan.show & output::ShowFilter::state_bit(r.state()))) return;
+    const output::Annotation& a = annotate(r.port, r.proto);
+    if (!bytes) {
+      for (auto* w : writers) w->result(r, a);
+      return;
+    }
+    // A UDP service's reply: what it said, and how much larger than the probe it was.
+    const probe::ReplyFacts facts = probe::explain_udp_reply(r.port, {bytes->bytes, bytes->kept}, bytes->payload_len);
+    for (auto* w : writers) w->result_with_reply(r, a, facts);
   };
   const LoopOutcome o = loop.run(report, writers);
   if (options.progress_end) options.progress_end();

@@ -36,6 +36,11 @@ ScanLoop::ScanLoop(ScanSetup& setup, Wire& wire, scanner::Clock& clock, const Ru
       sender_(setup.space, setup.table, setup.module(), *wire.sink, clock,
               with_controller(setup.sender_config, controller_.get())) {
   capture_.set_answer_observer(controller_.get());
+  if (setup.plan.has_udp()) {
+    // The replies of UDP services, to explain them: 4096 x 516 bytes, only in UDP scans.
+    reply_bytes_ = std::make_unique<capture::SpscQueue<probe::ReplyBytes>>(4096);
+    capture_.set_reply_bytes(reply_bytes_.get());
+  }
 }
 
 void ScanLoop::report_progress(const LoopOutcome& o, bool sending_done) {
@@ -63,7 +68,7 @@ void ScanLoop::report_progress(const LoopOutcome& o, bool sending_done) {
   options_.progress(p);
 }
 
-LoopOutcome ScanLoop::run_impl(void (*deliver)(void*, const probe::ScanResult&), void* ctx,
+LoopOutcome ScanLoop::run_impl(void (*deliver)(void*, const probe::ScanResult&, const probe::ReplyBytes*), void* ctx,
                                const std::vector<output::ResultWriter*>& writers) {
   std::atomic<bool>& stop_sender = options_.interrupt.stop_sending ? *options_.interrupt.stop_sending : own_stop_;
   const std::atomic<int>& interrupts = options_.interrupt.interrupts ? *options_.interrupt.interrupts : no_interrupts_;
@@ -85,11 +90,14 @@ LoopOutcome ScanLoop::run_impl(void (*deliver)(void*, const probe::ScanResult&),
     clock_.leave();
   });
 
+  auto bytes = std::make_unique<probe::ReplyBytes>();
   auto drain = [&] {
     probe::ScanResult r;
     while (results_.try_pop(r)) {
-      (probe::state_of(r.reason) == probe::PortState::kOpen ? o.open : o.closed)++;
-      deliver(ctx, r);
+      (r.state() == probe::PortState::kOpen ? o.open : o.closed)++;
+      // Pushed before the result: there when the result says so.
+      const bool have = r.has_bytes && reply_bytes_ && reply_bytes_->try_pop(*bytes);
+      deliver(ctx, r, have ? bytes.get() : nullptr);
     }
   };
   const uint64_t wait_ns = uint64_t(setup_.plan.wait_seconds * 1e9);

@@ -33,7 +33,8 @@ class ScanLoop {
   ScanLoop(ScanSetup& setup, Wire& wire, scanner::Clock& clock, const RunOptions& options);
 
   capture::CaptureLoop& capture() { return capture_; }
-  // `deliver` gets each answer once, in arrival order.
+  // `deliver(result, bytes)` gets each answer once, in arrival order; `bytes` is the first
+  // bytes of a UDP service's reply (probe/reply_bytes.h), else null.
   template <class Deliver>
   LoopOutcome run(Deliver&& deliver, const std::vector<output::ResultWriter*>& writers);
 
@@ -43,7 +44,7 @@ class ScanLoop {
   const capture::CaptureStats& capture_stats() const { return capture_.stats(); }
 
  private:
-  LoopOutcome run_impl(void (*deliver)(void*, const probe::ScanResult&), void* ctx,
+  LoopOutcome run_impl(void (*deliver)(void*, const probe::ScanResult&, const probe::ReplyBytes*), void* ctx,
                        const std::vector<output::ResultWriter*>& writers);
   void report_progress(const LoopOutcome& o, bool sending_done);
 
@@ -53,6 +54,7 @@ class ScanLoop {
   const RunOptions& options_;
   std::unique_ptr<scanner::RateController> controller_;
   capture::SpscQueue<probe::ScanResult> results_;
+  std::unique_ptr<capture::SpscQueue<probe::ReplyBytes>> reply_bytes_;  // scans with UDP ports only
   capture::CaptureLoop capture_;
   scanner::Sender sender_;
   std::atomic<bool> own_stop_{false};
@@ -63,7 +65,8 @@ class ScanLoop {
 template <class Deliver>
 LoopOutcome ScanLoop::run(Deliver&& deliver, const std::vector<output::ResultWriter*>& writers) {
   using D = std::remove_reference_t<Deliver>;
-  return run_impl([](void* ctx, const probe::ScanResult& r) { (*static_cast<D*>(ctx))(r); }, &deliver, writers);
+  return run_impl([](void* ctx, const probe::ScanResult& r, const probe::ReplyBytes* b) { (*static_cast<D*>(ctx))(r, b); },
+                  &deliver, writers);
 }
 
 }  // namespace portauth::engine

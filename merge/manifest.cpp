@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -94,7 +95,13 @@ PlanKey parse_plan(const J& plan, const std::string& name) {
     k.targets.emplace_back(*a, *b);
   }
   try {
-    k.ports = config::parse_ports(str(plan, name, "ports", "plan.ports"));
+    // A TCP plan's ports are a plain list, as before UDP; a plan with UDP ports prefixes both.
+    const config::PortSpecParts parts = config::parse_port_spec(str(plan, name, "ports", "plan.ports"));
+    k.ports = parts.plain;
+    k.ports.insert(k.ports.end(), parts.tcp.begin(), parts.tcp.end());
+    std::sort(k.ports.begin(), k.ports.end());
+    k.ports.erase(std::unique(k.ports.begin(), k.ports.end()), k.ports.end());
+    k.udp_ports = parts.udp;
   } catch (const std::exception& e) {
     fail(name, std::string("'plan.ports': ") + e.what());
   }
@@ -111,6 +118,7 @@ PlanKey plan_key(const config::ScanPlan& plan) {
   PlanKey k;
   for (const auto& r : plan.targets.ranges()) k.targets.emplace_back(r.first, r.last);
   k.ports = plan.ports;
+  k.udp_ports = plan.udp_ports;
   k.seed = plan.seed;
   k.shards = plan.shard_count;
   return k;
@@ -118,7 +126,7 @@ PlanKey plan_key(const config::ScanPlan& plan) {
 
 std::string fingerprint(const PlanKey& k) {
   // A fixed text form, so the fingerprint is the same on every machine and build.
-  return sha256_hex("portauth-plan 1\ntargets " + ranges_text(k) + "\nports " + config::format_ports(k.ports) +
+  return sha256_hex("portauth-plan 1\ntargets " + ranges_text(k) + "\nports " + config::format_port_spec(k.ports, k.udp_ports) +
                     "\nseed " + std::to_string(k.seed) + "\nshards " + std::to_string(k.shards) + "\n");
 }
 
@@ -132,7 +140,9 @@ std::string describe_difference(const PlanKey& a, const PlanKey& b) {
                     " range(s) vs " + std::to_string(nb) + " in " + std::to_string(b.targets.size()) +
                     (na == nb ? " (other ranges or excludes)" : ""));
   }
-  if (a.ports != b.ports) parts.push_back("ports " + config::format_ports(a.ports) + " vs " + config::format_ports(b.ports));
+  if (a.ports != b.ports || a.udp_ports != b.udp_ports)
+    parts.push_back("ports " + config::format_port_spec(a.ports, a.udp_ports) + " vs " +
+                    config::format_port_spec(b.ports, b.udp_ports));
   if (a.seed != b.seed) parts.push_back("seed " + std::to_string(a.seed) + " vs " + std::to_string(b.seed));
   if (a.shards != b.shards) parts.push_back("shard count " + std::to_string(a.shards) + " vs " + std::to_string(b.shards));
   std::string out;
@@ -193,7 +203,7 @@ std::string manifest_json(const Manifest& m) {
   auto or_null = [](const std::string& v) { return v.empty() ? J(nullptr) : J(v); };
   J j = {{"portauth_manifest", kFormatVersion},
          {"fingerprint", m.fingerprint},
-         {"plan", {{"targets", targets}, {"ports", config::format_ports(m.plan.ports)}, {"seed", m.plan.seed},
+         {"plan", {{"targets", targets}, {"ports", config::format_port_spec(m.plan.ports, m.plan.udp_ports)}, {"seed", m.plan.seed},
                    {"shards", m.plan.shards}}},
          {"shard", m.shard},
          {"complete", m.complete},

@@ -46,8 +46,8 @@ void GrepableWriter::finish(const ScanSummary& s) {
         if (!first) line += ", ";
         first = false;
         const std::string service = p->annotation ? field(p->annotation->service) : "";
-        line += std::to_string(p->port) + "/" + std::string(nmap_state_name(nmap_state(p->reason))) + "/tcp//" +
-                service + "///";
+        line += std::to_string(p->port) + "/" + std::string(nmap_state_name(nmap_state(p->reason, p->proto))) + "/" +
+                std::string(config::proto_name(p->proto)) + "//" + service + "///";
       }
       if (view.ignored.size() == 1)
         line += "\tIgnored State: " + std::string(nmap_state_name(view.ignored[0].state)) + " (" +

@@ -5,7 +5,7 @@
 namespace portauth::output {
 
 void HostTable::add(const probe::ScanResult& r, const Annotation& a) {
-  hosts_[r.addr].push_back({r.port, r.reason, r.ttl, &a});
+  hosts_[r.addr].push_back({r.port, r.reason, r.ttl, &a, r.proto});
 }
 
 std::vector<HostRecords> HostTable::take_sorted() {
@@ -13,7 +13,9 @@ std::vector<HostRecords> HostTable::take_sorted() {
   out.reserve(hosts_.size());
   for (auto& [addr, ports] : hosts_) {
     // Open and closed arrive in reply order, stealth at the end: sort once here.
-    std::sort(ports.begin(), ports.end(), [](const PortRecord& a, const PortRecord& b) { return a.port < b.port; });
+    std::sort(ports.begin(), ports.end(), [](const PortRecord& a, const PortRecord& b) {
+      return a.proto != b.proto ? a.proto < b.proto : a.port < b.port;
+    });
     out.push_back({addr, std::move(ports)});
   }
   hosts_.clear();

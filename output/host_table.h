@@ -1,5 +1,5 @@
 // Results grouped by host, for the writers that write a report at the end (nmap XML,
-// grepable, HTML). Memory: 16 bytes per reported (address, port).
+// grepable, HTML). Memory: 16 bytes per reported (address, proto, port).
 #pragma once
 #include <cstdint>
 #include <unordered_map>
@@ -15,11 +15,12 @@ struct PortRecord {
   probe::Reason reason = probe::Reason::kNone;
   uint8_t ttl = 0;
   const Annotation* annotation = nullptr;  // owned by the Annotator; valid for the scan
+  config::Proto proto = config::Proto::kTcp;
 };
 
 struct HostRecords {
   config::Address addr;
-  std::vector<PortRecord> ports;  // ascending port, one record per port
+  std::vector<PortRecord> ports;  // TCP then UDP (nmap's order), ascending port, one record per port
 };
 
 class HostTable {

@@ -25,10 +25,12 @@ struct Counts {
 Counts count(const std::vector<PortRecord>& ports) {
   Counts c;
   for (const auto& p : ports) {
-    switch (probe::state_of(p.reason)) {
+    switch (probe::state_of(p.reason, p.proto)) {
       case PortState::kOpen: ++c.open; break;
-      case PortState::kClosed: ++c.closed; break;
-      case PortState::kStealth: ++c.stealth; break;
+      case PortState::kClosed:
+      case PortState::kFiltered: ++c.closed; break;  // a UDP port's ICMP refusal: the host answered
+      case PortState::kStealth:
+      case PortState::kOpenFiltered: ++c.stealth; break;
     }
   }
   return c;
@@ -65,6 +67,7 @@ std::string page_data(const std::vector<uint16_t>& ports, const std::vector<Host
     std::string codes(ports.size(), kNotProbed);
     size_t k = 0;
     for (const auto& p : h.ports) {  // both sorted: one merge pass
+      if (p.proto != config::Proto::kTcp) break;  // the grid is TCP's (UDP ports come last)
       while (k < ports.size() && ports[k] < p.port) ++k;
       if (k == ports.size()) break;
       if (ports[k] != p.port) continue;
@@ -111,13 +114,15 @@ std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows) {
     // Open ports first: they are what the reader has to act on.
     std::vector<const PortRecord*> order;
     for (const auto& p : h.ports)
-      if (probe::state_of(p.reason) == PortState::kOpen) order.push_back(&p);
-    for (const auto& p : h.ports)
-      if (probe::state_of(p.reason) == PortState::kClosed) order.push_back(&p);
+      if (probe::state_of(p.reason, p.proto) == PortState::kOpen) order.push_back(&p);
+    for (const auto& p : h.ports) {
+      const auto state = probe::state_of(p.reason, p.proto);
+      if (state == PortState::kClosed || state == PortState::kFiltered) order.push_back(&p);
+    }
     for (const PortRecord* pp : order) {
       const PortRecord& p = *pp;
-      const auto state = probe::state_of(p.reason);
-      if (state == PortState::kClosed) {
+      const auto state = probe::state_of(p.reason, p.proto);
+      if (state != PortState::kOpen) {
         if (budget == 0) {
           ++left_out;
           continue;
@@ -128,7 +133,8 @@ std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows) {
       const Annotation empty;
       const Annotation& a = p.annotation ? *p.annotation : empty;
       const std::string st(probe::state_name(state));
-      rows += "<tr class=\"" + st + "\"><td>" + std::to_string(p.port) + "/tcp</td><td><span class=\"st " + st +
+      rows += "<tr class=\"" + st + "\"><td>" + std::to_string(p.port) + "/" + std::string(config::proto_name(p.proto)) +
+              "</td><td><span class=\"st " + st +
               "\">" + st + "</span></td><td>" + esc(probe::reason_name(p.reason)) + "</td><td>" +
               std::to_string(p.ttl) + "</td><td>" + esc(a.service.empty() ? "unknown" : a.service) + "</td><td>" +
               esc(a.purpose) + "</td><td class=\"desc\">" + esc(a.description) + "</td><td>" +
@@ -155,9 +161,10 @@ std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows) {
 std::string html_report(const ScanInfo& info, const std::vector<HostRecords>& hosts, const ScanSummary& s,
                         size_t max_table_rows) {
   std::vector<uint16_t> ports = info.ports;
-  if (ports.empty()) {  // begin() never came: grid over the ports that were reported
+  if (ports.empty()) {  // begin() never came: grid over the TCP ports that were reported
     for (const auto& h : hosts)
-      for (const auto& p : h.ports) ports.push_back(p.port);
+      for (const auto& p : h.ports)
+        if (p.proto == config::Proto::kTcp) ports.push_back(p.port);
     std::sort(ports.begin(), ports.end());
     ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "probe/scan_result.h"
+#include "probe/udp_reply_facts.h"
 
 namespace portauth::output {
 
@@ -17,9 +18,9 @@ struct Annotation {
   std::string description;  // the Port Authority page's description ("" = none recorded)
 };
 
-// Returns the annotation for a port; must be cheap (called per result). The reference stays
-// valid for the whole scan (writers may keep it until finish()).
-using Annotator = std::function<const Annotation&(uint16_t port)>;
+// Returns the annotation for a port of a protocol; must be cheap (called per result). The
+// reference stays valid for the whole scan (writers may keep it until finish()).
+using Annotator = std::function<const Annotation&(uint16_t port, config::Proto proto)>;
 
 struct ScanSummary {
   uint64_t open = 0, closed = 0, stealth = 0;
@@ -53,7 +54,8 @@ struct ScanSummary {
 struct ScanInfo {
   int64_t start_unix = 0;           // seconds since the epoch
   std::string command_line;         // as typed, for the record
-  std::vector<uint16_t> ports;      // sorted
+  std::vector<uint16_t> ports;      // TCP ports, sorted
+  std::vector<uint16_t> udp_ports;  // UDP ports, sorted
   uint64_t address_count = 0;
   uint64_t probe_count = 0;
   double rate = 0;
@@ -84,6 +86,13 @@ class ResultWriter {
   // Called once per reported (address, port): open and closed as they arrive, stealth at
   // the end. A streaming writer writes through; a report writer may buffer and sort.
   virtual void result(const probe::ScanResult& r, const Annotation& a) = 0;
+  // A result whose reply said more: an open UDP port, with its service's answer explained
+  // and the amplification measured (probe/udp_reply_facts.h). Writers that show it override
+  // this; by default the facts are dropped.
+  virtual void result_with_reply(const probe::ScanResult& r, const Annotation& a, const probe::ReplyFacts& facts) {
+    (void)facts;
+    result(r, a);
+  }
   // Pushes buffered output to the OS (called every few hundred ms and on interrupt).
   virtual void flush() = 0;
   virtual void finish(const ScanSummary& summary) = 0;

@@ -31,11 +31,17 @@ std::string rate_summary_line(const ScanSummary& s) {
   return buf;
 }
 
-void TextWriter::result(const probe::ScanResult& r, const Annotation& a) { rows_.push_back({r, &a}); }
+void TextWriter::result(const probe::ScanResult& r, const Annotation& a) { rows_.push_back({r, &a, {}, {}}); }
+
+void TextWriter::result_with_reply(const probe::ScanResult& r, const Annotation& a, const probe::ReplyFacts& f) {
+  rows_.push_back({r, &a, f.summary, f.risk});
+}
 
 void TextWriter::finish(const ScanSummary& s) {
   std::sort(rows_.begin(), rows_.end(), [](const Row& x, const Row& y) {
-    return x.r.addr != y.r.addr ? x.r.addr < y.r.addr : x.r.port < y.r.port;
+    // nmap's order within a host: TCP ports, then UDP ports.
+    if (x.r.addr != y.r.addr) return x.r.addr < y.r.addr;
+    return x.r.proto != y.r.proto ? x.r.proto < y.r.proto : x.r.port < y.r.port;
   });
   config::Address host;
   bool first = true;
@@ -46,12 +52,15 @@ void TextWriter::finish(const ScanSummary& s) {
       std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", "PORT", "STATE", "REASON", "TTL", "SERVICE", "PURPOSE");
       first = false;
     }
-    const auto state = probe::state_of(row.r.reason);
-    const std::string port = std::to_string(row.r.port) + "/tcp";
-    const std::string ttl = state == probe::PortState::kStealth ? "-" : std::to_string(row.r.ttl);
+    const auto state = row.r.state();
+    const std::string port = std::to_string(row.r.port) + "/" + std::string(config::proto_name(row.r.proto));
+    const bool silent = state == probe::PortState::kStealth || state == probe::PortState::kOpenFiltered;
+    const std::string ttl = silent ? "-" : std::to_string(row.r.ttl);
     std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", port.c_str(), std::string(probe::state_name(state)).c_str(),
                  std::string(probe::reason_name(row.r.reason)).c_str(), ttl.c_str(),
                  row.a->service.empty() ? "unknown" : row.a->service.c_str(), row.a->purpose.c_str());
+    if (!row.reply.empty()) std::fprintf(out_, "  | %s\n", row.reply.c_str());
+    if (!row.risk.empty()) std::fprintf(out_, "  | risk: %s\n", row.risk.c_str());
   }
   if (rows_.empty()) std::fprintf(out_, "no ports to show (use --show all to list closed and stealth ports)\n");
   std::fprintf(out_, "\n%s\n", summary_line(s).c_str());

@@ -13,6 +13,8 @@ class TextWriter final : public ResultWriter {
  public:
   explicit TextWriter(std::FILE* out) : out_(out) {}
   void result(const probe::ScanResult& r, const Annotation& a) override;
+  // An open UDP port: its row, and under it what the service answered (and the amplification).
+  void result_with_reply(const probe::ScanResult& r, const Annotation& a, const probe::ReplyFacts& f) override;
   void flush() override {}
   void finish(const ScanSummary& summary) override;
 
@@ -20,6 +22,7 @@ class TextWriter final : public ResultWriter {
   struct Row {
     probe::ScanResult r;
     const Annotation* a;
+    std::string reply, risk;  // an open UDP port's answer, explained ("" for the rest)
   };
   std::FILE* out_;
   std::vector<Row> rows_;

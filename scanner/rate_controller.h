@@ -105,7 +105,7 @@ class RateController final : public probe::AnswerObserver {
   uint64_t wait_ns() const;
 
   // Capture thread: an accepted answer to `slot` from `addr`.
-  void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port) noexcept override;
+  void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port, bool paced) noexcept override;
   // Main thread: the capture source's cumulative drop count.
   void note_capture_drops(uint64_t total) noexcept { drops_seen_.store(total, std::memory_order_relaxed); }
 

@@ -68,10 +68,11 @@ bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
     // Fill a batch, skipping slots already answered (always none on the first pass).
     size_t n = 0;
     uint64_t first_slot = 0;
+    probe::ProbeTarget first_target{};
     for (; slot < slots && n < batch; ++slot) {
       if (pass > 0 && table_.get(slot) != 0) continue;
       const probe::ProbeTarget t = space_.at(slot);
-      if (n == 0) first_slot = slot;
+      if (n == 0) first_slot = slot, first_target = t;
       uint8_t* out = &buffer[n * stride];
       const size_t len = module_.write(out, t, probe_source_port(config_, slot, pass));
       packets[n] = {out, uint16_t(len), t.addr};
@@ -96,7 +97,8 @@ bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
     if (rc) {
       const uint64_t now = clock_.now_ns();
       for (size_t i = 0; i < n; ++i) rc->on_probe(packets[i].dst);
-      rc->sample(first_slot, probe_source_port(config_, first_slot, pass), now);
+      // The port the sampled probe really left from (a UDP probe picks its own).
+      rc->sample(first_slot, module_.source_port(first_target, probe_source_port(config_, first_slot, pass)), now);
       rc->on_batch(now, stats_.send_errors.load(std::memory_order_relaxed));
       if (rc->rate() != rate) {
         rate = rc->rate();

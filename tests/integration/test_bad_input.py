@@ -96,19 +96,24 @@ FILE_CASES = [
      "portauth: --shard needs --seed: every shard must use the same seed, or the slices overlap"),
     ("--pcap-buffer too small", {}, ["scan", T, "-p", "80", *ALLOW, "--pcap-buffer", "12"], 1,
      "--pcap-buffer: Value 12 not in range 4096 to 1073741824"),
-    ("nmap UDP scan", {}, ["scan", "-sU", T, "-p", "53"], 1,
-     "portauth: -sU (UDP scan) is not supported: portauth is a TCP SYN scanner (nmap's -sS); nothing was sent"),
+    ("-sU with only T: ports", {}, ["scan", "-sU", T, "-p", "T:22", *ALLOW], 1,
+     "portauth: -sU asks for a UDP scan, but -p 'T:22' names no UDP port (add U:PORTS, or plain ports)"),
+    ("an SCTP port prefix", {}, ["scan", T, "-p", "S:9", *ALLOW], 1,
+     "portauth: bad port list 'S:9': 'S:' asks for SCTP ports; portauth scans TCP (T:) and UDP (U:)"),
+    ("--wait-unreachable without UDP", {}, ["scan", T, "-p", "53", "--wait-unreachable", *ALLOW], 1,
+     "portauth: --wait-unreachable waits for the ICMP errors of closed UDP ports, but this scan has no UDP port: "
+     "add -sU"),
     ("nmap version detection", {}, ["scan", "-sV", T, "-p", "22"], 1,
-     "portauth: -sV (service version detection) is not supported: portauth is a TCP SYN scanner (nmap's -sS); "
-     "nothing was sent"),
+     "portauth: -sV (service version detection) is not supported: portauth scans with TCP SYN (nmap's -sS) and UDP "
+     "(-sU) probes; nothing was sent"),
     ("nmap OS detection", {}, ["scan", "-O", T], 1,
-     "portauth: -O (OS detection) is not supported: portauth is a TCP SYN scanner (nmap's -sS); nothing was sent"),
+     "portauth: -O (OS detection) is not supported: portauth scans with TCP SYN (nmap's -sS) and UDP (-sU) probes; nothing was sent"),
     ("nmap -A", {}, ["scan", "-A", T], 1,
-     "portauth: -A (OS and version detection, scripts and traceroute) is not supported: portauth is a TCP SYN "
-     "scanner (nmap's -sS); nothing was sent"),
+     "portauth: -A (OS and version detection, scripts and traceroute) is not supported: portauth scans with TCP "
+     "SYN (nmap's -sS) and UDP (-sU) probes; nothing was sent"),
     ("nmap scripts", {}, ["scan", T, "--script=vuln"], 1,
-     "portauth: --script (the scripting engine) is not supported: portauth is a TCP SYN scanner (nmap's -sS); "
-     "nothing was sent"),
+     "portauth: --script (the scripting engine) is not supported: portauth scans with TCP SYN (nmap's -sS) and UDP "
+     "(-sU) probes; nothing was sent"),
     ("unknown option, with the closest", {}, ["scan", T, "-p", "80", "--rtae", "5"], 1,
      "portauth: unknown option '--rtae' (did you mean '--rate'?)"),
     ("bad timing template", {}, ["scan", T, "-p", "80", "-T7"], 1,

@@ -127,7 +127,7 @@ TEST(ReplyParser, MalformedHeaders) {
   bad[14 + 3] = 30;  // total length says the TCP header is cut
   EXPECT_EQ(parse_reply(kDltEthernet, bad.data(), bad.size(), r), ParseStatus::kTruncated);
   auto icmp = icmp_unreach(kTarget, kUs, 61000, kTarget, 80, 1, 3);
-  icmp[14 + 20 + 8 + 9] = 17;  // quoted protocol UDP
+  icmp[14 + 20 + 8 + 9] = 47;  // quoted protocol GRE: not a probe of ours
   EXPECT_EQ(parse_reply(kDltEthernet, icmp.data(), icmp.size(), r), ParseStatus::kNotAReply);
   icmp = icmp_unreach(kTarget, kUs, 61000, kTarget, 80, 1, 3);
   icmp[14 + 20] = 11;  // time exceeded
