@@ -34,7 +34,10 @@ UdpProbe::UdpProbe(std::span<const uint8_t> v4_template, std::span<const uint8_t
   if (ports_.count == 0) ports_.count = 1;
   size_t longest = 0;
   for (const UdpPayload& p : udp_payloads()) {
-    payload_sums_.push_back(udp_payload_sum(p.bytes));  // the table's bytes have the cookie field zero
+    // The sum without the cookie field (SIP's holds '0' digits, not zero bytes): write() adds it.
+    std::vector<uint8_t> constant = p.bytes;
+    std::fill_n(constant.begin() + p.offset, field_len(p), 0);
+    payload_sums_.push_back(udp_payload_sum(constant));
     longest = std::max(longest, p.bytes.size());
     if (p.reply_from_any_port)
       for (uint16_t port : p.ports)
