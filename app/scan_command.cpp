@@ -67,7 +67,10 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
     const std::string resume_path = live.run.resume_path;
     const auto summary = run_live_scan(plan, annotate, outputs.writers(), std::move(live));
     // A text report on the terminal carries its own summary; otherwise say it on stderr.
-    if (!outputs.text_on_stdout()) std::fprintf(stderr, "portauth: %s\n", output::summary_line(summary).c_str());
+    if (!outputs.text_on_stdout()) {
+      std::fprintf(stderr, "portauth: %s\n", output::summary_line(summary).c_str());
+      for (const auto& line : output::icmp_limit_lines(summary)) std::fprintf(stderr, "portauth: %s\n", line.c_str());
+    }
     for (const auto& line : report::run_lines(summary, plan, scan.job.port_set))
       std::fprintf(stderr, "portauth: %s\n", line.c_str());
     report_resume(summary, scan.job.resume.get(), resume_path);

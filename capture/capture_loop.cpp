@@ -37,13 +37,16 @@ void CaptureLoop::handle(const uint8_t* frame, size_t caplen) {
         .fetch_add(1, std::memory_order_relaxed);
     return;
   }
+  // ICMP errors to UDP probes are rate-limited by the host on purpose: not a congestion signal
+  // for the controller, but each one (repeats too) is a token the ICMP meter counts.
+  const bool paced = reply.proto != 17 || reply.kind == probe::ReplyKind::kUdp;
+  if (!paced && limited_observer_) limited_observer_->on_answer(reply.target_ip, v.slot, reply.our_port, false);
   if (!table_.record(v.slot, uint8_t(v.reason))) {
     stats_.duplicates.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   stats_.accepted.fetch_add(1, std::memory_order_relaxed);
-  // ICMP errors to UDP probes are rate-limited by the host on purpose: not a congestion signal.
-  if (observer_) observer_->on_answer(reply.target_ip, v.slot, reply.our_port, reply.proto != 17 || reply.kind == probe::ReplyKind::kUdp);
+  if (observer_) observer_->on_answer(reply.target_ip, v.slot, reply.our_port, paced);
   probe::ScanResult result{reply.target_ip, v.other_port ? v.port : reply.target_port, v.reason, reply.ttl, v.proto};
   if (bytes_ && reply.kind == probe::ReplyKind::kUdp) {
     // Pushed before the result, so that the main thread finds them when the result says so.

@@ -60,8 +60,19 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
     s.not_sent = setup.space.slots() - s.probed;
     s.resume_file = write_resume(setup, options.resume_path, s.probed);
   } else {
-    s.stealth = sweep_stealth(setup, report);
+    s.stealth = sweep_stealth(setup, [&](const probe::ScanResult& r) {
+      s.open_filtered += r.proto == config::Proto::kUdp;
+      report(r);
+    });
+    s.stealth -= s.open_filtered;
     s.probed = setup.space.slots();
+  }
+  s.udp = plan.has_udp();
+  if (const scanner::UnreachablePhase* phase = loop.udp_phase(); phase && phase->ran()) {
+    s.waited_unreachable = plan.wait_unreachable;
+    s.udp_phase_seconds = phase->seconds();
+    for (const auto& h : phase->limited())
+      s.icmp_limited.push_back({h.addr, h.icmp_before, h.period_s, h.bound_s, h.classified, h.unclassified});
   }
   fill_counters(s, loop, wire);
   s.seconds = double(o.end_ns - o.start_ns) / 1e9;

@@ -16,7 +16,9 @@
 #include "output/report.h"
 #include "engine/run_scan.h"
 #include "engine/scan_setup.h"
+#include "scanner/icmp_rate_meter.h"
 #include "scanner/rate_controller.h"
+#include "scanner/unreachable_phase.h"
 #include "scanner/sender.h"
 #include "capture/spsc_queue.h"
 
@@ -42,6 +44,8 @@ class ScanLoop {
   // The closed-loop controller (null with --fixed-rate).
   const scanner::RateController* controller() const { return controller_.get(); }
   const capture::CaptureStats& capture_stats() const { return capture_.stats(); }
+  // The UDP phase (null: the scan has no UDP port, or is offline), read after run().
+  const scanner::UnreachablePhase* udp_phase() const { return udp_phase_.get(); }
 
  private:
   LoopOutcome run_impl(void (*deliver)(void*, const probe::ScanResult&, const probe::ReplyBytes*), void* ctx,
@@ -53,6 +57,8 @@ class ScanLoop {
   scanner::Clock& clock_;
   const RunOptions& options_;
   std::unique_ptr<scanner::RateController> controller_;
+  std::unique_ptr<scanner::IcmpRateMeter> meter_;          // scans with UDP ports only
+  std::unique_ptr<scanner::UnreachablePhase> udp_phase_;   // with the meter
   capture::SpscQueue<probe::ScanResult> results_;
   std::unique_ptr<capture::SpscQueue<probe::ReplyBytes>> reply_bytes_;  // scans with UDP ports only
   capture::CaptureLoop capture_;

@@ -48,6 +48,21 @@ struct ScanSummary {
   std::string rate_held_by;  // "198.18.0.4's answers", "capture drops", ... ("" if never held)
   double rtt_p50_ms = -1, rtt_p99_ms = -1;
   unsigned extra_passes = 0;  // retry passes beyond --retries, because retries kept finding answers
+  // A scan with UDP ports: its silent ones (open|filtered, counted apart from TCP's stealth),
+  // and the hosts that limit their ICMP errors as the UDP phase found them
+  // (scanner/unreachable_phase.h): the rate each grants, and what is left unclassified.
+  bool udp = false;
+  uint64_t open_filtered = 0;
+  struct IcmpLimit {
+    config::Address addr;
+    uint32_t icmp_before = 0;  // errors before the UDP phase (its burst)
+    double period_s = 0;       // seconds per error it grants (0: not measured)
+    double bound_s = 0;        // not measured: at least this long
+    uint64_t classified = 0, unclassified = 0;
+  };
+  std::vector<IcmpLimit> icmp_limited;
+  bool waited_unreachable = false;  // --wait-unreachable ran
+  double udp_phase_seconds = 0;
 };
 
 // What a report needs to say about the scan before any result (nmap XML's scaninfo, ...).
@@ -102,5 +117,9 @@ std::string summary_line(const ScanSummary& s);
 // The closed loop's account, for the summary: the rates used, how often and why it backed off,
 // the round-trip times, retry passes added. "" for a fixed-rate scan.
 std::string rate_summary_line(const ScanSummary& s);
+// What the UDP phase found about hosts that limit their ICMP errors, one line per host (the
+// first `max_hosts`, then how many more): the rate, and how long classifying the ports it
+// left open|filtered would take (or what --wait-unreachable did). Empty when nothing limited.
+std::vector<std::string> icmp_limit_lines(const ScanSummary& s, size_t max_hosts = 5);
 
 }  // namespace portauth::output

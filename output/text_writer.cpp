@@ -9,10 +9,46 @@ namespace portauth::output {
 
 std::string summary_line(const ScanSummary& s) {
   char buf[256];
-  std::snprintf(buf, sizeof buf, "%" PRIu64 " open, %" PRIu64 " closed, %" PRIu64 " stealth of %" PRIu64
-                " probed in %.2f s (%.0f pps)",
-                s.open, s.closed, s.stealth, s.probed, s.seconds, s.pps);
+  if (s.udp)
+    std::snprintf(buf, sizeof buf, "%" PRIu64 " open, %" PRIu64 " closed, %" PRIu64 " stealth, %" PRIu64
+                  " open|filtered of %" PRIu64 " probed in %.2f s (%.0f pps)",
+                  s.open, s.closed, s.stealth, s.open_filtered, s.probed, s.seconds, s.pps);
+  else
+    std::snprintf(buf, sizeof buf, "%" PRIu64 " open, %" PRIu64 " closed, %" PRIu64 " stealth of %" PRIu64
+                  " probed in %.2f s (%.0f pps)",
+                  s.open, s.closed, s.stealth, s.probed, s.seconds, s.pps);
   return buf;
+}
+
+std::vector<std::string> icmp_limit_lines(const ScanSummary& s, size_t max_hosts) {
+  std::vector<std::string> lines;
+  char buf[512];
+  for (size_t i = 0; i < s.icmp_limited.size() && i < max_hosts; ++i) {
+    const auto& h = s.icmp_limited[i];
+    const std::string host = config::format_address(h.addr);
+    if (s.waited_unreachable && h.period_s > 0) {
+      std::snprintf(buf, sizeof buf,
+                    "%s limits its ICMP errors to one every %.2f s after a burst of %u: --wait-unreachable "
+                    "classified %" PRIu64 " more UDP ports; %" PRIu64 " are silent (open|filtered)",
+                    host.c_str(), h.period_s, h.icmp_before, h.classified, h.unclassified);
+    } else if (h.period_s > 0) {
+      std::snprintf(buf, sizeof buf,
+                    "%s limits its ICMP errors: %u came at once, then one every %.2f s; %" PRIu64
+                    " UDP ports are open|filtered: telling them apart would take up to %.0f s (--wait-unreachable)",
+                    host.c_str(), h.icmp_before, h.period_s, h.unclassified, double(h.unclassified) * h.period_s);
+    } else {
+      std::snprintf(buf, sizeof buf,
+                    "%s limits its ICMP errors: %u came at once, then none for %.2f s (at most one every %.2f s); "
+                    "%" PRIu64 " UDP ports are open|filtered: telling them apart would take at least %.0f s "
+                    "(--wait-unreachable)",
+                    host.c_str(), h.icmp_before, h.bound_s, h.bound_s, h.unclassified,
+                    double(h.unclassified) * h.bound_s);
+    }
+    lines.push_back(buf);
+  }
+  if (s.icmp_limited.size() > max_hosts)
+    lines.push_back("and " + std::to_string(s.icmp_limited.size() - max_hosts) + " more hosts that limit their ICMP errors");
+  return lines;
 }
 
 std::string rate_summary_line(const ScanSummary& s) {
@@ -65,6 +101,7 @@ void TextWriter::finish(const ScanSummary& s) {
   if (rows_.empty()) std::fprintf(out_, "no ports to show (use --show all to list closed and stealth ports)\n");
   std::fprintf(out_, "\n%s\n", summary_line(s).c_str());
   if (const std::string rate = rate_summary_line(s); !rate.empty()) std::fprintf(out_, "%s\n", rate.c_str());
+  for (const auto& line : icmp_limit_lines(s)) std::fprintf(out_, "%s\n", line.c_str());
   if (s.interrupted)
     std::fprintf(out_, "interrupted: %" PRIu64 " probes never sent; stealth ports are reported when the scan finishes%s%s\n",
                  s.not_sent, s.resume_file.empty() ? "" : "; resume with: portauth scan --resume ",
