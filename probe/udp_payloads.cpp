@@ -69,11 +69,16 @@ Bytes ike_sa_init() {
 }
 
 // QUIC (RFC 9000 6, 17.2): a long-header packet of a reserved version (0x?a?a?a?a, RFC 9000
-// 15) padded to the 1200 bytes a server needs before it answers; the server answers with a
-// version negotiation packet that swaps our connection ids.
+// 15), shaped as an Initial (no token, a Length covering the rest, a 4-byte packet number and
+// zero padding) of the 1200 bytes a server needs before it answers (RFC 9000 14.1); the server
+// answers with a version negotiation packet that swaps our connection ids.
 Bytes quic_version_probe() {
-  Bytes p = cat({{0xc0}, be32(0x1a2a3a4a), {8}, zeros(8) /* DCID: the cookie */, {8}, text("portauth") /* SCID */});
-  p.resize(1200, 0);
+  constexpr size_t kSize = 1200, kHeader = 1 + 4 + 1 + 8 + 1 + 8 + 1 + 2;
+  constexpr size_t kRest = kSize - kHeader;  // packet number and payload: 1174, a 2-byte varint
+  Bytes p = cat({{0xc3 /* long header, fixed bit, Initial, 4-byte packet number */}, be32(0x1a2a3a4a), {8},
+                 zeros(8) /* DCID: the cookie */, {8}, text("portauth") /* SCID */, {0} /* no token */,
+                 {uint8_t(0x40 | (kRest >> 8)), uint8_t(kRest & 0xff)}});
+  p.resize(kSize, 0);
   return p;
 }
 
