@@ -113,7 +113,8 @@ std::vector<OptionSpec> build_rows() {
        .help = "UDP: wait for the ICMP port-unreachable of every closed port, at the rate the host sends them "
                "(Linux: one a second after a burst of 6), so no port is left open|filtered that is closed; "
                "default: open ports found at once, the rest reported open|filtered with the time this would take",
-       .group = G::kTiming, .field = &ScanOptions::wait_unreachable});
+       .group = G::kTiming, .resume = R::kStored, .field = &ScanOptions::wait_unreachable,
+       .resume_optional = true, .resume_when_set = true});
 
   // Output.
   row({.names = "--show", .yaml_key = "show", .kind = K::kText, .value_name = "TEXT", .default_text = "open",

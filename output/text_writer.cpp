@@ -20,6 +20,17 @@ std::string summary_line(const ScanSummary& s) {
   return buf;
 }
 
+namespace {
+
+// "88 s", "2.5 s", "0.2 s": whole seconds once they matter.
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, s >= 10 ? "%.0f s" : "%.1f s", s);
+  return buf;
+}
+
+}  // namespace
+
 std::vector<std::string> icmp_limit_lines(const ScanSummary& s, size_t max_hosts) {
   std::vector<std::string> lines;
   char buf[512];
@@ -34,15 +45,16 @@ std::vector<std::string> icmp_limit_lines(const ScanSummary& s, size_t max_hosts
     } else if (h.period_s > 0) {
       std::snprintf(buf, sizeof buf,
                     "%s limits its ICMP errors: %u came at once, then one every %.2f s; %" PRIu64
-                    " UDP ports are open|filtered: telling them apart would take up to %.0f s (--wait-unreachable)",
-                    host.c_str(), h.icmp_before, h.period_s, h.unclassified, double(h.unclassified) * h.period_s);
+                    " UDP ports are open|filtered: telling them apart would take up to %s (--wait-unreachable)",
+                    host.c_str(), h.icmp_before, h.period_s, h.unclassified,
+                    seconds_text(double(h.unclassified) * h.period_s).c_str());
     } else {
       std::snprintf(buf, sizeof buf,
                     "%s limits its ICMP errors: %u came at once, then none for %.2f s (at most one every %.2f s); "
-                    "%" PRIu64 " UDP ports are open|filtered: telling them apart would take at least %.0f s "
+                    "%" PRIu64 " UDP ports are open|filtered: telling them apart would take at least %s "
                     "(--wait-unreachable)",
                     host.c_str(), h.icmp_before, h.bound_s, h.bound_s, h.unclassified,
-                    double(h.unclassified) * h.bound_s);
+                    seconds_text(double(h.unclassified) * h.bound_s).c_str());
     }
     lines.push_back(buf);
   }

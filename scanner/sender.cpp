@@ -77,7 +77,7 @@ bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
     probe::ProbeTarget first_target{};
     // UDP probes are timed more often: few of them are answered (silence is their usual
     // answer), and a scan of a hundred ports is two batches.
-    std::array<std::pair<uint64_t, probe::ProbeTarget>, 8> udp_samples;
+    std::array<std::pair<uint64_t, probe::ProbeTarget>, 32> udp_samples;
     size_t udp_sampled = 0;
     for (; slot < slots && n < batch; ++slot) {
       if (pass > 0 && table_.get(slot) != 0) continue;

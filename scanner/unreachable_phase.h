@@ -8,21 +8,26 @@
 //   canary   `canary` probes to a port the host already called closed. All answered: it does
 //            not limit (now), and its unanswered ports are silent; done. Fewer: it limits,
 //            and its bucket is empty now.
-//   measure  a probe every `measure_gap_ns` to its unanswered ports, round robin, until its
-//            next ICMP error: the time since the bucket emptied is the period it grants one
-//            (exact when its burst had spent a full bucket; each error also classifies a
-//            port). By default the phase stops here (at most `measure_window_ns` after the
-//            bucket emptied: then only a bound is known) and the rest are reported
-//            open|filtered, with how long telling them apart would take. --wait-unreachable
-//            waits for one more error: the time between the two is the period, always exact
-//            (to `measure_gap_ns`), since the first left the bucket empty.
+//   measure  a probe every `measure_gap_ns` to the port known to be closed until its next ICMP
+//            error: the time since the bucket emptied is the period it grants one (exact when
+//            the canary or its burst had spent a full bucket). By default the phase stops here
+//            (at most `measure_window_ns` after the bucket emptied: then only a bound is known),
+//            and the rest are reported open|filtered, with how long telling them apart would
+//            take. --wait-unreachable waits for one more error, probing its unanswered ports
+//            (the error classifies one): the time between the two is the period, exact to a
+//            gap or two, since the first left the bucket empty (one token spent on a port
+//            already known: the price of a model that never runs fast).
 //   follow   --wait-unreachable: one probe at a time, each when the host's bucket (modelled:
 //            the period measured, the largest burst seen) holds a token. An error: closed (or
-//            filtered), a token spent. Nothing within `answer_wait_ns`: the token was not spent,
-//            the next probe goes at once; a port silent twice with a token to spend is
-//            open|filtered. So the phase takes about one period per closed port the burst did
-//            not cover, plus two answer waits per silent port, and ends when every port is
-//            classified.
+//            filtered), a token spent. Nothing within `answer_wait_ns`: a suspect (the token
+//            was not spent, if the model is right), and the next probe goes at once. Then the
+//            proof: every suspect in one burst, followed by the port known closed. If that one
+//            answers, a token was left after every suspect had passed, so each suspect that
+//            drew nothing had one to spend and kept it: open|filtered, proven; if not, the
+//            model ran fast, it slows down and tries again. So no closed port is ever called
+//            silent on the model's word, and the phase takes about one period per closed port
+//            the burst did not cover, one more for the proof, plus an answer wait per silent
+//            port; it ends when every port is classified.
 //
 // No result is made here: the capture thread records the ICMP errors as for any probe. Runs on
 // the sender thread; reads the probe table and the meter; all waits on the injected clock.

@@ -234,3 +234,23 @@ TEST(UdpScan, ForgedDatagramsAndErrorsChangeNothing) {
   EXPECT_EQ(s.results.proto_reason.at({kHost, Proto::kUdp, 53}), Reason::kUdpResponse);  // the real answer
   EXPECT_GE(r.summary.replies_rejected, 256u * 3 - 1);
 }
+
+TEST(UdpScan, WaitUnreachableEndsSoonWhenTheRestIsSilent) {
+  // A limited host whose closed ports all fit in its burst and whose other ports drop: once the
+  // burst is spent nothing it still owes is an ICMP error. The phase must find that out (the
+  // known closed port measures the rate) and stop, not wait out its 30 s window.
+  NetworkProfile p;
+  HostProfile h;
+  h.udp_default = {Answer::kSilent};
+  for (int port = 1; port <= 4; ++port) h.udp_ports[uint16_t(port)] = {Answer::kClosed};
+  h.icmp_limit_pps = 1.0;
+  h.rtt_ns = 300'000;
+  p.hosts[kHost] = h;
+  SimScan s(p);
+  const auto ports = port_range(1, 30);
+  const SimResult r = s.run(udp_plan({"198.18.0.2"}, ports, true));
+  const Tally t = check(s, p.hosts[kHost], kHost, ports);
+  EXPECT_EQ(t.exact, ports.size());
+  EXPECT_LT(r.sim_seconds, 8.0);
+  std::printf("all silent after the burst: %.2f s simulated\n", r.sim_seconds);
+}
