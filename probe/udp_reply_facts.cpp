@@ -151,6 +151,9 @@ void memcached(ReplyFacts& f, Bytes b) {
   }
   f.summary = "memcached answered over UDP";
   if (!version.empty()) f.summary += ": version " + printable({reinterpret_cast<const uint8_t*>(version.data()), version.size()}, 40);
+  // The frame header says how many datagrams the answer takes: the amplification counts the first.
+  if (const unsigned total = be16(b, 4); total > 1)
+    f.summary += " (" + std::to_string(total) + " datagrams; the amplification counts the first)";
   f.risk = "memcached over UDP answers a spoofed request with everything it stores (the 2018 1.3 Tbps attacks); "
            "start it with -U 0";
 }

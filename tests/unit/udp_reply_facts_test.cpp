@@ -74,7 +74,7 @@ TEST(UdpReplyFacts, MemcachedAndOthers) {
   r[5] = 2;
   std::copy(stats.begin(), stats.end(), r.begin() + 8);
   const ReplyFacts f = explain(11211, r);
-  EXPECT_EQ(f.summary, "memcached answered over UDP: version 1.6.18");
+  EXPECT_EQ(f.summary, "memcached answered over UDP: version 1.6.18 (2 datagrams; the amplification counts the first)");
   EXPECT_NEAR(f.amplification, 1400.0 / 15, 1e-9);
   EXPECT_EQ(f.risk.rfind("amplification 93.3x", 0), 0u);
 
