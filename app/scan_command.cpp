@@ -117,6 +117,12 @@ int run(cli::CommandLine& cli, const std::string& command_line) {
   for (auto& scan : scans) scan.db = dbs.at(scan.job.options.db).get();
   int rc = 0;
   if (a.report == "shieldsup") {
+    for (const auto& scan : scans)
+      if (scan.job.plan.has_udp()) {
+        std::fprintf(stderr, "portauth: --report shieldsup tests TCP ports, as ShieldsUP does; drop -sU and the "
+                             "U: ports, or write the UDP results with -o\n");
+        return 1;
+      }
     for (auto& scan : scans)
       rc = std::max(rc, run_shieldsup_report(scan.job.plan, *scan.db, "", scan.job.options, command_line));
     return rc;

@@ -100,6 +100,9 @@ FILE_CASES = [
      "portauth: -sU asks for a UDP scan, but -p 'T:22' names no UDP port (add U:PORTS, or plain ports)"),
     ("an SCTP port prefix", {}, ["scan", T, "-p", "S:9", *ALLOW], 1,
      "portauth: bad port list 'S:9': 'S:' asks for SCTP ports; portauth scans TCP (T:) and UDP (U:)"),
+    ("--report shieldsup with -sU", {}, ["scan", T, "-sU", "-p", "53", "--report", "shieldsup", *ALLOW], 1,
+     "portauth: --report shieldsup tests TCP ports, as ShieldsUP does; drop -sU and the U: ports, or write the "
+     "UDP results with -o"),
     ("--wait-unreachable without UDP", {}, ["scan", T, "-p", "53", "--wait-unreachable", *ALLOW], 1,
      "portauth: --wait-unreachable waits for the ICMP errors of closed UDP ports, but this scan has no UDP port: "
      "add -sU"),
