@@ -7,6 +7,7 @@
 #include "config/ipv4.h"
 #include "scanner/next_hop.h"
 #include "capture/null_source.h"
+#include "probe/reply_bytes.h"
 #include "scanner/packet_ring_sink.h"
 #include "scanner/pcap_file_sink.h"
 #include "scanner/raw_socket_sink.h"
@@ -105,6 +106,9 @@ Wire open_wire(const config::ScanPlan& plan, const scanner::RouteChoice& route, 
   // held 10 ms in an unfilled TPACKET_V3 block would make every window's count lumpy. 2 ms
   // blocks keep the delay small; at high rates blocks fill before the timeout anyway.
   if (!plan.fixed_rate && !lo.immediate) lo.timeout_ms = 2;
+  // A UDP service's answer is explained from its first bytes (probe/reply_bytes.h): capture
+  // enough of them (the link, IPv6 and UDP headers and ReplyBytes::kKeep).
+  if (plan.has_udp()) lo.snaplen = int(14 + 8 + 40 + 8 + probe::ReplyBytes::kKeep);
   w.source = capture::open_live(lo);
   if (plan.send_mode == config::SendMode::kRing) {
     const auto hop = ring_next_hop(plan, route.interface);
