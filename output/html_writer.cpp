@@ -212,6 +212,9 @@ std::string html_report(const ScanInfo& info, const std::vector<HostRecords>& ho
        "(accepts connections) <span class=\"key closed\"></span>closed (refused: the host answered) "
        "<span class=\"key stealth\"></span>stealth (no answer at all) ";
   if (s.interrupted) o += "<span class=\"key unprobed\"></span>no result (interrupted) ";
+  if (!info.udp_ports.empty())
+    o += "&middot; the grid is the TCP ports'; the " + std::to_string(info.udp_ports.size()) +
+         " UDP ports are counted above (open|filtered as stealth) and listed below ";
   o += "&middot; hover a cell for the port, click to pin it.</p>\n"
        "<noscript><p class=\"note\">The grids are drawn by the page's script; the table below lists the open "
        "and closed ports.</p></noscript>\n<div id=\"pinned\" class=\"pinned\" hidden></div>\n";
