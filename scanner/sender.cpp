@@ -37,10 +37,13 @@ void Sender::run(const std::atomic<bool>& stop) {
     if (rc && pass + 1 >= base_passes + RateController::kMaxExtraPasses) break;
     // Let replies to this pass arrive before deciding what is still unanswered; once every
     // slot is answered there is nothing left to wait for, nor to retry.
-    // The controller's wait is asked again as the first answers' round trips come in: at the
-    // pass's end nothing may have answered yet, and its wait is then --wait.
+    // A scan with UDP ports asks the controller's wait again as the first answers' round trips
+    // come in: at the pass's end nothing may have answered yet, and its wait is then --wait (a
+    // hundred UDP probes are one batch, and few of them are answered). A TCP scan keeps the wait
+    // it had at the pass's end.
     const uint64_t pass_end = clock_.now_ns();
-    auto until = [&] { return pass_end + (rc ? rc->wait_ns() : config_.pass_wait_ns); };
+    const uint64_t first_wait = rc ? rc->wait_ns() : config_.pass_wait_ns;
+    auto until = [&] { return pass_end + (rc && config_.udp_phase ? rc->wait_ns() : first_wait); };
     while (!stop.load(std::memory_order_relaxed) && clock_.now_ns() < until() && table_.answered() < table_.size())
       clock_.sleep_until_ns(std::min(until(), clock_.now_ns() + 10000000));
     if (stop.load(std::memory_order_relaxed)) break;
