@@ -2,9 +2,16 @@
 // probe space's port axis of both protocols (probe/probe_space.h).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <set>
 
+#include "config/config_file.h"
 #include "config/port_spec.h"
+#include "config/resume_file.h"
 #include "config/scan_plan.h"
 #include "config/spec_error.h"
 #include "probe/probe_space.h"
@@ -153,4 +160,40 @@ TEST(UdpProbeSpace, TcpThenUdpOnOneAxis) {
     }
   }
   EXPECT_EQ(sharded, seen);
+}
+
+TEST(UdpPlan, ConfigFilesAndResumeFilesCarryUdp) {
+  // A config file: udp_scan, wait_unreachable and prefixed ports, as on the command line (a
+  // list is one -p string joined in order: a prefix holds until the next, so plain items first).
+  const auto scans = portauth::config::parse_config_text(
+      "targets: [198.18.0.2]\nallow: [198.18.0.0/15]\nudp_scan: true\nsyn_scan: true\nwait_unreachable: true\n"
+      "ports: [\"443\", \"T:22\", \"U:53,161\"]\nseed: 5\n",
+      "c.yaml", "");
+  ASSERT_EQ(scans.size(), 1u);
+  const ScanPlan plan = build_scan_plan(scans[0].options);
+  EXPECT_EQ(plan.ports, (V{22, 443}));
+  EXPECT_EQ(plan.udp_ports, (V{53, 161, 443}));
+  EXPECT_TRUE(plan.wait_unreachable);
+  // A resume file rebuilds the identical probe space: the ports written with their prefixes,
+  // --wait-unreachable kept; a TCP scan's file has no trace of UDP.
+  char path[] = "/tmp/portauth-udp-resume-XXXXXX";
+  close(mkstemp(path));
+  write_resume_file(path, plan, 3, {{0, 1}});
+  const ResumeState st = load_resume_file(path);
+  const ScanPlan again = build_scan_plan(st.options);
+  EXPECT_EQ(again.ports, plan.ports);
+  EXPECT_EQ(again.udp_ports, plan.udp_ports);
+  EXPECT_TRUE(again.wait_unreachable);
+  const ProbeSpace a(plan.targets, plan.ports, plan.udp_ports, plan.seed), b(again.targets, again.ports, again.udp_ports, again.seed);
+  for (uint64_t s = 0; s < a.slots(); ++s) EXPECT_EQ(a.at(s), b.at(s));
+  ScanPlan tcp = plan;
+  tcp.udp_ports.clear();
+  tcp.wait_unreachable = false;
+  write_resume_file(path, tcp, 3, {{0, 1}});
+  std::ifstream in(path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("ports: 22,443\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("wait_unreachable"), std::string::npos) << text;
+  EXPECT_EQ(text.find("U:"), std::string::npos) << text;
+  std::remove(path);
 }
