@@ -223,6 +223,8 @@ std::string manifest_json(const Manifest& m) {
          {"argv", m.argv},
          {"engine", m.engine},
          {"outputs", outputs}};
+  // A plan with UDP ports counts its silent ones apart (TCP's manifests are what they were).
+  if (c.udp) j["counts"]["open_filtered"] = c.open_filtered;
   // Replacement, not an exception, for argv bytes that are not UTF-8.
   return j.dump(1, ' ', false, J::error_handler_t::replace) + "\n";
 }
@@ -268,6 +270,10 @@ Manifest parse_manifest(const std::string& text, const std::string& name) {
   m.counts.open = u64(c, name, "open", "counts.open");
   m.counts.closed = u64(c, name, "closed", "counts.closed");
   m.counts.stealth = u64(c, name, "stealth", "counts.stealth");
+  if (c.is_object() && c.contains("open_filtered")) {
+    m.counts.udp = true;
+    m.counts.open_filtered = u64(c, name, "open_filtered", "counts.open_filtered");
+  }
   m.counts.probed = u64(c, name, "probed", "counts.probed");
   m.counts.not_sent = u64(c, name, "not_sent", "counts.not_sent");
   m.counts.packets_sent = u64(c, name, "packets_sent", "counts.packets_sent");

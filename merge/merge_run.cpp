@@ -142,6 +142,7 @@ int run_merge(const MergeRequest& a) {
   for (auto* w : writers) w->begin(info);
 
   output::ScanSummary s = combine(set);
+  s.udp = !set.plan.udp_ports.empty();
   const auto sink = [&](const probe::ScanResult& r) {
     const auto& note = annotator(r.port, r.proto);
     for (auto* w : writers) w->result(r, note);
@@ -157,6 +158,7 @@ int run_merge(const MergeRequest& a) {
     s.open += tallies[i].open;
     s.closed += tallies[i].closed;
     s.stealth += tallies[i].stealth;
+    s.open_filtered += tallies[i].open_filtered;
     s.probed += tallies[i].probes;
   }
   for (auto* w : writers) w->finish(s);

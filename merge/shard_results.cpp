@@ -117,7 +117,7 @@ ShardTally read_shard_results(const PlanKey& plan, const ShardFile& shard, unsig
   constexpr size_t kChunk = 1 << 20;
   std::unique_ptr<char[]> buf(new char[kChunk]);
   std::string carry;  // a line split across two reads
-  uint64_t stealth_listed = 0;
+  uint64_t stealth_listed = 0, open_filtered_listed = 0;
   auto line = [&](std::string_view text) {
     ++t.lines;
     auto bad = [&](const std::string& what) {
@@ -135,7 +135,7 @@ ShardTally read_shard_results(const PlanKey& plan, const ShardFile& shard, unsig
     unsigned bit = config::kShowStealth;
     if (state == probe::PortState::kOpen) ++t.open, bit = config::kShowOpen;
     else if (state == probe::PortState::kClosed || state == probe::PortState::kFiltered) ++t.closed, bit = config::kShowClosed;
-    else ++stealth_listed;
+    else (r.proto == config::Proto::kUdp ? open_filtered_listed : stealth_listed) += 1;
     if (sink && (deliver_mask & bit)) sink(r);
   };
   size_t n;
@@ -167,12 +167,17 @@ ShardTally read_shard_results(const PlanKey& plan, const ShardFile& shard, unsig
       throw std::runtime_error(path + ": " + std::to_string(unlisted) + " of the " + std::to_string(t.probes) +
                                " probes of " + name + " are not in it, though it lists every state");
     t.stealth = stealth_listed;
+    t.open_filtered = open_filtered_listed;
   } else if ((show & config::kShowOpen) && (show & config::kShowClosed)) {
     t.stealth = unlisted;
-    if (sink && (deliver_mask & config::kShowStealth))
+    const bool deliver = sink && (deliver_mask & config::kShowStealth);
+    // A plan with UDP ports splits the unlisted by protocol (a walk over the shard's slots).
+    if (deliver || !plan.udp_ports.empty())
       for (uint64_t slot = 0; slot < space.slots(); ++slot) {
         if (seen.get(slot)) continue;
         const auto p = space.at(slot);
+        if (p.proto == config::Proto::kUdp) --t.stealth, ++t.open_filtered;
+        if (!deliver) continue;
         sink({p.addr, p.port, probe::Reason::kNoResponse, 0, p.proto});
       }
   }
