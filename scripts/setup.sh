@@ -20,7 +20,7 @@ BUILD_TYPE=${BUILD_TYPE:-Release}
 # its runtimes (libFuzzer, sanitizers) for the harnesses in fuzz/ (scripts/fuzz.sh).
 readonly PACKAGES=(
   build-essential cmake pkg-config
-  libnet1-dev libpcap-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
+  libnet1-dev libpcap-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   iproute2 nftables python3 tcpdump util-linux procps libcap2-bin libcap-dev
   nmap ndiff libxml2-utils chromium
