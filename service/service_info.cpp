@@ -10,9 +10,9 @@ std::string_view answer_name(Answer a) {
     case Answer::kTcpwrapped: return "tcpwrapped";
     case Answer::kRefused: return "refused";
     case Answer::kNoConnection: return "no-connection";
-    case Answer::kNotTried: return "not-tried";
+    case Answer::kUnfinished: return "unfinished";
   }
-  return "not-tried";
+  return "unfinished";
 }
 
 std::string escape_banner(std::string_view bytes, size_t cap) {

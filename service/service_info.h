@@ -22,9 +22,9 @@ enum class Answer : uint8_t {
   kTcpwrapped,    // it closed our first connection at once, before saying anything
   kRefused,       // the connection was refused: the port closed after the SYN scan saw it open
   kNoConnection,  // the connection attempt timed out or failed
-  kNotTried,      // the stage ended (interrupt) before this port was tried
+  kUnfinished,    // the stage ended (interrupt, its bound) before this port was identified
 };
-// "identified", "unrecognised", "silent", "tcpwrapped", "refused", "no-connection", "not-tried".
+// "identified", "unrecognised", "silent", "tcpwrapped", "refused", "no-connection", "unfinished".
 std::string_view answer_name(Answer a);
 
 // A TLS handshake's facts (OpenSSL's view of the server's certificate).
@@ -39,7 +39,7 @@ struct TlsFacts {
 };
 
 struct ServiceInfo {
-  Answer answer = Answer::kNotTried;
+  Answer answer = Answer::kUnfinished;
   std::string name;       // nmap's vocabulary ("ssh", "http", "tcpwrapped"); "" when nothing is named
   std::string product, version, extrainfo, hostname, ostype;  // "" when the service did not say
   bool ssl_tunnel = false;  // the service runs inside TLS (nmap's tunnel="ssl")
