@@ -9,6 +9,7 @@ constexpr uint64_t kMs = 1'000'000;
 
 const Identifier* http() { return find_identifier("http"); }
 const Identifier* tls_records() { return find_identifier("ssl"); }
+const Identifier* redis() { return find_identifier("redis"); }
 
 }  // namespace
 
@@ -45,6 +46,9 @@ void Session::plan(uint64_t) {
   if (expected && !expected->speaks_first() && expected != tls_records()) tries_.push_back({false, expected});
   tries_.push_back({true, nullptr});
   if (expected != http()) tries_.push_back({false, http()});
+  // Redis's INFO last: Redis closes without a word on an HTTP request (it takes "Host:" for an
+  // attack), and memcached answers it with ERROR lines, so this one probe finds both.
+  if (expected != redis()) tries_.push_back({false, redis()});
 }
 
 void Session::set_phase(Phase p, uint64_t now, uint64_t wait_ns) {

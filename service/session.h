@@ -12,7 +12,8 @@
 //   2. A greeting is matched against every identifier; a match may ask one more question on
 //      the same connection (SMTP's EHLO) before the conclusion.
 //   3. Silence: send the probe of the family expected there, then a TLS handshake, then an HTTP
-//      request, each on a new connection once the previous one has been spoken on. A TLS
+//      request, then Redis's INFO (which memcached answers too), each on a new connection once
+//      the previous one has been spoken on. A TLS
 //      handshake that succeeds records the certificate's facts, then waits for a greeting
 //      inside and sends the expected (or HTTP) probe inside.
 //   4. Bytes that no rule knows are kept as the banner and reported as such (never named).

@@ -138,7 +138,7 @@ TEST(NmapHabits, RatesRetriesTemplatesAndVerbosity) {
 
 TEST(NmapHabits, UnsupportedAndUnknownOptionsAreOneClearLine) {
   for (const auto& [flag, what] : std::vector<std::pair<std::string, std::string>>{
-           {"-sU", "UDP scan"}, {"-sV", "service version detection"}, {"-O", "OS detection"},
+           {"-sU", "UDP scan"}, {"-O", "OS detection"},
            {"-A", "OS and version detection, scripts and traceroute"}, {"--script", "the scripting engine"},
            {"--script=vuln", "the scripting engine"}, {"-sT", "TCP connect scan"}})
     EXPECT_EQ(refusal({flag, kT1}), flag.substr(0, flag.find('=')) + " (" + what +
@@ -151,6 +151,16 @@ TEST(NmapHabits, UnsupportedAndUnknownOptionsAreOneClearLine) {
                                    "normal, aggressive, insane");
   EXPECT_EQ(refusal({kT1, "--pcap-buffer", "12"}), "--pcap-buffer: Value 12 not in range 4096 to 1073741824");
   EXPECT_EQ(parse({kT1, "--pcap-buffer", "64M"}).pcap_buffer, uint64_t{64} << 20);
+}
+
+TEST(NmapHabits, VersionDetectionIsAnOption) {
+  EXPECT_TRUE(parse({"-sV", kT1}).service_scan);
+  EXPECT_TRUE(parse({"-sS", "-sV", "-T4", kT1}).service_scan);
+  EXPECT_FALSE(parse({kT1}).service_scan);
+  EXPECT_TRUE(parse({"--no-service-scan", kT1}).no_service_scan);
+  EXPECT_EQ(parse({"--service-concurrency", "128", "--service-timeout", "1.5", kT1}).service_concurrency, 128u);
+  EXPECT_EQ(parse({"--service-timeout", "1.5", kT1}).service_timeout, 1.5);
+  EXPECT_EQ(refusal({kT1, "--service-timeout", "0"}), "--service-timeout: Value 0 not in range 0.1 to 300");
 }
 
 TEST(NmapHabits, DoubleDashEndsTheOptions) {
