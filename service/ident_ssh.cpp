@@ -42,7 +42,7 @@ std::optional<SshBanner> parse(std::string_view bytes) {
 }
 
 void common(const SshBanner& b, Identified& out) {
-  out.add_detail("protocol", std::string(b.proto));
+  out.add_detail("protocol", text::printable(b.proto, 8));
   out.add_detail("software", text::printable(b.software));
   std::string extra;
   if (!b.comments.empty()) {
