@@ -66,7 +66,7 @@ void TextWriter::finish(const ScanSummary& s) {
     const std::string port = std::to_string(row.r.port) + "/tcp";
     const std::string ttl = state == probe::PortState::kStealth ? "-" : std::to_string(row.r.ttl);
     const std::string service = service_name(*row.a, row.s.get(), true);
-    const std::string last = service_scan_ && row.s ? service_version(row.s.get()) : row.a->purpose;
+    const std::string last = service_scan_ ? service_version(row.s.get()) : row.a->purpose;
     std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", port.c_str(), std::string(probe::state_name(state)).c_str(),
                  std::string(probe::reason_name(row.r.reason)).c_str(), ttl.c_str(), service.c_str(), last.c_str());
   }
