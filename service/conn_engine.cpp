@@ -194,9 +194,11 @@ void ConnEngine::run() {
       Slot& s = *slots_[index];
       if (!s.used || s.gen != uint32_t(key >> 32) || s.fd < 0) continue;
       const uint32_t ev = events[size_t(k)].events;
-      if (s.connecting || (ev & EPOLLOUT)) on_writable(s, now);
-      if (s.fd >= 0 && !s.connecting && (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) on_readable(s, now);
-      execute(index, now);
+      guarded(index, [&] {
+        if (s.connecting || (ev & EPOLLOUT)) on_writable(s, now);
+        if (s.fd >= 0 && !s.connecting && (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) on_readable(s, now);
+        execute(index, now);
+      });
     }
     // Timers due.
     while (!timers_.empty() && timers_.front().at <= now) {
@@ -207,9 +209,38 @@ void ConnEngine::run() {
       Slot& s = *slots_[t.index];
       if (!s.used || s.gen != t.gen || s.armed != t.at) continue;
       s.armed = 0;
-      s.session->on_timer(now);
-      execute(t.index, now);
+      guarded(t.index, [&] {
+        s.session->on_timer(now);
+        execute(t.index, now);
+      });
     }
+  }
+}
+
+// A rule that throws (a bug: rules check every length) must cost one port, not the scan: the
+// port is reported unrecognised with the error, its connection closed.
+template <class F>
+void ConnEngine::guarded(size_t index, F&& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    Slot& s = *slots_[index];
+    if (!s.used) return;
+    ServiceInfo info = s.session ? s.session->result() : ServiceInfo{};
+    info.answer = Answer::kUnrecognised;
+    info.probed = true;
+    info.details.emplace_back("error", e.what());
+    close_fd(s);
+    Done d{s.job.id, std::move(info)};
+    s.session.reset();
+    s.tls.reset();
+    s.used = false;
+    s.armed = 0;
+    free_.push_back(index);
+    --active_;
+    std::lock_guard lock(mu_);
+    done_.push_back(std::move(d));
+    if (--outstanding_ == 0) idle_.notify_all();
   }
 }
 
@@ -237,7 +268,7 @@ void ConnEngine::start_job(Job job, uint64_t now) {
     std::lock_guard lock(mu_);
     stats_.peak_in_flight = std::max(stats_.peak_in_flight, active_);
   }
-  execute(index, now);
+  guarded(index, [&] { execute(index, now); });
 }
 
 // Carries out the session's commands until it has none (an event they cause may add more),

@@ -71,6 +71,8 @@ class ConnEngine {
   void close_fd(Slot& s);
   void arm(size_t index);
   void conclude(size_t index);
+  template <class F>
+  void guarded(size_t index, F&& f);
   void wake();
 
   Options options_;

@@ -78,7 +78,9 @@ void refine(Identified& id, std::string_view reply) {
     const size_t topic_len = text::be16(packet, 0);
     if (2 + topic_len > packet.size() || packet.substr(2, topic_len) != kVersionTopic) continue;
     // QoS 0: no packet id; the rest is the payload, "mosquitto version 2.0.11".
-    const std::string_view payload = packet.substr(2 + topic_len + (((type >> 1) & 3) ? 2 : 0));
+    const size_t at_payload = 2 + topic_len + (((type >> 1) & 3) ? 2 : 0);
+    if (at_payload > packet.size()) return;
+    const std::string_view payload = packet.substr(at_payload);
     id.add_detail("broker_version", text::printable(payload, 60));
     if (text::istarts_with(payload, "mosquitto version ")) {
       id.product = "Mosquitto";

@@ -88,7 +88,8 @@ void refine(Identified& id, std::string_view reply) {
     const int code = reply_code(*line);
     if (code == 250) {
       ehlo_ok = true;
-      const std::string_view kw = line->substr(4);
+      // "250" alone is a complete reply line too: the keyword may be empty.
+      const std::string_view kw = line->size() > 4 ? line->substr(4) : std::string_view();
       if (text::istarts_with(kw, "STARTTLS")) starttls = true;
       if (text::istarts_with(kw, "AUTH")) auth = text::printable(text::trim(kw.substr(4)), 80);
       if (text::istarts_with(kw, "SIZE")) size = text::printable(text::trim(kw.substr(4)), 20);
