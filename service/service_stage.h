@@ -55,6 +55,7 @@ class ServiceStage final : public output::ResultWriter {
   // Why fewer connections than asked run at once ("" when as asked); set by begin().
   const std::string& note() const { return budget_.note; }
   size_t connections() const { return budget_.connections; }
+  uint64_t submitted() const { return next_id_ - 1; }  // open ports handed to the engine so far
 
  private:
   struct Held {
