@@ -1,5 +1,7 @@
 #include "app/service_scan.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "app/signals.h"
@@ -18,6 +20,12 @@ std::unique_ptr<service::ServiceStage> make_service_stage(const config::ScanOpti
   so.concurrency = size_t(o.service_concurrency);
   so.timeout_seconds = o.service_timeout;
   so.interrupts = &interrupt_count();
+  // On a terminal, a word while the last ports are identified (the progress line is gone by then).
+  if (isatty(STDERR_FILENO) == 1)
+    so.waiting = [](size_t pending, double bound) {
+      std::fprintf(stderr, "portauth: identifying the services of %zu open port%s (at most %.0f s more)\n", pending,
+                   pending == 1 ? "" : "s", bound);
+    };
   if (db)
     so.port_names = [db](uint16_t port) {
       std::vector<std::string> names;

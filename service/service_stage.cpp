@@ -74,6 +74,7 @@ void ServiceStage::finish(const output::ScanSummary& summary) {
     const size_t waves = (engine_->outstanding() + budget_.connections - 1) / budget_.connections;
     const double bound = double(t.lifetime_ns) / 1e9 * double(std::max<size_t>(1, waves)) + 2.0;
     const int signals_at_start = options_.interrupts ? options_.interrupts->load() : 0;
+    if (options_.waiting) options_.waiting(engine_->outstanding(), summary.interrupted ? 2.0 : bound);
     double grace_until = summary.interrupted ? 2.0 : bound;
     auto last_flush = start;
     while (!engine_->wait_idle(50)) {
