@@ -11,6 +11,16 @@ const Identifier* http() { return find_identifier("http"); }
 const Identifier* tls_records() { return find_identifier("ssl"); }
 const Identifier* redis() { return find_identifier("redis"); }
 
+// The last line is a reply line announcing more ("220-...", RFC 5321 4.2.1, RFC 959 4.2).
+bool continuation_pending(std::string_view b) {
+  if (b.empty() || b.back() != '\n') return false;
+  b.remove_suffix(1);
+  const size_t start = b.rfind('\n');
+  const std::string_view last = start == std::string_view::npos ? b : b.substr(start + 1);
+  return last.size() >= 4 && last[0] >= '0' && last[0] <= '9' && last[1] >= '0' && last[1] <= '9' && last[2] >= '0' &&
+         last[2] <= '9' && last[3] == '-';
+}
+
 }  // namespace
 
 Timing Timing::from_timeout(double seconds) {
@@ -215,6 +225,13 @@ void Session::on_timer(uint64_t now) {
     case Phase::kReply:
     case Phase::kFollowup:
       if (!buffer_.empty()) {
+        // A multi-line greeting still going ("220-..." without its "220 " line): say nothing
+        // until it ends. Speaking first is what an SMTP pregreet test punishes (Postfix's
+        // postscreen sends "220-" and blocks a client that talks before the rest).
+        if (phase_ == Phase::kGreeting && continuation_pending(buffer_) && now < phase_end_ + timing_.reply_ns) {
+          deadline_ = std::min(phase_end_ + timing_.reply_ns, start_ns_ + timing_.lifetime_ns);
+          return;
+        }
         conclude(now);
         return;
       }

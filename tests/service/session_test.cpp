@@ -297,3 +297,26 @@ TEST(Session, AbortConcludesWithWhatItHas) {
 
 }  // namespace
 }  // namespace portauth::service
+
+namespace portauth::service {
+namespace {
+
+TEST(Session, AMultiLineGreetingIsHeardToItsEndBeforeSpeaking) {
+  // Postfix's postscreen: "220-" at once, the rest 6 s later; a client that talks in between
+  // is marked as a spammer. The EHLO waits for the last line.
+  Script r({"smtp"}, 25);
+  r.ops();
+  r.s.on_connected(0);
+  r.s.on_data(kMs, "220-mx.example.org ESMTP Postfix\r\n");
+  r.timer();  // quiet, but the greeting is not over
+  EXPECT_TRUE(r.take().empty());
+  EXPECT_FALSE(r.s.done());
+  r.s.on_data(6 * kS, "220 mx.example.org ESMTP Postfix\r\n");
+  r.timer();
+  const auto c = r.take();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].bytes, "EHLO portauth.invalid\r\n");
+}
+
+}  // namespace
+}  // namespace portauth::service
