@@ -45,7 +45,7 @@ int run(ProbeArgs& a, const std::string& command_line) {
   std::unique_ptr<service::ServiceStage> stage;
   std::vector<output::ResultWriter*> writers = {&collected};
   if (wants_service_scan(o, config::kProbe, host->plan)) {
-    stage = make_service_stage(o, db.get(), writers);
+    stage = make_service_stage(o, host->plan, db.get(), writers);
     writers = {stage.get()};
   }
   try {

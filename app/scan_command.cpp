@@ -68,7 +68,7 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
     std::unique_ptr<service::ServiceStage> stage;
     std::vector<output::ResultWriter*> writers = outputs.writers();
     if (wants_service_scan(scan.job.options, config::kScan, plan)) {
-      stage = make_service_stage(scan.job.options, scan.db, writers);
+      stage = make_service_stage(scan.job.options, plan, scan.db, writers);
       writers = {stage.get()};
     }
     auto summary = run_live_scan(plan, annotate, writers, std::move(live));

@@ -1,5 +1,6 @@
 #include "app/service_scan.h"
 
+#include <net/if.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -14,9 +15,10 @@ bool wants_service_scan(const config::ScanOptions& o, config::Command command, c
   return !o.no_service_scan;
 }
 
-std::unique_ptr<service::ServiceStage> make_service_stage(const config::ScanOptions& o, const db::PortDb* db,
-                                                          std::vector<output::ResultWriter*> writers) {
+std::unique_ptr<service::ServiceStage> make_service_stage(const config::ScanOptions& o, const config::ScanPlan& plan,
+                                                          const db::PortDb* db, std::vector<output::ResultWriter*> writers) {
   service::StageOptions so;
+  if (!plan.interface.empty()) so.link_scope = if_nametoindex(plan.interface.c_str());
   so.concurrency = size_t(o.service_concurrency);
   so.timeout_seconds = o.service_timeout;
   so.interrupts = &interrupt_count();

@@ -17,8 +17,9 @@ namespace portauth::app {
 
 bool wants_service_scan(const config::ScanOptions& o, config::Command command, const config::ScanPlan& plan);
 
-std::unique_ptr<service::ServiceStage> make_service_stage(const config::ScanOptions& o, const db::PortDb* db,
-                                                          std::vector<output::ResultWriter*> writers);
+// `plan`: its interface scopes link-local IPv6 targets (fe80::1%eth0).
+std::unique_ptr<service::ServiceStage> make_service_stage(const config::ScanOptions& o, const config::ScanPlan& plan,
+                                                          const db::PortDb* db, std::vector<output::ResultWriter*> writers);
 
 // After the scan: the stage's counts into the summary, and its note (fewer connections at once
 // than asked) on stderr.

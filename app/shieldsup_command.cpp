@@ -79,7 +79,7 @@ int run_shieldsup_report(config::ScanPlan plan, const db::PortDb& db, const std:
   std::unique_ptr<service::ServiceStage> stage;
   std::vector<output::ResultWriter*> writers = outputs->writers();
   if (identify) {
-    stage = make_service_stage(options, &db, writers);
+    stage = make_service_stage(options, plan, &db, writers);
     writers = {stage.get()};
   }
   output::ScanSummary summary;

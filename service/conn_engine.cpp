@@ -363,6 +363,7 @@ void ConnEngine::open_connection(Slot& s, uint64_t now) {
     a->sin6_family = AF_INET6;
     a->sin6_port = htons(s.job.port);
     s.job.addr.to_bytes(a->sin6_addr.s6_addr);
+    if (a->sin6_addr.s6_addr[0] == 0xfe && (a->sin6_addr.s6_addr[1] & 0xc0) == 0x80) a->sin6_scope_id = options_.link_scope;
     len = sizeof(sockaddr_in6);
   }
   {

@@ -29,6 +29,7 @@ class ConnEngine {
   struct Options {
     size_t max_connections = 1024;
     Timing timing;
+    uint32_t link_scope = 0;  // the interface index for link-local IPv6 targets (fe80::/10), 0: none
   };
   struct Job {
     uint64_t id = 0;  // the caller's key

@@ -20,6 +20,7 @@ void ServiceStage::begin(const output::ScanInfo& info) {
   ConnEngine::Options o;
   o.max_connections = budget_.connections;
   o.timing = Timing::from_timeout(options_.timeout_seconds);
+  o.link_scope = options_.link_scope;
   engine_ = std::make_unique<ConnEngine>(o);
   output::ScanInfo with = info;
   with.service_scan = true;

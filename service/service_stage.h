@@ -37,6 +37,7 @@ struct StageOptions {
   // The port database's names for a port (its name, then its aliases): what to expect there.
   std::function<std::vector<std::string>(uint16_t port)> port_names;
   const std::atomic<int>* interrupts = nullptr;  // the signal count (app/signals.h); may be null
+  uint32_t link_scope = 0;  // interface index for link-local IPv6 targets (the scan's interface)
   // Told once, when the scan has ended and ports are still being identified: how many, and the
   // most it may take (seconds). May be empty.
   std::function<void(size_t pending, double bound_seconds)> waiting;
