@@ -163,7 +163,7 @@ std::vector<OptionSpec> build_rows() {
        .group = G::kOutput, .field = &ScanOptions::report,
        .apply =
            [](ScanOptions& o, const std::string& v) {
-             if (v != "shieldsup") throw SpecError("Value " + v + " not in {shieldsup}");
+             if (v != "shieldsup") throw SpecError("bad --report '" + v + "': the one report is shieldsup");
              o.report = v;
            },
        .example = "shieldsup"});

@@ -180,6 +180,11 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   std::vector<AddressRange> requested = parse_target_ranges(o.targets, resolve, &zone);
   for (const auto& file : o.target_files) {
     const auto ranges = read_target_ranges(file, resolve, &zone);
+    // An empty list is nearly always a step before that failed (a grep that matched nothing):
+    // say so, rather than scan only the other targets or report "no targets given".
+    if (ranges.empty())
+      throw SpecError((file == "-" ? std::string("standard input (-iL -)") : "target file '" + file + "'") +
+                      " lists no targets (only blank lines and comments); add targets to it, or leave it out");
     requested.insert(requested.end(), ranges.begin(), ranges.end());
   }
   // -p, --preset and --top-ports add up: "--preset common -p 8080" scans 27 ports.
