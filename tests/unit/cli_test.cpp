@@ -118,9 +118,11 @@ TEST(NmapHabits, TheTypicalSynScanLine) {
   const config::ScanPlan plan = config::build_scan_plan(o);
   EXPECT_EQ(plan.ports.size(), 65536u);
   EXPECT_TRUE(std::isinf(plan.rate));  // the controller finds the rate
+  // The three files, and the report on standard output as nmap shows it (issue 19.11).
   EXPECT_EQ(plan.outputs, (std::vector<config::OutputSpec>{{config::OutputFormat::kText, "out.nmap"},
                                                             {config::OutputFormat::kXml, "out.xml"},
-                                                            {config::OutputFormat::kGrepable, "out.gnmap"}}));
+                                                            {config::OutputFormat::kGrepable, "out.gnmap"},
+                                                            {config::OutputFormat::kText, ""}}));
 }
 
 TEST(NmapHabits, RatesRetriesTemplatesAndVerbosity) {
