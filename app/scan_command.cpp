@@ -112,7 +112,16 @@ int run(cli::CommandLine& cli, const std::string& command_line) {
   }
   for (auto& scan : scans) scan.db = dbs.at(scan.job.options.db).get();
   int rc = 0;
-  if (a.report == "shieldsup") {
+  // --report shieldsup, or `report: shieldsup` in a config file: for every scan or for none
+  // (a report drops privileges as it starts, so it cannot share the outputs opened below).
+  const auto reports = std::count_if(scans.begin(), scans.end(),
+                                     [](const Scan& s) { return s.job.options.report == "shieldsup"; });
+  if (reports > 0 && size_t(reports) != scans.size()) {
+    std::fprintf(stderr, "portauth: 'report: shieldsup' is set for %zu of the %zu scans; set it for every scan "
+                 "(at the top of the file) or for none\n", size_t(reports), scans.size());
+    return 1;
+  }
+  if (reports > 0) {
     for (auto& scan : scans)
       rc = std::max(rc, run_shieldsup_report(scan.job.plan, *scan.db, "", scan.job.options, command_line));
     return rc;
