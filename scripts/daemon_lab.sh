@@ -1,0 +1,523 @@
+#!/usr/bin/env bash
+# daemon_lab.sh: a lab whose target runs REAL Debian daemons, for service identification (-sV) and
+# UDP scanning. Without systemd: this script writes each daemon's configuration and starts it.
+#
+#   daemon_lab.sh install                    install the daemons' packages that are missing (apt-get)
+#   daemon_lab.sh up     [--name N]          build lab N (installing what is missing), start every daemon
+#   daemon_lab.sh down   [--name N]          stop the daemons, tear lab N down; always exits 0
+#   daemon_lab.sh status [--name N]          each daemon and port; exit 0 if all are up, 1 if not
+#
+# The namespaces are scripts/netlab.sh's (N-scan 198.18.0.1, N-tgt 198.18.0.2, a veth pair, no default
+# route) built with no listener and no firewall rule, then changed here:
+#   * IPv6 on the veth pair: N-scan 2001:2::1, N-tgt 2001:2::2 (no DAD, no router, permanent neighbours);
+#   * the target's ICMP rate limits back at Linux's defaults (netlab.sh turns them off; the UDP tests
+#     measure against them), copied from the scanner namespace, which netlab.sh leaves alone;
+#   * one nftables table (inet portauth_daemons) for the UDP ports that are dropped or rejected;
+#   * the daemons of tests/lab/daemons.conf (the ground truth: port, daemon, service, product,
+#     package), listening on 198.18.0.2 and 2001:2::2 (vsftpd: on [::], both families).
+# Everything a daemon writes (configuration, TLS certificate, data, logs, pid files) is under
+# /run/portauth-daemons/N/; `down` ends every process of the lab and removes that directory.
+# A daemon whose binary has a path built in (OpenSMTPD's /run/smtpd.sock and /var/spool/smtpd) gets
+# private mounts there, so labs of different names coexist. Needs root.
+set -euo pipefail
+
+readonly RUN_ROOT=/run/portauth-daemons
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(dirname "$SCRIPT_DIR")
+readonly SCRIPT_DIR REPO_DIR
+readonly TABLE=$REPO_DIR/tests/lab/daemons.conf
+readonly TGT4=198.18.0.2 TGT6=2001:2::2 SCAN6=2001:2::1
+readonly SCAN_MAC=02:70:61:00:00:01 TGT_MAC=02:70:61:00:00:02
+readonly PG_BIN=/usr/lib/postgresql/15/bin
+PYTHON=/usr/bin/python3
+[[ -x $PYTHON ]] || PYTHON=python3
+
+# The Debian packages (Debian 12). dnsmasq-base is dnsmasq without its init script.
+readonly PACKAGES=(
+  openssh-server nginx opensmtpd dovecot-imapd dovecot-pop3d vsftpd redis-server memcached
+  mosquitto postgresql mariadb-server dnsmasq-base chrony snmpd openssl
+)
+
+die() { echo "daemon_lab: $*" >&2; exit 1; }
+log() { [[ -n ${DAEMON_LAB_QUIET:-} ]] || echo "daemon_lab: $*" >&2; }
+usage() { sed -n '2,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+now_ms() { date +%s%3N; }
+
+# --- packages -----------------------------------------------------------------------------------
+
+# Installs the missing packages. Debian's maintainer scripts start a service after installing it;
+# a policy-rc.d that exits 101 forbids that, so nothing ever runs (or listens) on the host.
+cmd_install() {
+  local p missing=() made_policy=0
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  ((${#missing[@]})) || return 0
+  [[ $EUID -eq 0 ]] || die "need root to install: ${missing[*]}"
+  log "installing ${missing[*]}"
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\n# daemon_lab.sh: no service starts while packages install\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    made_policy=1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  local rc=0
+  { apt-get update -qq && apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 \
+      "${missing[@]}" >/dev/null; } || rc=$?
+  ((made_policy)) && rm -f /usr/sbin/policy-rc.d
+  ((rc == 0)) || die "apt-get install failed (exit $rc)"
+}
+
+# --- the table ----------------------------------------------------------------------------------
+
+# ports ROLE [PROTO]: the ports of ROLE in tests/lab/daemons.conf, one a line.
+ports() {
+  awk -v role="$1" -v proto="${2:-}" '!/^#/ && NF >= 7 && $3 == role && (proto == "" || $2 == proto) {print $1}' "$TABLE"
+}
+# listen_ports PROTO: every port of PROTO some process listens on (not the nftables ones).
+listen_ports() {
+  awk -v proto="$1" '!/^#/ && NF >= 7 && $2 == proto && $3 != "drop" && $3 != "reject-admin" {print $1}' "$TABLE" | sort -nu
+}
+
+# --- starting a daemon --------------------------------------------------------------------------
+
+# launch NAME CMD...: runs CMD in the target namespace, detached in a session of its own; its pid
+# goes to pid/NAME.pid, its output to log/NAME.log. CMD must stay in the foreground: the pid
+# recorded is the shell's, which execs CMD. `ip netns exec` gives CMD a private mount namespace.
+launch() {
+  local name=$1
+  shift
+  ip netns exec "$TGT_NS" setsid sh -c 'echo $$ >"$0"; exec "$@"' "$RUN/pid/$name.pid" "$@" \
+    </dev/null >>"$RUN/log/$name.log" 2>&1 &
+}
+
+make_tls() {
+  # A self-signed certificate for the lab's name and both addresses, shared by every TLS service.
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -keyout "$RUN/tls/key.pem" -out "$RUN/tls/cert.pem" \
+    -subj "/O=portauth daemon lab/CN=lab.portauth.test" \
+    -addext "subjectAltName=DNS:lab.portauth.test,IP:$TGT4,IP:$TGT6" 2>/dev/null
+  chmod 600 "$RUN/tls/key.pem"
+}
+
+start_sshd() {
+  local d=$RUN/data/sshd p
+  mkdir -p "$d" /run/sshd  # /run/sshd: sshd's built-in privilege separation directory (empty)
+  ssh-keygen -q -t ed25519 -N '' -f "$d/ssh_host_ed25519_key"
+  ssh-keygen -q -t ecdsa -N '' -f "$d/ssh_host_ecdsa_key"
+  {
+    for p in $(ports sshd); do echo "Port $p"; done
+    echo "ListenAddress $TGT4"
+    echo "ListenAddress $TGT6"
+    echo "HostKey $d/ssh_host_ed25519_key"
+    echo "HostKey $d/ssh_host_ecdsa_key"
+    echo "PidFile none"
+    echo "UsePAM no"
+    echo "PermitRootLogin no"
+    echo "PasswordAuthentication no"
+    echo "KbdInteractiveAuthentication no"
+    echo "AuthorizedKeysFile none"
+  } >"$RUN/conf/sshd_config"
+  launch sshd /usr/sbin/sshd -D -e -f "$RUN/conf/sshd_config"
+}
+
+start_nginx() {
+  local d=$RUN/data/nginx p
+  mkdir -p "$d/www" "$d/tmp"
+  chown www-data: "$d/tmp"
+  printf '<!DOCTYPE html>\n<html><head><title>portauth daemon lab</title></head><body><p>nginx in the portauth daemon lab</p></body></html>\n' \
+    >"$d/www/index.html"
+  {
+    echo "daemon off; master_process on; worker_processes 1; user www-data; pid $RUN/data/nginx/nginx.pid;"
+    echo "error_log $RUN/log/nginx.log;"
+    echo "events { worker_connections 1024; }"
+    echo "http {"
+    echo "  access_log off; default_type text/html;"
+    for p in client_body proxy fastcgi uwsgi scgi; do echo "  ${p}_temp_path $d/tmp/$p;"; done
+    echo "  server {"
+    for p in $(ports nginx-http); do echo "    listen $TGT4:$p; listen [$TGT6]:$p;"; done
+    echo "    root $d/www;"
+    echo "  }"
+    echo "  server {"
+    for p in $(ports nginx-https); do echo "    listen $TGT4:$p ssl; listen [$TGT6]:$p ssl;"; done
+    echo "    ssl_certificate $RUN/tls/cert.pem; ssl_certificate_key $RUN/tls/key.pem;"
+    echo "    root $d/www;"
+    echo "  }"
+    echo "}"
+  } >"$RUN/conf/nginx.conf"
+  launch nginx /usr/sbin/nginx -p "$d" -e "$RUN/log/nginx.log" -c "$RUN/conf/nginx.conf"
+}
+
+start_smtpd() {
+  # OpenSMTPD's control socket (/run/smtpd.sock) and queue (/var/spool/smtpd) are built in: give this
+  # instance its own /run (with this lab's directory bound back in at the same path) and spool.
+  local d=$RUN/data/smtpd p
+  mkdir -p "$d/run${RUN#/run}" "$d/spool"
+  chmod 711 "$d/spool"
+  {
+    echo "pki lab.portauth.test cert \"$RUN/tls/cert.pem\""
+    echo "pki lab.portauth.test key \"$RUN/tls/key.pem\""
+    for p in $(ports smtpd); do
+      echo "listen on $TGT4 port $p tls pki lab.portauth.test hostname lab.portauth.test"
+      echo "listen on $TGT6 port $p tls pki lab.portauth.test hostname lab.portauth.test"
+    done
+    echo 'action "local" mbox'
+    echo 'match from local for local action "local"'
+  } >"$RUN/conf/smtpd.conf"
+  launch smtpd sh -c 'mount --bind "$1" "$2${1#/run}" && mount --rbind "$2" /run &&
+      mkdir -p /var/spool/smtpd && mount --bind "$3" /var/spool/smtpd && exec /usr/sbin/smtpd -d -f "$1/conf/smtpd.conf"' \
+    smtpd "$RUN" "$d/run" "$d/spool"
+}
+
+start_dovecot() {
+  local d=$RUN/data/dovecot p
+  mkdir -p "$d/base" "$d/state"
+  : >"$RUN/conf/dovecot.passwd"
+  {
+    echo "protocols = imap pop3"
+    echo "listen = $TGT4, $TGT6"
+    echo "base_dir = $d/base/"
+    echo "state_dir = $d/state"
+    echo "instance_name = portauth-$NAME"
+    echo "log_path = /dev/stderr"
+    echo "ssl = yes"
+    echo "ssl_cert = <$RUN/tls/cert.pem"
+    echo "ssl_key = <$RUN/tls/key.pem"
+    [[ -r /usr/share/dovecot/dh.pem ]] && echo "ssl_dh = </usr/share/dovecot/dh.pem"
+    echo "auth_mechanisms = plain"
+    echo "mail_location = maildir:/nonexistent"
+    echo "passdb {"
+    echo "  driver = passwd-file"
+    echo "  args = $RUN/conf/dovecot.passwd"
+    echo "}"
+    echo "userdb {"
+    echo "  driver = static"
+    echo "  args = uid=nobody gid=nogroup home=/nonexistent"
+    echo "}"
+    for p in imap pop3; do
+      echo "service $p-login {"
+      echo "  inet_listener $p {"
+      echo "    port = $(ports "dovecot-$p")"
+      echo "  }"
+      echo "  inet_listener ${p}s {"
+      echo "    port = $(ports "dovecot-${p}s")"
+      echo "    ssl = yes"
+      echo "  }"
+      echo "}"
+    done
+  } >"$RUN/conf/dovecot.conf"
+  launch dovecot /usr/sbin/dovecot -F -c "$RUN/conf/dovecot.conf"
+}
+
+start_vsftpd() {
+  local d=$RUN/data/vsftpd
+  mkdir -p "$d/empty"
+  chmod 755 "$d/empty"
+  {
+    echo "listen=NO"
+    echo "listen_ipv6=YES"
+    echo "listen_port=$(ports vsftpd)"
+    echo "background=NO"
+    echo "anonymous_enable=NO"
+    echo "local_enable=YES"
+    echo "write_enable=NO"
+    echo "pam_service_name=vsftpd"
+    echo "secure_chroot_dir=$d/empty"
+    echo "xferlog_enable=NO"
+    echo "vsftpd_log_file=$RUN/log/vsftpd-xfer.log"
+  } >"$RUN/conf/vsftpd.conf"
+  launch vsftpd /usr/sbin/vsftpd "$RUN/conf/vsftpd.conf"
+}
+
+start_redis() {  # start_redis ROLE [PASSWORD]
+  local role=$1 pass=${2:-} d=$RUN/data/$1
+  mkdir -p "$d"
+  chown redis: "$d"
+  {
+    echo "bind $TGT4 $TGT6"
+    echo "port $(ports "$role")"
+    echo "protected-mode no"
+    echo "daemonize no"
+    echo "logfile \"\""
+    echo "dir $d"
+    echo "save \"\""
+    echo "appendonly no"
+    [[ -n $pass ]] && echo "requirepass $pass"
+  } >"$RUN/conf/$role.conf"
+  chmod 640 "$RUN/conf/$role.conf"
+  chgrp redis "$RUN/conf/$role.conf"
+  launch "$role" setpriv --reuid=redis --regid=redis --init-groups /usr/bin/redis-server "$RUN/conf/$role.conf"
+}
+
+start_memcached() {
+  launch memcached /usr/bin/memcached -u memcache -l "$TGT4,[$TGT6]" -p "$(ports memcached tcp)" \
+    -U "$(ports memcached udp)" -m 16 -t 2
+}
+
+start_mosquitto() {
+  {
+    echo "user mosquitto"
+    echo "persistence false"
+    echo "log_dest stderr"
+    echo "listener $(ports mosquitto) $TGT4"
+    echo "listener $(ports mosquitto) $TGT6"
+    echo "allow_anonymous true"
+  } >"$RUN/conf/mosquitto.conf"
+  launch mosquitto /usr/sbin/mosquitto -c "$RUN/conf/mosquitto.conf"
+}
+
+start_postgresql() {
+  # initdb, then the server, in one chain so the port appears when both are done; SSL on with the
+  # lab's certificate (as Debian's clusters have it).
+  local d=$RUN/data/postgresql
+  mkdir -p "$d/db" "$d/sock"
+  install -o postgres -g postgres -m 600 "$RUN/tls/cert.pem" "$d/server.crt"
+  install -o postgres -g postgres -m 600 "$RUN/tls/key.pem" "$d/server.key"
+  chown postgres: "$d/db" "$d/sock"
+  chmod 700 "$d/db"
+  launch postgresql setpriv --reuid=postgres --regid=postgres --init-groups sh -c '
+    "$0/initdb" -D "$1/db" -U postgres -A trust -E UTF8 --locale=C --no-sync --no-instructions >/dev/null &&
+    exec "$0/postgres" -D "$1/db" -c listen_addresses="$2" -c port="$3" -c unix_socket_directories="$1/sock" \
+      -c fsync=off -c ssl=on -c ssl_cert_file="$1/server.crt" -c ssl_key_file="$1/server.key" \
+      -c shared_buffers=16MB -c max_connections=20' \
+    "$PG_BIN" "$d" "$TGT4,$TGT6" "$(ports postgresql)"
+}
+
+start_mariadb() {
+  local d=$RUN/data/mariadb
+  mkdir -p "$d/db"
+  chown mysql: "$d" "$d/db"
+  local inno=(--innodb-buffer-pool-size=16M --innodb-log-file-size=4M --innodb-use-native-aio=0)
+  launch mariadb sh -c '
+    d=$1; port=$2; addrs=$3; shift 3
+    mariadb-install-db --no-defaults --datadir="$d/db" --user=mysql --auth-root-authentication-method=socket \
+      --skip-test-db --skip-name-resolve --innodb-fast-shutdown=2 "$@" >/dev/null &&
+    exec /usr/sbin/mariadbd --no-defaults --datadir="$d/db" --user=mysql --port="$port" --bind-address="$addrs" \
+      --socket="$d/mysqld.sock" --pid-file="$d/mysqld.pid" --skip-name-resolve --skip-log-bin "$@"' \
+    mariadb "$d" "$(ports mariadb)" "$TGT4,$TGT6" "${inno[@]}"
+}
+
+start_dnsmasq() {
+  {
+    echo "port=$(ports dnsmasq udp)"
+    echo "listen-address=$TGT4,$TGT6"
+    echo "bind-interfaces"
+    echo "no-resolv"
+    echo "no-hosts"
+    echo "no-poll"
+    echo "pid-file="
+    echo "user=dnsmasq"
+    echo "local=/lab.portauth.test/"
+    echo "host-record=lab.portauth.test,$TGT4,$TGT6"
+    echo "txt-record=lab.portauth.test,\"portauth daemon lab\""
+  } >"$RUN/conf/dnsmasq.conf"
+  launch dnsmasq /usr/sbin/dnsmasq -k --log-facility=- -C "$RUN/conf/dnsmasq.conf"
+}
+
+start_chronyd() {
+  # Serves its own clock at stratum 8 to the lab; -x: never touches the host's clock.
+  {
+    echo "port $(ports chronyd)"
+    echo "bindaddress $TGT4"
+    echo "bindaddress $TGT6"
+    echo "allow 198.18.0.0/15"
+    echo "allow 2001:2::/48"
+    echo "local stratum 8"
+    echo "cmdport 0"
+    echo "bindcmdaddress /"
+    echo "pidfile $RUN/data/chronyd.pid"
+  } >"$RUN/conf/chrony.conf"
+  launch chronyd /usr/sbin/chronyd -d -x -u _chrony -f "$RUN/conf/chrony.conf"
+}
+
+start_snmpd() {
+  local d=$RUN/data/snmpd p
+  mkdir -p "$d"
+  chown Debian-snmp: "$d"
+  p=$(ports snmpd)
+  {
+    echo "agentAddress udp:$TGT4:$p,udp6:[$TGT6]:$p"
+    echo "rocommunity public 198.18.0.0/15"
+    echo "rocommunity6 public 2001:2::/48"
+    echo "sysLocation portauth daemon lab"
+    echo "sysContact lab@lab.portauth.test"
+  } >"$RUN/conf/snmpd.conf"
+  # -I -smux: no SMUX listener on TCP 199 (on every address), nothing the table does not list.
+  launch snmpd env MIBS= SNMP_PERSISTENT_DIR="$d" /usr/sbin/snmpd -f -Le -C -I -smux -c "$RUN/conf/snmpd.conf" \
+    -u Debian-snmp -g Debian-snmp -p "$d/snmpd.pid"
+}
+
+start_mute() {
+  local args=(--host "$TGT4" --host "$TGT6") p
+  for p in $(ports silent); do args+=(--silent "$p"); done
+  for p in $(ports closing); do args+=(--closing "$p"); done
+  launch mute "$PYTHON" "$SCRIPT_DIR/lab_mute_listener.py" "${args[@]}"
+}
+
+# --- the lab ------------------------------------------------------------------------------------
+
+ipv6_on() {  # ipv6_on NS IF MINE PEER PEER_MAC
+  local key name
+  for key in all default lo "$2"; do
+    for name in disable_ipv6=0 accept_dad=0 dad_transmits=0 router_solicitations=0 accept_ra=0; do
+      ip netns exec "$1" sysctl -q -w "net.ipv6.conf.$key.$name" >/dev/null 2>&1 || true
+    done
+  done
+  ip -n "$1" addr add "$3/64" dev "$2" nodad
+  ip -n "$1" neigh replace "$4" lladdr "$5" dev "$2" nud permanent
+}
+
+firewall() {
+  local drop reject
+  drop=$(ports drop udp | paste -sd, -)
+  reject=$(ports reject-admin udp | paste -sd, -)
+  {
+    echo "table inet portauth_daemons {"
+    echo "  chain input {"
+    echo "    type filter hook input priority filter; policy accept;"
+    [[ -n $drop ]] && echo "    udp dport { ${drop//,/, } } drop"
+    [[ -n $reject ]] && echo "    udp dport { ${reject//,/, } } reject with icmpx type admin-prohibited"
+    echo "  }"
+    echo "}"
+  } >"$RUN/conf/firewall.nft"
+  ip netns exec "$TGT_NS" nft -f "$RUN/conf/firewall.nft"
+}
+
+# wait_ready SECONDS: until every port of the table has its listener; fails early if a daemon died.
+wait_ready() {
+  local deadline=$(($(now_ms) + $1 * 1000)) want_t want_u missing pid f
+  want_t=$(listen_ports tcp) want_u=$(listen_ports udp)
+  while :; do
+    missing=$(
+      comm -23 <(sort <<<"$want_t") <(ip netns exec "$TGT_NS" ss -Htln | awk '{n=split($4,a,":"); print a[n]}' | sort -u)
+      comm -23 <(sort <<<"$want_u") <(ip netns exec "$TGT_NS" ss -Huln | awk '{n=split($4,a,":"); print a[n]}' | sort -u) | sed 's/$/\/udp/'
+    )
+    [[ -z $missing ]] && return 0
+    for f in "$RUN"/pid/*.pid; do
+      [[ -s $f ]] || continue  # not written yet
+      pid=$(<"$f")
+      if ! kill -0 "$pid" 2>/dev/null; then
+        f=$(basename "$f" .pid)
+        echo "daemon_lab: $f exited; the end of log/$f.log:" >&2
+        tail -n 15 "$RUN/log/$f.log" >&2
+        return 1
+      fi
+    done
+    if (($(now_ms) > deadline)); then
+      echo "daemon_lab: not listening after $1 s: $(echo $missing)" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
+stop_daemons() {
+  local f pid pids=() i
+  [[ -d $RUN/pid ]] || return 0
+  for f in "$RUN"/pid/*.pid; do
+    [[ -r $f ]] || continue
+    pid=$(<"$f")
+    [[ $pid =~ ^[0-9]+$ ]] && kill -TERM "$pid" 2>/dev/null && pids+=("$pid")
+  done
+  for ((i = 0; i < 50 && ${#pids[@]}; i++)); do
+    sleep 0.1
+    for f in "${!pids[@]}"; do kill -0 "${pids[$f]}" 2>/dev/null || unset "pids[$f]"; done
+  done
+}
+
+cmd_down() {
+  stop_daemons
+  NETLAB_QUIET=1 bash "$SCRIPT_DIR/netlab.sh" down --name "$NAME"  # ends whatever is left, deletes the namespaces
+  rm -rf "$RUN"
+  log "lab '$NAME' down"
+  return 0
+}
+
+cmd_up() {
+  [[ $EUID -eq 0 ]] || die "need root (network namespaces, daemons)"
+  [[ -r $TABLE ]] || die "cannot read $TABLE"
+  cmd_install
+  local t0 t1 k
+  t0=$(now_ms)
+  DAEMON_LAB_QUIET=1 cmd_down
+  UP_DONE=0
+  trap 'if ((UP_DONE == 0)); then echo "daemon_lab: up failed, tearing lab $NAME down" >&2; DAEMON_LAB_QUIET=1 cmd_down; fi' EXIT
+  mkdir -p "$RUN"/{conf,tls,log,pid,data}
+  chmod 755 "$RUN" "$RUN/data"
+  NETLAB_QUIET=1 bash "$SCRIPT_DIR/netlab.sh" up --name "$NAME" --profile /dev/null
+  ipv6_on "$SCAN_NS" veth-scan "$SCAN6" "$TGT6" "$TGT_MAC"
+  ipv6_on "$TGT_NS" veth-tgt "$TGT6" "$SCAN6" "$SCAN_MAC"
+  for k in net.ipv4.icmp_ratelimit net.ipv4.icmp_ratemask net.ipv4.icmp_msgs_per_sec net.ipv4.icmp_msgs_burst \
+    net.ipv6.icmp.ratelimit; do
+    ip netns exec "$TGT_NS" sysctl -q -w "$k=$(ip netns exec "$SCAN_NS" sysctl -n "$k")" >/dev/null
+  done
+  firewall
+  # The slow starters first (initdb, mariadb-install-db run inside their launch), TLS before its users.
+  make_tls
+  start_mariadb
+  start_postgresql
+  start_nginx
+  start_smtpd
+  start_dovecot
+  start_sshd
+  start_vsftpd
+  start_redis redis
+  start_redis redis-auth "$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+  start_memcached
+  start_mosquitto
+  start_dnsmasq
+  start_chronyd
+  start_snmpd
+  start_mute
+  wait_ready "${DAEMON_LAB_TIMEOUT:-60}"
+  t1=$(now_ms)
+  echo "$((t1 - t0))" >"$RUN/startup_ms"
+  # shellcheck disable=SC2034  # read by the EXIT trap
+  UP_DONE=1
+  log "lab '$NAME' up in $((t1 - t0)) ms: $SCAN_NS (198.18.0.1, $SCAN6) -> $TGT_NS ($TGT4, $TGT6)," \
+    "$(listen_ports tcp | wc -l) TCP and $(listen_ports udp | wc -l) UDP ports served"
+}
+
+cmd_status() {
+  local f pid ok=0
+  if [[ ! -d $RUN/pid || ! -e /run/netns/$TGT_NS ]]; then
+    echo "daemon lab '$NAME': down"
+    return 1
+  fi
+  echo "daemon lab '$NAME': up ($(cat "$RUN/startup_ms" 2>/dev/null || echo '?') ms to start)"
+  for f in "$RUN"/pid/*.pid; do
+    pid=$(<"$f")
+    if kill -0 "$pid" 2>/dev/null; then
+      printf '  %-12s pid %s\n' "$(basename "$f" .pid)" "$pid"
+    else
+      printf '  %-12s NOT RUNNING (see %s)\n' "$(basename "$f" .pid)" "$RUN/log/$(basename "$f" .pid).log"
+      ok=1
+    fi
+  done
+  ip netns exec "$TGT_NS" ss -Htuln | awk '{print "  " $1 " " $5}' | sort -k2
+  return $ok
+}
+
+# --- main ---------------------------------------------------------------------------------------
+
+(($#)) || usage
+CMD=$1
+shift
+NAME=pa
+while (($#)); do
+  case $1 in
+    --name) [[ $# -ge 2 ]] || usage; NAME=$2; shift 2 ;;
+    --name=*) NAME=${1#*=}; shift ;;
+    -h | --help) usage ;;
+    *) usage ;;
+  esac
+done
+[[ $NAME =~ ^[A-Za-z0-9_]{1,24}$ ]] || die "bad lab name '$NAME' (letters, digits, _; at most 24)"
+readonly SCAN_NS=$NAME-scan TGT_NS=$NAME-tgt RUN=$RUN_ROOT/$NAME
+
+case $CMD in
+  install) cmd_install ;;
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  *) usage ;;
+esac
