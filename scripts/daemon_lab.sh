@@ -17,8 +17,8 @@
 #     package), listening on 198.18.0.2 and 2001:2::2 (vsftpd: on [::], both families).
 # Everything a daemon writes (configuration, TLS certificate, data, logs, pid files) is under
 # /run/portauth-daemons/N/; `down` ends every process of the lab and removes that directory.
-# A daemon whose binary has a path built in (OpenSMTPD's /run/smtpd.sock and /var/spool/smtpd) gets
-# private mounts there, so labs of different names coexist. Needs root.
+# Each daemon has its own paths (no two labs share a socket, queue or pid file), so labs of different
+# names coexist. Needs root.
 set -euo pipefail
 
 readonly RUN_ROOT=/run/portauth-daemons
@@ -34,7 +34,7 @@ PYTHON=/usr/bin/python3
 
 # The Debian packages (Debian 12). dnsmasq-base is dnsmasq without its init script.
 readonly PACKAGES=(
-  openssh-server nginx opensmtpd dovecot-imapd dovecot-pop3d vsftpd redis-server memcached
+  openssh-server nginx postfix dovecot-imapd dovecot-pop3d vsftpd redis-server memcached
   mosquitto postgresql mariadb-server dnsmasq-base chrony snmpd openssl
 )
 
@@ -42,6 +42,13 @@ die() { echo "daemon_lab: $*" >&2; exit 1; }
 log() { [[ -n ${DAEMON_LAB_QUIET:-} ]] || echo "daemon_lab: $*" >&2; }
 usage() { sed -n '2,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 now_ms() { date +%s%3N; }
+# alive PID: the process runs (a zombie does not: the daemons' parent is init, which may reap late).
+alive() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ ${stat:0:1} != Z ]]
+}
 
 # --- packages -----------------------------------------------------------------------------------
 
@@ -93,7 +100,8 @@ launch() {
 
 make_tls() {
   # A self-signed certificate for the lab's name and both addresses, shared by every TLS service.
-  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -keyout "$RUN/tls/key.pem" -out "$RUN/tls/cert.pem" \
+  # ECDSA P-256: an RSA key takes up to a second or more to make on a busy machine.
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -keyout "$RUN/tls/key.pem" -out "$RUN/tls/cert.pem" \
     -subj "/O=portauth daemon lab/CN=lab.portauth.test" \
     -addext "subjectAltName=DNS:lab.portauth.test,IP:$TGT4,IP:$TGT6" 2>/dev/null
   chmod 600 "$RUN/tls/key.pem"
@@ -147,25 +155,80 @@ start_nginx() {
   launch nginx /usr/sbin/nginx -p "$d" -e "$RUN/log/nginx.log" -c "$RUN/conf/nginx.conf"
 }
 
-start_smtpd() {
-  # OpenSMTPD's control socket (/run/smtpd.sock) and queue (/var/spool/smtpd) are built in: give this
-  # instance its own /run (with this lab's directory bound back in at the same path) and spool.
-  local d=$RUN/data/smtpd p
-  mkdir -p "$d/run${RUN#/run}" "$d/spool"
-  chmod 711 "$d/spool"
+start_postfix() {
+  # Postfix with its own configuration, queue and data directories (labs of different names coexist);
+  # no chroot, no local delivery, relaying for nobody. STARTTLS on both ports, required on 587.
+  # (Debian 12's OpenSMTPD 6.8 cannot complete a TLS handshake with OpenSSL 3: its privilege-separated
+  # key is "missing" to OpenSSL, so it offers STARTTLS and then fails it.)
+  local c=$RUN/conf/postfix d=$RUN/data/postfix p path owner group mode
+  mkdir -p "$c" "$d/queue" "$d/data"
+  chown postfix: "$d/data"
+  # The queue's directories as Postfix's own list (postfix-files) has them; then "quick-start" spares
+  # postfix-script its integrity checks, which take seconds on a busy machine.
+  while IFS=: read -r path _ owner group mode _; do
+    path=$d/queue${path#\$queue_directory}
+    mkdir -p "$path"
+    chown "${owner/\$mail_owner/postfix}" "$path"
+    [[ $group == - ]] || chgrp "${group/\$setgid_group/postdrop}" "$path"
+    chmod "$mode" "$path"
+  done < <(grep -E '^\$queue_directory/[a-z]+:d:' /etc/postfix/postfix-files)
+  touch "$d/queue/quick-start"
   {
-    echo "pki lab.portauth.test cert \"$RUN/tls/cert.pem\""
-    echo "pki lab.portauth.test key \"$RUN/tls/key.pem\""
-    for p in $(ports smtpd); do
-      echo "listen on $TGT4 port $p tls pki lab.portauth.test hostname lab.portauth.test"
-      echo "listen on $TGT6 port $p tls pki lab.portauth.test hostname lab.portauth.test"
+    echo "compatibility_level = 3.6"
+    echo "queue_directory = $d/queue"
+    echo "data_directory = $d/data"
+    echo "mail_owner = postfix"
+    echo "setgid_group = postdrop"
+    echo "myhostname = lab.portauth.test"
+    echo "mydestination ="
+    echo "relay_domains ="
+    echo "mynetworks = 127.0.0.0/8"
+    echo "inet_interfaces = $TGT4, [$TGT6]"
+    echo "inet_protocols = ipv4, ipv6"
+    echo 'smtpd_banner = $myhostname ESMTP $mail_name (Debian/GNU)'
+    echo "alias_maps ="
+    echo "alias_database ="
+    echo "local_recipient_maps ="
+    echo "biff = no"
+    echo "smtpd_tls_cert_file = $RUN/tls/cert.pem"
+    echo "smtpd_tls_key_file = $RUN/tls/key.pem"
+    echo "smtpd_tls_security_level = may"
+    echo "smtpd_relay_restrictions = permit_mynetworks defer_unauth_destination"
+    echo "maillog_file = /dev/stdout"
+  } >"$c/main.cf"
+  {
+    for p in $(ports postfix); do
+      if ((p == 587)); then
+        echo "$p inet n - n - - smtpd -o syslog_name=postfix/submission -o smtpd_tls_security_level=encrypt"
+      else
+        echo "$p inet n - n - - smtpd"
+      fi
     done
-    echo 'action "local" mbox'
-    echo 'match from local for local action "local"'
-  } >"$RUN/conf/smtpd.conf"
-  launch smtpd sh -c 'mount --bind "$1" "$2${1#/run}" && mount --rbind "$2" /run &&
-      mkdir -p /var/spool/smtpd && mount --bind "$3" /var/spool/smtpd && exec /usr/sbin/smtpd -d -f "$1/conf/smtpd.conf"' \
-    smtpd "$RUN" "$d/run" "$d/spool"
+    cat <<'MASTER'
+pickup     unix  n - n 60 1 pickup
+cleanup    unix  n - n - 0 cleanup
+qmgr       unix  n - n 300 1 qmgr
+tlsmgr     unix  - - n 1000? 1 tlsmgr
+rewrite    unix  - - n - - trivial-rewrite
+bounce     unix  - - n - 0 bounce
+defer      unix  - - n - 0 bounce
+trace      unix  - - n - 0 bounce
+verify     unix  - - n - 1 verify
+flush      unix  n - n 1000? 0 flush
+proxymap   unix  - - n - - proxymap
+smtp       unix  - - n - - smtp
+relay      unix  - - n - - smtp
+showq      unix  n - n - - showq
+error      unix  - - n - - error
+retry      unix  - - n - - error
+discard    unix  - - n - - discard
+local      unix  - n n - - local
+anvil      unix  - - n - 1 anvil
+scache     unix  - - n - 1 scache
+postlog    unix-dgram n - n - 1 postlogd
+MASTER
+  } >"$c/master.cf"
+  launch postfix /usr/sbin/postfix -c "$c" start-fg
 }
 
 start_dovecot() {
@@ -286,13 +349,20 @@ start_mariadb() {
   local d=$RUN/data/mariadb
   mkdir -p "$d/db"
   chown mysql: "$d" "$d/db"
+  # An account any host may try (a random password nobody knows): without one the server greets a
+  # remote client with "Host ... is not allowed to connect" instead of its handshake.
+  printf "CREATE USER IF NOT EXISTS 'lab'@'%%' IDENTIFIED BY '%s';\n" "$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')" \
+    >"$d/init.sql"
+  chown mysql: "$d/init.sql"
+  chmod 600 "$d/init.sql"
   local inno=(--innodb-buffer-pool-size=16M --innodb-log-file-size=4M --innodb-use-native-aio=0)
   launch mariadb sh -c '
     d=$1; port=$2; addrs=$3; shift 3
     mariadb-install-db --no-defaults --datadir="$d/db" --user=mysql --auth-root-authentication-method=socket \
       --skip-test-db --skip-name-resolve --innodb-fast-shutdown=2 "$@" >/dev/null &&
     exec /usr/sbin/mariadbd --no-defaults --datadir="$d/db" --user=mysql --port="$port" --bind-address="$addrs" \
-      --socket="$d/mysqld.sock" --pid-file="$d/mysqld.pid" --skip-name-resolve --skip-log-bin "$@"' \
+      --socket="$d/mysqld.sock" --pid-file="$d/mysqld.pid" --skip-name-resolve --skip-log-bin \
+      --init-file="$d/init.sql" "$@"' \
     mariadb "$d" "$(ports mariadb)" "$TGT4,$TGT6" "${inno[@]}"
 }
 
@@ -356,14 +426,24 @@ start_mute() {
 # --- the lab ------------------------------------------------------------------------------------
 
 ipv6_on() {  # ipv6_on NS IF MINE PEER PEER_MAC
-  local key name
+  local key name settings=()
   for key in all default lo "$2"; do
     for name in disable_ipv6=0 accept_dad=0 dad_transmits=0 router_solicitations=0 accept_ra=0; do
-      ip netns exec "$1" sysctl -q -w "net.ipv6.conf.$key.$name" >/dev/null 2>&1 || true
+      settings+=("net.ipv6.conf.$key.$name")
     done
   done
+  ip netns exec "$1" sysctl -q -e -w "${settings[@]}" >/dev/null
   ip -n "$1" addr add "$3/64" dev "$2" nodad
   ip -n "$1" neigh replace "$4" lladdr "$5" dev "$2" nud permanent
+}
+
+# The target's ICMP rate limits back to the kernel's defaults, read from the scanner namespace.
+icmp_defaults() {
+  local keys=(net.ipv4.icmp_ratelimit net.ipv4.icmp_ratemask net.ipv4.icmp_msgs_per_sec net.ipv4.icmp_msgs_burst
+    net.ipv6.icmp.ratelimit) values i settings=()
+  mapfile -t values < <(ip netns exec "$SCAN_NS" sysctl -n "${keys[@]}")
+  for i in "${!keys[@]}"; do settings+=("${keys[$i]}=${values[$i]}"); done
+  ip netns exec "$TGT_NS" sysctl -q -w "${settings[@]}" >/dev/null
 }
 
 firewall() {
@@ -382,20 +462,38 @@ firewall() {
   ip netns exec "$TGT_NS" nft -f "$RUN/conf/firewall.nft"
 }
 
-# wait_ready SECONDS: until every port of the table has its listener; fails early if a daemon died.
+# listening PROTO: the target's listening sockets of PROTO as ADDR:PORT ([v6]:PORT), a wildcard one
+# standing for both target addresses.
+listening() {
+  ip netns exec "$TGT_NS" ss -Hln --"$1" | awk -v a4="$TGT4" -v a6="[$TGT6]" '{
+    n = split($4, f, ":"); port = f[n]; addr = substr($4, 1, length($4) - length(port) - 1)
+    if (addr == "*" || addr == "0.0.0.0" || addr == "[::]") { print a4 ":" port; print a6 ":" port } else print $4 }'
+}
+
+# wait_ready T0 SECONDS: until every port of the table listens on both target addresses; fails early
+# if a daemon died. Writes when each port was ready (ms after T0) to ready_ms.
 wait_ready() {
-  local deadline=$(($(now_ms) + $1 * 1000)) want_t want_u missing pid f
-  want_t=$(listen_ports tcp) want_u=$(listen_ports udp)
+  local t0=$1 deadline=$(($(now_ms) + $2 * 1000)) proto p a missing pid f
+  local -A want=() seen=()
+  for proto in tcp udp; do
+    for p in $(listen_ports "$proto"); do want["$TGT4:$p/$proto"]=1 want["[$TGT6]:$p/$proto"]=1; done
+  done
   while :; do
-    missing=$(
-      comm -23 <(sort <<<"$want_t") <(ip netns exec "$TGT_NS" ss -Htln | awk '{n=split($4,a,":"); print a[n]}' | sort -u)
-      comm -23 <(sort <<<"$want_u") <(ip netns exec "$TGT_NS" ss -Huln | awk '{n=split($4,a,":"); print a[n]}' | sort -u) | sed 's/$/\/udp/'
-    )
-    [[ -z $missing ]] && return 0
+    for proto in tcp udp; do
+      while read -r a; do
+        [[ -n ${want[$a/$proto]:-} && -z ${seen[$a/$proto]:-} ]] && seen[$a/$proto]=$(($(now_ms) - t0))
+      done < <(listening "$proto")
+    done
+    missing=()
+    for a in "${!want[@]}"; do [[ -n ${seen[$a]:-} ]] || missing+=("$a"); done
+    if ((${#missing[@]} == 0)); then
+      for a in "${!seen[@]}"; do echo "${seen[$a]} $a"; done | sort -n >"$RUN/ready_ms"
+      return 0
+    fi
     for f in "$RUN"/pid/*.pid; do
       [[ -s $f ]] || continue  # not written yet
       pid=$(<"$f")
-      if ! kill -0 "$pid" 2>/dev/null; then
+      if ! alive "$pid"; then
         f=$(basename "$f" .pid)
         echo "daemon_lab: $f exited; the end of log/$f.log:" >&2
         tail -n 15 "$RUN/log/$f.log" >&2
@@ -403,10 +501,10 @@ wait_ready() {
       fi
     done
     if (($(now_ms) > deadline)); then
-      echo "daemon_lab: not listening after $1 s: $(echo $missing)" >&2
+      echo "daemon_lab: not listening after $2 s: ${missing[*]}" >&2
       return 1
     fi
-    sleep 0.1
+    sleep 0.05
   done
 }
 
@@ -416,11 +514,13 @@ stop_daemons() {
   for f in "$RUN"/pid/*.pid; do
     [[ -r $f ]] || continue
     pid=$(<"$f")
-    [[ $pid =~ ^[0-9]+$ ]] && kill -TERM "$pid" 2>/dev/null && pids+=("$pid")
+    # The whole process group: launch made each daemon a session leader; wrappers such as
+    # postfix-script do not pass the signal on.
+    [[ $pid =~ ^[0-9]+$ ]] && kill -TERM -- "-$pid" 2>/dev/null && pids+=("$pid")
   done
   for ((i = 0; i < 50 && ${#pids[@]}; i++)); do
     sleep 0.1
-    for f in "${!pids[@]}"; do kill -0 "${pids[$f]}" 2>/dev/null || unset "pids[$f]"; done
+    for f in "${!pids[@]}"; do alive "${pids[$f]}" || unset "pids[$f]"; done
   done
 }
 
@@ -436,9 +536,9 @@ cmd_up() {
   [[ $EUID -eq 0 ]] || die "need root (network namespaces, daemons)"
   [[ -r $TABLE ]] || die "cannot read $TABLE"
   cmd_install
-  local t0 t1 k
-  t0=$(now_ms)
+  local t0 t1
   DAEMON_LAB_QUIET=1 cmd_down
+  t0=$(now_ms)
   UP_DONE=0
   trap 'if ((UP_DONE == 0)); then echo "daemon_lab: up failed, tearing lab $NAME down" >&2; DAEMON_LAB_QUIET=1 cmd_down; fi' EXIT
   mkdir -p "$RUN"/{conf,tls,log,pid,data}
@@ -446,17 +546,14 @@ cmd_up() {
   NETLAB_QUIET=1 bash "$SCRIPT_DIR/netlab.sh" up --name "$NAME" --profile /dev/null
   ipv6_on "$SCAN_NS" veth-scan "$SCAN6" "$TGT6" "$TGT_MAC"
   ipv6_on "$TGT_NS" veth-tgt "$TGT6" "$SCAN6" "$SCAN_MAC"
-  for k in net.ipv4.icmp_ratelimit net.ipv4.icmp_ratemask net.ipv4.icmp_msgs_per_sec net.ipv4.icmp_msgs_burst \
-    net.ipv6.icmp.ratelimit; do
-    ip netns exec "$TGT_NS" sysctl -q -w "$k=$(ip netns exec "$SCAN_NS" sysctl -n "$k")" >/dev/null
-  done
+  icmp_defaults
   firewall
-  # The slow starters first (initdb, mariadb-install-db run inside their launch), TLS before its users.
-  make_tls
+  # The slow starters first (mariadb-install-db and initdb run inside their launch).
   start_mariadb
+  make_tls
   start_postgresql
   start_nginx
-  start_smtpd
+  start_postfix
   start_dovecot
   start_sshd
   start_vsftpd
@@ -468,7 +565,7 @@ cmd_up() {
   start_chronyd
   start_snmpd
   start_mute
-  wait_ready "${DAEMON_LAB_TIMEOUT:-60}"
+  wait_ready "$t0" "${DAEMON_LAB_TIMEOUT:-60}"
   t1=$(now_ms)
   echo "$((t1 - t0))" >"$RUN/startup_ms"
   # shellcheck disable=SC2034  # read by the EXIT trap
@@ -486,7 +583,7 @@ cmd_status() {
   echo "daemon lab '$NAME': up ($(cat "$RUN/startup_ms" 2>/dev/null || echo '?') ms to start)"
   for f in "$RUN"/pid/*.pid; do
     pid=$(<"$f")
-    if kill -0 "$pid" 2>/dev/null; then
+    if alive "$pid"; then
       printf '  %-12s pid %s\n' "$(basename "$f" .pid)" "$pid"
     else
       printf '  %-12s NOT RUNNING (see %s)\n' "$(basename "$f" .pid)" "$RUN/log/$(basename "$f" .pid).log"

@@ -17,7 +17,7 @@ list is closed: TCP RST, UDP ICMP port unreachable at Linux's default ICMP rate 
 
 Service (one row of the table, ground truth for assertions):
   port, proto     int, "tcp" or "udp"
-  role            the daemon_lab.sh role: sshd, nginx-http, nginx-https, smtpd, dovecot-imaps, ...,
+  role            the daemon_lab.sh role: sshd, nginx-http, nginx-https, postfix, dovecot-imaps, ...,
                   "silent" (accepts, never speaks), "closing" (accepts, closes at once: tcpwrapped),
                   "drop" (UDP, nftables drop: no answer), "reject-admin" (UDP, ICMP admin prohibited)
   name            the service as nmap -sV names it (ssh, http, smtp, imap, pop3, ftp, domain, mysql,
@@ -25,7 +25,7 @@ Service (one row of the table, ground truth for assertions):
                   be named (silent, drop, reject-admin)
   tunnel          "ssl" for TLS from the first byte (443, 6443, 993, 995), else None; 25 and 587
                   offer STARTTLS
-  product         the product the daemon calls itself (OpenSSH, nginx, OpenSMTPD, Dovecot, vsftpd,
+  product         the product the daemon calls itself (OpenSSH, nginx, Postfix, Dovecot, vsftpd,
                   Redis, Memcached, Mosquitto, PostgreSQL, MariaDB, dnsmasq, chrony, Net-SNMP) or None;
                   compare case-insensitively, as a word inside a scanner's product string
   package         the Debian package, deb_version its full installed version (dpkg-query),
