@@ -90,7 +90,7 @@ listen_ports() {
 
 # launch NAME CMD...: runs CMD in the target namespace, detached in a session of its own; its pid
 # goes to pid/NAME.pid, its output to log/NAME.log. CMD must stay in the foreground: the pid
-# recorded is the shell's, which execs CMD. `ip netns exec` gives CMD a private mount namespace.
+# recorded is the shell's, which execs CMD.
 launch() {
   local name=$1
   shift
@@ -197,12 +197,9 @@ start_postfix() {
     echo "maillog_file = /dev/stdout"
   } >"$c/main.cf"
   {
-    for p in $(ports postfix); do
-      if ((p == 587)); then
-        echo "$p inet n - n - - smtpd -o syslog_name=postfix/submission -o smtpd_tls_security_level=encrypt"
-      else
-        echo "$p inet n - n - - smtpd"
-      fi
+    for p in $(ports postfix); do echo "$p inet n - n - - smtpd"; done
+    for p in $(ports postfix-submission); do
+      echo "$p inet n - n - - smtpd -o syslog_name=postfix/submission -o smtpd_tls_security_level=encrypt"
     done
     cat <<'MASTER'
 pickup     unix  n - n 60 1 pickup

@@ -17,7 +17,7 @@ list is closed: TCP RST, UDP ICMP port unreachable at Linux's default ICMP rate 
 
 Service (one row of the table, ground truth for assertions):
   port, proto     int, "tcp" or "udp"
-  role            the daemon_lab.sh role: sshd, nginx-http, nginx-https, postfix, dovecot-imaps, ...,
+  role            the daemon_lab.sh role: sshd, nginx-http, nginx-https, postfix, postfix-submission, dovecot-imaps, ...,
                   "silent" (accepts, never speaks), "closing" (accepts, closes at once: tcpwrapped),
                   "drop" (UDP, nftables drop: no answer), "reject-admin" (UDP, ICMP admin prohibited)
   name            the service as nmap -sV names it (ssh, http, smtp, imap, pop3, ftp, domain, mysql,
@@ -136,7 +136,7 @@ class DaemonLab:
 
     def log(self, role):
         """The log (stdout and stderr) of the daemon serving `role`, while the lab is up; "" if none."""
-        name = "mute" if role in ("silent", "closing") else re.sub(r"-(https?|imaps?|pop3s?)$", "", role)
+        name = "mute" if role in ("silent", "closing") else re.sub(r"-(https?|imaps?|pop3s?|submission)$", "", role)
         try:
             with open(os.path.join(self.run_dir, "log", f"{name}.log"), errors="replace") as f:
                 return f.read()

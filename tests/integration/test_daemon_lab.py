@@ -474,7 +474,7 @@ def check_service(host, s, services):
         return greeting_check(host, s.port, rf"220 \(vsFTPd {re.escape(v)}\)\r\n$")
     if role == "sshd":
         return greeting_check(host, s.port, rf"SSH-2\.0-OpenSSH_{re.escape(v)} ")
-    if role == "postfix":
+    if role.startswith("postfix"):
         return smtp_check(host, s.port)
     if role == "dnsmasq":
         return dns_checks(host, v, tcp_dns_exchange(host, s.port))
@@ -551,7 +551,7 @@ def main():
             problems.append(f"packages not installed: {sorted(set(missing))}")
 
         t = time.monotonic()
-        r = lab.run(["/usr/bin/python3", os.path.abspath(__file__), "--inside", args.repo], timeout=180)
+        r = lab.run([sys.executable, os.path.abspath(__file__), "--inside", args.repo], timeout=180)
         log(f"socket checks: {time.monotonic() - t:.1f} s")
         if r.returncode != 0:
             problems.append(f"socket checks crashed: {describe(r)}")
