@@ -19,6 +19,7 @@
 # /run/portauth-daemons/N/; `down` ends every process of the lab and removes that directory.
 # Each daemon has its own paths (no two labs share a socket, queue or pid file), so labs of different
 # names coexist. Needs root.
+# shellcheck disable=SC2016  # single-quoted $ are meant for an inner shell or a daemon's configuration
 set -euo pipefail
 
 readonly RUN_ROOT=/run/portauth-daemons
@@ -272,6 +273,7 @@ start_vsftpd() {
   local d=$RUN/data/vsftpd
   mkdir -p "$d/empty"
   chmod 755 "$d/empty"
+  : >"$RUN/conf/vsftpd.users"
   {
     echo "listen=NO"
     echo "listen_ipv6=YES"
@@ -279,6 +281,9 @@ start_vsftpd() {
     echo "background=NO"
     echo "anonymous_enable=NO"
     echo "local_enable=YES"
+    echo "userlist_enable=YES"  # ...for the users of an empty list: USER is refused, PAM never asked
+    echo "userlist_deny=NO"
+    echo "userlist_file=$RUN/conf/vsftpd.users"
     echo "write_enable=NO"
     echo "pam_service_name=vsftpd"
     echo "secure_chroot_dir=$d/empty"
@@ -483,6 +488,9 @@ wait_ready() {
     done
     missing=()
     for a in "${!want[@]}"; do [[ -n ${seen[$a]:-} ]] || missing+=("$a"); done
+    # Listening is not yet serving for the two databases: each says in its log when it is.
+    grep -q "database system is ready to accept connections" "$RUN/log/postgresql.log" || missing+=(postgresql)
+    grep -q "ready for connections" "$RUN/log/mariadb.log" || missing+=(mariadb)
     if ((${#missing[@]} == 0)); then
       for a in "${!seen[@]}"; do echo "${seen[$a]} $a"; done | sort -n >"$RUN/ready_ms"
       return 0
