@@ -2,7 +2,7 @@
 # daemon_lab.sh: a lab whose target runs REAL Debian daemons, for service identification (-sV) and
 # UDP scanning. Without systemd: this script writes each daemon's configuration and starts it.
 #
-#   daemon_lab.sh install                    install the daemons' packages that are missing (apt-get)
+#   daemon_lab.sh install                    install the missing packages, make the database templates
 #   daemon_lab.sh up     [--name N]          build lab N (installing what is missing), start every daemon
 #   daemon_lab.sh down   [--name N]          stop the daemons, tear lab N down; always exits 0
 #   daemon_lab.sh status [--name N]          each daemon and port; exit 0 if all are up, 1 if not
@@ -16,13 +16,16 @@
 #   * the daemons of tests/lab/daemons.conf (the ground truth: port, daemon, service, product,
 #     package), listening on 198.18.0.2 and 2001:2::2 (vsftpd: on [::], both families).
 # Everything a daemon writes (configuration, TLS certificate, data, logs, pid files) is under
-# /run/portauth-daemons/N/; `down` ends every process of the lab and removes that directory.
+# /run/portauth-daemons/N/; `down` ends every process of the lab and removes that directory. The one
+# thing kept between labs: PostgreSQL's and MariaDB's freshly initialised data directories, made once
+# per installed version in /var/cache/portauth-daemons/ (by `install` or the first `up`) and copied.
 # Each daemon has its own paths (no two labs share a socket, queue or pid file), so labs of different
 # names coexist. Needs root.
 # shellcheck disable=SC2016  # single-quoted $ are meant for an inner shell or a daemon's configuration
 set -euo pipefail
 
 readonly RUN_ROOT=/run/portauth-daemons
+readonly CACHE_ROOT=/var/cache/portauth-daemons TEMPLATE_RECIPE=2  # bump when the templates' making changes
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$SCRIPT_DIR")
 readonly SCRIPT_DIR REPO_DIR
@@ -164,16 +167,13 @@ start_postfix() {
   local c=$RUN/conf/postfix d=$RUN/data/postfix p path owner group mode
   mkdir -p "$c" "$d/queue" "$d/data"
   chown postfix: "$d/data"
-  # The queue's directories as Postfix's own list (postfix-files) has them; then "quick-start" spares
-  # postfix-script its integrity checks, which take seconds on a busy machine.
+  # The queue's directories as Postfix's own list (postfix-files) has them (postfix-script would make
+  # them, with integrity checks that take seconds on a busy machine).
   while IFS=: read -r path _ owner group mode _; do
-    path=$d/queue${path#\$queue_directory}
-    mkdir -p "$path"
-    chown "${owner/\$mail_owner/postfix}" "$path"
-    [[ $group == - ]] || chgrp "${group/\$setgid_group/postdrop}" "$path"
-    chmod "$mode" "$path"
+    group=${group/#-/root}
+    install -d -o "${owner/\$mail_owner/postfix}" -g "${group/\$setgid_group/postdrop}" -m "$mode" \
+      "$d/queue${path#\$queue_directory}"
   done < <(grep -E '^\$queue_directory/[a-z]+:d:' /etc/postfix/postfix-files)
-  touch "$d/queue/quick-start"
   {
     echo "compatibility_level = 3.6"
     echo "queue_directory = $d/queue"
@@ -226,7 +226,9 @@ scache     unix  - - n - 1 scache
 postlog    unix-dgram n - n - 1 postlogd
 MASTER
   } >"$c/master.cf"
-  launch postfix /usr/sbin/postfix -c "$c" start-fg
+  # The master daemon itself, in the foreground (-s: its log to stdout), as `postfix start-fg` would
+  # after its checks.
+  launch postfix /usr/lib/postfix/sbin/master -c "$c" -s
 }
 
 start_dovecot() {
@@ -330,42 +332,69 @@ start_mosquitto() {
   launch mosquitto /usr/sbin/mosquitto -c "$RUN/conf/mosquitto.conf"
 }
 
+# The databases' first-run setup (initdb, mariadb-install-db) takes seconds; it is done once per
+# installed version into a template under $CACHE_ROOT, which each lab copies. The tools run in a
+# network namespace of their own: their servers run in bootstrap mode and never listen, and cannot.
+readonly INNODB=(--innodb-buffer-pool-size=16M --innodb-log-file-size=4M --innodb-use-native-aio=0)
+make_template_postgresql() {
+  chown postgres: "$1"
+  unshare --net setpriv --reuid=postgres --regid=postgres --init-groups \
+    "$PG_BIN/initdb" -D "$1" -U postgres -A trust -E UTF8 --locale=C --wal-segsize=1 --no-sync --no-instructions
+}
+make_template_mariadb() {
+  chown mysql: "$1"
+  unshare --net mariadb-install-db --no-defaults --datadir="$1" --user=mysql --auth-root-authentication-method=socket \
+    --skip-test-db --skip-name-resolve "${INNODB[@]}"
+}
+
+# template NAME PACKAGE: prints the directory of NAME's pristine data for PACKAGE's installed version,
+# making it first if there is none (atomically: labs that start together make it at most once each).
+template() {
+  local name=$1 version dir tmp
+  version=$(dpkg-query -W -f='${Version}' "$2")
+  dir=$CACHE_ROOT/$name-${version//[^A-Za-z0-9.]/_}-$TEMPLATE_RECIPE
+  if [[ ! -d $dir ]]; then
+    mkdir -p "$CACHE_ROOT"
+    tmp=$(mktemp -d "$CACHE_ROOT/.$name.XXXXXX")
+    if ! "make_template_$name" "$tmp" >"$tmp.log" 2>&1; then
+      tail -n 20 "$tmp.log" >&2
+      rm -rf "$tmp" "$tmp.log"
+      die "could not make the $name template"
+    fi
+    rm -f "$tmp.log"
+    mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"  # another lab made it meanwhile
+  fi
+  echo "$dir"
+}
+
 start_postgresql() {
-  # initdb, then the server, in one chain so the port appears when both are done; SSL on with the
-  # lab's certificate (as Debian's clusters have it).
+  # SSL on with the lab's certificate, as Debian's clusters have it.
   local d=$RUN/data/postgresql
-  mkdir -p "$d/db" "$d/sock"
+  mkdir -p "$d/sock"
+  cp -a "$(template postgresql postgresql-15)" "$d/db"
   install -o postgres -g postgres -m 600 "$RUN/tls/cert.pem" "$d/server.crt"
   install -o postgres -g postgres -m 600 "$RUN/tls/key.pem" "$d/server.key"
-  chown postgres: "$d/db" "$d/sock"
-  chmod 700 "$d/db"
-  launch postgresql setpriv --reuid=postgres --regid=postgres --init-groups sh -c '
-    "$0/initdb" -D "$1/db" -U postgres -A trust -E UTF8 --locale=C --no-sync --no-instructions >/dev/null &&
-    exec "$0/postgres" -D "$1/db" -c listen_addresses="$2" -c port="$3" -c unix_socket_directories="$1/sock" \
-      -c fsync=off -c ssl=on -c ssl_cert_file="$1/server.crt" -c ssl_key_file="$1/server.key" \
-      -c shared_buffers=16MB -c max_connections=20' \
-    "$PG_BIN" "$d" "$TGT4,$TGT6" "$(ports postgresql)"
+  chown postgres: "$d/sock"
+  launch postgresql setpriv --reuid=postgres --regid=postgres --init-groups "$PG_BIN/postgres" -D "$d/db" \
+    -c listen_addresses="$TGT4,$TGT6" -c port="$(ports postgresql)" -c unix_socket_directories="$d/sock" \
+    -c fsync=off -c ssl=on -c ssl_cert_file="$d/server.crt" -c ssl_key_file="$d/server.key" \
+    -c shared_buffers=16MB -c max_connections=20
 }
 
 start_mariadb() {
   local d=$RUN/data/mariadb
-  mkdir -p "$d/db"
-  chown mysql: "$d" "$d/db"
+  mkdir -p "$d"
+  cp -a "$(template mariadb mariadb-server)" "$d/db"
+  chown mysql: "$d"
   # An account any host may try (a random password nobody knows): without one the server greets a
   # remote client with "Host ... is not allowed to connect" instead of its handshake.
   printf "CREATE USER IF NOT EXISTS 'lab'@'%%' IDENTIFIED BY '%s';\n" "$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')" \
     >"$d/init.sql"
   chown mysql: "$d/init.sql"
   chmod 600 "$d/init.sql"
-  local inno=(--innodb-buffer-pool-size=16M --innodb-log-file-size=4M --innodb-use-native-aio=0)
-  launch mariadb sh -c '
-    d=$1; port=$2; addrs=$3; shift 3
-    mariadb-install-db --no-defaults --datadir="$d/db" --user=mysql --auth-root-authentication-method=socket \
-      --skip-test-db --skip-name-resolve --innodb-fast-shutdown=2 "$@" >/dev/null &&
-    exec /usr/sbin/mariadbd --no-defaults --datadir="$d/db" --user=mysql --port="$port" --bind-address="$addrs" \
-      --socket="$d/mysqld.sock" --pid-file="$d/mysqld.pid" --skip-name-resolve --skip-log-bin \
-      --init-file="$d/init.sql" "$@"' \
-    mariadb "$d" "$(ports mariadb)" "$TGT4,$TGT6" "${inno[@]}"
+  launch mariadb /usr/sbin/mariadbd --no-defaults --datadir="$d/db" --user=mysql --port="$(ports mariadb)" \
+    --bind-address="$TGT4,$TGT6" --socket="$d/mysqld.sock" --pid-file="$d/mysqld.pid" --skip-name-resolve \
+    --skip-log-bin --init-file="$d/init.sql" "${INNODB[@]}"
 }
 
 start_dnsmasq() {
@@ -519,8 +548,7 @@ stop_daemons() {
   for f in "$RUN"/pid/*.pid; do
     [[ -r $f ]] || continue
     pid=$(<"$f")
-    # The whole process group: launch made each daemon a session leader; wrappers such as
-    # postfix-script do not pass the signal on.
+    # The whole process group: launch made each daemon a session leader.
     [[ $pid =~ ^[0-9]+$ ]] && kill -TERM -- "-$pid" 2>/dev/null && pids+=("$pid")
   done
   for ((i = 0; i < 50 && ${#pids[@]}; i++)); do
@@ -553,12 +581,12 @@ cmd_up() {
   ipv6_on "$TGT_NS" veth-tgt "$TGT6" "$SCAN6" "$SCAN_MAC"
   icmp_defaults
   firewall
-  # The slow starters first (mariadb-install-db and initdb run inside their launch).
-  start_mariadb
+  # The slowest starters first.
   make_tls
+  start_mariadb
   start_postgresql
-  start_nginx
   start_postfix
+  start_nginx
   start_dovecot
   start_sshd
   start_vsftpd
@@ -617,7 +645,7 @@ done
 readonly SCAN_NS=$NAME-scan TGT_NS=$NAME-tgt RUN=$RUN_ROOT/$NAME
 
 case $CMD in
-  install) cmd_install ;;
+  install) cmd_install && template postgresql postgresql-15 >/dev/null && template mariadb mariadb-server >/dev/null ;;
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
