@@ -83,11 +83,13 @@ cmd_install() {
 
 # ports ROLE [PROTO]: the ports of ROLE in tests/lab/daemons.conf, one a line.
 ports() {
-  awk -v role="$1" -v proto="${2:-}" '!/^#/ && NF >= 7 && $3 == role && (proto == "" || $2 == proto) {print $1}' "$TABLE"
+  awk -v role="$1" -v proto="${2:-}" \
+    '!/^#/ && NF >= 7 && $3 == role && (proto == "" || $2 == proto) {print $1}' "$TABLE"
 }
 # listen_ports PROTO: every port of PROTO some process listens on (not the nftables ones).
 listen_ports() {
-  awk -v proto="$1" '!/^#/ && NF >= 7 && $2 == proto && $3 != "drop" && $3 != "reject-admin" {print $1}' "$TABLE" | sort -nu
+  awk -v proto="$1" '!/^#/ && NF >= 7 && $2 == proto && $3 != "drop" && $3 != "reject-admin" {print $1}' \
+    "$TABLE" | sort -nu
 }
 
 # --- starting a daemon --------------------------------------------------------------------------
@@ -105,7 +107,8 @@ launch() {
 make_tls() {
   # A self-signed certificate for the lab's name and both addresses, shared by every TLS service.
   # ECDSA P-256: an RSA key takes up to a second or more to make on a busy machine.
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -keyout "$RUN/tls/key.pem" -out "$RUN/tls/cert.pem" \
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+    -keyout "$RUN/tls/key.pem" -out "$RUN/tls/cert.pem" \
     -subj "/O=portauth daemon lab/CN=lab.portauth.test" \
     -addext "subjectAltName=DNS:lab.portauth.test,IP:$TGT4,IP:$TGT6" 2>/dev/null
   chmod 600 "$RUN/tls/key.pem"
@@ -136,7 +139,8 @@ start_nginx() {
   local d=$RUN/data/nginx p
   mkdir -p "$d/www" "$d/tmp"
   chown www-data: "$d/tmp"
-  printf '<!DOCTYPE html>\n<html><head><title>portauth daemon lab</title></head><body><p>nginx in the portauth daemon lab</p></body></html>\n' \
+  printf '<!DOCTYPE html>\n<html><head><title>portauth daemon lab</title></head>%s\n' \
+    '<body><p>nginx in the portauth daemon lab</p></body></html>' \
     >"$d/www/index.html"
   {
     echo "daemon off; master_process on; worker_processes 1; user www-data; pid $RUN/data/nginx/nginx.pid;"
@@ -573,7 +577,8 @@ cmd_up() {
   DAEMON_LAB_QUIET=1 cmd_down
   t0=$(now_ms)
   UP_DONE=0
-  trap 'if ((UP_DONE == 0)); then echo "daemon_lab: up failed, tearing lab $NAME down" >&2; DAEMON_LAB_QUIET=1 cmd_down; fi' EXIT
+  trap 'if ((UP_DONE == 0)); then
+    echo "daemon_lab: up failed, tearing lab $NAME down" >&2; DAEMON_LAB_QUIET=1 cmd_down; fi' EXIT
   mkdir -p "$RUN"/{conf,tls,log,pid,data}
   chmod 755 "$RUN" "$RUN/data"
   NETLAB_QUIET=1 bash "$SCRIPT_DIR/netlab.sh" up --name "$NAME" --profile /dev/null

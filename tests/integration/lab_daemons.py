@@ -17,7 +17,8 @@ list is closed: TCP RST, UDP ICMP port unreachable at Linux's default ICMP rate 
 
 Service (one row of the table, ground truth for assertions):
   port, proto     int, "tcp" or "udp"
-  role            the daemon_lab.sh role: sshd, nginx-http, nginx-https, postfix, postfix-submission, dovecot-imaps, ...,
+  role            the daemon_lab.sh role: sshd, nginx-http, nginx-https, postfix, postfix-submission,
+                  dovecot-imaps, ...,
                   "silent" (accepts, never speaks), "closing" (accepts, closes at once: tcpwrapped),
                   "drop" (UDP, nftables drop: no answer), "reject-admin" (UDP, ICMP admin prohibited)
   name            the service as nmap -sV names it (ssh, http, smtp, imap, pop3, ftp, domain, mysql,
