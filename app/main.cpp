@@ -8,6 +8,7 @@
 #include "app/lookup_command.h"
 #include "app/merge_command.h"
 #include "cli/nmap_style_args.h"
+#include "cli/option_values.h"
 #include "common/version.h"
 #include "app/probe_command.h"
 #include "app/scan_command.h"
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   portauth::app::add_shieldsup_command(app, exit_code, command_line);
   portauth::app::add_merge_command(app, exit_code, command_line);
   try {
+    portauth::cli::refuse_option_like_values(app, std::vector<std::string>(argv + 1, argv + argc));
     // CLI11 wants the arguments in reverse order when given a vector.
     std::vector<std::string> args = portauth::cli::rewrite_nmap_style_args(argc, argv);
     args.erase(args.begin());

@@ -124,6 +124,20 @@ FILE_CASES = [
      "portauth: --resume continues the scan in its file; --ports cannot change it"),
     ("an option after --", {}, ["scan", T, "-p", "80", "--", "-sS"], 1,
      "portauth: '-sS' after -- is not a target (no target starts with '-')"),
+    # Issue 19.1: an option's value that looks like an option (-oA --dry-run used to write
+    # ./--dry-run.xml and scan for real) is refused, whatever the option.
+    ("-oA swallowing --dry-run", {}, ["scan", T, "-p", "1-100", "-oA", "--dry-run"], 1,
+     "portauth: -oA takes a value, but the next word '--dry-run' is an option; nothing was sent (for a value "
+     "that begins with '-', write --output-all=--dry-run, or ./--dry-run for a file)"),
+    ("-o swallowing --dry-run", {}, ["scan", T, "-p", "80", "-o", "--dry-run"], 1,
+     "portauth: -o takes a value, but the next word '--dry-run' is an option; nothing was sent (for a value "
+     "that begins with '-', write --output=--dry-run, or ./--dry-run for a file)"),
+    ("-iL swallowing -p", {}, ["scan", "-iL", "-p", "80"], 1,
+     "portauth: -iL takes a value, but the next word '-p' is an option; nothing was sent (for a value "
+     "that begins with '-', write --target-file=-p, or ./-p for a file)"),
+    ("--summary-json swallowing --dry-run", {}, ["scan", T, "-p", "80", "--summary-json", "--dry-run"], 1,
+     "portauth: --summary-json takes a value, but the next word '--dry-run' is an option; nothing was sent (for "
+     "a value that begins with '-', write --summary-json=--dry-run, or ./--dry-run for a file)"),
     ("--summary-json unwritable", {}, ["scan", T, "-p", "80", *ALLOW, "--summary-json", "{d}/no/such/dir.json"], 1,
      "portauth: cannot write --summary-json file '{d}/no/such/dir.json': No such file or directory"),
 ]
@@ -200,6 +214,11 @@ def main():
             exact = "(?m)^" + re.escape(line.replace("{d}", d)) + "$"
             proc, packets = run_watched(lab, [args.binary, *argv])
             problems += judge(what, proc, packets, want_exit, exact)
+
+        # The refused -oA/-o/--summary-json rows must not have written a file named after the option.
+        stray = [f for f in os.listdir(os.getcwd()) if f.startswith("--dry-run")]
+        if stray:
+            problems.append(f"option-like values: files written in {os.getcwd()}: {stray}")
 
         if setpriv is None:
             problems.append("unprivileged: setpriv not found (apt-get install util-linux)")

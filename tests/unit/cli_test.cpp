@@ -10,6 +10,7 @@
 
 #include "cli/cli_options.h"
 #include "cli/nmap_style_args.h"
+#include "cli/option_values.h"
 #include "config/option_table.h"
 #include "config/scan_plan.h"
 #include "config/spec_error.h"
@@ -34,6 +35,7 @@ ScanOptions parse_as(const std::string& command, config::Command which, const st
   cli::CommandLine cli(*cmd, which, "TARGETS...");
   std::vector<const char*> argv = {"portauth", command.c_str()};
   for (const auto& w : words) argv.push_back(w.c_str());
+  cli::refuse_option_like_values(app, std::vector<std::string>(argv.begin() + 1, argv.end()));
   auto args = cli::rewrite_nmap_style_args(int(argv.size()), argv.data());
   args.erase(args.begin());
   std::reverse(args.begin(), args.end());
@@ -151,6 +153,31 @@ TEST(NmapHabits, UnsupportedAndUnknownOptionsAreOneClearLine) {
                                    "normal, aggressive, insane");
   EXPECT_EQ(refusal({kT1, "--pcap-buffer", "12"}), "--pcap-buffer: Value 12 not in range 4096 to 1073741824");
   EXPECT_EQ(parse({kT1, "--pcap-buffer", "64M"}).pcap_buffer, uint64_t{64} << 20);
+}
+
+// Issue 19.1: `-oA --dry-run` used to write ./--dry-run.xml and scan for real. Every option that
+// takes a value, in every spelling, refuses a next word that begins with '-'; --opt=VALUE, ./-name
+// and a lone '-' (standard input, every port) still work.
+TEST(NmapHabits, AnOptionLikeWordIsNeverTakenAsAValue) {
+  size_t checked = 0;
+  for (const OptionSpec& spec : config::option_table()) {
+    if (!spec.takes_value() || spec.positional() || !(spec.commands & config::kScan) || spec.names.empty()) continue;
+    for (const std::string& spelling : spec.spellings()) {
+      const std::string why = refusal({kT1, "-p", "80", spelling, "--dry-run"});
+      EXPECT_EQ(why, spelling + " takes a value, but the next word '--dry-run' is an option; nothing was sent "
+                                "(for a value that begins with '-', write " + spec.long_name() +
+                                "=--dry-run, or ./--dry-run for a file)")
+          << spelling;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 40u);  // -o, -oA, -iL, --exclude-file, --resume-file, --summary-json, -c, --db, ...
+  EXPECT_NE(refusal({kT1, "-oA", "-v"}), "");
+  EXPECT_NE(refusal({kT1, "--output", "-"}), "-");  // a lone '-' is a value
+  EXPECT_EQ(parse({kT1, "--output-all=--dry-run"}).extra_outputs.size(), 3u);
+  EXPECT_EQ(parse({kT1, "-oA", "./--dry-run"}).extra_outputs.size(), 3u);
+  EXPECT_EQ(parse({kT1, "-p", "-", "--dry-run"}).dry_run, true);
+  EXPECT_EQ(parse({"-iL", "-", "-p", "80"}).target_files, (std::vector<std::string>{"-"}));
 }
 
 TEST(NmapHabits, DoubleDashEndsTheOptions) {
