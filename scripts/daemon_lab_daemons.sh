@@ -3,7 +3,7 @@
 # CACHE_ROOT, TEMPLATE_RECIPE, ports, launch and die). Every function writes its daemon's configuration
 # under $RUN/conf, its data under $RUN/data, and launches it in the foreground in the target namespace.
 # The ports come from tests/lab/daemons.conf (`ports ROLE`), never from here.
-# shellcheck shell=bash disable=SC2016,SC2153  # $ in single quotes are for an inner shell or a config; NAME is set by the caller
+# shellcheck shell=bash disable=SC2016,SC2153  # $ in single quotes: for an inner shell or a config; NAME: the caller's
 
 make_tls() {
   # A self-signed certificate for the lab's name and both addresses, shared by every TLS service.
