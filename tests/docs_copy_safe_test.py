@@ -7,6 +7,8 @@ on. Every command line in README.md, bench/README.md, db/README.md, fuzz/README.
 masscan or zmap at an address must either run inside a lab namespace (`ip netns exec NS ...`) or
 name its target with a visible placeholder (`<your-network>/24`, `<host>`). Commands that cannot
 send (--dry-run, --pcap-out, --help) or that name no address (HOST, --resume FILE, -c FILE) pass.
+No portauth example of the README or the man page adds an --allow that only repeats its named targets (item 15: the target
+policy scans a block named as a target as asked; --allow matters only inside a wider target).
 The README must also say how the lab is made (scripts/netlab.sh up) before its first lab line.
 
 Usage: docs_copy_safe_test.py REPO. Exit 0 pass, 1 fail. Pure: reads files, runs nothing.
@@ -21,6 +23,8 @@ DOCS = ["README.md", "bench/README.md", "db/README.md", "fuzz/README.md", "docs/
 PROBERS = {"nmap", "masscan", "zmap"}
 PORTAUTH_PROBES = {"scan", "probe", "shieldsup"}
 NO_SEND = {"--dry-run", "--pcap-out", "--help", "-h"}
+# The user's documents; bench/README.md quotes the race scripts' own command lines, --allow included.
+ALLOW_CHECKED = {"README.md", "docs/portauth.1"}
 
 
 def commands_of_markdown(text):
@@ -87,7 +91,7 @@ def words_of(command):
         return command.split()
 
 
-def unsafe(command):
+def unsafe(command, check_allow=True):
     """Why `command` would probe from the host it is pasted on, or None."""
     if "<" in command and ">" in command:
         return None  # a visible placeholder: the shell refuses the line as it is
@@ -99,14 +103,40 @@ def unsafe(command):
                 continue
         elif name not in PROBERS:
             continue
+        rest = words[i + 1:]
+        if check_allow and name == "portauth" and (why := needless_allow(rest)):
+            return why
         if "netns" in words[:i] and "exec" in words[:i]:
             continue
-        rest = words[i + 1:]
         if NO_SEND & set(rest):
             continue
         targets = [t for t in rest if is_address(t)]
         if targets:
             return f"{name} probes {targets[0]} from the host it is pasted on"
+    return None
+
+
+def networks(token):
+    """The blocks a target token names (a range as the block from its first address)."""
+    out = []
+    for part in token.split(","):
+        try:
+            out.append(ipaddress.ip_network(part.split("-")[0], strict=False))
+        except ValueError:
+            return []
+    return out
+
+
+def needless_allow(words):
+    """An --allow that only repeats targets named as they are (the target policy scans a named
+    block as asked; --allow matters only inside a wider target), or None."""
+    allows = [networks(words[i + 1]) for i, w in enumerate(words[:-1]) if w == "--allow"]
+    targets = [n for w in words if not w.startswith("-") for n in networks(w)]
+    if not allows or not targets:
+        return None
+    allowed = [a for nets in allows for a in nets]
+    if all(any(t.version == a.version and t.subnet_of(a) for a in allowed) for t in targets):
+        return f"--allow {' '.join(str(a) for a in allowed)} is needless: every target is named as it is"
     return None
 
 
@@ -119,7 +149,7 @@ def main():
         commands = commands_of_man(text) if doc.endswith(".1") else commands_of_markdown(text)
         for n, command in commands:
             checked += 1
-            why = unsafe(command)
+            why = unsafe(command, check_allow=doc in ALLOW_CHECKED)
             if why:
                 problems.append(f"{doc}:{n}: {why}: {command.strip()[:120]}")
     with open(os.path.join(repo, "README.md")) as f:
@@ -132,13 +162,16 @@ def main():
     for bad in ["sudo build/portauth scan 192.168.1.0/24 -p 22,80,443",
                 "sudo portauth scan 203.0.113.7 --preset service", "portauth probe 198.18.0.2 25 --allow 198.18.0.2",
                 "nmap -sS -T4 -p0-65535 -n -Pn 198.18.0.2",
-                "portauth scan 198.19.0.0/16 -p 1-16 --send-mode raw|ring"]:
+                "portauth scan 198.19.0.0/16 -p 1-16 --send-mode raw|ring",
+                "sudo ip netns exec pa-scan build/portauth probe 198.18.0.2 25 --allow 198.18.0.2",
+                "sudo ip netns exec pa-scan build/portauth shieldsup 198.18.1.200 -p 22 --allow 198.18.1.0/24"]:
         if not unsafe(bad):
             problems.append(f"the checker passes an unsafe line: {bad}")
     for good in ["sudo ip netns exec pa-scan build/portauth scan 198.18.0.2",
                  "sudo build/portauth scan <your-network>/24 -p 22,80,443",
                  "build/portauth scan 10.0.0.0/8 -p 80 --dry-run", "portauth scan --resume FILE",
-                 "portauth lookup 25", "portauth probe HOST PORT"]:
+                 "portauth lookup 25", "portauth probe HOST PORT",
+                 "sudo ip netns exec pa-scan build/portauth scan 0.0.0.0/0 -p 80 --allow 198.18.0.0/15 --dry-run"]:
         if unsafe(good):
             problems.append(f"the checker refuses a safe line: {good}")
     for p in problems:

@@ -123,6 +123,23 @@ TEST_F(RealDbTest, FamousTrojanPortsNameTheirTrojans) {
   EXPECT_TRUE(mentions(db_->find(27374), "SubSeven"));
 }
 
+// Issue 19.15: the X11 range 6000-6063 no longer swallows the two ports that are far more
+// often something else today; every other number of the range is still X11.
+TEST_F(RealDbTest, TensorBoardAndEsphomeHaveTheirOwnPagesInsideTheX11Range) {
+  ASSERT_NE(db_->find(6006), nullptr);
+  EXPECT_EQ(db_->find(6006)->name, "tensorboard");
+  ASSERT_NE(db_->find(6053), nullptr);
+  EXPECT_EQ(db_->find(6053)->name, "esphome");
+  for (uint16_t port = 6000; port <= 6063; ++port) {
+    if (port == 6006 || port == 6053) continue;
+    const PortEntry* entry = db_->find(port);
+    ASSERT_NE(entry, nullptr) << port;
+    EXPECT_EQ(entry->name, "x11") << port;
+  }
+  const auto x11 = db_->find_by_name("x11");
+  EXPECT_EQ(x11.size(), 3u);  // 6000-6005, 6007-6052, 6054-6063
+}
+
 TEST_F(RealDbTest, AtLeast300UniquelyRankedPorts) {
   std::set<int> ranks;
   size_t ranked = 0;

@@ -11,6 +11,7 @@ Each bad command line below, for every subcommand (scan, lookup, probe, shieldsu
 runs in the lab's scanner namespace. Pass, for each: exit 1, standard error exactly ONE line that
 starts with "portauth: " (and equals the message given, where one is), nothing on standard output;
 and, over the whole table, ZERO packets on the lab's wire (one packet counter around the batch).
+Also (item 15): `probe --help` and `shieldsup --help` say HOST may be an IPv6 address.
 Exit 0 pass, 1 fail, 77 skipped.
 """
 import os
@@ -146,6 +147,12 @@ def main():
                 problems += found
                 if proc is not None and not found:
                     lablib.log(f"  ok: {proc.stderr.strip()}")
+            # Item 15: probe's and shieldsup's HOST takes IPv6 too, and their help says so.
+            for command in ("probe", "shieldsup"):
+                proc = lab.run([args.binary, command, "--help"], timeout=30)
+                if proc.returncode != 0 or "HOST TEXT REQUIRED an IPv4 or IPv6 address, or a host name" not in \
+                        " ".join(proc.stdout.split()):
+                    problems.append(f"{command} --help does not say HOST takes IPv6: {proc.stdout[:400]!r}")
         packets = counter.result()
         if packets["count"] != 0:
             problems.append(f"{packets['count']} packet(s) on the wire, want 0: {packets['samples']}")
