@@ -14,7 +14,7 @@ bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(
 std::string path_of(const CLI::App& cmd) {
   std::string path = cmd.get_name();
   for (const CLI::App* p = cmd.get_parent(); p != nullptr; p = p->get_parent())
-    path = p->get_name() + (path.empty() ? "" : " " + path);
+    if (!p->get_name().empty()) path = p->get_name() + (path.empty() ? "" : " " + path);
   return path.empty() ? "portauth" : path;
 }
 
