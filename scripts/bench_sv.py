@@ -107,8 +107,9 @@ def part_daemons(lab, binary, out, repeat):
         log(f"  portauth {tp:.1f} s")
         if rn.returncode or rp.returncode:
             raise SystemExit(f"a scan failed:\n{rn.stderr[-2000:]}\n{rp.stderr[-2000:]}")
+        ns = f"ip netns exec {lab.scan_ns} "  # as run: inside the lab's scanner namespace
         runs.append({"nmap_s": tn, "portauth_s": tp, "nmap": xml_services(nx), "portauth": xml_services(px),
-                     "cmd_nmap": " ".join(argv_n), "cmd_portauth": " ".join(argv_p)})
+                     "cmd_nmap": ns + " ".join(argv_n), "cmd_portauth": ns + " ".join(argv_p)})
     last = runs[-1]
     rows, named_same, nmap_named, products_given, products_named = [], 0, 0, 0, 0
     for s in served:
@@ -160,7 +161,7 @@ def part_silent(lab, binary, out, repeat):
                     a = json.loads(line)["service"]["answer"]
                     answers[a] = answers.get(a, 0) + 1
             runs.append({"wall_s": t, "stage_after_syn_s": float(m.group(1)) if m else None, "answers": answers,
-                         "cmd": " ".join(argv), "summary": [l for l in r.stderr.splitlines() if "services:" in l]})
+                         "cmd": f"ip netns exec {lab.scan_ns} " + " ".join(argv), "summary": [l for l in r.stderr.splitlines() if "services:" in l]})
             time.sleep(2)
         return {"ports": SILENT_COUNT, "runs": runs}
     finally:
@@ -176,7 +177,7 @@ def part_empty(lab, binary, repeat):
             argv = [binary, "scan", lab.target_ip, "-p", EMPTY_PORTS, *ALLOW, "--no-progress", "-oJ", "/dev/null"]
             if mode == "with":
                 argv.insert(2, "-sV")
-            cmds[mode] = " ".join(argv)
+            cmds[mode] = f"ip netns exec {lab.scan_ns} " + " ".join(argv)
             r, t = timed(lab, argv)
             if r.returncode:
                 raise SystemExit(f"scan failed: {r.stderr[-2000:]}")
