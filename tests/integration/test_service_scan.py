@@ -179,8 +179,8 @@ def main():
                 closed = by_port.get(CLOSED_PORT, {})
                 if closed.get("state") != "closed" or (closed.get("service") or {}).get("method") != "table":
                     problems.append(f"{CLOSED_PORT}/tcp: want closed with the table's name only: {closed}")
-                if "services: " not in r.stderr:
-                    problems.append(f"no services summary line on stderr: {r.stderr[-500:]}")
+                if "services: " not in r.stdout + r.stderr:
+                    problems.append(f"no services summary line: {r.stdout[-500:]} {r.stderr[-500:]}")
                 check_xml(lab, args.binary, lab.target_ip, ports, tmp, xml, problems)
                 check_probe(lab, args.binary, lab.target_ip, problems)
     finally:
