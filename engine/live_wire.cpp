@@ -137,15 +137,26 @@ static void open_send_path(const config::ScanPlan& plan, const std::string& inte
   const scanner::PathChoice choice = scanner::choose_path(asked, facts.path);  // throws for ring/xdp that cannot serve
   w.send_path = config::send_mode_name(choice.mode);
   w.send_path_reason = choice.reason;
+  if (choice.mode != config::SendMode::kRaw && asked != config::SendMode::kAuto) {
+    w.sink = open_link_sink(choice.mode, interface, facts);  // asked for: its failure says why
+    return;
+  }
   if (choice.mode != config::SendMode::kRaw) {
-    try {
-      w.sink = open_link_sink(choice.mode, interface, facts);
-      return;
-    } catch (const common::SetupError& e) {
-      if (asked != config::SendMode::kAuto) throw;  // asked for: say why it cannot be had
-      w.send_path_reason = std::string("auto: ") + e.what();
+    // Auto: the link-layer paths fastest first; one that cannot be opened here (no AF_XDP in
+    // this kernel or driver, a queue another scan holds) hands over to the next, then to raw.
+    std::string failures;
+    for (const config::SendMode mode : scanner::kAutoOrder) {
+      try {
+        w.sink = open_link_sink(mode, interface, facts);
+        w.send_path = config::send_mode_name(mode);
+        if (!failures.empty()) w.send_path_reason += " (" + failures + ")";
+        return;
+      } catch (const common::SetupError& e) {
+        failures += (failures.empty() ? "" : "; ") + std::string(e.what());
+      }
     }
     w.send_path = "raw";
+    w.send_path_reason = "auto: " + failures;
   }
   const uint64_t v4 = plan.targets.count_v4();
   w.sink = std::make_unique<scanner::RawSocketSink>(interface, v4 > 0, v4 < plan.targets.count());
