@@ -74,6 +74,13 @@ PacketRingSink::PacketRingSink(const std::string& interface, const Mac& our_mac,
   setopt(PACKET_QDISC_BYPASS, &one, sizeof one, "PACKET_QDISC_BYPASS");
   // A frame the driver rejects is skipped, not left blocking the ring.
   setopt(PACKET_LOSS, &one, sizeof one, "PACKET_LOSS");
+  // Each frame in flight holds an skb charged to the socket's send buffer until the driver
+  // (for a veth, the receiver's stack) frees it. With the default ~200 KiB, ~250 frames in
+  // flight made send() stop early with EAGAIN, and the sender waited on frames that were only
+  // waiting for a kick. Room for the whole ring (FORCE: above wmem_max; we are still root here).
+  const int sndbuf = int(kBlockSize * kBlocks * 4);
+  if (setsockopt(fd_, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof sndbuf) != 0)
+    setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
   tpacket_req req{};
   req.tp_block_size = kBlockSize;
   req.tp_block_nr = kBlocks;

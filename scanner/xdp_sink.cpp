@@ -20,8 +20,9 @@
 namespace portauth::scanner {
 namespace {
 
-// 4096 frames of 2048 bytes (the smallest UMEM chunk): 8 MiB, ~4 ms of traffic at 1 Mpps.
-constexpr uint32_t kFrames = 4096;
+// 2048 frames of 2048 bytes (the smallest UMEM chunk): 4 MiB, ~2 ms of traffic at 1 Mpps (a
+// TX-only socket gets its frames back as soon as the driver is done with them).
+constexpr uint32_t kFrames = 2048;
 constexpr uint32_t kFrameSize = XSK_UMEM__DEFAULT_FRAME_SIZE / 2;
 constexpr uint32_t kTxSize = 2048;
 constexpr uint32_t kMaxIpLen = kFrameSize - 14;
@@ -30,6 +31,9 @@ static_assert(kFrameSize >= 2048);
 [[noreturn]] void fail(const std::string& what, int err) {
   std::string msg = "cannot set up the AF_XDP socket: " + what + ": " + std::strerror(err);
   if (err == EPERM || err == EACCES) msg += std::string("; ") + common::kPrivilegeHint;
+  else if (err == ENOBUFS || err == ENOMEM)
+    msg += " (its " + std::to_string(size_t(kFrames) * kFrameSize >> 20) +
+           " MiB UMEM is locked memory: raise RLIMIT_MEMLOCK, ulimit -l, or run as root)";
   else if (err == EOPNOTSUPP || err == EAFNOSUPPORT || err == EPROTONOSUPPORT || err == EINVAL)
     msg += " (this kernel or driver does not take AF_XDP here; use --send-mode ring or raw)";
   throw common::SetupError(msg);

@@ -1,4 +1,4 @@
-// --send-mode's decision (scanner/send_path.h): auto takes the ring when the link and the next
+// --send-mode's decision (scanner/send_path.h): auto takes a link-layer path (xdp, then ring) when the link and the next
 // hops allow it and says why it falls back to raw otherwise; an explicit ring or xdp that
 // cannot serve the plan is a setup error naming the reason and the way out.
 #include <gtest/gtest.h>
@@ -22,9 +22,11 @@ PathFacts ethernet_v4() {
 
 }  // namespace
 
-TEST(SendPath, AutoTakesTheRingOnEthernetWithOneNextHop) {
+TEST(SendPath, AutoTakesALinkLayerPathOnEthernetWithOneNextHop) {
   const auto c = scanner::choose_path(SendMode::kAuto, ethernet_v4());
-  EXPECT_EQ(c.mode, SendMode::kRing);
+  EXPECT_EQ(c.mode, scanner::kAutoOrder[0]);
+  EXPECT_EQ(scanner::kAutoOrder[0], SendMode::kXdp);  // fastest first (bench/README.md)
+  EXPECT_EQ(scanner::kAutoOrder[1], SendMode::kRing);
   EXPECT_NE(c.reason.find("198.18.0.2"), std::string::npos) << c.reason;
   EXPECT_EQ(c.reason.rfind("auto: ", 0), 0u) << c.reason;
 }
@@ -34,7 +36,7 @@ TEST(SendPath, AutoNeedsEveryFamilysHop) {
   f.has_v6 = true;
   f.hop_v6 = "on-link 2001:2::2 (02:70:61:00:00:02)";
   auto c = scanner::choose_path(SendMode::kAuto, f);
-  EXPECT_EQ(c.mode, SendMode::kRing);
+  EXPECT_EQ(c.mode, SendMode::kXdp);
   EXPECT_NE(c.reason.find("2001:2::2"), std::string::npos) << c.reason;
   f.hop_problem_v6 = "no neighbour entry for next hop 2001:2::2 on veth-scan";
   c = scanner::choose_path(SendMode::kAuto, f);
@@ -56,7 +58,7 @@ TEST(SendPath, AutoFallsBackToRawAndSaysWhy) {
   // A family the plan does not scan does not matter.
   f = ethernet_v4();
   f.hop_problem_v6 = "no route to 2001:2::2";
-  EXPECT_EQ(scanner::choose_path(SendMode::kAuto, f).mode, SendMode::kRing);
+  EXPECT_EQ(scanner::choose_path(SendMode::kAuto, f).mode, SendMode::kXdp);
 }
 
 TEST(SendPath, ExplicitModes) {
