@@ -5,9 +5,10 @@
 //                      needs no privileges and no route (the generation rate, masscan's --offline)
 //   --pcap-out FILE    PcapFileSink + NullSource: the same, with every probe written to FILE
 //   --send-mode auto   the default: the fastest path that serves the plan (scanner/send_path.h):
-//                      the TX ring on an Ethernet link with one next hop per family whose MAC
-//                      the neighbour cache holds, else raw; the choice and its reason go into
-//                      Wire::send_path(_reason), hence -v and the summary
+//                      on an Ethernet link with one next hop per family whose MAC the neighbour
+//                      cache holds, AF_XDP, else the TX ring (when AF_XDP cannot be opened),
+//                      else raw; the choice and its reason go into Wire::send_path(_reason),
+//                      hence -v and the summary
 //   --send-mode raw    RawSocketSink + live capture (see raw_socket_sink.h)
 //   --send-mode ring   PacketRingSink + live capture: Ethernet frames through a PACKET_MMAP TX
 //                      ring, to the next hop's MAC read from the neighbour cache
