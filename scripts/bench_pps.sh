@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench_pps.sh: the packets-per-second race of issue 6, in a lab of network namespaces.
 #
-#   sudo scripts/bench_pps.sh [--quick] [--repeat N] [--only a,b,tx,capture,mem,wire,capcpu,cost] [--out DIR] [--name LAB]
+#   sudo scripts/bench_pps.sh [--quick] [--repeat N] [--only a,b,tx,capture,mem,wire,capcpu,cost]
+#                             [--wire-runs default4,masscan,...] [--out DIR] [--name LAB]
 #
 # Installs what it races against (masscan, zmap, nmap; Debian packages) if missing, builds
 # portauth (Release, into $BUILD_DIR, default build/), brings up lab LAB (default parace) with
@@ -23,9 +24,10 @@ while (($#)); do
     --quick) RACE_ARGS+=(--quick); shift ;;
     --only) RACE_ARGS+=(--only "$2"); shift 2 ;;
     --repeat) RACE_ARGS+=(--repeat "$2"); shift 2 ;;
+    --wire-runs) RACE_ARGS+=(--wire-runs "$2"); shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --name) LAB=$2; shift 2 ;;
-    -h | --help) sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "bench_pps: unknown option '$1'" >&2; exit 2 ;;
   esac
 done

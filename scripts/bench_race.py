@@ -353,6 +353,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=1, help="runs per configuration (the report shows medians)")
     ap.add_argument("--only", default="a,a6,r,s,l,b,tx,capture,mem,wire,capcpu",
                     help="comma list of scenarios: a, a6, r, s, l, b, tx, capture, mem, wire, capcpu, cost")
+    ap.add_argument("--wire-runs", help="with wire: only these runs (keys of bench_wire.WIRE_KEYS, comma list)")
     args = ap.parse_args()
     args.portauth = os.path.abspath(args.portauth)
     os.makedirs(args.out, exist_ok=True)

@@ -30,6 +30,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import lab_hosts  # noqa: E402
 
 V4_SINK, V6_SINK, SINK_PORTS = "198.19.0.0/16", "2001:2:0:1::/112", "1-16"
+WIRE_KEYS = {"default4": "IPv4 default options", "raw4": "IPv4 --send-mode raw",
+             "before4": "IPv4 raw, before (capture copies probes)", "ring4": "IPv4 --send-mode ring",
+             "xdp4": "IPv4 --send-mode xdp", "default6": "IPv6 default options", "raw6": "IPv6 --send-mode raw",
+             "xdp6": "IPv6 --send-mode xdp", "masscan": "IPv4 --rate 10000000"}
 ALLOW = ["--allow", "198.18.0.0/15", "--allow", "2001:2::/48"]
 
 # Samples a counter file inside a namespace every 10 ms until stdin closes; prints "t count" lines.
@@ -93,7 +97,7 @@ def scenario_wire(args, lab, results):
     b = args.portauth
     v4 = [b, "scan", V4_SINK, "-p", SINK_PORTS, *ALLOW, "-o", "/dev/null"]
     v6 = [b, "scan", V6_SINK, "-p", SINK_PORTS, *ALLOW, "-o", "/dev/null"]
-    runs = [
+    runs = [  # (tool, label, argv, environment); --wire-runs picks some by the keys in WIRE_KEYS
         ("portauth", "IPv4 default options", v4, {}),
         ("portauth", "IPv4 --send-mode raw", v4 + ["--send-mode", "raw"], {}),
         ("portauth", "IPv4 raw, before (capture copies probes)", v4 + ["--send-mode", "raw"],
@@ -108,6 +112,10 @@ def scenario_wire(args, lab, results):
                                              "--adapter-mac", race.SCAN_MAC, "--router-mac", race.TARGET_MAC,
                                              "--wait", "0"], {}),
     ]
+    keys = getattr(args, "wire_runs", None)
+    if keys:
+        wanted = {WIRE_KEYS[k] for k in keys.split(",")}
+        runs = [r for r in runs if r[1] in wanted]
     try:
         for i in range(args.repeat):
             for tool, label, argv, env in runs:
