@@ -245,14 +245,14 @@ def scenario_cost(args, lab, results):
                       blocklist, "-r", "1000000", "-c", "1", "-M", "tcp_synscan", "--disable-syslog", "-o",
                       "/dev/null", block]))
     dry = ["--dry-run", "--rate", "max", "--retries", "0", "--wait", "0", "--confirm-large", "-o", "/dev/null"]
+    # No masscan or ZMap beside the dry runs: Debian's masscan 1.3.2 --offline stops at "FAILED: bad
+    # packet template" (with or without --adapter-ip/--source-ip), and ZMap's --dryrun prints every
+    # packet, which measures the terminal.
     rows.append(("--dry-run /8 x 1 port", 1 << 24, [b, "scan", "20.0.0.0/8", "-p", "80", "--allow", "20.0.0.0/8",
-                                                     *dry], ["masscan", "20.0.0.0/8", "-p80", "--offline", "--rate",
-                                                             "100000000", "--wait", "0", "-oL", "/dev/null"], None))
+                                                     *dry], None, None))
     if not args.quick:
         rows.append(("--dry-run /0 x 1 port", 3702258432, [b, "scan", "0.0.0.0/0", "-p", "80", "--allow",
-                                                            "0.0.0.0/0", *dry],
-                     ["masscan", "0.0.0.0/0", "-p80", "--exclude", "255.255.255.255", "--offline", "--rate",
-                      "100000000", "--wait", "0", "-oL", "/dev/null"], None))
+                                                            "0.0.0.0/0", *dry], None, None))
     for work, probes, pa, ms, zm in rows:
         for tool, argv in (("portauth", pa), ("masscan", ms), ("zmap", zm)):
             if argv is None:
