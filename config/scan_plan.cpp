@@ -78,6 +78,16 @@ OutputFormat parse_output_format(const std::string& name) {
 
 const char* output_format_name(OutputFormat format) { return output::format_info(format).name.data(); }
 
+const char* send_mode_name(SendMode m) {
+  switch (m) {
+    case SendMode::kAuto: return "auto";
+    case SendMode::kRaw: return "raw";
+    case SendMode::kRing: return "ring";
+    case SendMode::kXdp: return "xdp";
+  }
+  return "?";
+}
+
 std::vector<OutputSpec> resolve_outputs(const ScanOptions& o, bool report_on_stdout_too) {
   std::vector<OutputSpec> outputs;
   bool stdout_taken = false;
@@ -221,9 +231,13 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   plan.fixed_rate = o.fixed_rate;
   if (o.fixed_rate && o.min_rate > 0)
     throw SpecError("--fixed-rate and --min-rate exclude each other: a fixed rate is --rate itself");
-  if (o.send_mode == "raw") plan.send_mode = SendMode::kRaw;
+  if (o.send_mode == "auto") plan.send_mode = SendMode::kAuto;
+  else if (o.send_mode == "raw") plan.send_mode = SendMode::kRaw;
   else if (o.send_mode == "ring") plan.send_mode = SendMode::kRing;
-  else throw SpecError("bad --send-mode '" + o.send_mode + "': use raw (raw IPv4 socket) or ring (PACKET_MMAP TX ring)");
+  else if (o.send_mode == "xdp") plan.send_mode = SendMode::kXdp;
+  else
+    throw SpecError("bad --send-mode '" + o.send_mode +
+                    "': use auto (the default), raw (raw IP socket), ring (PACKET_MMAP TX ring) or xdp (AF_XDP)");
   if (o.dry_run && !o.pcap_out.empty()) throw SpecError("--dry-run and --pcap-out exclude each other");
   plan.dry_run = o.dry_run;
   plan.pcap_out = o.pcap_out;

@@ -46,6 +46,8 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
   output::ScanSummary s;
   s.source_ip = info.source_ip;
   s.interface = info.interface;
+  s.send_path = wire.send_path;
+  s.send_path_reason = wire.send_path_reason;
   s.open = o.open;
   s.closed = o.closed;
   s.interrupted = o.interrupted;

@@ -51,6 +51,7 @@ struct ScanSummary {
   bool interrupted = false;
   std::string resume_file;    // written when interrupted ("" if none)
   std::string source_ip, interface;
+  std::string send_path, send_path_reason;  // "raw", "ring", "xdp" ("" offline) and why (engine/wire.h)
   // TruStealth mode only (app::RunOptions::trustealth): frames that came from a scanned
   // address other than echo replies to our pings, and the pings sent and answered.
   bool trustealth = false;

@@ -41,6 +41,7 @@ readonly PACKAGES=(
   libwireshark-data
   zsh
   clang libclang-rt-14-dev
+  libxdp-dev libbpf-dev
 )
 
 missing=()
