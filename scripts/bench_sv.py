@@ -154,14 +154,14 @@ def part_silent(lab, binary, out, repeat):
             r, t = timed(lab, argv)
             if r.returncode:
                 raise SystemExit(f"scan failed: {r.stderr[-2000:]}")
-            m = re.search(r"; ([0-9.]+) s after the SYN scan", r.stderr)
+            m = re.search(r"; ([0-9.]+) s after the SYN scan", r.stdout + r.stderr)  # the text report may be on stdout
             answers = {}
             with open(pj) as f:
                 for line in f:
                     a = json.loads(line)["service"]["answer"]
                     answers[a] = answers.get(a, 0) + 1
             runs.append({"wall_s": t, "stage_after_syn_s": float(m.group(1)) if m else None, "answers": answers,
-                         "cmd": f"ip netns exec {lab.scan_ns} " + " ".join(argv), "summary": [l for l in r.stderr.splitlines() if "services:" in l]})
+                         "cmd": f"ip netns exec {lab.scan_ns} " + " ".join(argv), "summary": [l for l in (r.stdout + r.stderr).splitlines() if "services:" in l]})
             time.sleep(2)
         return {"ports": SILENT_COUNT, "runs": runs}
     finally:
