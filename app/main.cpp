@@ -11,6 +11,7 @@
 #include "common/version.h"
 #include "app/probe_command.h"
 #include "app/scan_command.h"
+#include "app/serve_command.h"
 #include "app/shieldsup_command.h"
 #include "config/spec_error.h"
 
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   portauth::app::add_probe_command(app, exit_code, command_line);
   portauth::app::add_shieldsup_command(app, exit_code, command_line);
   portauth::app::add_merge_command(app, exit_code, command_line);
+  portauth::app::add_serve_command(app, exit_code);
   try {
     // CLI11 wants the arguments in reverse order when given a vector.
     std::vector<std::string> args = portauth::cli::rewrite_nmap_style_args(argc, argv);
