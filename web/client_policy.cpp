@@ -223,7 +223,8 @@ std::optional<Refusal> ClientPolicy::check_origin(const Request& r) const {
     default_port = 443;
   }
   const auto [origin_host, origin_port_text] = split_authority(rest);
-  const auto [host, host_port_text] = split_authority(r.header("Host"));
+  const std::string host_header = r.header("Host");
+  const auto [host, host_port_text] = split_authority(host_header);
   const std::string origin_port = origin_port_text.empty() ? std::to_string(default_port) : std::string(origin_port_text);
   const bool same_host = default_port != 0 && folded_lower(origin_host) == folded_lower(host);
   const bool same_port = host_port_text.empty() ? (origin_port == "80" || origin_port == "443")

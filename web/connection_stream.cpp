@@ -28,7 +28,7 @@ void ConnectionStream::begin_request() {
                                  std::chrono::duration<double>(limits_.request_seconds));
   reading_request_ = true;
   in_head_ = true;
-  head_bytes_ = head_lines_ = 0;
+  head_bytes_ = head_lines_ = body_bytes_ = 0;
   last4_ = 0;
   reply_started_ = false;
   status_line_.clear();
@@ -122,6 +122,13 @@ ssize_t ConnectionStream::read(char* ptr, size_t size) {
   if (in_head_) {
     track_head(in_ + in_pos_, n);
     if (failed_) return -1;
+  } else if (reading_request_) {
+    // The body, with room for chunked framing ("400\r\n" ... "\r\n" per chunk).
+    body_bytes_ += n;
+    if (body_bytes_ > limits_.max_body_bytes + limits_.max_body_bytes / 2 + 1024) {
+      refuse(413, "Payload Too Large");
+      return -1;
+    }
   }
   std::memcpy(ptr, in_ + in_pos_, n);
   in_pos_ += n;

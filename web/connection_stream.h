@@ -1,7 +1,9 @@
 // One accepted connection as cpp-httplib's Stream: the library parses requests and writes
 // replies through it, and it enforces what the library does not (web/http_limits.h):
 //   - a request head of at most max_head_bytes and max_header_lines (431), counted on the bytes
-//     the library reads until the blank line that ends the head;
+//     the library reads until the blank line that ends the head, and a body of at most
+//     max_body_bytes (413; chunked framing allowed for): the library in Debian 12 (0.11.4) reads
+//     a chunked body without any limit, and reads an oversized Content-Length body to its end;
 //   - a deadline for the whole request, from the first read of it to the first byte of the
 //     reply (408), so a client trickling one byte at a time is still cut off;
 //   - a deadline for each wait for the client to read the reply;
@@ -39,6 +41,9 @@ class ConnectionStream final : public httplib::Stream {
   bool must_close() const { return failed_ || close_after_reply_; }
   // The status of the last reply begun (0: none yet).
   int last_status() const { return status_; }
+  // Ends the request now with a canned reply (a body announced too big, a request that frames
+  // its body two ways): later reads and writes fail.
+  void refuse_request(int status, const char* reason) { refuse(status, reason); }
 
   // httplib::Stream
   bool is_readable() const override;
@@ -67,7 +72,7 @@ class ConnectionStream final : public httplib::Stream {
   Clock::time_point deadline_;
   bool reading_request_ = false;  // between begin_request() and the first byte of the reply
   bool in_head_ = false;
-  size_t head_bytes_ = 0, head_lines_ = 0;
+  size_t head_bytes_ = 0, head_lines_ = 0, body_bytes_ = 0;
   uint32_t last4_ = 0;            // the last four head bytes, to find "\r\n\r\n"
   bool reply_started_ = false;
   std::string status_line_;       // the first bytes of the reply, until its status is known

@@ -109,16 +109,37 @@ class HttpEngine final : public httplib::Server {
 
   using httplib::Server::process_request;
 
-  // Runs after the head is parsed, before routing: the library's own copies of the peer's and our
-  // address leave the headers (so those left are exactly what the client sent), and compression
-  // and byte ranges are turned off.
-  static void setup(httplib::Request& req) {
+  // The library writes a streamed reply only while it believes it is listening; it never is.
+  void serving(int listen_fd) { svr_sock_ = listen_fd; }
+
+  // Runs after the head is parsed, before the body is read and before routing: the library's own
+  // copies of the peer's and our address leave the headers (so those left are exactly what the
+  // client sent); compression and byte ranges are turned off; a body announced too big is
+  // refused before it is read (the library would read it all), one framed two ways is refused
+  // (request smuggling), and a POST that announces no body has none (the library would read
+  // until the client closes).
+  static void setup(httplib::Request& req, size_t max_body) {
     for (const char* name : kLibraryHeaders) {
       auto range = req.headers.equal_range(name);
       if (range.first != range.second) req.headers.erase(std::prev(range.second));  // the library's: the last
     }
     req.headers.erase("Accept-Encoding");
     req.ranges.clear();
+    ConnectionStream* stream = tls_connection ? tls_connection->stream : nullptr;
+    if (!stream) return;
+    const size_t lengths = req.get_header_value_count("Content-Length");
+    const size_t encodings = req.get_header_value_count("Transfer-Encoding");
+    if (lengths + encodings > 1) return stream->refuse_request(400, "Bad Request");
+    if (encodings == 1 && req.get_header_value("Transfer-Encoding") != "chunked")
+      return stream->refuse_request(501, "Not Implemented");
+    if (lengths == 1) {
+      const std::string length = req.get_header_value("Content-Length");
+      if (length.empty() || length.size() > 12 || length.find_first_not_of("0123456789") != std::string::npos)
+        return stream->refuse_request(400, "Bad Request");
+      if (std::stoull(length) > max_body) return stream->refuse_request(413, "Payload Too Large");
+    } else if (encodings == 0) {
+      req.set_header("Content-Length", "0");
+    }
   }
 
  private:
@@ -216,6 +237,7 @@ void HttpServer::listen(const std::string& address, uint16_t port) {
   getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &blen);
   from_sockaddr(bound, port_);
   listen_fd_ = fd;
+  engine_->serving(fd);
 }
 
 size_t HttpServer::connections() const {
@@ -237,6 +259,9 @@ void HttpServer::run() {
     if (n < 0 || fds[1].revents) break;
     if (fds[0].revents & POLLIN) accept_one();
   }
+  // No new connection: those still in the backlog are refused by the kernel from here on.
+  close(listen_fd_);
+  listen_fd_ = -1;
   {
     std::lock_guard lock(mutex_);
     stopping_.store(true);
@@ -329,7 +354,9 @@ void HttpServer::serve_connection(const Pending& c) {
   ConnectionStream stream(c.fd, c.peer, c.port, limits_);
   Connection conn{&stream, c.peer, c.port};
   tls_connection = &conn;
-  const std::function<void(httplib::Request&)> setup = &HttpEngine::setup;
+  const std::function<void(httplib::Request&)> setup = [max = limits_.max_body_bytes](httplib::Request& req) {
+    HttpEngine::setup(req, max);
+  };
   for (size_t n = 0; n < limits_.max_requests_per_connection; ++n) {
     if (stopping_.load() || !stream.wait_for_request(limits_.idle_seconds, wake_[0])) break;
     stream.begin_request();

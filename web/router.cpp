@@ -101,6 +101,17 @@ class NoEvents final : public ScanEvents {
   void port(const PortFinding&) override {}
 };
 
+// Runs a scan, logs it in one line and keeps its report for the client. Takes the parts by value
+// where a streamed reply calls it: the reply may outlive the Router that made it.
+ScanOutcome run_scan(const RouterParts& p, const ScanOrder& order, const Client& client, ScanEvents& events,
+                     const std::string& started) {
+  ScanOutcome outcome = p.runner.run(order, events);
+  if (p.log) p.log(scan_log_line(order, outcome, client, started));
+  p.reports.put(client.address, port_authority_report(order, outcome, p.db, started, p.server_label),
+                p.clock.steady());
+  return outcome;
+}
+
 }  // namespace
 
 WebClock system_clock() {
@@ -270,15 +281,6 @@ Reply Router::post_api(const Request& r, const Client& client, bool stream) cons
   return scan(r, client, std::get<ScanOrder>(std::move(order)), stream ? ScanKind::kStream : ScanKind::kJson);
 }
 
-ScanOutcome Router::run_scan(const ScanOrder& order, const Client& client, ScanEvents& events,
-                             const std::string& started) const {
-  ScanOutcome outcome = p_.runner.run(order, events);
-  if (p_.log) p_.log(scan_log_line(order, outcome, client, started));
-  p_.reports.put(client.address, port_authority_report(order, outcome, p_.db, started, p_.server_label),
-                 p_.clock.steady());
-  return outcome;
-}
-
 Reply Router::scan(const Request& r, const Client& client, ScanOrder order, ScanKind kind) const {
   const bool api = kind == ScanKind::kJson || kind == ScanKind::kStream;
   if (auto refused_by_gate = p_.gate.enter(client.address, p_.clock.steady(), p_.runner.expected_seconds(order))) {
@@ -294,7 +296,7 @@ Reply Router::scan(const Request& r, const Client& client, ScanOrder order, Scan
   if (kind == ScanKind::kJson) {
     NoEvents none;
     const std::string started = utc_time(p_.clock.unix_now());
-    const ScanOutcome outcome = run_scan(order, client, none, started);
+    const ScanOutcome outcome = run_scan(p_, order, client, none, started);
     pass.reset();
     return json_reply(result_json(order, outcome, p_.db, started), outcome.error.empty() ? 200 : 503);
   }
@@ -302,24 +304,24 @@ Reply Router::scan(const Request& r, const Client& client, ScanOrder order, Scan
   Reply reply;
   if (kind == ScanKind::kStream) {
     reply.content_type = "text/event-stream; charset=utf-8";
-    reply.stream = [this, order, client, pass](ChunkWriter& out) mutable {
-      const std::string started = utc_time(p_.clock.unix_now());
+    reply.stream = [p = p_, order, client, pass](ChunkWriter& out) mutable {
+      const std::string started = utc_time(p.clock.unix_now());
       out.write(sse_event("begin", begin_json(order)));
-      SseEvents events(out, p_.db);
-      const ScanOutcome outcome = run_scan(order, client, events, started);
+      SseEvents events(out, p.db);
+      const ScanOutcome outcome = run_scan(p, order, client, events, started);
       pass.reset();
       if (!outcome.error.empty()) out.write(sse_event("error", {{"error", outcome.error}}));
-      out.write(sse_event("done", result_json(order, outcome, p_.db, started)));
+      out.write(sse_event("done", result_json(order, outcome, p.db, started)));
     };
     return reply;
   }
   const bool probe = kind == ScanKind::kProbeHtml;
-  reply.stream = [this, order, client, pass, probe](ChunkWriter& out) mutable {
+  reply.stream = [p = p_, order, client, pass, probe](ChunkWriter& out) mutable {
     out.write(probe ? probe_top_html(order) : scan_top_html(order));
     NoEvents none;
-    const ScanOutcome outcome = run_scan(order, client, none, utc_time(p_.clock.unix_now()));
+    const ScanOutcome outcome = run_scan(p, order, client, none, utc_time(p.clock.unix_now()));
     pass.reset();
-    out.write(probe ? probe_bottom_html(order, outcome, p_.db) : scan_bottom_html(order, outcome, p_.db));
+    out.write(probe ? probe_bottom_html(order, outcome, p.db) : scan_bottom_html(order, outcome, p.db));
   };
   return reply;
 }

@@ -16,7 +16,8 @@
 //   GET  /report.txt           your last test's report, to download
 //   GET  /static/portauth.css, /static/portauth.js
 // Scans pass the scan gate (web/scan_gate.h: one per client at a time, a global cap, a rate per
-// client; 429 with Retry-After), then run on the ScanRunner; each is logged in one line.
+// client; 429 with Retry-After), then run on the ScanRunner; each is logged in one line. A
+// streamed reply holds copies of the parts (references to what the server owns), not the Router.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -68,8 +69,6 @@ class Router {
   Reply post_form(const Request& r, const Client& client, bool probe) const;
   Reply post_api(const Request& r, const Client& client, bool stream) const;
   Reply scan(const Request& r, const Client& client, ScanOrder order, ScanKind kind) const;
-  ScanOutcome run_scan(const ScanOrder& order, const Client& client, ScanEvents& events,
-                       const std::string& started) const;
 
   RouterParts p_;
 };
