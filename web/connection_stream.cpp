@@ -23,7 +23,10 @@ bool ends_connection(int status) {
 ConnectionStream::ConnectionStream(int fd, const config::Address& peer, uint16_t peer_port, const HttpLimits& limits)
     : fd_(fd), peer_(peer), peer_port_(peer_port), limits_(limits) {}
 
-void ConnectionStream::begin_request() {
+void ConnectionStream::begin_request(std::string_view received) {
+  in_.erase(0, in_pos_);
+  in_pos_ = 0;
+  in_.insert(0, received);
   deadline_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                  std::chrono::duration<double>(limits_.request_seconds));
   reading_request_ = true;
@@ -40,7 +43,7 @@ double ConnectionStream::seconds_left() const {
 }
 
 bool ConnectionStream::wait_for_request(double seconds, int wake_fd) {
-  if (in_pos_ < in_len_) return true;
+  if (in_pos_ < in_.size()) return true;
   pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_fd, POLLIN, 0}};
   const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   for (;;) {
@@ -72,14 +75,15 @@ bool ConnectionStream::fill() {
       else failed_ = true;
       return false;
     }
-    const ssize_t got = recv(fd_, in_, sizeof in_, 0);
-    if (got < 0 && errno == EINTR) continue;
+    char buf[4096];
+    const ssize_t got = recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+    if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
     if (got <= 0) {  // the client closed, or the connection broke
       failed_ = true;
       return false;
     }
+    in_.assign(buf, size_t(got));
     in_pos_ = 0;
-    in_len_ = size_t(got);
     return true;
   }
 }
@@ -117,10 +121,10 @@ void ConnectionStream::track_head(const char* p, size_t n) {
 
 ssize_t ConnectionStream::read(char* ptr, size_t size) {
   if (failed_) return -1;
-  if (in_pos_ == in_len_ && !fill()) return -1;
-  const size_t n = std::min(size, in_len_ - in_pos_);
+  if (in_pos_ == in_.size() && !fill()) return -1;
+  const size_t n = std::min(size, in_.size() - in_pos_);
   if (in_head_) {
-    track_head(in_ + in_pos_, n);
+    track_head(in_.data() + in_pos_, n);
     if (failed_) return -1;
   } else if (reading_request_) {
     // The body, with room for chunked framing ("400\r\n" ... "\r\n" per chunk).
@@ -130,7 +134,7 @@ ssize_t ConnectionStream::read(char* ptr, size_t size) {
       return -1;
     }
   }
-  std::memcpy(ptr, in_ + in_pos_, n);
+  std::memcpy(ptr, in_.data() + in_pos_, n);
   in_pos_ += n;
   return ssize_t(n);
 }
@@ -186,7 +190,7 @@ bool ConnectionStream::flush() {
 }
 
 bool ConnectionStream::is_readable() const {
-  if (in_pos_ < in_len_) return true;
+  if (in_pos_ < in_.size()) return true;
   pollfd p{fd_, POLLIN, 0};
   return poll(&p, 1, 0) > 0;
 }

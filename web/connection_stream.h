@@ -1,5 +1,7 @@
-// One accepted connection as cpp-httplib's Stream: the library parses requests and writes
-// replies through it, and it enforces what the library does not (web/http_limits.h):
+// One connection as cpp-httplib's Stream, for a request that may block its thread (a scan: the
+// server's event loop hands such requests over whole, web/http_server.h). The library parses the
+// request and writes the reply through it, and it enforces what the library does not
+// (web/http_limits.h):
 //   - a request head of at most max_head_bytes and max_header_lines (431), counted on the bytes
 //     the library reads until the blank line that ends the head, and a body of at most
 //     max_body_bytes (413; chunked framing allowed for): the library in Debian 12 (0.11.4) reads
@@ -30,8 +32,8 @@ class ConnectionStream final : public httplib::Stream {
 
   ConnectionStream(int fd, const config::Address& peer, uint16_t peer_port, const HttpLimits& limits);
 
-  // A new request starts: its deadline runs from now.
-  void begin_request();
+  // A new request starts: its deadline runs from now. `received`: bytes of it already read.
+  void begin_request(std::string_view received = {});
   // Sends what write() gathered. False when the client is gone or too slow.
   bool flush();
   // Waits up to `seconds` for the next request's first byte (true), or EOF, an error or the
@@ -65,8 +67,8 @@ class ConnectionStream final : public httplib::Stream {
   uint16_t peer_port_;
   const HttpLimits& limits_;
 
-  char in_[4096];
-  size_t in_pos_ = 0, in_len_ = 0;
+  std::string in_;
+  size_t in_pos_ = 0;
   std::string out_;
 
   Clock::time_point deadline_;

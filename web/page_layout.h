@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "web/html.h"
+
 namespace portauth::web {
 
 enum class Section { kShieldsUp, kPortAuthority };
@@ -14,8 +16,10 @@ enum class Section { kShieldsUp, kPortAuthority };
 std::string esc(std::string_view text);
 
 // "<!DOCTYPE html>..." through the opening of <main>. `title` is escaped here.
+void page_start(Html& out, std::string_view title, Section section, std::string_view search_text = {});
 std::string page_start(std::string_view title, Section section, std::string_view search_text = {});
 // "</main>...</html>".
+void page_end(Html& out);
 std::string page_end();
 
 // A whole page saying why a request was not served.

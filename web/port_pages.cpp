@@ -6,179 +6,208 @@
 namespace portauth::web {
 namespace {
 
-std::string port_link(uint16_t port) {
-  return "<a href=\"/port/" + std::to_string(port) + "\">" + std::to_string(port) + "</a>";
-}
+void port_link(Html& o, uint16_t port) { o.raw("<a href=\"/port/").num(port).raw("\">").num(port).raw("</a>"); }
 
-std::string search_link(std::string_view text) {
-  std::string q;
+void search_link(Html& o, std::string_view text) {
+  o.raw("<a href=\"/search?q=");
   for (unsigned char c : text) {  // percent-encode everything but unreserved characters
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
         c == '_' || c == '~') {
-      q += char(c);
+      o.str() += char(c);
     } else {
       static const char* hex = "0123456789ABCDEF";
-      q += '%';
-      q += hex[c >> 4];
-      q += hex[c & 15];
+      const char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
+      o.raw(std::string_view(enc, 3));
     }
   }
-  return "<a href=\"/search?q=" + q + "\">" + esc(text) + "</a>";
+  o.raw("\">").text(text).raw("</a>");
 }
 
 // Paragraphs as the YAML's folded style leaves them: one per '\n'-separated line.
-std::string prose(std::string_view text) {
-  std::string out;
+void prose(Html& o, std::string_view text) {
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t end = text.find('\n', pos);
     if (end == std::string_view::npos) end = text.size();
     const std::string_view para = text.substr(pos, end - pos);
-    if (para.find_first_not_of(" \t\r") != std::string_view::npos) out += "<p>" + esc(para) + "</p>\n";
+    if (para.find_first_not_of(" \t\r") != std::string_view::npos) o.raw("<p>").text(para).raw("</p>\n");
     pos = end + 1;
   }
-  return out;
 }
 
-std::string section(std::string_view title, std::string_view text) {
-  return "<section class=\"pa\"><h2>" + std::string(title) + "</h2>\n" +
-         (text.empty() ? std::string("<p class=\"none\">none recorded</p>\n") : prose(text)) + "</section>\n";
+void section(Html& o, std::string_view title, std::string_view text) {
+  o.raw("<section class=\"pa\"><h2>").raw(title).raw("</h2>\n");
+  if (text.empty()) o.raw("<p class=\"none\">none recorded</p>\n");
+  else prose(o, text);
+  o.raw("</section>\n");
 }
 
-// A reference: a link when it is a web address, else its text (an RFC is linked to its
-// datatracker page, which is a fact about where RFCs live, not content of ours).
-std::string reference(std::string_view ref) {
-  if (ref.starts_with("https://") || ref.starts_with("http://"))
-    return "<a rel=\"noopener noreferrer nofollow\" href=\"" + esc(ref) + "\">" + esc(ref) + "</a>";
-  if (ref.starts_with("RFC ") && ref.size() > 4 && ref.size() < 10 &&
-      ref.substr(4).find_first_not_of("0123456789") == std::string_view::npos)
-    return "<a rel=\"noopener noreferrer nofollow\" href=\"https://datatracker.ietf.org/doc/html/rfc" +
-           std::string(ref.substr(4)) + "\">" + esc(ref) + "</a>";
-  return esc(ref);
+// A reference: a link when it is a web address, or an RFC (linked to the IETF's copy), else text.
+void reference(Html& o, std::string_view ref) {
+  if (ref.starts_with("https://") || ref.starts_with("http://")) {
+    o.raw("<a rel=\"noopener noreferrer nofollow\" href=\"").text(ref).raw("\">").text(ref).raw("</a>");
+  } else if (ref.starts_with("RFC ") && ref.size() > 4 && ref.size() < 10 &&
+             ref.substr(4).find_first_not_of("0123456789") == std::string_view::npos) {
+    o.raw("<a rel=\"noopener noreferrer nofollow\" href=\"https://datatracker.ietf.org/doc/html/rfc")
+        .raw(ref.substr(4))
+        .raw("\">")
+        .text(ref)
+        .raw("</a>");
+  } else {
+    o.text(ref);
+  }
 }
 
-std::string enter_port_form(std::string_view value = {}) {
-  return "<form class=\"enter\" method=\"get\" action=\"/port\"><label>Enter Port: <input name=\"n\" "
-         "inputmode=\"numeric\" pattern=\"[0-9]{1,5}\" maxlength=\"5\" size=\"6\" placeholder=\"0-65535\" value=\"" +
-         esc(value) + "\"></label> <button type=\"submit\">Go</button></form>";
+void enter_port_form(Html& o) {
+  o.raw("<form class=\"enter\" method=\"get\" action=\"/port\"><label>Enter Port: <input name=\"n\" "
+        "inputmode=\"numeric\" pattern=\"[0-9]{1,5}\" maxlength=\"5\" size=\"6\" placeholder=\"0-65535\">"
+        "</label> <button type=\"submit\">Go</button></form>");
+}
+
+void port_nav(Html& o, uint16_t port) {
+  o.raw("<nav class=\"pa-nav\">");
+  if (port > 0)
+    o.raw("<a class=\"prev\" rel=\"prev\" href=\"/port/").num(port - 1u).raw("\">Goto Port ").num(port - 1u).raw("</a>");
+  else
+    o.raw("<span class=\"prev\"></span>");
+  o.raw("<form class=\"probe\" method=\"post\" action=\"/probe\"><input type=\"hidden\" name=\"port\" value=\"")
+      .num(port)
+      .raw("\"><button type=\"submit\">Probe Port ")
+      .num(port)
+      .raw("</button></form>");
+  enter_port_form(o);
+  if (port < 65535)
+    o.raw("<a class=\"next\" rel=\"next\" href=\"/port/").num(port + 1u).raw("\">Goto Port ").num(port + 1u).raw("</a>");
+  else
+    o.raw("<span class=\"next\"></span>");
+  o.raw("</nav>\n");
+}
+
+void list_or_none(Html& o, bool empty) {
+  if (empty) o.raw("<span class=\"none\">none recorded</span>");
+}
+
+void page_body(Html& o, const db::PortPage& page) {
+  const db::PortEntry& e = page.entry;
+  o.raw("<article class=\"port\" id=\"port-page\" data-port=\"").num(page.port).raw("\">\n<h1>Port ").num(page.port)
+      .raw("/").raw(db::proto_name(e.proto)).raw(": <span class=\"name\">").text(e.name).raw("</span>");
+  if (e.is_range()) o.raw(" <small>(listed as ").num(e.first).raw("-").num(e.last).raw(")</small>");
+  if (!page.listed) o.raw(" <small>(not in portauth's database)</small>");
+  o.raw("</h1>\n<dl class=\"facts\"><dt>Name</dt><dd>").text(e.name);
+  if (!e.aliases.empty()) {
+    o.raw(" (also: ");
+    for (size_t i = 0; i < e.aliases.size(); ++i) o.raw(i ? ", " : "").text(e.aliases[i]);
+    o.raw(")");
+  }
+  o.raw("</dd><dt>Purpose</dt><dd>").text(e.purpose.empty() ? "not recorded" : e.purpose).raw("</dd><dt>Risk</dt><dd>");
+  if (e.risk == db::Risk::kUnknown) o.raw("not rated");
+  else o.raw("<span class=\"risk ").raw(db::risk_name(e.risk)).raw("\">").raw(db::risk_name(e.risk)).raw("</span>");
+  o.raw("</dd><dt>IANA Range</dt><dd>").text(page.iana_range).raw("</dd><dt>Source</dt><dd>").text(page.source_detail)
+      .raw("</dd><dt>Rank</dt><dd>");
+  if (e.rank > 0) o.num(uint64_t(e.rank)).raw(" (1 = most commonly found open)");
+  else o.raw("unranked");
+  o.raw("</dd></dl>\n");
+  section(o, "Description", e.description);
+  if (!e.security.empty()) section(o, "Security Implications", e.security);
+  if (!e.if_open.empty()) section(o, "If You Find It Open", e.if_open);
+  if (!e.history.empty()) section(o, "History", e.history);
+  o.raw("<section class=\"pa\"><h2>Related Ports</h2>\n<p class=\"related\">");
+  list_or_none(o, e.related.empty());
+  for (size_t i = 0; i < e.related.size(); ++i) {
+    if (i) o.raw(", ");
+    port_link(o, e.related[i]);
+  }
+  o.raw("</p></section>\n");
+  section(o, "Background", e.background);
+  o.raw("<section class=\"pa\"><h2>Trojan Sightings</h2>\n<p class=\"trojans\">");
+  list_or_none(o, e.trojans.empty());
+  for (size_t i = 0; i < e.trojans.size(); ++i) {
+    if (i) o.raw(", ");
+    search_link(o, e.trojans[i]);
+  }
+  o.raw("</p>\n");
+  if (!e.trojan_notes.empty()) prose(o, e.trojan_notes);
+  o.raw("</section>\n<section class=\"pa\"><h2>References</h2>\n<p class=\"refs\">");
+  list_or_none(o, e.refs.empty());
+  for (size_t i = 0; i < e.refs.size(); ++i) {
+    if (i) o.raw(", ");
+    reference(o, e.refs[i]);
+  }
+  o.raw("</p></section>\n</article>\n");
 }
 
 }  // namespace
 
 std::string port_nav_html(uint16_t port) {
-  const std::string n = std::to_string(port);
-  std::string o = "<nav class=\"pa-nav\">";
-  o += port > 0 ? "<a class=\"prev\" rel=\"prev\" href=\"/port/" + std::to_string(port - 1) + "\">Goto Port " +
-                      std::to_string(port - 1) + "</a>"
-                : std::string("<span class=\"prev\"></span>");
-  o += "<form class=\"probe\" method=\"post\" action=\"/probe\"><input type=\"hidden\" name=\"port\" value=\"" + n +
-       "\"><button type=\"submit\">Probe Port " + n + "</button></form>";
-  o += enter_port_form();
-  o += port < 65535 ? "<a class=\"next\" rel=\"next\" href=\"/port/" + std::to_string(port + 1) + "\">Goto Port " +
-                          std::to_string(port + 1) + "</a>"
-                    : std::string("<span class=\"next\"></span>");
-  return o + "</nav>\n";
+  Html o(1024);
+  port_nav(o, port);
+  return o.take();
 }
 
 std::string port_page_body(const db::PortPage& page) {
-  const db::PortEntry& e = page.entry;
-  std::string o;
-  o.reserve(4096);
-  o += "<article class=\"port\" id=\"port-page\" data-port=\"" + std::to_string(page.port) + "\">\n<h1>Port " +
-       std::to_string(page.port) + "/" + std::string(db::proto_name(e.proto)) + ": <span class=\"name\">" +
-       esc(e.name) + "</span>";
-  if (e.is_range()) o += " <small>(listed as " + std::to_string(e.first) + "-" + std::to_string(e.last) + ")</small>";
-  if (!page.listed) o += " <small>(not in portauth's database)</small>";
-  o += "</h1>\n<dl class=\"facts\">";
-  std::string names = esc(e.name);
-  if (!e.aliases.empty()) {
-    names += " (also: ";
-    for (size_t i = 0; i < e.aliases.size(); ++i) names += (i ? ", " : "") + esc(e.aliases[i]);
-    names += ")";
-  }
-  const auto fact = [&](std::string_view label, const std::string& html) {
-    o += "<dt>" + std::string(label) + "</dt><dd>" + html + "</dd>";
-  };
-  fact("Name", names);
-  fact("Purpose", esc(e.purpose.empty() ? "not recorded" : e.purpose));
-  fact("Risk", e.risk == db::Risk::kUnknown
-                   ? std::string("not rated")
-                   : "<span class=\"risk " + std::string(db::risk_name(e.risk)) + "\">" +
-                         std::string(db::risk_name(e.risk)) + "</span>");
-  fact("IANA Range", esc(page.iana_range));
-  fact("Source", esc(page.source_detail));
-  fact("Rank", e.rank > 0 ? std::to_string(e.rank) + " (1 = most commonly found open)" : std::string("unranked"));
-  o += "</dl>\n";
-  o += section("Description", e.description);
-  for (const auto& [title, text] : {std::pair{"Security Implications", &e.security},
-                                    std::pair{"If You Find It Open", &e.if_open}, std::pair{"History", &e.history}})
-    if (!text->empty()) o += section(title, *text);
-  o += "<section class=\"pa\"><h2>Related Ports</h2>\n<p class=\"related\">";
-  if (e.related.empty()) o += "<span class=\"none\">none recorded</span>";
-  for (size_t i = 0; i < e.related.size(); ++i) o += (i ? ", " : "") + port_link(e.related[i]);
-  o += "</p></section>\n";
-  o += section("Background", e.background);
-  o += "<section class=\"pa\"><h2>Trojan Sightings</h2>\n<p class=\"trojans\">";
-  if (e.trojans.empty()) o += "<span class=\"none\">none recorded</span>";
-  for (size_t i = 0; i < e.trojans.size(); ++i) o += (i ? ", " : "") + search_link(e.trojans[i]);
-  o += "</p>\n";
-  if (!e.trojan_notes.empty()) o += prose(e.trojan_notes);
-  o += "</section>\n<section class=\"pa\"><h2>References</h2>\n<p class=\"refs\">";
-  if (e.refs.empty()) o += "<span class=\"none\">none recorded</span>";
-  for (size_t i = 0; i < e.refs.size(); ++i) o += (i ? ", " : "") + reference(e.refs[i]);
-  o += "</p></section>\n</article>\n";
-  return o;
+  Html o(8192);
+  page_body(o, page);
+  return o.take();
 }
 
 std::string port_page_html(const db::PortPage& page) {
-  std::string o = page_start("Port " + std::to_string(page.port) + ": " + page.entry.name, Section::kPortAuthority);
-  o += port_nav_html(page.port);
-  o += port_page_body(page);
-  o += port_nav_html(page.port);
-  return o + page_end();
+  Html o(16384);
+  page_start(o, "Port " + std::to_string(page.port) + ": " + page.entry.name, Section::kPortAuthority);
+  port_nav(o, page.port);
+  page_body(o, page);
+  port_nav(o, page.port);
+  page_end(o);
+  return o.take();
 }
 
 std::string port_index_html(std::string_view problem) {
-  std::string o = page_start("Port Authority", Section::kPortAuthority);
-  o += "<h1>Port Authority</h1>\n";
-  if (!problem.empty()) o += "<p class=\"why\">" + esc(problem) + "</p>\n";
-  o += "<p>What every TCP port 0-65535 is for, who listens there, what it means to find it open, and the "
-       "malware known to use it. Enter a port, or search by name, purpose or trojan.</p>\n";
-  o += enter_port_form();
-  o += "\n<form class=\"search-big\" method=\"get\" action=\"/search\"><label>Search: <input type=\"search\" "
-       "name=\"q\" maxlength=\"200\" placeholder=\"ssh, home assistant, back orifice\"></label> "
-       "<button type=\"submit\">Search</button></form>\n";
-  o += "<p>Start at <a href=\"/port/0\">port 0</a>, or the most probed ones: " + port_link(21) + ", " +
-       port_link(22) + ", " + port_link(23) + ", " + port_link(25) + ", " + port_link(80) + ", " + port_link(135) +
-       ", " + port_link(139) + ", " + port_link(443) + ", " + port_link(445) + ", " + port_link(3389) + ".</p>\n";
-  return o + page_end();
+  Html o(8192);
+  page_start(o, "Port Authority", Section::kPortAuthority);
+  o.raw("<h1>Port Authority</h1>\n");
+  if (!problem.empty()) o.raw("<p class=\"why\">").text(problem).raw("</p>\n");
+  o.raw("<p>What every TCP port 0-65535 is for, who listens there, what it means to find it open, and the "
+        "malware known to use it. Enter a port, or search by name, purpose or trojan.</p>\n");
+  enter_port_form(o);
+  o.raw("\n<form class=\"search-big\" method=\"get\" action=\"/search\"><label>Search: <input type=\"search\" "
+        "name=\"q\" maxlength=\"200\" placeholder=\"ssh, home assistant, back orifice\"></label> "
+        "<button type=\"submit\">Search</button></form>\n<p>Start at <a href=\"/port/0\">port 0</a>, or the most "
+        "probed ones: ");
+  const uint16_t popular[] = {21, 22, 23, 25, 80, 135, 139, 443, 445, 3389};
+  for (size_t i = 0; i < std::size(popular); ++i) {
+    if (i) o.raw(", ");
+    port_link(o, popular[i]);
+  }
+  o.raw(".</p>\n");
+  page_end(o);
+  return o.take();
 }
 
 std::string search_page_html(std::string_view query, const std::vector<db::SearchHit>& hits) {
-  std::string o = page_start(query.empty() ? std::string("Search") : "Search: " + std::string(query),
-                             Section::kPortAuthority, query);
-  o += "<h1>Search the Port Authority</h1>\n";
+  Html o(16384);
+  page_start(o, query.empty() ? std::string("Search") : "Search: " + std::string(query), Section::kPortAuthority,
+             query);
+  o.raw("<h1>Search the Port Authority</h1>\n");
   if (query.empty()) {
-    o += "<p>Type a service name, a purpose or a trojan name into the box above.</p>\n";
-    return o + page_end();
+    o.raw("<p>Type a service name, a purpose or a trojan name into the box above.</p>\n");
+    page_end(o);
+    return o.take();
   }
-  o += "<p class=\"count\" id=\"hit-count\">" + std::to_string(hits.size()) +
-       (hits.size() == 1 ? " port matches" : " ports match") + " &lsquo;" + esc(query) + "&rsquo;" +
-       (hits.empty() ? "." : ", best first:") + "</p>\n";
+  o.raw("<p class=\"count\" id=\"hit-count\">").num(hits.size()).raw(hits.size() == 1 ? " port matches" : " ports match")
+      .raw(" &lsquo;").text(query).raw("&rsquo;").raw(hits.empty() ? "." : ", best first:").raw("</p>\n");
   if (!hits.empty()) {
-    o += "<table class=\"hits\"><thead><tr><th>port</th><th>name</th><th>purpose</th><th>matched</th></tr></thead>"
-         "<tbody>\n";
+    o.raw("<table class=\"hits\"><thead><tr><th>port</th><th>name</th><th>purpose</th><th>matched</th></tr></thead>"
+          "<tbody>\n");
     for (const db::SearchHit& h : hits) {
-      std::string label = std::to_string(h.port);
-      if (h.last != h.port) label += "-" + std::to_string(h.last);
-      label += "/" + std::string(db::proto_name(h.proto));
-      o += "<tr><td><a href=\"/port/" + std::to_string(h.port) + "\">" + label + "</a></td><td>" + esc(h.name) +
-           "</td><td>" + esc(h.purpose) + "</td><td>" + esc(h.matched) +
-           (h.source == db::PageSource::kIana ? ", IANA registry" : "") + "</td></tr>\n";
+      o.raw("<tr><td><a href=\"/port/").num(h.port).raw("\">").num(h.port);
+      if (h.last != h.port) o.raw("-").num(h.last);
+      o.raw("/").raw(db::proto_name(h.proto)).raw("</a></td><td>").text(h.name).raw("</td><td>").text(h.purpose)
+          .raw("</td><td>").text(h.matched).raw(h.source == db::PageSource::kIana ? ", IANA registry" : "")
+          .raw("</td></tr>\n");
     }
-    o += "</tbody></table>\n";
+    o.raw("</tbody></table>\n");
   }
-  return o + page_end();
+  page_end(o);
+  return o.take();
 }
 
 }  // namespace portauth::web

@@ -197,9 +197,8 @@ Reply Router::route(const Request& r, const Client& client, const std::string& p
 Reply Router::get_port(const Request&, std::string_view number, bool json) const {
   const auto port = port_number(number);
   if (!port) return error_reply(404, "no such port: ports are 0-65535", json);
-  const db::PortPage page = p_.db.page(*port);
-  if (json) return json_reply(db::page_json(page));
-  return html(port_page_html(page));
+  if (json) return json_reply(db::page_json(p_.db.page(*port)));
+  return html(pages_.get(*port, [&] { return port_page_html(p_.db.page(*port)); }));
 }
 
 Reply Router::get_port_index(const Request& r) const {

@@ -26,6 +26,7 @@
 
 #include "db/port_db.h"
 #include "web/client_policy.h"
+#include "web/page_cache.h"
 #include "web/request.h"
 #include "web/scan_gate.h"
 #include "web/scan_record.h"
@@ -56,6 +57,8 @@ struct RouterParts {
 class Router {
  public:
   explicit Router(RouterParts parts) : p_(std::move(parts)) {}
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
   Reply handle(const Request& request) const;
 
  private:
@@ -71,6 +74,7 @@ class Router {
   Reply scan(const Request& r, const Client& client, ScanOrder order, ScanKind kind) const;
 
   RouterParts p_;
+  mutable PortPageCache pages_;  // the HTML of /port/N, rendered once (web/page_cache.h)
 };
 
 }  // namespace portauth::web

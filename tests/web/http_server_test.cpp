@@ -170,13 +170,17 @@ TEST_F(HttpServerTest, BigBodiesAre413BeforeTheyAreRead) {
   e.send_text("POST /api/scan HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
               "Content-Length: 10485760\r\nExpect: 100-continue\r\n\r\n");
   EXPECT_EQ(e.read("\r\n\r\n").rfind("HTTP/1.1 413", 0), 0u);
-  // Chunked: read up to the limit, then refused.
+  // Chunked: not taken at all (the library would read it without any limit).
   Client k(port());
   std::string chunks = "POST /api/scan HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                        "Transfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 8; ++i) chunks += "400\r\n" + std::string(1024, ' ') + "\r\n";
   k.send_text(chunks);
-  EXPECT_EQ(k.read("\r\n\r\n").rfind("HTTP/1.1 413", 0), 0u);
+  EXPECT_EQ(k.read("\r\n\r\n").rfind("HTTP/1.1 411", 0), 0u);
+  // Framed two ways: refused (request smuggling).
+  Client two(port());
+  two.send_text("POST /api/scan HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}");
+  EXPECT_EQ(two.read("\r\n\r\n").rfind("HTTP/1.1 400", 0), 0u);
   EXPECT_TRUE(runner_.targets().empty());
 }
 
@@ -254,6 +258,30 @@ TEST_F(HttpServerTest, StreamsLeaveAsTheyAreWritten) {
   EXPECT_NE(all.find("event: port\ndata: {\"port\":22,"), std::string::npos);
   EXPECT_NE(all.find("event: done"), std::string::npos);
   EXPECT_EQ(runner_.targets(), std::vector<config::Address>{*config::parse_address("127.0.0.1")});
+}
+
+TEST_F(HttpServerTest, ContinueIsSentWhenTheBodyIsDue) {
+  start();
+  Client c(port());
+  const std::string body = R"({"ports": "22"})";
+  c.send_text("POST /api/scan HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+              "Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n");
+  EXPECT_EQ(c.read("\r\n\r\n"), "HTTP/1.1 100 Continue\r\n\r\n");
+  c.send_text(body);
+  const std::string reply = c.read("}\n", 3);
+  EXPECT_NE(reply.find("HTTP/1.1 200 OK"), std::string::npos) << reply;
+  EXPECT_EQ(reply.find("100 Continue", 30), std::string::npos) << "one 100 only";
+}
+
+TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  start();
+  Client c(port());
+  c.send_text(get("/port/21") + get("/port/22") + get("/port/23"));
+  const std::string all = c.read("Port 23/tcp");
+  const size_t a = all.find("Port 21/tcp"), b = all.find("Port 22/tcp"), d = all.find("Port 23/tcp");
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, d);
+  EXPECT_NE(d, std::string::npos);
 }
 
 TEST_F(HttpServerTest, StopEndsRun) {
