@@ -57,6 +57,7 @@ bool ConnectionStream::wait_for_request(double seconds, int wake_fd) {
 }
 
 bool ConnectionStream::fill() {
+  if (input_closed_) return false;
   for (;;) {
     const double left = reading_request_ ? seconds_left() : limits_.idle_seconds;
     if (left <= 0) {

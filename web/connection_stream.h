@@ -34,6 +34,8 @@ class ConnectionStream final : public httplib::Stream {
 
   // A new request starts: its deadline runs from now. `received`: bytes of it already read.
   void begin_request(std::string_view received = {});
+  // Nothing more is read from the socket: reads past what begin_request() was given see the end.
+  void end_of_input() { input_closed_ = true; }
   // Sends what write() gathered. False when the client is gone or too slow.
   bool flush();
   // Waits up to `seconds` for the next request's first byte (true), or EOF, an error or the
@@ -81,6 +83,7 @@ class ConnectionStream final : public httplib::Stream {
   int status_ = 0;
   bool close_after_reply_ = false;
   bool failed_ = false;
+  bool input_closed_ = false;
 };
 
 }  // namespace portauth::web

@@ -530,6 +530,28 @@ void EventLoop::sweep() {
   }
 }
 
+RequestAnswerer::RequestAnswerer(const Router& router, const HttpLimits& limits)
+    : engine_(std::make_unique<HttpEngine>(router, limits)), limits_(limits) {
+  engine_->serving(0);  // "listening": streamed replies are written
+}
+
+RequestAnswerer::~RequestAnswerer() = default;
+
+std::string RequestAnswerer::answer(std::string_view received, const config::Address& peer) {
+  const Framing f = frame_request(received, limits_);
+  if (f.status == Framing::kRefused) return canned_reply(f.refuse_status, f.reason, 0);
+  if (f.status == Framing::kIncomplete) return {};
+  std::string out;
+  Connection conn{nullptr, peer, 0};
+  tls_connection = &conn;
+  MemoryStream stream(received.substr(0, f.total_bytes), out);
+  bool closed = false;
+  static const std::function<void(httplib::Request&)> kSetup = &HttpEngine::setup;
+  engine_->process_request(stream, false, closed, kSetup);
+  tls_connection = nullptr;
+  return out;
+}
+
 HttpServer::HttpServer(const Router& router, HttpLimits limits, std::function<bool(const config::Address&)> may_connect,
                        unsigned loops)
     : router_(router),
@@ -642,6 +664,7 @@ bool HttpServer::start_scan_thread(int fd, const config::Address& peer, uint16_t
     Connection conn{&stream, peer, port};
     tls_connection = &conn;
     stream.begin_request(request);
+    stream.end_of_input();  // the library reads the framed request, never a byte beyond it
     bool closed = false;
     static const std::function<void(httplib::Request&)> kSetup = &HttpEngine::setup;
     engine_->process_request(stream, /*close_connection=*/true, closed, kSetup);

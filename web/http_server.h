@@ -43,6 +43,22 @@ class EventLoop;
 
 inline constexpr size_t kMaxScanThreads = 64;
 
+// What an event loop does with the bytes a connection received, without the socket: frame the
+// first request (web/request_framing.h), answer it through cpp-httplib and the Router (a streamed
+// reply is written out whole), return the reply's bytes. For the fuzzer (fuzz/fuzz_web_request.cpp)
+// and tests: the whole path from bytes to a reply, the client policy included, with no network.
+class RequestAnswerer {
+ public:
+  RequestAnswerer(const Router& router, const HttpLimits& limits);
+  ~RequestAnswerer();
+  // "" while the bytes are not a whole request yet.
+  std::string answer(std::string_view received, const config::Address& peer);
+
+ private:
+  std::unique_ptr<HttpEngine> engine_;
+  HttpLimits limits_;
+};
+
 class HttpServer {
  public:
   // `may_connect`: whether a TCP peer may talk to the server at all (ClientPolicy::may_connect).
