@@ -276,6 +276,9 @@ std::variant<ScanOrder, Refusal> ClientPolicy::scan_order(const Client& client, 
       std::string spec;
       for (char c : ports)
         if (c != ' ') spec += c;
+      if (spec.find_first_of(".:") != std::string::npos)  // "198.51.100.7", "[::1]:80"
+        return Refusal{400, "the port list names an address: a scan here only ever probes the address the "
+                            "request comes from"};
       try {
         order.ports = config::parse_ports(spec);
       } catch (const config::SpecError& e) {

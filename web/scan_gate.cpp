@@ -58,9 +58,14 @@ std::optional<ScanGate::Refused> ScanGate::enter(const config::Address& client, 
   refill(e, now);
   if (e.scanning)
     return Refused{whole_seconds(e.expected_end - now), "a scan of your address is already running"};
-  if (running_ >= config_.max_scans)
-    return Refused{whole_seconds(expected), "the server is running " + std::to_string(running_) +
-                                                " scans, its limit; try again shortly"};
+  if (running_ >= config_.max_scans) {
+    // When the first running scan should be over.
+    double soonest = now + expected;
+    for (const auto& [address, other] : clients_)
+      if (other.scanning) soonest = std::min(soonest, other.expected_end);
+    return Refused{whole_seconds(soonest - now), "the server is running " + std::to_string(running_) +
+                                                     " scans, its limit; try again shortly"};
+  }
   if (e.tokens < 1) {
     const double rate = config_.burst / config_.period;
     return Refused{whole_seconds((1 - e.tokens) / rate),

@@ -1,7 +1,7 @@
 // How many scans run, and how often a client may ask: the server's counters, apart from the
 // policy (which is stateless). Three limits, each refused with 429 and a Retry-After:
 //   - one scan per client at a time (a second while the first runs);
-//   - at most max_scans at once on the whole server;
+//   - at most max_scans at once on the whole server (Retry-After: when the first of them should end);
 //   - per client, a token bucket: `burst` scans at once, refilled at `burst` per `period`
 //     seconds (--client-rate 10/min: ten in a row, then one every six seconds).
 // The clock is an argument (seconds on a steady clock), so every limit is tested without
