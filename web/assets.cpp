@@ -105,6 +105,7 @@ const char* const kScript = R"JS(
     buttons(false);
     live.hidden = false;
     live.textContent = "";
+    live.removeAttribute("data-stream");
     live.setAttribute("data-state", "running");
     live.setAttribute("data-test", test);
     live.appendChild(el("h2", "", title));
@@ -130,7 +131,10 @@ const char* const kScript = R"JS(
       var reader = res.body.getReader(), dec = new TextDecoder(), buf = "";
       function pump() {
         return reader.read().then(function (r) {
-          if (r.done) return;
+          if (r.done) {
+            live.setAttribute("data-stream", "closed");
+            return;
+          }
           buf += dec.decode(r.value, {stream: true});
           var i;
           while ((i = buf.indexOf("\n\n")) >= 0) {
@@ -209,7 +213,10 @@ const char* const kScript = R"JS(
       card.appendChild(el("b", "", d.counts[k]));
       card.appendChild(document.createTextNode(k));
     });
-    var answered = d.ports.filter(function (p) { return p.state !== "stealth"; });
+    // Every open port; closed ones up to 50 (the grid shows them all, the report lists them).
+    var closedShown = 0;
+    var answered = d.ports.filter(function (p) { return p.state === "open"; }).concat(
+        d.ports.filter(function (p) { return p.state === "closed" && closedShown++ < 50; }));
     live.appendChild(el("h2", "", "What answered"));
     if (!answered.length) {
       live.appendChild(el("p", "", "No tested port answered: nothing tells anyone that a system exists at your address."));
@@ -224,6 +231,8 @@ const char* const kScript = R"JS(
         row(body.appendChild(el("tr", p.state)), [a, el("span", "st " + p.state, p.state), p.reason, p.ttl,
             p.service || "unknown", p.risk || "\u2013", p.purpose]);
       });
+      if (d.counts.closed > 50)
+        live.appendChild(el("p", "note", (d.counts.closed - 50) + " more closed ports are in the grid and the report."));
     }
     var ts = d.trustealth;
     live.appendChild(el("h2", "", "TruStealth analysis"));

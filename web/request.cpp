@@ -84,8 +84,9 @@ const Fields& security_headers() {
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"},
       {"X-Content-Type-Options", "nosniff"},
       {"X-Frame-Options", "DENY"},
-      {"Referrer-Policy", "no-referrer"},
-      {"Cross-Origin-Opener-Policy", "same-origin"},
+      // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on the
+      // site's own form posts, and the policy refuses a POST from an origin that is not ours.
+      {"Referrer-Policy", "same-origin"},
       {"Cross-Origin-Resource-Policy", "same-origin"},
   };
   return headers;

@@ -66,8 +66,8 @@ struct Reply {
 
 // The headers every reply carries: a Content-Security-Policy that allows nothing from any other
 // origin and no inline script or style (frame-ancestors 'none'), X-Content-Type-Options nosniff,
-// X-Frame-Options DENY for older browsers, Referrer-Policy no-referrer. Cache-Control is
-// no-store unless the reply sets its own.
+// X-Frame-Options DENY for older browsers, Referrer-Policy same-origin, Cross-Origin-Resource-
+// Policy same-origin. Cache-Control is no-store unless the reply sets its own.
 const Fields& security_headers();
 
 }  // namespace portauth::web

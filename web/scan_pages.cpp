@@ -46,9 +46,15 @@ std::string counts_html(const output::ScanSummary& s) {
 std::string answered_html(const ScanOutcome& outcome, const db::PortDb& db) {
   std::string rows;
   size_t n = 0;
-  for (const PortFinding& f : outcome.ports) {
+  // Open ports first (what to act on), then closed ones.
+  std::vector<const PortFinding*> order;
+  for (const PortFinding& f : outcome.ports)
+    if (probe::state_of(f.result.reason) == probe::PortState::kOpen) order.push_back(&f);
+  for (const PortFinding& f : outcome.ports)
+    if (probe::state_of(f.result.reason) == probe::PortState::kClosed) order.push_back(&f);
+  for (const PortFinding* fp : order) {
+    const PortFinding& f = *fp;
     const auto state = probe::state_of(f.result.reason);
-    if (state == probe::PortState::kStealth) continue;
     if (++n > report::kMaxImplications) continue;
     const report::ShieldsUpPort p = report::shieldsup_port(f.result, db.page(f.result.port));
     const std::string st(probe::state_name(state));
