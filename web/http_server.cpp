@@ -392,6 +392,9 @@ void EventLoop::on_input(Conn& c) {
     if (c.request_start < 0) c.request_start = now_;
     c.in.append(buf, size_t(n));
     if (c.in.size() > cap) break;  // framing will refuse it; read no more
+    // Less than a buffer: drained for now (saves the recv that would say EAGAIN; epoll is level-
+    // triggered and says so again if more came meanwhile).
+    if (size_t(n) < sizeof buf) break;
   }
   process(c);
 }

@@ -64,7 +64,7 @@ Reply json_reply(const nlohmann::json& j, int status = 200) {
   Reply r;
   r.status = status;
   r.content_type = kJson;
-  r.body = j.dump(2) + "\n";
+  r.body = j.dump() + "\n";
   return r;
 }
 
@@ -197,7 +197,12 @@ Reply Router::route(const Request& r, const Client& client, const std::string& p
 Reply Router::get_port(const Request&, std::string_view number, bool json) const {
   const auto port = port_number(number);
   if (!port) return error_reply(404, "no such port: ports are 0-65535", json);
-  if (json) return json_reply(db::page_json(p_.db.page(*port)));
+  if (json) {
+    Reply r;
+    r.content_type = kJson;
+    r.body = json_pages_.get(*port, [&] { return db::page_json(p_.db.page(*port)).dump() + "\n"; });
+    return r;
+  }
   return html(pages_.get(*port, [&] { return port_page_html(p_.db.page(*port)); }));
 }
 

@@ -74,7 +74,8 @@ class Router {
   Reply scan(const Request& r, const Client& client, ScanOrder order, ScanKind kind) const;
 
   RouterParts p_;
-  mutable PortPageCache pages_;  // the HTML of /port/N, rendered once (web/page_cache.h)
+  mutable PortPageCache pages_;                // the HTML of /port/N, rendered once (web/page_cache.h)
+  mutable PortPageCache json_pages_{32u << 20};  // the JSON of /api/port/N
 };
 
 }  // namespace portauth::web
