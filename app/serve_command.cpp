@@ -87,7 +87,8 @@ int run(const web::ServeArgs& args) {
   web::ReportStore reports;
   const web::Router router(web::RouterParts{*db, policy, gate, runner, reports, log_line, web::system_clock(),
                                             config.listen_address + ":" + std::to_string(config.listen_port)});
-  web::HttpServer server(router, config.limits, [&policy](const config::Address& peer) { return policy.may_connect(peer); });
+  web::HttpServer server(router, config.limits,
+                         [&policy](const config::Address& peer) { return policy.may_connect(peer); }, config.threads);
   try {
     server.listen(config.listen_address, config.listen_port);
     // The socket and the database are open: from here on, an ordinary user with CAP_NET_RAW only.
@@ -133,6 +134,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--max-connections", a->max_connections, "HTTP connections at once")->capture_default_str();
   cmd->add_option("--client-connections", a->client_connections, "HTTP connections at once from one address")
       ->capture_default_str();
+  cmd->add_option("--threads", a->threads, "event loop threads answering HTTP (0: one per core)")->capture_default_str();
   cmd->add_option("--user", a->user, "once listening, run as USER with only CAP_NET_RAW (default: $SUDO_USER, else nobody)");
   cmd->add_option("--db", a->db, "port database file (default: $PORTAUTH_DB, then the installed one)");
   cmd->add_option("--rate", a->rate, "each scan's rate ceiling in packets per second, or max")->capture_default_str();

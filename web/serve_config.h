@@ -24,6 +24,7 @@ struct ServeArgs {
   std::string client_rate = "10/min";
   size_t max_connections = 512;
   size_t client_connections = 32;
+  unsigned threads = 0;  // event loops (0: one per core)
   std::string user;  // "" = $SUDO_USER, else nobody
   std::string db;
   // The scans' pacing (the scan options of the same names).
@@ -38,6 +39,7 @@ struct ServeConfig {
   PolicyConfig policy;
   GateConfig gate;
   HttpLimits limits;
+  unsigned threads = 0;
   config::ScanOptions pacing;  // rate, retries, wait (targets and ports are set per scan)
   std::string user;
   std::string db;
