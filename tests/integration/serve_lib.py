@@ -162,6 +162,7 @@ def _client_job(job):
                   closed, seconds
     kind "trickle": data sent one byte every "interval" seconds until the server answers or closes
                   -> status, seconds, sent (bytes sent before the answer)
+    kind "chatter": GET path every "interval" s for "seconds" s -> status (200 if all were), statuses
     kind "scan_until_done": POST /api/scan {"ports": ports}, honouring 429's Retry-After, up to
                   "attempts" -> status, attempts, statuses, body
     """
@@ -232,6 +233,12 @@ def _client_job(job):
             s.close()
             status = _parse(got)[0] if got else 0
             return {"status": status, "seconds": time.monotonic() - t0, "sent": sent}
+        if kind == "chatter":  # GET `path` every `interval` seconds for `seconds` (other traffic of a visitor)
+            statuses = []
+            while time.monotonic() - t0 < job.get("seconds", 2):
+                statuses.append(_client_job({"kind": "http", "path": job["path"], "source": job.get("source")})["status"])
+                time.sleep(job.get("interval", 0.1))
+            return {"status": 200 if statuses and all(x == 200 for x in statuses) else 0, "statuses": statuses}
         if kind == "scan_until_done":
             statuses = []
             for attempt in range(job.get("attempts", 30)):

@@ -19,6 +19,8 @@ Checks:
             (rightmost untrusted) is scanned, one outside --allow-clients gets 403
   refusals  a client outside --allow-clients: 403 at connect; 10 MB bodies: 413 at once
             (Content-Length) or 411 (chunked); path traversal: 400, never a file
+  TruStealth a visitor whose firewall drops every probe and ping but lets its own connections
+            through PASSES all three checks: its HTTP packets to the server are not unsolicited
   load      50 clients (50 addresses) start a scan at once: at most --max-scans run together,
             the rest get 429 with Retry-After, and retrying as told every one gets its own
             address's results; 20 slow clients trickling their requests get 408 after the
@@ -44,6 +46,7 @@ CLIENT = lablib.TARGET_IP  # 198.18.0.2
 VIA_PROXY = "198.18.1.77"
 CROWD = [f"198.18.1.{i}" for i in range(144, 194)]  # 50 addresses answering like the host
 SMUGGLED = [f"198.18.1.{i}" for i in range(50, 60)]  # named by attempts: never probed
+STEALTHY = "198.18.1.70"  # drops all TCP and pings (the profile); behind a stateful firewall here
 COMMON = [0, 21, 22, 23, 25, 79, 80, 110, 113, 119, 135, 139, 143, 389, 443, 445, 1002,
           1024, 1025, 1026, 1027, 1028, 1029, 1030, 1720, 5000]
 
@@ -241,10 +244,39 @@ def main():
             failed |= lablib.report("slow clients get 408 at the request deadline, others are served meanwhile",
                                     problems)
 
+            # --- TruStealth through the web: a stealth host behind a stateful firewall -------------
+            # 198.18.1.70 drops every TCP packet and every ping (the profile); with one rule more,
+            # "established connections pass" (its own connection to the server), it is what a
+            # stateful firewall makes of a home network: it can browse, and nothing answers a probe.
+            # Its HTTP packets to the server during the test are not "unsolicited": TruStealth must PASS.
+            problems = []
+            subprocess.run(["ip", "netns", "exec", tgt, "nft", "insert", "rule", "ip", "portauth_lab", "input",
+                            "ct", "state", "established,related", "accept"], check=True)
+            # While it is tested, the visitor keeps talking to the server (other pages, as a browser
+            # does): those packets reach the capture, and must not count against it.
+            r, chatter = serve_lib.run_clients(tgt, [post_json("/api/scan", {"ports": "common"}, source=STEALTHY),
+                                                     {"kind": "chatter", "path": "/port/80", "source": STEALTHY,
+                                                      "seconds": 1.5, "interval": 0.1}])
+            if chatter["status"] != 200 or len(chatter["statuses"]) < 5:
+                problems.append(f"the visitor's other requests: {chatter}")
+            if r["status"] != 200:
+                problems.append(f"{STEALTHY}: {r['status']} {r.get('body', '')[:200]}")
+            else:
+                d = json.loads(r["body"])
+                problems += check_ports(STEALTHY, d["ports"], STEALTHY, COMMON, profile)
+                ts = d["trustealth"]
+                for check in ("all_stealth", "unsolicited", "ping"):
+                    if not ts[check]["passed"]:
+                        problems.append(f"{check}: FAILED: {ts[check]['detail']}")
+                if not ts["passed"] or ts["echo_requests"] == 0:
+                    problems.append(f"TruStealth {ts['passed']} with {ts['echo_requests']} pings sent")
+            failed |= lablib.report("a stealth visitor behind a stateful firewall PASSES TruStealth: its own "
+                                    "HTTP packets are not unsolicited", problems)
+
         # --- who was probed ------------------------------------------------------------------------
         problems = []
         probed = set(rec.result()["syn"]) | set(rec.result()["echo"])
-        want = {CLIENT, VIA_PROXY, *CROWD}
+        want = {CLIENT, VIA_PROXY, STEALTHY, *CROWD}
         if probed != want:
             problems.append(f"probed {sorted(probed - want)} that asked for nothing; "
                             f"not probed: {sorted(want - probed)}")
@@ -258,8 +290,8 @@ def main():
         log = srv.log()
         scans = [line for line in log.splitlines() if " scan client=" in line]
         refused = [line for line in log.splitlines() if " refused 400 " in line]
-        if len(scans) != 1 + 1 + 1 + 1 + len(CROWD):  # service, stream, xff, proxy, the crowd
-            problems.append(f"{len(scans)} scan lines in the log, want {4 + len(CROWD)}")
+        if len(scans) != 1 + 1 + 1 + 1 + len(CROWD) + 1:  # service, stream, xff, proxy, the crowd, stealthy
+            problems.append(f"{len(scans)} scan lines in the log, want {5 + len(CROWD)}")
         for line in scans:
             for key in ("client=", "test=", "ports=", "open=", "closed=", "stealth=", "trustealth=", "at="):
                 if key not in line:
