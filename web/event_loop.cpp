@@ -71,6 +71,11 @@ void EventLoop::run() {
       auto it = conns_.find(fd);
       if (it == conns_.end()) continue;
       Conn& c = *it->second;
+      const bool reading = c.interest & EPOLLIN;
+      if ((events[i].events & (EPOLLHUP | EPOLLERR)) && !reading) {
+        drop(fd);  // gone while we were not reading: nobody left to answer
+        continue;
+      }
       if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) on_input(c);
       if (conns_.count(fd) && (events[i].events & EPOLLOUT)) flush(c);
     }
@@ -124,11 +129,14 @@ void EventLoop::accept_some() {
   }
 }
 
-void EventLoop::watch(Conn& c, bool out) {
-  if (c.want_out == out) return;
-  c.want_out = out;
+void EventLoop::update_interest(Conn& c) {
+  const bool in = (!c.waiting && !c.closing) || c.linger;
+  const bool out = c.out_pos < c.out.size();
+  const uint32_t interest = (in ? EPOLLIN | EPOLLRDHUP : 0u) | (out ? EPOLLOUT : 0u);
+  if (interest == c.interest) return;
+  c.interest = interest;
   epoll_event ev{};
-  ev.events = EPOLLIN | EPOLLRDHUP | (out ? EPOLLOUT : 0u);
+  ev.events = interest;
   ev.data.fd = c.fd;
   epoll_ctl(epfd_, EPOLL_CTL_MOD, c.fd, &ev);
 }
@@ -230,7 +238,7 @@ void EventLoop::flush(Conn& c) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       if (c.write_since < 0) c.write_since = now_;
-      watch(c, true);
+      update_interest(c);
       return;
     }
     drop(c.fd);  // gone
@@ -239,9 +247,12 @@ void EventLoop::flush(Conn& c) {
   c.out.clear();
   c.out_pos = 0;
   c.write_since = -1;
-  watch(c, false);
-  if (c.closing) finish(c);
-  else if (c.waiting) process(c);  // requests that waited for this reply to leave
+  if (c.closing) {
+    finish(c);
+    return;
+  }
+  if (c.waiting) process(c);  // requests that waited for this reply to leave (it flushes again)
+  else update_interest(c);
 }
 
 void EventLoop::finish(Conn& c) {
@@ -253,6 +264,7 @@ void EventLoop::finish(Conn& c) {
   shutdown(c.fd, SHUT_WR);
   c.linger = true;
   c.linger_until = now_ + 1;
+  update_interest(c);
 }
 
 void EventLoop::drop(int fd) {

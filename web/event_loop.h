@@ -3,6 +3,8 @@
 // web/request_framing.h says it is whole; GET and HEAD are answered here, a POST leaves with its
 // connection for a scan thread. Deadlines (request, idle, write) are checked every 100 ms.
 #pragma once
+#include <sys/epoll.h>
+
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -35,7 +37,7 @@ class EventLoop {
     bool closing = false;       // close once `out` is sent
     bool linger = false;        // shut down for writing, dropping what still comes
     double linger_until = 0;
-    bool want_out = false;      // EPOLLOUT registered
+    uint32_t interest = EPOLLIN | EPOLLRDHUP;  // what epoll watches for it now
     bool error = false;         // the last reply ended the connection
     bool waiting = false;       // a received request waits for the pending reply to leave
     bool continued = false;     // "100 Continue" sent for the request being received
@@ -48,7 +50,9 @@ class EventLoop {
   void finish(Conn& c);
   void drop(int fd);
   void sweep();
-  void watch(Conn& c, bool out);
+  // Reads only while no reply is backed up (a client that pipelines without reading waits, and
+  // its requests wait in its own socket, not in our memory); writes while output is pending.
+  void update_interest(Conn& c);
 
   HttpServer& s_;
   int epfd_ = -1;

@@ -29,10 +29,10 @@ std::string scan_log_line(const ScanOrder& order, const ScanOutcome& outcome, co
                           std::string_view started_utc);
 
 // Each client's last report, kept `ttl` seconds, at most `capacity` clients (the oldest report
-// goes first). Thread-safe.
+// goes first): a service test's report is ~100 KB, so at most ~25 MB. Thread-safe.
 class ReportStore {
  public:
-  explicit ReportStore(size_t capacity = 1024, double ttl = 3600) : capacity_(capacity), ttl_(ttl) {}
+  explicit ReportStore(size_t capacity = 256, double ttl = 3600) : capacity_(capacity), ttl_(ttl) {}
   void put(const config::Address& client, std::string text, double now);
   std::optional<std::string> get(const config::Address& client, double now) const;
 

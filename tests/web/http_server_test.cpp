@@ -26,8 +26,9 @@ using testing::real_db;
 
 class Client {
  public:
-  explicit Client(uint16_t port, const char* from = "127.0.0.1") {
+  explicit Client(uint16_t port, const char* from = "127.0.0.1", int rcvbuf = 0) {
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    if (rcvbuf) setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     sockaddr_in me{};
     me.sin_family = AF_INET;
     inet_pton(AF_INET, from, &me.sin_addr);
@@ -214,6 +215,27 @@ TEST_F(HttpServerTest, IdleConnectionsAreClosed) {
   EXPECT_TRUE(c.closed());
   EXPECT_LT(std::chrono::duration<double>(Clock::now() - t0).count(), 1.5);
   EXPECT_EQ(server_->connections(), 0u);
+}
+
+TEST_F(HttpServerTest, AClientThatDoesNotReadIsDropped) {
+  HttpLimits limits;
+  limits.write_seconds = 0.3;
+  start(limits);
+  Client c(port(), "127.0.0.1", 4096);
+  // Pipelined requests for big pages, and nothing read: the replies fill the sockets, then wait in
+  // the server, which stops reading that client, waits write_seconds for progress and drops it.
+  std::string many;
+  for (int i = 0; i < 3000; ++i) many += get("/port/" + std::to_string(80 + i % 3));
+  std::thread sender([&] { c.send_text(many); });
+  while (server_->connections() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(server_->connections(), 1u) << "dropped before its replies backed up";
+  const auto t0 = Clock::now();
+  while (server_->connections() > 0 && Clock::now() - t0 < std::chrono::seconds(5))
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(server_->connections(), 0u);
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - t0).count(), 3.0);
+  sender.join();  // the send fails once the server has dropped the connection
 }
 
 TEST_F(HttpServerTest, ConnectionsPerClientAreLimited) {
