@@ -12,8 +12,10 @@
 #            thread pool of 256 (build/bench/serve/serve_httplib_baseline), for the ratio
 #   grid     POST /api/scan {"ports": "service"} --grids times (default 10) from the lab client, with
 #            serve's default scan options: the 0-1055 grid, request to last port (curl's time_total)
-# The page runs give the server --client-connections 256 (wrk's 200 connections all come from one
-# address; the default allows 32 per address) and --client-rate 1000/min for the grids.
+# Servers: one with default options (32 connections per address: the first page run, -c32), one
+# with --client-connections 256 (wrk's 200 connections all come from one address), one with default
+# options for the grids; all with the lab's --listen and --allow-clients, and --client-rate 1000/min
+# (the default 10/min would hold the grid runs back).
 # Needs root, iproute2, nftables, wrk, curl, python3; builds nothing (build/ first).
 set -euo pipefail
 
@@ -88,6 +90,17 @@ echo
 echo "| server, page | requests/s | p50 ms | p90 ms | p99 ms | max ms | server CPU us/request |"
 echo "|---|---|---|---|---|---|---|"
 
+# With default options (but the lab's address and client block): 32 connections, the default
+# limit for one address.
+ip netns exec "$SCAN_NS" "$BUILD_DIR/portauth" serve --listen 198.18.0.1:8080 --allow-clients 198.18.0.0/15 \
+  --client-rate 1000/min 2>"$TMP/serve-defaults.log" &
+SERVER_PID=$!
+wait_http http://198.18.0.1:8080/port/80
+CONNECTIONS_WANTED=$CONNECTIONS
+CONNECTIONS=32 pages "portauth serve, defaults, 32 connections, /port/80" http://198.18.0.1:8080/port/80 "$SERVER_PID"
+CONNECTIONS=$CONNECTIONS_WANTED
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+
 ip netns exec "$SCAN_NS" "$BUILD_DIR/portauth" serve --listen 198.18.0.1:8080 --allow-clients 198.18.0.0/15 \
   --client-connections 256 --client-rate 1000/min 2>"$TMP/serve.log" &
 SERVER_PID=$!
@@ -105,6 +118,12 @@ if ((BASELINE)) && [[ -x $BUILD_DIR/bench/serve/serve_httplib_baseline ]]; then
   kill "$BASE_PID"; wait "$BASE_PID" 2>/dev/null || true
 fi
 
+# The grids, with serve's default scan options.
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+ip netns exec "$SCAN_NS" "$BUILD_DIR/portauth" serve --listen 198.18.0.1:8080 --allow-clients 198.18.0.0/15 \
+  --client-rate 1000/min 2>"$TMP/serve-grid.log" &
+SERVER_PID=$!
+wait_http http://198.18.0.1:8080/port/80
 echo
 echo "| the 0-1055 grid of 198.18.0.2 (POST /api/scan service) | min s | median s | max s |"
 echo "|---|---|---|---|"
