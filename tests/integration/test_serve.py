@@ -26,12 +26,15 @@ Checks:
             address's results; 20 slow clients trickling their requests get 408 after the
             request deadline while everyone else is served
   the process: uid not 0, CAP_NET_RAW only, no_new_privs; one log line per scan
+  defaults  with no option at all, in a namespace with only loopback: the visitor 127.0.0.1 tests
+            itself; on [::], ::1 and 127.0.0.1 over one socket
 Exit 0 pass, 1 fail, 77 skipped.
 """
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -302,7 +305,51 @@ def main():
         if srv.stop() != 0:
             problems.append(f"exit {srv.proc.returncode} after SIGTERM")
         failed |= lablib.report("every scan is logged in one line, every attempt too", problems)
+    failed |= loopback_defaults(args)
     return failed
+
+
+def loopback_defaults(args):
+    """`portauth serve` with no options at all, and on [::] for both families, in a namespace with only
+    its loopback: the visitor is 127.0.0.1 (the default allow list), then ::1 and 127.0.0.1 over one
+    dual-stack socket; a scan of the visitor finds the server's own port open."""
+    ns = f"pa{os.getpid()}-lo6"
+    problems = []
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    procs = []
+    try:
+        lablib.ns_run(ns, ["ip", "link", "set", "lo", "up"]).check_returncode()
+        log = tempfile.TemporaryFile(mode="w+")
+        for argv in ([], ["--listen", "[::]:8081"]):
+            procs.append(subprocess.Popen(["ip", "netns", "exec", ns, args.binary, "serve", *argv],
+                                          stdout=log, stderr=log, stdin=subprocess.DEVNULL))
+        deadline = time.monotonic() + 10
+        while True:
+            log.seek(0)
+            if log.read().count("listening on") == 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        cases = [("127.0.0.1", 8080, "127.0.0.1"), ("[::1]", 8081, "::1"), ("127.0.0.1", 8081, "127.0.0.1")]
+        for host, port, want in cases:
+            url = f"http://{host}:{port}"
+            page = lablib.ns_run(ns, ["curl", "-s", "-g", url + "/"], timeout=20).stdout
+            if f'id="client-address">{want}<' not in page:
+                problems.append(f"{url}/ does not show {want}")
+            out = lablib.ns_run(ns, ["curl", "-s", "-g", "-X", "POST", "-H", "Content-Type: application/json",
+                                     "-d", json.dumps({"ports": f"{port},9"}), url + "/api/scan"], timeout=30).stdout
+            try:
+                d = json.loads(out)
+                states = {p["port"]: p["state"] for p in d["ports"]}
+                if d["target"] != want or states != {port: "open", 9: "closed"}:
+                    problems.append(f"{url}: scanned {d['target']}: {states}")
+            except (ValueError, KeyError) as e:
+                problems.append(f"{url}/api/scan: {e}: {out[:200]}")
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(10)
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+    return lablib.report("with no options it serves loopback; on [::] IPv6 and IPv4 visitors alike", problems)
 
 
 if __name__ == "__main__":
