@@ -158,12 +158,12 @@ std::vector<OptionSpec> build_rows() {
        .help = "when the scan ends, write a shard manifest to FILE (plan fingerprint, completeness, counts, output "
                "checksums) for portauth merge",
        .group = G::kOutput, .field = &ScanOptions::manifest, .example = "shard-1.manifest.json"});
-  row({.names = "--report", .kind = K::kText, .value_name = "shieldsup",
+  row({.names = "--report", .yaml_key = "report", .kind = K::kText, .value_name = "shieldsup",
        .help = "a ShieldsUP report with the TruStealth verdict on stdout (one host; -o files are still written)",
        .group = G::kOutput, .field = &ScanOptions::report,
        .apply =
            [](ScanOptions& o, const std::string& v) {
-             if (v != "shieldsup") throw SpecError("Value " + v + " not in {shieldsup}");
+             if (v != "shieldsup") throw SpecError("bad --report '" + v + "': the one report is shieldsup");
              o.report = v;
            },
        .example = "shieldsup"});

@@ -92,8 +92,12 @@ inline RangeSet resolve_targets(const RangeSet& named, const RangeSet& user_excl
 unsigned parse_show(const std::string& text);
 
 // The outputs that -o/--format and the (format, path) list name: -o/--format make one more,
-// and with none at all results go to standard output. Throws SpecError for an unknown
-// format, two outputs to one file, or two to standard output.
-std::vector<OutputSpec> resolve_outputs(const ScanOptions& options);
+// and with none at all results go to standard output. With `report_on_stdout_too` (a scan),
+// files named by -oX, -oA, ... do not take the report off standard output either: as nmap
+// shows its normal output on the terminal whatever files it writes, standard output gets the
+// --format report unless -o FILE ("instead of standard output") is given or an output is
+// already there (-oN -). Throws SpecError for an unknown format, two outputs to one file, or
+// two to standard output.
+std::vector<OutputSpec> resolve_outputs(const ScanOptions& options, bool report_on_stdout_too = false);
 
 }  // namespace portauth::config
