@@ -10,7 +10,6 @@
 
 #include "app/privileges.h"
 #include "app/status.h"
-#include "common/closest_match.h"
 #include "common/setup_error.h"
 #include "config/spec_error.h"
 #include "db/iana_registry.h"
@@ -145,23 +144,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--wait", a->wait, "each scan's longest wait for late replies after a pass, in seconds")
       ->check(CLI::Range(0.05, 10.0))
       ->capture_default_str();
-  // An unknown option or a stray word is bad input, with the closest option named.
-  cmd->allow_extras();
-  cmd->callback([a, cmd, &exit_code] {
-    if (!cmd->remaining().empty()) {
-      const std::string word = cmd->remaining().front();
-      std::vector<std::string> names;
-      for (const CLI::Option* o : cmd->get_options())
-        if (!o->get_lnames().empty()) names.push_back("--" + o->get_lnames().front());
-      const std::vector<std::string_view> views(names.begin(), names.end());
-      const std::string_view near = common::closest_match(word, views);
-      std::fprintf(stderr, "portauth: serve: unknown option or argument '%s'%s\n", word.c_str(),
-                   near.empty() ? "; see portauth serve --help" : (" (did you mean '" + std::string(near) + "'?)").c_str());
-      exit_code = 1;
-      return;
-    }
-    exit_code = run(*a);
-  });
+  cmd->callback([a, &exit_code] { exit_code = run(*a); });
 }
 
 }  // namespace portauth::app
