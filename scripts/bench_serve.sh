@@ -64,6 +64,7 @@ pages() {  # what URL PID [wrk args]
   local what=$1 url=$2 pid=$3; shift 3
   local t0 t1 out
   ip netns exec "$TGT_NS" wrk -t2 -c"$CONNECTIONS" -d2s "$@" "$url" >/dev/null 2>&1  # warm up
+  sleep 1  # the warm-up's connections closed and counted out
   t0=$(cpu_ticks "$pid")
   out=$(ip netns exec "$TGT_NS" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" 2>&1)
   t1=$(cpu_ticks "$pid")
