@@ -278,7 +278,8 @@ def _client_main():
 class ProbeRecorder:
     """Counts the probes leaving namespace ns on ifname: TCP SYN (no ACK) and ICMP echo requests.
 
-    result() after the block: {"syn": {dst: count}, "echo": {dst: count}, "syn_ports": {dst: [ports]}}.
+    result() after the block: {"syn": {dst: count}, "echo": {dst: count}, "syn_ports": {dst: [ports]},
+    "every": {dst: count}} (every outgoing IPv4 and IPv6 packet, by destination).
     """
 
     def __init__(self, ns, ifname="veth-scan"):
@@ -309,7 +310,7 @@ def _record_main(ifname):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     s.bind((ifname, 0))
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 24)
-    syn, echo, ports = {}, {}, {}
+    syn, echo, ports, every = {}, {}, {}, {}
 
     def drain():
         while True:
@@ -317,11 +318,18 @@ def _record_main(ifname):
                 frame, addr = s.recvfrom(65535, socket.MSG_DONTWAIT)
             except BlockingIOError:
                 return
-            if addr[2] != PACKET_OUTGOING or addr[1] != 0x0800 or len(frame) < 34:
+            if addr[2] != PACKET_OUTGOING:
+                continue
+            if addr[1] == 0x86DD and len(frame) >= 54:  # IPv6: only where it went
+                dst6 = socket.inet_ntop(socket.AF_INET6, frame[38:54])
+                every[dst6] = every.get(dst6, 0) + 1
+                continue
+            if addr[1] != 0x0800 or len(frame) < 34:
                 continue
             ip = frame[14:]
             ihl = (ip[0] & 15) * 4
             dst = socket.inet_ntoa(ip[16:20])
+            every[dst] = every.get(dst, 0) + 1
             if ip[9] == 6 and len(ip) >= ihl + 14:
                 flags = ip[ihl + 13]
                 if flags & 0x02 and not flags & 0x10:  # SYN without ACK: a probe (or a connect)
@@ -338,7 +346,8 @@ def _record_main(ifname):
         if sys.stdin in r and not os.read(sys.stdin.fileno(), 1):
             drain()
             break
-    print(json.dumps({"syn": syn, "echo": echo, "syn_ports": {k: sorted(v) for k, v in ports.items()}}), flush=True)
+    print(json.dumps({"syn": syn, "echo": echo, "syn_ports": {k: sorted(v) for k, v in ports.items()},
+                      "every": every}), flush=True)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ this script judges:
     a search hit, a trojan name, no N-1 at 0 and no N+1 at 65535; Probe Port 22 says open;
   * the report downloads; with JavaScript off the Common Ports test renders on the server, as
     profiled; no Content-Security-Policy violation and no script error anywhere;
-  * the browser's whole session probed the visitor's address and nothing else.
+  * the browser's whole session probed the visitor's address and nothing else, and every packet of
+    the browser's namespace went to the server.
 The screenshot is left in the build tree (serve.png); PORTAUTH_UPDATE_DOCS=1 also copies it to
 docs/serve.png. Exit 0 pass, 1 fail, 77 skipped (no root, node, npm or chromium; registry offline).
 """
@@ -78,7 +79,7 @@ def main():
         profile = lablib.Profile(lab.profile_path)
         shot = os.path.join(tmp, "serve.png")
         with serve_lib.ServeProcess(lab, args.binary, ["--allow-clients", "198.18.0.0/15", "--wait", "0.5"]) as srv, \
-                serve_lib.ProbeRecorder(lab.scan_ns) as rec:
+                serve_lib.ProbeRecorder(lab.scan_ns) as rec, serve_lib.ProbeRecorder(lab.tgt_ns, "veth-tgt") as browser_side:
             run = subprocess.run(["ip", "netns", "exec", lab.tgt_ns, "node", os.path.join(node_dir, "serve_browser.mjs"),
                                   "http://198.18.0.1:8080/", shot], capture_output=True, text=True, timeout=180,
                                  env={**os.environ, "HOME": tmp})
@@ -163,7 +164,13 @@ def main():
         scans = [line for line in srv.log().splitlines() if " scan client=" in line]
         if len(scans) != 4 or any(f"client={CLIENT} " not in line for line in scans):
             problems.append(f"{len(scans)} scans logged, want 4 of {CLIENT}: {scans}")
-        failed |= lablib.report("the browser session probed the visitor only", problems)
+        # And the browser's side: every packet its namespace sent went to the server (the browser
+        # and the kernel answering the probes alike), none anywhere else.
+        elsewhere = sorted(d for d in browser_side.result()["every"] if d != "198.18.0.1")
+        if elsewhere:
+            problems.append(f"the browser's namespace sent packets to {elsewhere}")
+        failed |= lablib.report("the browser session probed the visitor only, and reached nothing but the server",
+                                problems)
 
         kept = os.path.join(os.path.dirname(args.binary), "serve.png")
         shutil.copy(shot, kept)
