@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "app/live_scan.h"
+#include "app/service_scan.h"
 #include "app/shieldsup_command.h"
 #include "app/status.h"
 #include "cli/cli_options.h"
@@ -64,9 +65,20 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
       live.run.progress_end = [&] { progress.clear(); };  // before any report is printed
     }
     const std::string resume_path = live.run.resume_path;
-    const auto summary = run_live_scan(plan, annotate, outputs.writers(), std::move(live));
+    // -sV: the service stage in front of the writers (it holds each open port until it is identified).
+    std::unique_ptr<service::ServiceStage> stage;
+    std::vector<output::ResultWriter*> writers = outputs.writers();
+    if (wants_service_scan(scan.job.options, config::kScan, plan)) {
+      stage = make_service_stage(scan.job.options, plan, scan.db, writers);
+      writers = {stage.get()};
+    }
+    auto summary = run_live_scan(plan, annotate, writers, std::move(live));
+    finish_service_stage(stage.get(), summary);
     // A text report on the terminal carries its own summary; otherwise say it on stderr.
-    if (!outputs.text_on_stdout()) std::fprintf(stderr, "portauth: %s\n", output::summary_line(summary).c_str());
+    if (!outputs.text_on_stdout()) {
+      std::fprintf(stderr, "portauth: %s\n", output::summary_line(summary).c_str());
+      if (summary.service_scan) std::fprintf(stderr, "portauth: %s\n", output::service_summary_line(summary).c_str());
+    }
     for (const auto& line : report::run_lines(summary, plan, scan.job.port_set))
       std::fprintf(stderr, "portauth: %s\n", line.c_str());
     report_resume(summary, scan.job.resume.get(), resume_path);
@@ -123,7 +135,8 @@ int run(cli::CommandLine& cli, const std::string& command_line) {
   }
   if (reports > 0) {
     for (auto& scan : scans)
-      rc = std::max(rc, run_shieldsup_report(scan.job.plan, *scan.db, "", scan.job.options, command_line));
+      rc = std::max(rc, run_shieldsup_report(scan.job.plan, *scan.db, "", scan.job.options, command_line,
+                                             wants_service_scan(scan.job.options, config::kScan, scan.job.plan)));
     return rc;
   }
   // Open every output of every scan first: once the first scan has dropped privileges, a

@@ -4,6 +4,7 @@
 #include <cinttypes>
 
 #include "config/address.h"
+#include "output/service_text.h"
 
 namespace portauth::output {
 
@@ -12,6 +13,18 @@ std::string summary_line(const ScanSummary& s) {
   std::snprintf(buf, sizeof buf, "%" PRIu64 " open, %" PRIu64 " closed, %" PRIu64 " stealth of %" PRIu64
                 " probed in %.2f s (%.0f pps)",
                 s.open, s.closed, s.stealth, s.probed, s.seconds, s.pps);
+  return buf;
+}
+
+std::string service_summary_line(const ScanSummary& s) {
+  if (!s.service_scan) return "";
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "services: %" PRIu64 " identified, %" PRIu64 " unrecognised, %" PRIu64 " silent, %" PRIu64
+                " tcpwrapped%s; %" PRIu64 " connections; %.2f s after the SYN scan",
+                s.services_identified, s.services_unrecognised, s.services_silent, s.services_tcpwrapped,
+                s.services_unfinished ? (", " + std::to_string(s.services_unfinished) + " unfinished").c_str() : "",
+                s.service_connections, s.service_extra_seconds);
   return buf;
 }
 
@@ -31,7 +44,9 @@ std::string rate_summary_line(const ScanSummary& s) {
   return buf;
 }
 
-void TextWriter::result(const probe::ScanResult& r, const Annotation& a) { rows_.push_back({r, &a}); }
+void TextWriter::result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) {
+  rows_.push_back({r, &a, f.service});
+}
 
 void TextWriter::finish(const ScanSummary& s) {
   std::sort(rows_.begin(), rows_.end(), [](const Row& x, const Row& y) {
@@ -43,18 +58,21 @@ void TextWriter::finish(const ScanSummary& s) {
     if (first || row.r.addr != host) {
       host = row.r.addr;
       std::fprintf(out_, "%sportauth scan report for %s\n", first ? "" : "\n", config::format_address(host).c_str());
-      std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", "PORT", "STATE", "REASON", "TTL", "SERVICE", "PURPOSE");
+      std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", "PORT", "STATE", "REASON", "TTL", "SERVICE",
+                   service_scan_ ? "VERSION" : "PURPOSE");
       first = false;
     }
     const auto state = probe::state_of(row.r.reason);
     const std::string port = std::to_string(row.r.port) + "/tcp";
     const std::string ttl = state == probe::PortState::kStealth ? "-" : std::to_string(row.r.ttl);
+    const std::string service = service_name(*row.a, row.s.get(), true);
+    const std::string last = service_scan_ ? service_version(row.s.get()) : row.a->purpose;
     std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", port.c_str(), std::string(probe::state_name(state)).c_str(),
-                 std::string(probe::reason_name(row.r.reason)).c_str(), ttl.c_str(),
-                 row.a->service.empty() ? "unknown" : row.a->service.c_str(), row.a->purpose.c_str());
+                 std::string(probe::reason_name(row.r.reason)).c_str(), ttl.c_str(), service.c_str(), last.c_str());
   }
   if (rows_.empty()) std::fprintf(out_, "no ports to show (use --show all to list closed and stealth ports)\n");
   std::fprintf(out_, "\n%s\n", summary_line(s).c_str());
+  if (const std::string sv = service_summary_line(s); !sv.empty()) std::fprintf(out_, "%s\n", sv.c_str());
   if (const std::string rate = rate_summary_line(s); !rate.empty()) std::fprintf(out_, "%s\n", rate.c_str());
   if (s.interrupted)
     std::fprintf(out_, "interrupted: %" PRIu64 " probes never sent; stealth ports are reported when the scan finishes%s%s\n",
