@@ -8,9 +8,11 @@
 #include <memory>
 
 #include "app/live_scan.h"
+#include "app/service_scan.h"
 #include "app/shieldsup_command.h"
 #include "app/status.h"
 #include "cli/cli_options.h"
+#include "cli/parse_errors.h"
 #include "common/setup_error.h"
 #include "config/scan_jobs.h"
 #include "config/spec_error.h"
@@ -29,11 +31,11 @@ namespace {
 
 constexpr const char* kExamples =
     "Examples:\n"
-    "  sudo portauth scan 192.168.1.0/24 -p 22,80,443\n"
-    "      three ports on every address of a home network (a range you name is scanned as asked)\n"
-    "  sudo portauth scan -sS -Pn -n -T4 -p- --open -oA out 198.18.0.2\n"
-    "      nmap's habits: all 65536 ports of one host, fast, open ports only, written to\n"
-    "      out.xml, out.gnmap and out.nmap as nmap names them\n";
+    "  sudo portauth scan <your-network>/24 -p 22,80,443\n"
+    "      three ports on every address of your network (a range you name is scanned as asked)\n"
+    "  sudo portauth scan -sS -Pn -n -T4 -p- --open -oA out <host>\n"
+    "      nmap's habits: all 65536 ports of one host, fast, open ports only, shown here and\n"
+    "      written to out.xml, out.gnmap and out.nmap as nmap names them\n";
 
 // One validated scan (config/scan_jobs.h) with what running it needs: its database, and its
 // outputs opened before any scan runs (and drops privileges).
@@ -65,10 +67,19 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
       live.run.progress_end = [&] { progress.clear(); };  // before any report is printed
     }
     const std::string resume_path = live.run.resume_path;
-    const auto summary = run_live_scan(plan, annotate, outputs.writers(), std::move(live));
+    // -sV: the service stage in front of the writers (it holds each open port until it is identified).
+    std::unique_ptr<service::ServiceStage> stage;
+    std::vector<output::ResultWriter*> writers = outputs.writers();
+    if (wants_service_scan(scan.job.options, config::kScan, plan)) {
+      stage = make_service_stage(scan.job.options, plan, scan.db, writers);
+      writers = {stage.get()};
+    }
+    auto summary = run_live_scan(plan, annotate, writers, std::move(live));
+    finish_service_stage(stage.get(), summary);
     // A text report on the terminal carries its own summary; otherwise say it on stderr.
     if (!outputs.text_on_stdout()) {
       std::fprintf(stderr, "portauth: %s\n", output::summary_line(summary).c_str());
+      if (summary.service_scan) std::fprintf(stderr, "portauth: %s\n", output::service_summary_line(summary).c_str());
       for (const auto& line : output::icmp_limit_lines(summary)) std::fprintf(stderr, "portauth: %s\n", line.c_str());
     }
     for (const auto& line : report::run_lines(summary, plan, scan.job.port_set))
@@ -111,12 +122,21 @@ int run(cli::CommandLine& cli, const std::string& command_line) {
       scans.emplace_back().job = std::move(job);
     }
   } catch (const config::SpecError& e) {
-    std::fprintf(stderr, "portauth: %s\n", e.what());
+    std::fprintf(stderr, "portauth: %s\n", cli::one_line(e.what()).c_str());
     return 1;
   }
   for (auto& scan : scans) scan.db = dbs.at(scan.job.options.db).get();
   int rc = 0;
-  if (a.report == "shieldsup") {
+  // --report shieldsup, or `report: shieldsup` in a config file: for every scan or for none
+  // (a report drops privileges as it starts, so it cannot share the outputs opened below).
+  const auto reports = std::count_if(scans.begin(), scans.end(),
+                                     [](const Scan& s) { return s.job.options.report == "shieldsup"; });
+  if (reports > 0 && size_t(reports) != scans.size()) {
+    std::fprintf(stderr, "portauth: 'report: shieldsup' is set for %zu of the %zu scans; set it for every scan "
+                 "(at the top of the file) or for none\n", size_t(reports), scans.size());
+    return 1;
+  }
+  if (reports > 0) {
     for (const auto& scan : scans)
       if (scan.job.plan.has_udp()) {
         std::fprintf(stderr, "portauth: --report shieldsup tests TCP ports, as ShieldsUP does; drop -sU and the "
@@ -124,7 +144,8 @@ int run(cli::CommandLine& cli, const std::string& command_line) {
         return 1;
       }
     for (auto& scan : scans)
-      rc = std::max(rc, run_shieldsup_report(scan.job.plan, *scan.db, "", scan.job.options, command_line));
+      rc = std::max(rc, run_shieldsup_report(scan.job.plan, *scan.db, "", scan.job.options, command_line,
+                                             wants_service_scan(scan.job.options, config::kScan, scan.job.plan)));
     return rc;
   }
   // Open every output of every scan first: once the first scan has dropped privileges, a

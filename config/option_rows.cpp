@@ -116,6 +116,28 @@ std::vector<OptionSpec> build_rows() {
        .group = G::kTiming, .resume = R::kStored, .field = &ScanOptions::wait_unreachable,
        .resume_optional = true, .resume_when_set = true});
 
+  // Service identification.
+  row({.names = "--service-scan", .alias = "-sV", .yaml_key = "service_scan", .kind = K::kFlag,
+       .help = "nmap's -sV: identify what answers on every open port (name, product, version, TLS certificate) "
+               "with ordinary TCP connections, starting as soon as the SYN scan finds the port open (probe and "
+               "shieldsup do it by default)",
+       .group = G::kServices, .commands = kEveryCommand, .field = &ScanOptions::service_scan});
+  row({.names = "--no-service-scan", .yaml_key = "no_service_scan", .kind = K::kFlag,
+       .help = "connect to no open port: report the SYN scan's answer and the port database's name only",
+       .group = G::kServices, .commands = kEveryCommand, .field = &ScanOptions::no_service_scan});
+  row({.names = "--service-concurrency", .yaml_key = "service_concurrency", .kind = K::kInt, .value_name = "N",
+       .default_text = "4096",
+       .help = "identification connections open at once (fewer when the open-file limit, raised to its hard "
+               "limit, is lower; a message says so)",
+       .group = G::kServices, .commands = kEveryCommand, .field = &ScanOptions::service_concurrency, .lo = 1,
+       .hi = 1048576, .example = "256"});
+  row({.names = "--service-timeout", .yaml_key = "service_timeout", .kind = K::kNumber, .value_name = "SECONDS",
+       .default_text = "5",
+       .help = "per connection: the wait to connect and for a greeting from a server-first protocol; the wait "
+               "for an answer to a probe is half of it, and one port's identification at most 5 times it",
+       .group = G::kServices, .commands = kEveryCommand, .field = &ScanOptions::service_timeout, .lo = 0.1,
+       .hi = 300, .example = "2.5"});
+
   // Output.
   row({.names = "--show", .yaml_key = "show", .kind = K::kText, .value_name = "TEXT", .default_text = "open",
        .help = "which states to report: open, closed, stealth, all (comma list)", .group = G::kOutput,
@@ -169,12 +191,12 @@ std::vector<OptionSpec> build_rows() {
        .help = "when the scan ends, write a shard manifest to FILE (plan fingerprint, completeness, counts, output "
                "checksums) for portauth merge",
        .group = G::kOutput, .field = &ScanOptions::manifest, .example = "shard-1.manifest.json"});
-  row({.names = "--report", .kind = K::kText, .value_name = "shieldsup",
+  row({.names = "--report", .yaml_key = "report", .kind = K::kText, .value_name = "shieldsup",
        .help = "a ShieldsUP report with the TruStealth verdict on stdout (one host; -o files are still written)",
        .group = G::kOutput, .field = &ScanOptions::report,
        .apply =
            [](ScanOptions& o, const std::string& v) {
-             if (v != "shieldsup") throw SpecError("Value " + v + " not in {shieldsup}");
+             if (v != "shieldsup") throw SpecError("bad --report '" + v + "': the one report is shieldsup");
              o.report = v;
            },
        .example = "shieldsup"});
@@ -195,8 +217,11 @@ std::vector<OptionSpec> build_rows() {
   row({.names = "--source-port", .yaml_key = "source_port", .kind = K::kText, .value_name = "A-B",
        .help = "source port or range A-B (default: 256 random ports above 61000)", .group = G::kAdvanced,
        .commands = kEveryCommand, .field = &ScanOptions::source_port, .example = "61000-61100"});
-  row({.names = "--send-mode", .kind = K::kText, .value_name = "TEXT", .default_text = "raw",
-       .help = "raw (raw IPv4/IPv6 socket + sendmmsg) or ring (PACKET_MMAP TX ring, Ethernet only, one next hop)",
+  row({.names = "--send-mode", .kind = K::kText, .value_name = "TEXT", .default_text = "auto",
+       .help = "how probes leave: auto (the fastest path that serves the scan; -v says which and why), raw "
+               "(raw IPv4/IPv6 socket + sendmmsg, any interface), ring (PACKET_MMAP TX ring: Ethernet, one next "
+               "hop per family; bypasses this host's firewall and packet taps) or xdp (AF_XDP socket, copy "
+               "mode; same limits as ring)",
        .group = G::kAdvanced, .commands = kEveryCommand, .field = &ScanOptions::send_mode, .example = "ring"});
   row({.names = "--seed", .yaml_key = "seed", .kind = K::kInt, .value_name = "UINT",
        .help = "seed for the probe order (default: random)", .group = G::kAdvanced, .resume = R::kProbeSpace,

@@ -192,7 +192,7 @@ ResumeState parse_resume_text(const std::string& text, const std::string& name) 
 
 ResumeState load_resume_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw SpecError("cannot read resume file '" + path + "'");
+  if (!in) throw SpecError("cannot read resume file '" + path + "': " + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
   return parse_resume_text(text.str(), path);

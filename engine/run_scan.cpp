@@ -37,14 +37,13 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
   // Results are filtered by the plan's show mask here, in one place.
   auto report = [&](const probe::ScanResult& r, const probe::ReplyBytes* bytes = nullptr) {
     if (!(plan.show & output::ShowFilter::state_bit(r.state()))) return;
-    const output::Annotation& a = annotate(r.port, r.proto);
-    if (!bytes) {
-      for (auto* w : writers) w->result(r, a);
-      return;
-    }
+    output::PortFacts facts;
     // A UDP service's reply: what it said, and how much larger than the probe it was.
-    const probe::ReplyFacts facts = probe::explain_udp_reply(r.port, {bytes->bytes, bytes->kept}, bytes->payload_len);
-    for (auto* w : writers) w->result_with_reply(r, a, facts);
+    if (bytes)
+      facts.reply = std::make_shared<const probe::ReplyFacts>(
+          probe::explain_udp_reply(r.port, {bytes->bytes, bytes->kept}, bytes->payload_len));
+    const output::Annotation& a = annotate(r.port, r.proto);
+    for (auto* w : writers) w->result(r, a, facts);
   };
   const LoopOutcome o = loop.run(report, writers);
   if (options.progress_end) options.progress_end();
@@ -52,6 +51,8 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
   output::ScanSummary s;
   s.source_ip = info.source_ip;
   s.interface = info.interface;
+  s.send_path = wire.send_path;
+  s.send_path_reason = wire.send_path_reason;
   s.open = o.open;
   s.closed = o.closed;
   s.interrupted = o.interrupted;

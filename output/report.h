@@ -1,13 +1,16 @@
 // What the output writers are given: each reported (address, port) once, with the port's
-// annotation from the database, and a summary at the end.
+// annotation from the database, the facts later stages found about it (PortFacts), and a
+// summary at the end.
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "probe/scan_result.h"
 #include "probe/udp_reply_facts.h"
+#include "service/service_info.h"
 
 namespace portauth::output {
 
@@ -16,6 +19,22 @@ struct Annotation {
   std::string purpose;  // "Simple Mail Transfer Protocol"
   std::string risk;     // "info" | "low" | "medium" | "high" | ""
   std::string description;  // the Port Authority page's description ("" = none recorded)
+};
+
+// What stages after the SYN scan found about one reported (address, port), handed to the
+// writers beside its ScanResult (which stays the capture thread's small per-packet record).
+// Every member is optional: null when its stage did not run or found nothing (closed and
+// stealth ports have no service). A stage that adds a fact about a port (a host verdict, ...)
+// adds a member here; writers that do not know it ignore it, and none of the others change.
+// Shared pointers: a writer that buffers (text, XML, HTML) keeps the fact without a copy.
+//   service   -sV: what answers on the port, identified by service/ (service_info.h). With -sV
+//             an open result reaches the writers only once its identification concluded
+//             (service/service_stage.h), so streaming writers write it whole.
+//   reply     an open UDP port: what its service answered to the -sU probe, explained, and
+//             the amplification measured (probe/udp_reply_facts.h)
+struct PortFacts {
+  std::shared_ptr<const service::ServiceInfo> service;
+  std::shared_ptr<const probe::ReplyFacts> reply;
 };
 
 // Returns the annotation for a port of a protocol; must be cheap (called per result). The
@@ -36,12 +55,19 @@ struct ScanSummary {
   bool interrupted = false;
   std::string resume_file;    // written when interrupted ("" if none)
   std::string source_ip, interface;
+  std::string send_path, send_path_reason;  // "raw", "ring", "xdp" ("" offline) and why (engine/wire.h)
   // TruStealth mode only (app::RunOptions::trustealth): frames that came from a scanned
   // address other than echo replies to our pings, and the pings sent and answered.
   bool trustealth = false;
   uint64_t frames_from_targets = 0, echo_requests = 0, echo_replies = 0;
   // The closed-loop controller (absent with --fixed-rate): the rates it used, how often it
   // backed off and why it last held the rate, the round-trip times it measured (ms; -1: none).
+  // -sV: the ports identified, and how many were silent, tcpwrapped, unrecognised or left
+  // unfinished; the stage's own time after the SYN scan ended.
+  bool service_scan = false;
+  uint64_t services_identified = 0, services_silent = 0, services_tcpwrapped = 0, services_unrecognised = 0,
+           services_unfinished = 0, service_connections = 0;
+  double service_extra_seconds = 0;
   bool adaptive = false;
   double rate_min = 0, rate_max = 0, rate_final = 0;
   uint64_t rate_backoffs = 0;
@@ -76,6 +102,7 @@ struct ScanInfo {
   double rate = 0;
   unsigned retries = 0;
   std::string source_ip, interface;
+  bool service_scan = false;        // -sV: open ports come with PortFacts::service
 };
 
 // A live view of a running scan, handed to the progress display every ~250 ms.
@@ -98,22 +125,19 @@ class ResultWriter {
   virtual ~ResultWriter() = default;
   // Called once, before any result.
   virtual void begin(const ScanInfo&) {}
-  // Called once per reported (address, port): open and closed as they arrive, stealth at
-  // the end. A streaming writer writes through; a report writer may buffer and sort.
-  virtual void result(const probe::ScanResult& r, const Annotation& a) = 0;
-  // A result whose reply said more: an open UDP port, with its service's answer explained
-  // and the amplification measured (probe/udp_reply_facts.h). Writers that show it override
-  // this; by default the facts are dropped.
-  virtual void result_with_reply(const probe::ScanResult& r, const Annotation& a, const probe::ReplyFacts& facts) {
-    (void)facts;
-    result(r, a);
-  }
+  // Called once per reported (address, port): open and closed as they arrive (with -sV, open
+  // ones once identified), stealth at the end. A streaming writer writes through; a report
+  // writer may buffer and sort.
+  virtual void result(const probe::ScanResult& r, const Annotation& a, const PortFacts& facts) = 0;
   // Pushes buffered output to the OS (called every few hundred ms and on interrupt).
   virtual void flush() = 0;
   virtual void finish(const ScanSummary& summary) = 0;
 };
 
 std::string summary_line(const ScanSummary& s);
+// -sV's account: "services: 19 identified, 0 unrecognised, 1 silent, 1 tcpwrapped; 40
+// connections; 7.10 s after the SYN scan". "" without -sV.
+std::string service_summary_line(const ScanSummary& s);
 // The closed loop's account, for the summary: the rates used, how often and why it backed off,
 // the round-trip times, retry passes added. "" for a fixed-rate scan.
 std::string rate_summary_line(const ScanSummary& s);

@@ -18,11 +18,8 @@ class ShowFilter final : public ResultWriter {
   // `inner` must outlive the filter.
   ShowFilter(ResultWriter& inner, unsigned show_mask) : inner_(&inner), mask_(show_mask) {}
   void begin(const ScanInfo& info) override { inner_->begin(info); }
-  void result(const probe::ScanResult& r, const Annotation& a) override {
-    if (mask_ & state_bit(r.state())) inner_->result(r, a);
-  }
-  void result_with_reply(const probe::ScanResult& r, const Annotation& a, const probe::ReplyFacts& f) override {
-    if (mask_ & state_bit(r.state())) inner_->result_with_reply(r, a, f);
+  void result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) override {
+    if (mask_ & state_bit(r.state())) inner_->result(r, a, f);
   }
   // The --show bit of a state: UDP's filtered (an ICMP refusal) goes with closed, its
   // open|filtered (no answer) with stealth.

@@ -4,6 +4,7 @@
 #include <cinttypes>
 
 #include "config/address.h"
+#include "output/service_text.h"
 
 namespace portauth::output {
 
@@ -63,6 +64,18 @@ std::vector<std::string> icmp_limit_lines(const ScanSummary& s, size_t max_hosts
   return lines;
 }
 
+std::string service_summary_line(const ScanSummary& s) {
+  if (!s.service_scan) return "";
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "services: %" PRIu64 " identified, %" PRIu64 " unrecognised, %" PRIu64 " silent, %" PRIu64
+                " tcpwrapped%s; %" PRIu64 " connections; %.2f s after the SYN scan",
+                s.services_identified, s.services_unrecognised, s.services_silent, s.services_tcpwrapped,
+                s.services_unfinished ? (", " + std::to_string(s.services_unfinished) + " unfinished").c_str() : "",
+                s.service_connections, s.service_extra_seconds);
+  return buf;
+}
+
 std::string rate_summary_line(const ScanSummary& s) {
   if (!s.adaptive) return "";
   char buf[512];
@@ -79,10 +92,8 @@ std::string rate_summary_line(const ScanSummary& s) {
   return buf;
 }
 
-void TextWriter::result(const probe::ScanResult& r, const Annotation& a) { rows_.push_back({r, &a, {}, {}}); }
-
-void TextWriter::result_with_reply(const probe::ScanResult& r, const Annotation& a, const probe::ReplyFacts& f) {
-  rows_.push_back({r, &a, f.summary, f.risk});
+void TextWriter::result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) {
+  rows_.push_back({r, &a, f.service, f.reply});
 }
 
 void TextWriter::finish(const ScanSummary& s) {
@@ -97,21 +108,26 @@ void TextWriter::finish(const ScanSummary& s) {
     if (first || row.r.addr != host) {
       host = row.r.addr;
       std::fprintf(out_, "%sportauth scan report for %s\n", first ? "" : "\n", config::format_address(host).c_str());
-      std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", "PORT", "STATE", "REASON", "TTL", "SERVICE", "PURPOSE");
+      std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", "PORT", "STATE", "REASON", "TTL", "SERVICE",
+                   service_scan_ ? "VERSION" : "PURPOSE");
       first = false;
     }
     const auto state = row.r.state();
     const std::string port = std::to_string(row.r.port) + "/" + std::string(config::proto_name(row.r.proto));
     const bool silent = state == probe::PortState::kStealth || state == probe::PortState::kOpenFiltered;
     const std::string ttl = silent ? "-" : std::to_string(row.r.ttl);
+    const std::string service = service_name(*row.a, row.s.get(), true);
+    const std::string last = service_scan_ ? service_version(row.s.get()) : row.a->purpose;
     std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", port.c_str(), std::string(probe::state_name(state)).c_str(),
-                 std::string(probe::reason_name(row.r.reason)).c_str(), ttl.c_str(),
-                 row.a->service.empty() ? "unknown" : row.a->service.c_str(), row.a->purpose.c_str());
-    if (!row.reply.empty()) std::fprintf(out_, "  | %s\n", row.reply.c_str());
-    if (!row.risk.empty()) std::fprintf(out_, "  | risk: %s\n", row.risk.c_str());
+                 std::string(probe::reason_name(row.r.reason)).c_str(), ttl.c_str(), service.c_str(), last.c_str());
+    if (row.reply) {
+      std::fprintf(out_, "  | %s\n", row.reply->summary.c_str());
+      if (!row.reply->risk.empty()) std::fprintf(out_, "  | risk: %s\n", row.reply->risk.c_str());
+    }
   }
   if (rows_.empty()) std::fprintf(out_, "no ports to show (use --show all to list closed and stealth ports)\n");
   std::fprintf(out_, "\n%s\n", summary_line(s).c_str());
+  if (const std::string sv = service_summary_line(s); !sv.empty()) std::fprintf(out_, "%s\n", sv.c_str());
   if (const std::string rate = rate_summary_line(s); !rate.empty()) std::fprintf(out_, "%s\n", rate.c_str());
   for (const auto& line : icmp_limit_lines(s)) std::fprintf(out_, "%s\n", line.c_str());
   if (s.interrupted)

@@ -1,5 +1,6 @@
 // The human report: per host, a table of the reported ports sorted by port with state,
-// reason, TTL and what the database knows; then the summary line
+// reason, TTL and what the database knows (with -sV: the service identified and its VERSION
+// as nmap words it, instead of the database's purpose); then the summary line
 //   "N open, N closed, N stealth of N probed in S s (P pps)".
 #pragma once
 #include <cstdio>
@@ -12,9 +13,9 @@ namespace portauth::output {
 class TextWriter final : public ResultWriter {
  public:
   explicit TextWriter(std::FILE* out) : out_(out) {}
-  void result(const probe::ScanResult& r, const Annotation& a) override;
-  // An open UDP port: its row, and under it what the service answered (and the amplification).
-  void result_with_reply(const probe::ScanResult& r, const Annotation& a, const probe::ReplyFacts& f) override;
+  void begin(const ScanInfo& info) override { service_scan_ = info.service_scan; }
+  // An open UDP port's row is followed by what its service answered (and the amplification).
+  void result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) override;
   void flush() override {}
   void finish(const ScanSummary& summary) override;
 
@@ -22,9 +23,11 @@ class TextWriter final : public ResultWriter {
   struct Row {
     probe::ScanResult r;
     const Annotation* a;
-    std::string reply, risk;  // an open UDP port's answer, explained ("" for the rest)
+    std::shared_ptr<const service::ServiceInfo> s;
+    std::shared_ptr<const probe::ReplyFacts> reply;  // an open UDP port's answer, explained
   };
   std::FILE* out_;
+  bool service_scan_ = false;
   std::vector<Row> rows_;
 };
 

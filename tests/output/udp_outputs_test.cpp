@@ -100,13 +100,14 @@ TEST(UdpOutputs, GrepableCsvJsonlAndTextSayTheProtocol) {
 }
 
 TEST(UdpOutputs, ReplyFactsInJsonlAndText) {
-  probe::ReplyFacts f;
+  auto reply = std::make_shared<probe::ReplyFacts>();
+  probe::ReplyFacts& f = *reply;
   f.protocol = "NTP";
   f.summary = "NTP answered: server mode, stratum 8, version 4";
   f.reply_bytes = f.probe_bytes = 48;
   f.amplification = 1.0;
   const Annotation none;
-  const std::string line = jsonl_line(udp(123, Reason::kUdpResponse), none, &f);
+  const std::string line = jsonl_line(udp(123, Reason::kUdpResponse), none, PortFacts{nullptr, reply});
   EXPECT_EQ(line,
             "{\"ip\":\"198.18.0.2\",\"port\":123,\"proto\":\"udp\",\"state\":\"open\",\"reason\":\"udp-response\","
             "\"ttl\":64,\"service\":null,\"purpose\":null,\"risk\":null,\"reply\":\"NTP answered: server mode, "
@@ -124,7 +125,7 @@ TEST(UdpOutputs, ReplyFactsInJsonlAndText) {
   {
     TextWriter w(out);
     w.begin(mixed_info());
-    w.result_with_reply(udp(123, Reason::kUdpResponse), none, f);
+    w.result(udp(123, Reason::kUdpResponse), none, PortFacts{nullptr, reply});
     w.finish(small_summary());
   }
   std::fclose(out);

@@ -88,3 +88,21 @@ TEST(SummaryJson, CarriesWhatTheRateControllerDid) {
   s.adaptive = false;
   EXPECT_EQ(output::rate_summary_line(s), "");
 }
+
+TEST(SummaryJson, ServicesOnlyWithServiceScan) {
+  output::ScanSummary s;
+  EXPECT_FALSE(report::summary_json("", s, 0, {}).contains("services"));
+  s.service_scan = true;
+  s.services_identified = 19;
+  s.services_silent = 1;
+  s.services_tcpwrapped = 1;
+  s.service_connections = 26;
+  s.service_extra_seconds = 9.5;
+  const auto j = report::summary_json("", s, 0, {});
+  EXPECT_EQ(j["services"]["identified"], 19);
+  EXPECT_EQ(j["services"]["silent"], 1);
+  EXPECT_EQ(j["services"]["tcpwrapped"], 1);
+  EXPECT_EQ(j["services"]["unfinished"], 0);
+  EXPECT_EQ(j["services"]["connections"], 26);
+  EXPECT_EQ(j["services"]["seconds_after_scan"], 9.5);
+}
