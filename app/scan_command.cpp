@@ -171,7 +171,8 @@ int run(cli::CommandLine& cli, const std::string& command_line) {
 }  // namespace
 
 void add_scan_command(CLI::App& app, int& exit_code, const std::string& command_line) {
-  auto* cmd = app.add_subcommand("scan", "TCP SYN scan: classify ports as open, closed or stealth");
+  auto* cmd = app.add_subcommand(
+      "scan", "TCP SYN and UDP (-sU) scan: classify ports as open, closed, stealth or open|filtered");
   auto cli = std::make_shared<cli::CommandLine>(*cmd, config::kScan, "TARGETS...");
   cmd->footer(kExamples);
   cmd->callback([cli, &exit_code, &command_line] { exit_code = run(*cli, command_line); });
