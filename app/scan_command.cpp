@@ -65,7 +65,12 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
     const std::string resume_path = live.run.resume_path;
     const auto summary = run_live_scan(plan, annotate, outputs.writers(), std::move(live));
     // A text report on the terminal carries its own summary; otherwise say it on stderr.
-    if (!outputs.text_on_stdout()) std::fprintf(stderr, "portauth: %s\n", output::summary_line(summary).c_str());
+    if (!outputs.text_on_stdout()) {
+      std::fprintf(stderr, "portauth: %s\n", output::summary_line(summary).c_str());
+      if (summary.packets_sent > 0) std::fprintf(stderr, "portauth: %s\n", output::send_line(summary).c_str());
+      if (const std::string rate = output::rate_summary_line(summary); !rate.empty())
+        std::fprintf(stderr, "portauth: %s\n", rate.c_str());
+    }
     for (const auto& line : report::run_lines(summary, plan, scan.job.port_set))
       std::fprintf(stderr, "portauth: %s\n", line.c_str());
     report_resume(summary, scan.job.resume.get(), resume_path);
@@ -74,6 +79,11 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
     if (summary.pcap_dropped > 0) {
       warnings.push_back(report::pcap_drop_warning(summary.pcap_dropped, ring));
       std::fprintf(stderr, "portauth: warning: %s\n", warnings.back().c_str());
+    }
+    if (const std::string w = output::retries_warning(summary); !w.empty()) {
+      warnings.push_back(w);
+      // A text report on the terminal carries it already.
+      if (!outputs.text_on_stdout()) std::fprintf(stderr, "portauth: warning: %s\n", w.c_str());
     }
     if (scan.summary_json) scan.summary_json->write(report::summary_json(scan.job.name, summary, ring, warnings));
     if (scan.manifest) scan.manifest->write(summary);  // after finish(): the outputs are flushed

@@ -57,7 +57,7 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
     s.stealth = sweep_stealth(setup, report);
     s.probed = setup.space.slots();
   }
-  fill_counters(s, loop, wire);
+  fill_counters(s, setup, loop, wire);
   s.seconds = double(o.end_ns - o.start_ns) / 1e9;
   if (options.extension) options.extension->fill(s);
   for (auto* w : writers) w->finish(s);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 
 namespace portauth::engine {
@@ -34,11 +35,13 @@ std::string write_resume(const ScanSetup& setup, const std::string& path, uint64
   return "";
 }
 
-void fill_counters(output::ScanSummary& s, const ScanLoop& loop, const Wire& wire) {
+void fill_counters(output::ScanSummary& s, const ScanSetup& setup, const ScanLoop& loop, const Wire& wire) {
   const auto& st = loop.sender_stats();
   s.packets_sent = st.sent.load();
   s.send_errors = st.send_errors.load();
   s.passes = st.pass.load() + 1;
+  if (s.passes > 1 && !s.interrupted)
+    s.last_retry_answers = setup.table.answered() - st.answered_at_pass_start.load();
   const double send_seconds = double(st.busy_ns.load()) / 1e9;
   s.pps = send_seconds > 0 ? double(s.packets_sent) / send_seconds : 0;
   const auto& cs = loop.capture_stats();
@@ -48,6 +51,8 @@ void fill_counters(output::ScanSummary& s, const ScanLoop& loop, const Wire& wir
   if (const scanner::RateController* rc = loop.controller()) {
     const auto& c = rc->stats();
     s.adaptive = true;
+    s.rate_ceiling = rc->ceiling();
+    s.rate_ceiling_is_max = !std::isfinite(setup.plan.rate);
     s.rate_min = c.rate_min.load();
     s.rate_max = c.rate_max.load();
     s.rate_final = c.rate.load();

@@ -37,6 +37,6 @@ config::SlotRanges answered_ranges(const probe::ProbeTable& table);
 std::string write_resume(const ScanSetup& setup, const std::string& path, uint64_t next_slot);
 
 // Fills the summary's counters from the loop's and the wire's.
-void fill_counters(output::ScanSummary& s, const ScanLoop& loop, const Wire& wire);
+void fill_counters(output::ScanSummary& s, const ScanSetup& setup, const ScanLoop& loop, const Wire& wire);
 
 }  // namespace portauth::engine

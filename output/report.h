@@ -44,9 +44,15 @@ struct ScanSummary {
   bool adaptive = false;
   double rate_min = 0, rate_max = 0, rate_final = 0;
   uint64_t rate_backoffs = 0;
+  double rate_ceiling = 0;          // the most it would allow: --rate, or its own maximum for --rate max
+  bool rate_ceiling_is_max = false; // --rate max
   std::string rate_held_by;  // "198.18.0.4's answers", "capture drops", ... ("" if never held)
   double rtt_p50_ms = -1, rtt_p99_ms = -1;
   unsigned extra_passes = 0;  // retry passes beyond --retries, because retries kept finding answers
+  // Answers found by the last pass when it was a retry pass (0: it found none, or there was no
+  // retry, or the scan was interrupted). Not 0: the scan stopped while its retries were still
+  // finding answers, so some ports reported stealth may be open or closed.
+  uint64_t last_retry_answers = 0;
 };
 
 // What a report needs to say about the scan before any result (nmap XML's scaninfo, ...).
@@ -89,9 +95,20 @@ class ResultWriter {
   virtual void finish(const ScanSummary& summary) = 0;
 };
 
+// The lines that sum a scan up (output/summary_lines.cpp), e.g.
+//   summary_line       "18 open, 65436 closed, 82 stealth of 65536 ports probed in 0.82 s (79,902 ports/s)"
+//                      (ports a second over the whole scan, its waits included)
+//   send_line          "sent: 65,700 SYNs in 3 passes, 210,820 a second while sending (...)"
+//   rate_summary_line  the closed loop's account: the rates it allowed, what held them and how
+//                      often it backed off, the round-trip times, retry passes added ("" for a
+//                      fixed-rate scan)
+//   retries_warning    "" unless the last retry pass still found answers: how many ports may be
+//                      wrong and what to do about it
 std::string summary_line(const ScanSummary& s);
-// The closed loop's account, for the summary: the rates used, how often and why it backed off,
-// the round-trip times, retry passes added. "" for a fixed-rate scan.
+std::string send_line(const ScanSummary& s);
 std::string rate_summary_line(const ScanSummary& s);
+std::string retries_warning(const ScanSummary& s);
+// 27525 -> "27,525".
+std::string grouped(uint64_t n);
 
 }  // namespace portauth::output

@@ -1,6 +1,7 @@
 // The human report: per host, a table of the reported ports sorted by port with state,
-// reason, TTL and what the database knows; then the summary line
-//   "N open, N closed, N stealth of N probed in S s (P pps)".
+// reason, TTL and what the database knows; then the summary lines (output/report.h):
+//   "N open, N closed, N stealth of N ports probed in S s (P ports/s)", what was sent, what the
+//   rate controller did, and the warning when the last retry pass still found answers.
 #pragma once
 #include <cstdio>
 #include <vector>

@@ -18,11 +18,13 @@
 //   - random loss is not congestion: 1% loss moves phi by ~2%, far from kCongested;
 //   - capture drops halve the rate, send errors cut it by 30%;
 //   - between passes: a retry pass whose probes are answered proves that earlier ones were
-//     lost. Random loss is recovered by the first retry; when a second retry still finds
-//     answers (at least a quarter as many), the answers are the limit, and each next pass
-//     goes at twice the rate they came at (at most half the last rate), closing in on it.
-//     More passes follow (up to kMaxExtraPasses beyond --retries) while retries keep finding
-//     answers.
+//     lost. A retry pass never goes faster than the pass before it ended. Random loss is
+//     recovered by the first retry; when a retry finds at least a quarter as many answers as
+//     the pass before it, our speed is losing them, and the next pass goes at half the rate
+//     (or twice the rate the answers came at, if lower), never under 1/kMaxRetrySlowdown of
+//     the rate pass 0 ended at. More passes follow while a retry pass finds any answer at all;
+//     kMaxExtraPasses beyond --retries is only a bound for links that lose most packets
+//     whatever the pace, and a scan that reaches it says so (ScanSummary::last_retry_answers).
 // The waits: after a pass and at the end, max(kMinWait, kRttFactor x the 99th-percentile RTT
 // seen), capped by --wait, which is also the wait while nothing has answered yet.
 //
@@ -32,6 +34,7 @@
 #pragma once
 #include <array>
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -78,7 +81,8 @@ class RateController final : public probe::AnswerObserver {
   static constexpr unsigned kGroups = 256;
   static constexpr double kCongested = 0.75;
   static constexpr double kGrowth = 1.10;
-  static constexpr unsigned kMaxExtraPasses = 6;
+  static constexpr unsigned kMaxExtraPasses = 24;
+  static constexpr double kMaxRetrySlowdown = 256;
   static constexpr uint64_t kMinWait = 50'000'000;
   static constexpr double kRttFactor = 3;
   static constexpr double kMaxRate = 1e7;
@@ -110,6 +114,7 @@ class RateController final : public probe::AnswerObserver {
   void note_capture_drops(uint64_t total) noexcept { drops_seen_.store(total, std::memory_order_relaxed); }
 
   const ControllerStats& stats() const { return stats_; }
+  double ceiling() const { return config_.ceiling; }  // --rate, or kMaxRate for --rate max
   double rtt_percentile_ms(double q) const;
 
  private:
@@ -135,7 +140,9 @@ class RateController final : public probe::AnswerObserver {
   bool slow_start_ = true;
   uint64_t window_start_ = 0, window_sent_ = 0;
   uint64_t pass_start_ns_ = 0, pass_end_ns_ = 0, pass_answers_mark_ = 0, pass_sent_ = 0, pass_end_answers_ = 0;
-  uint64_t prev_retry_answers_ = 0;  // answers of the last retry pass (0: none, or not a retry)
+  uint64_t prev_pass_answers_ = 0;   // answers of the pass before the one that just ended
+  double pass_ceiling_ = INFINITY;   // a retry pass never rises above the rate it started at
+  double retry_floor_ = 0;           // retries are never paced below this (the rate pass 0 ended at / kMaxRetrySlowdown)
   uint64_t all_mark_ = 0;
   double all_ref_ = -1, all_avg_ = -1;
   bool all_low_before_ = false;
