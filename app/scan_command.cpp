@@ -21,6 +21,7 @@
 #include "output/output_set.h"
 #include "output/progress.h"
 #include "report/annotator.h"
+#include "report/dry_run_report.h"
 #include "report/status_lines.h"
 #include "report/summary_json.h"
 
@@ -64,6 +65,13 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
     }
     const std::string resume_path = live.run.resume_path;
     const auto summary = run_live_scan(plan, annotate, outputs.writers(), std::move(live));
+    if (plan.dry_run) {  // what the scan would do, and no port state (report/dry_run_report.h)
+      for (const auto& line : report::dry_run_lines(summary, plan, scan.job.port_set))
+        std::fprintf(stderr, "portauth: %s\n", line.c_str());
+      for (const auto& [option, path] : {std::pair{"--summary-json", cli.summary_json}, {"--manifest", cli.manifest}})
+        if (!path.empty()) std::fprintf(stderr, "portauth: dry run: would write %s %s\n", option, path.c_str());
+      return 0;
+    }
     // A text report on the terminal carries its own summary; otherwise say it on stderr.
     if (!outputs.text_on_stdout()) {
       std::fprintf(stderr, "portauth: %s\n", output::summary_line(summary).c_str());
@@ -128,12 +136,14 @@ int run(cli::CommandLine& cli, const std::string& command_line) {
   }
   // Open every output of every scan first: once the first scan has dropped privileges, a
   // later one could no longer create its files.
+  // A dry run writes no file: it says which ones the scan would write.
   std::unique_ptr<report::SummaryJsonFile> summary_file;
   try {
-    if (!a.summary_json.empty()) summary_file = std::make_unique<report::SummaryJsonFile>(a.summary_json);
+    if (!a.summary_json.empty() && !a.dry_run) summary_file = std::make_unique<report::SummaryJsonFile>(a.summary_json);
     for (auto& scan : scans) {
-      scan.outputs = std::make_unique<output::OutputSet>(scan.job.plan.outputs, scan.job.plan.show);
-      if (!a.manifest.empty())  // --manifest: created now, while files can still be created
+      scan.outputs = std::make_unique<output::OutputSet>(
+          a.dry_run ? std::vector<output::OutputSpec>{} : scan.job.plan.outputs, scan.job.plan.show);
+      if (!a.manifest.empty() && !a.dry_run)  // --manifest: created now, while files can still be created
         scan.manifest = std::make_unique<merge::ManifestFile>(merge::manifest_path_for(a.manifest, scan.job.name),
                                                               scan.job.plan);
       scan.summary_json = summary_file.get();

@@ -1,8 +1,8 @@
 // The two ends of the wire for a scan, chosen from the plan:
 //
-//   --dry-run          NullSink + NullSource: the whole scan logic (permutation, cookies,
-//                      template, batching, retry passes), nothing sent, nothing captured;
-//                      needs no privileges and no route (the generation rate, masscan's --offline)
+//   --dry-run          NullSink + NullSource: every probe built once (permutation, cookies,
+//                      template, batching; one unpaced pass, no waits), nothing sent, nothing
+//                      captured; needs no privileges and no route (the generation rate)
 //   --pcap-out FILE    PcapFileSink + NullSource: the same, with every probe written to FILE
 //   --send-mode raw    RawSocketSink + live capture (the default: see raw_socket_sink.h)
 //   --send-mode ring   PacketRingSink + live capture: Ethernet frames through a PACKET_MMAP TX

@@ -53,6 +53,9 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
     s.probed = loop.sender_stats().first_pass_done.load();
     s.not_sent = setup.space.slots() - s.probed;
     s.resume_file = write_resume(setup, options.resume_path, s.probed);
+  } else if (plan.dry_run) {
+    // Nothing was sent, so nothing is known about any port: no state is reported.
+    s.probed = setup.space.slots();
   } else {
     s.stealth = sweep_stealth(setup, report);
     s.probed = setup.space.slots();

@@ -62,6 +62,21 @@ void fill_counters(output::ScanSummary& s, const ScanSetup& setup, const ScanLoo
     s.rtt_p99_ms = rc->rtt_percentile_ms(0.99);
     s.extra_passes = c.extra_passes.load();
   }
+  if (setup.plan.dry_run) {
+    // What the scan would do on the wire, for the dry run's report: the controller's start
+    // and ceiling, and the first pass's time if nothing held the rate back.
+    const config::ScanPlan& plan = setup.plan;
+    s.dry_run = true;
+    s.rate_ceiling = std::min(plan.rate, scanner::RateController::kMaxRate);
+    s.rate_ceiling_is_max = !std::isfinite(plan.rate);
+    s.adaptive = !plan.fixed_rate;
+    const scanner::ControllerConfig start;
+    s.rate_initial = std::min(start.initial, s.rate_ceiling);
+    const uint64_t probes = setup.space.slots() - std::min(setup.sender_config.first_pass_start, setup.space.slots());
+    s.estimated_send_seconds =
+        plan.fixed_rate ? (std::isfinite(plan.rate) ? double(probes) / plan.rate : 0)
+                        : scanner::RateController::ramp_seconds(probes, s.rate_initial, s.rate_ceiling);
+  }
   const auto pc = wire.source->counters();
   s.pcap_received = pc.received;
   s.pcap_dropped = pc.dropped;

@@ -92,7 +92,7 @@ LoopOutcome ScanLoop::run_impl(void (*deliver)(void*, const probe::ScanResult&),
       deliver(ctx, r);
     }
   };
-  const uint64_t wait_ns = uint64_t(setup_.plan.wait_seconds * 1e9);
+  const uint64_t wait_ns = setup_.plan.dry_run ? 0 : uint64_t(setup_.plan.wait_seconds * 1e9);
   uint64_t deadline = 0;
   bool have_deadline = false;
   uint64_t last_flush = clock_.now_ns();

@@ -53,6 +53,12 @@ struct ScanSummary {
   // retry, or the scan was interrupted). Not 0: the scan stopped while its retries were still
   // finding answers, so some ports reported stealth may be open or closed.
   uint64_t last_retry_answers = 0;
+  // --dry-run: nothing was sent and no port has a state; what a real scan would do instead:
+  // the rate controller's start (adaptive) and ceiling, and the first pass's sending time if
+  // nothing held the rate back (rate_ceiling, rate_ceiling_is_max above).
+  bool dry_run = false;
+  double rate_initial = 0;
+  double estimated_send_seconds = 0;
 };
 
 // What a report needs to say about the scan before any result (nmap XML's scaninfo, ...).

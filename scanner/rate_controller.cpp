@@ -93,6 +93,20 @@ double RateController::rtt_percentile_ms(double q) const {
   return double(uint64_t{1} << 31) / 1000.0;
 }
 
+double RateController::ramp_seconds(uint64_t probes, double initial, double ceiling) {
+  double seconds = 0, sent = 0, rate = std::max(1.0, std::min(initial, ceiling));
+  const double total = double(probes);
+  while (sent < total) {
+    if (rate >= ceiling) return seconds + (total - sent) / rate;
+    const double window = std::max(rate * double(kMinWindow) / 1e9, double(4 * kMinGroupProbes));
+    if (sent + window >= total) return seconds + (total - sent) / rate;
+    sent += window;
+    seconds += window / rate;
+    rate = std::min(2 * rate, ceiling);
+  }
+  return seconds;
+}
+
 uint64_t RateController::wait_ns() const {
   const double p99 = rtt_percentile_ms(0.99);
   if (p99 < 0) return config_.max_wait_ns;  // nothing answered yet: the cap

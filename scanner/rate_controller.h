@@ -113,6 +113,10 @@ class RateController final : public probe::AnswerObserver {
   // Main thread: the capture source's cumulative drop count.
   void note_capture_drops(uint64_t total) noexcept { drops_seen_.store(total, std::memory_order_relaxed); }
 
+  // The time slow start takes to send `probes` when nothing holds it back: from `initial`,
+  // doubling every shortest window (10 ms, at least 256 probes), up to `ceiling`.
+  static double ramp_seconds(uint64_t probes, double initial, double ceiling);
+
   const ControllerStats& stats() const { return stats_; }
   double ceiling() const { return config_.ceiling; }  // --rate, or kMaxRate for --rate max
   double rtt_percentile_ms(double q) const;

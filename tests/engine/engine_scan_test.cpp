@@ -231,3 +231,36 @@ TEST(EngineScan, TheFixedRateIsHeld) {
   EXPECT_LE(s.net.peak_probe_rate(), 5000 * 1.15);
   EXPECT_NEAR(r.sim_seconds, 4.0, 0.3);
 }
+
+// Issue 19.8: a dry run took the whole scan's waits (3 s for one port), reported every port
+// stealth and counted the retries' packets. It builds each probe once, at full speed, reports
+// no port state, and estimates what the real scan would take.
+TEST(EngineScan, ADryRunBuildsEveryProbeOnceReportsNoStateAndEstimatesTheTime) {
+  NetworkProfile p;  // nobody: nothing could answer anyway
+  SimScan s(p);
+  auto plan = sim_plan({"198.18.0.2"}, port_range(1, 1000), 2, 1.0, 20000);
+  plan.dry_run = true;
+  const SimResult r = s.run(plan);
+  EXPECT_TRUE(s.results.count.empty());
+  EXPECT_EQ(r.summary.stealth, 0u);
+  EXPECT_EQ(r.summary.probed, 1000u);
+  EXPECT_EQ(r.summary.packets_sent, 1000u);
+  EXPECT_EQ(r.summary.passes, 1u);
+  EXPECT_LT(r.sim_seconds, 0.01);  // no pacing, no waits
+  EXPECT_TRUE(r.summary.dry_run);
+  EXPECT_EQ(r.summary.rate_ceiling, 20000);
+  EXPECT_EQ(r.summary.rate_initial, 20000);  // the controller starts at 50,000, or the ceiling if lower
+  EXPECT_NEAR(r.summary.estimated_send_seconds, 1000 / 20000.0, 1e-6);
+  plan.rate = INFINITY;  // --rate max: slow start from 50,000, doubling every 10 ms window
+  SimScan t(p);
+  const SimResult m = t.run(plan);
+  // 500 SYNs in the first 10 ms window at 50,000, the other 500 at 100,000.
+  EXPECT_NEAR(m.summary.estimated_send_seconds, 0.015, 1e-6);
+  plan.ports = port_range(1, 65535);
+  SimScan u(p);
+  const SimResult big = u.run(plan);
+  // 500, 1,000, ... 32,000 SYNs in seven 10 ms windows, the rest at 6,400,000: ~70 ms, not the
+  // 1.3 s 65,535 SYNs would take at the starting rate.
+  EXPECT_GT(big.summary.estimated_send_seconds, 0.05);
+  EXPECT_LT(big.summary.estimated_send_seconds, 0.1);
+}
