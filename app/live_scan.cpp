@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <optional>
 
 #include "app/privileges.h"
@@ -45,7 +46,12 @@ output::ScanSummary run_live_scan(const config::ScanPlan& plan, const output::An
     if (!plan.offline() || geteuid() == 0) drop_privileges(options.user);
   };
   scanner::SteadyClock clock;
-  return engine::run_scan(setup, wire, clock, annotate, writers, run);
+  auto summary = engine::run_scan(setup, wire, clock, annotate, writers, run);
+  // An interrupt that came once the loop was over (while the results were being written) cut
+  // nothing short: say so, rather than nothing.
+  if (!summary.interrupted && run.interrupt.interrupts->load() > 0)
+    std::fprintf(stderr, "portauth: interrupted as the scan was ending: it had finished, so its results are complete\n");
+  return summary;
 }
 
 }  // namespace portauth::app

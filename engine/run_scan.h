@@ -36,7 +36,9 @@ namespace portauth::engine {
 // Raised by the caller's signal handler (app/signals.h); both may be null (never raised).
 struct InterruptFlags {
   std::atomic<bool>* stop_sending = nullptr;  // set by the handler itself: sending stops within a batch
-  const std::atomic<int>* interrupts = nullptr;  // how many interrupts so far: 1 finish gracefully, 2 now
+  // How many interrupts so far: the first finishes gracefully (announced on stderr with the wait
+  // it will keep); one more after that announcement stops at once.
+  const std::atomic<int>* interrupts = nullptr;
 };
 
 struct RunOptions {

@@ -183,6 +183,63 @@ TEST(EngineScan, InterruptFlushesEveryResultAndTheResumedRunCompletesTheSet) {
   expect_equals_profile(second, p, plan);
 }
 
+// Issue 19.6: "interrupted; waiting 1.0 s for replies", then an exit ~0.1 s later, and sometimes no
+// line at all: two SIGINTs that arrive together (a terminal's, relayed by sudo too) were taken as
+// "again: stop now". They are one interrupt, which waits what it says; one more after that stops.
+TEST(EngineScan, AnInterruptWaitsWhatItSaysAndOnlyALaterOneStopsAtOnce) {
+  const NetworkProfile p = one_host(lab_host());
+  auto plan = sim_plan({"198.18.0.2"}, port_range(1, 20000), 2, 0.3, 20000);
+  plan.fixed_rate = true;  // the wait is --wait exactly: 0.3 s
+  for (const int together : {1, 2}) {
+    std::atomic<bool> stop{false};
+    std::atomic<int> interrupts{0};
+    SimScan s(p);
+    uint64_t at = 0;
+    s.results.on_result = [&](const probe::ScanResult&) {
+      if (s.results.count.size() == 5000) {
+        stop.store(true);
+        interrupts.store(together);
+        at = s.clock.now_ns();
+      }
+    };
+    engine::RunOptions o;
+    o.interrupt = {&stop, &interrupts};
+    o.resume_path = testing::TempDir() + "engine-resume-twice.yaml";
+    const SimResult r = s.run(plan, o);
+    std::remove(o.resume_path.c_str());
+    ASSERT_TRUE(r.summary.interrupted);
+    const double waited = double(s.clock.now_ns() - at) / 1e9;
+    EXPECT_GE(waited, 0.3) << together << " interrupt(s) at once";
+    EXPECT_LT(waited, 0.4) << together << " interrupt(s) at once";
+  }
+  // One more interrupt once the first was announced: stop at once.
+  std::atomic<bool> stop{false};
+  std::atomic<int> interrupts{0};
+  SimScan s(p);
+  uint64_t at = 0;
+  s.results.on_result = [&](const probe::ScanResult&) {
+    if (s.results.count.size() == 5000) {
+      stop.store(true);
+      interrupts.store(1);
+    }
+  };
+  engine::RunOptions o;
+  o.interrupt = {&stop, &interrupts};
+  o.resume_path = testing::TempDir() + "engine-resume-again.yaml";
+  o.progress = [&](const output::ProgressSnapshot& snap) {  // every ~250 ms, from the loop
+    if (interrupts.load() == 1 && snap.sending_done && at == 0) {
+      interrupts.store(2);
+      at = s.clock.now_ns();
+    }
+  };
+  plan.wait_seconds = 5;
+  const SimResult r = s.run(plan, o);
+  std::remove(o.resume_path.c_str());
+  ASSERT_TRUE(r.summary.interrupted);
+  ASSERT_NE(at, 0u);
+  EXPECT_LT(double(s.clock.now_ns() - at) / 1e9, 0.05);
+}
+
 TEST(EngineScan, RandomLossIsRecoveredByRetries) {
   NetworkProfile p = one_host(lab_host());
   p.loss_each_way = 0.01;
