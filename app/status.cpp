@@ -16,9 +16,8 @@ void print_plan(const config::ScanPlan& plan, const config::ScanOptions& o, cons
 
 void report_resume(const output::ScanSummary& summary, const config::ResumeState* resumed,
                    const std::string& resume_path) {
-  if (!summary.resume_file.empty())
-    std::fprintf(stderr, "portauth: interrupted; to finish the scan: portauth scan --resume %s\n",
-                 summary.resume_file.c_str());
+  if (summary.interrupted)  // what is left, and how to finish it
+    std::fprintf(stderr, "portauth: %s\n", output::resume_line(summary).c_str());
   else if (resumed && std::remove(resume_path.c_str()) == 0)
     std::fprintf(stderr, "portauth: resumed scan finished; removed %s\n", resume_path.c_str());
 }

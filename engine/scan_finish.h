@@ -34,7 +34,9 @@ config::SlotRanges answered_ranges(const probe::ProbeTable& table);
 
 // Writes the resume file where asked or, failing that (after the privilege drop the scan may
 // not write where it started), to /tmp; returns the path written, or "" (the reason printed).
-std::string write_resume(const ScanSetup& setup, const std::string& path, uint64_t next_slot);
+// `earlier`: what every run of the scan so far found, this one included.
+std::string write_resume(const ScanSetup& setup, const std::string& path, uint64_t next_slot,
+                         const config::EarlierRuns& earlier);
 
 // Fills the summary's counters from the loop's and the wire's.
 void fill_counters(output::ScanSummary& s, const ScanSetup& setup, const ScanLoop& loop, const Wire& wire);

@@ -25,7 +25,13 @@ struct ScanSummary {
   uint64_t open = 0, closed = 0, stealth = 0;
   uint64_t probed = 0;        // distinct (address, port) pairs sent at least once
   uint64_t not_sent = 0;      // left unprobed by an interrupt
-  uint64_t packets_sent = 0;  // including retries
+  uint64_t unanswered = 0;    // interrupted: probed, not answered yet (their retries are left to the resumed run)
+  // A resumed scan's counts, packets and seconds are the whole scan's, earlier runs included
+  // (open + closed + stealth == probed once it completes): how many runs came before, and how
+  // many answers they had found.
+  unsigned earlier_runs = 0;
+  uint64_t earlier_answers = 0;
+  uint64_t packets_sent = 0;  // including retries (and a resumed scan's earlier runs)
   uint64_t send_errors = 0;
   unsigned passes = 0;
   double seconds = 0;
@@ -110,10 +116,13 @@ class ResultWriter {
 //                      fixed-rate scan)
 //   retries_warning    "" unless the last retry pass still found answers: how many ports may be
 //                      wrong and what to do about it
+//   resume_line        "" unless the scan was interrupted (what is left, and how to resume) or
+//                      resumed (the counts are the whole scan's)
 std::string summary_line(const ScanSummary& s);
 std::string send_line(const ScanSummary& s);
 std::string rate_summary_line(const ScanSummary& s);
 std::string retries_warning(const ScanSummary& s);
+std::string resume_line(const ScanSummary& s);
 // 27525 -> "27,525".
 std::string grouped(uint64_t n);
 

@@ -41,8 +41,23 @@ std::string summary_line(const ScanSummary& s) {
 }
 
 std::string send_line(const ScanSummary& s) {
-  return format("sent: %s SYNs in %u pass%s, %s a second while sending (the waits for late replies not counted)",
-                grouped(s.packets_sent).c_str(), s.passes, s.passes == 1 ? "" : "es", per_second(s.pps).c_str());
+  const std::string runs = s.earlier_runs > 0 ? format(" over %u runs (this one: ", s.earlier_runs + 1) : " (";
+  return format("sent: %s SYNs%s%u pass%s, %s a second while sending; the waits for late replies not counted)",
+                grouped(s.packets_sent).c_str(), runs.c_str(), s.passes, s.passes == 1 ? "" : "es",
+                per_second(s.pps).c_str());
+}
+
+std::string resume_line(const ScanSummary& s) {
+  if (s.interrupted)
+    return format("interrupted: %" PRIu64 " ports not probed yet, and %" PRIu64
+                  " probed without an answer so far: they are retried and reported when the scan finishes%s%s",
+                  s.not_sent, s.unanswered, s.resume_file.empty() ? "" : "; resume with: portauth scan --resume ",
+                  s.resume_file.c_str());
+  if (s.earlier_runs > 0)
+    return format("resumed: the counts above are the whole scan's; the %u interrupted run%s before this one found "
+                  "%" PRIu64 " of the answers",
+                  s.earlier_runs, s.earlier_runs == 1 ? "" : "s", s.earlier_answers);
+  return "";
 }
 
 std::string rate_summary_line(const ScanSummary& s) {

@@ -34,10 +34,7 @@ void TextWriter::finish(const ScanSummary& s) {
   if (s.packets_sent > 0) std::fprintf(out_, "%s\n", send_line(s).c_str());
   if (const std::string rate = rate_summary_line(s); !rate.empty()) std::fprintf(out_, "%s\n", rate.c_str());
   if (const std::string w = retries_warning(s); !w.empty()) std::fprintf(out_, "warning: %s\n", w.c_str());
-  if (s.interrupted)
-    std::fprintf(out_, "interrupted: %" PRIu64 " probes never sent; stealth ports are reported when the scan finishes%s%s\n",
-                 s.not_sent, s.resume_file.empty() ? "" : "; resume with: portauth scan --resume ",
-                 s.resume_file.c_str());
+  if (const std::string r = resume_line(s); !r.empty()) std::fprintf(out_, "%s\n", r.c_str());
   std::fflush(out_);
 }
 

@@ -40,6 +40,8 @@ nlohmann::ordered_json summary_json(const std::string& scan_name, const output::
   j["stealth"] = s.stealth;
   j["probed"] = s.probed;
   j["not_sent"] = s.not_sent;
+  j["unanswered"] = s.unanswered;
+  j["earlier_runs"] = s.earlier_runs;
   j["packets_sent"] = s.packets_sent;
   j["send_errors"] = s.send_errors;
   j["passes"] = s.passes;

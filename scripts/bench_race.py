@@ -133,9 +133,9 @@ def zmap_runs(targets, ports, rate, out_prefix, blocklist):
 
 
 def sent_pps(stderr):
-    """portauth's SYNs a second while sending, from its "sent: N SYNs in P passes, R a second while
-    sending" line (output/report.h)."""
-    m = re.search(r"sent: [\d,]+ SYNs in \d+ pass(?:es)?, ([\d,]+) a second while sending", stderr)
+    """portauth's SYNs a second while sending, from its "sent: N SYNs (P passes, R a second while
+    sending; ...)" line (output/report.h)."""
+    m = re.search(r"sent: [\d,]+ SYNs .*?(?:\(|: )\d+ pass(?:es)?, ([\d,]+) a second while sending", stderr)
     return float(m.group(1).replace(",", "")) if m else None
 
 

@@ -172,9 +172,26 @@ TEST(EngineScan, InterruptFlushesEveryResultAndTheResumedRunCompletesTheSet) {
 
   const config::ResumeState state = config::load_resume_file(resume_path);
   std::remove(resume_path.c_str());
+  // The interrupted run's counts add up too: what answered, what did not yet, what was not sent.
+  EXPECT_EQ(r1.summary.open + r1.summary.closed + r1.summary.unanswered + r1.summary.not_sent, 20000u);
+  EXPECT_EQ(state.earlier.runs, 1u);
+  EXPECT_EQ(state.earlier.open, r1.summary.open);
+  EXPECT_EQ(state.earlier.closed, r1.summary.closed);
   SimScan second(p);
   second.key = first.key;
-  second.run(plan, {}, &state);
+  const SimResult r2 = second.run(plan, {}, &state);
+  // Issue 19.5: the resumed run's summary states the whole scan, both runs: its counts add up to
+  // every probe and equal the profile's (they missed what answered before the interrupt).
+  SimScan whole(p);
+  const SimResult all = whole.run(plan);
+  EXPECT_EQ(r2.summary.earlier_runs, 1u);
+  EXPECT_EQ(r2.summary.earlier_answers, r1.summary.open + r1.summary.closed);
+  EXPECT_EQ(r2.summary.open + r2.summary.closed + r2.summary.stealth, 20000u);
+  EXPECT_EQ(r2.summary.probed, 20000u);
+  EXPECT_EQ(r2.summary.open, all.summary.open);
+  EXPECT_EQ(r2.summary.closed, all.summary.closed);
+  EXPECT_EQ(r2.summary.stealth, all.summary.stealth);
+  EXPECT_GT(r2.summary.packets_sent, r1.summary.packets_sent);  // both runs' SYNs
   for (const auto& [k, n] : first.results.count) {
     ASSERT_FALSE(second.results.count.contains(k)) << k.second << " reported twice";
     second.results.count[k] = n;

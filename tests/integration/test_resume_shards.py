@@ -3,7 +3,9 @@
 
 1. A full 65,536-port scan of 198.18.0.2, interrupted with SIGINT after ~2 s: exit 0, a resume
    file with mode 0600 holding no key material, results written so far parse. Then --resume
-   (appending to the same JSONL): the union has every port exactly once, as profiled.
+   (appending to the same JSONL): the union has every port exactly once, as profiled, and the
+   resumed run's summary states the whole scan: its open, closed and stealth counts are the
+   profile's and add up to 65,536 (issue 19.5: they missed what answered before the interrupt).
 2. A second SIGINT during the wait ends the run at once, still with valid output.
 3. Three shards (--shard i/3, one --seed) of 198.18.1.0/26 x 4 ports: disjoint, and their union is
    the whole scan, each result as profiled.
@@ -80,6 +82,14 @@ def interrupted_then_resumed(args, lab, profile, tmp, problems):
     problems += bad
     if len(records) != 65536:
         problems.append(f"interrupted + resumed: {len(records)} lines, want 65536")
+    want = {s: sum(1 for p in range(65536) if profile.expected(lablib.TARGET_IP, p)[0] == s)
+            for s in ("open", "closed", "stealth")}
+    m = re.search(r"(\d+) open, (\d+) closed, (\d+) stealth of (\d+) ports probed", proc.stderr)
+    got = dict(zip(("open", "closed", "stealth", "probed"), map(int, m.groups()))) if m else None
+    if not got or any(got[s] != want[s] for s in want) or got["probed"] != 65536:
+        problems.append(f"resumed summary {got}, want the whole scan's {want} of 65536: {proc.stderr.strip()[-400:]}")
+    else:
+        lablib.log(f"1. resumed summary: {m.group(0)} (the whole scan)")
     problems += lablib.check_scan(records, [lablib.TARGET_IP], range(65536), profile.expected)
     if os.path.exists(resume):
         problems.append("the resume file is still there after the resumed scan finished")

@@ -104,7 +104,7 @@ TEST(SummaryLines, SayWhatEachNumberCountsAndWhatHeldTheRate) {
   s.pps = 121977;
   EXPECT_EQ(output::summary_line(s), "18 open, 65436 closed, 82 stealth of 65536 ports probed in 0.76 s (86,232 ports/s)");
   EXPECT_EQ(output::send_line(s),
-            "sent: 65,536 SYNs in 1 pass, 121,977 a second while sending (the waits for late replies not counted)");
+            "sent: 65,536 SYNs (1 pass, 121,977 a second while sending; the waits for late replies not counted)");
   s.adaptive = true;
   s.rate_min = 50000;
   s.rate_max = s.rate_final = s.rate_ceiling = 1e7;
