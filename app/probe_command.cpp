@@ -42,7 +42,7 @@ int run(ProbeArgs& a, const std::string& command_line) {
   output::CollectingWriter collected;
   try {
     const auto summary = run_live_scan(host->plan, annotate, {&collected}, live_scan_options(o, command_line));
-    report_resume(summary, nullptr, o.resume_file);
+    report_resume(summary);
   } catch (const common::SetupError& e) {
     std::fprintf(stderr, "portauth: %s\n", e.what());
     return 2;

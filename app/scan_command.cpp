@@ -44,7 +44,15 @@ struct Scan {
   std::unique_ptr<output::OutputSet> outputs;
   report::SummaryJsonFile* summary_json = nullptr;  // --summary-json: one line per scan
   std::unique_ptr<merge::ManifestFile> manifest;    // --manifest: written when the scan ends
+  std::shared_ptr<ResumeFileSlot> resume_slot;      // a named --resume-file (or --resume's), made up front
 };
+
+// Where an interrupt writes this scan's resume file: the file it resumes, or --resume-file (with
+// a config file's scan name appended: one file per scan).
+std::string resume_path_for(const Scan& scan) {
+  if (scan.job.resume) return scan.job.options.resume;  // interrupted again: the same file
+  return scan.job.options.resume_file + (scan.job.name.empty() ? "" : "." + scan.job.name);
+}
 
 int run_one(Scan& scan, const std::string& command_line, const config::ScanOptions& cli) {
   config::ScanPlan& plan = scan.job.plan;
@@ -57,13 +65,12 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
   try {
     LiveScanOptions live = live_scan_options(scan.job.options, command_line);
     live.run.resume = scan.job.resume.get();
-    if (scan.job.resume) live.run.resume_path = scan.job.options.resume;  // interrupted again: the same file
-    else if (!scan.job.name.empty()) live.run.resume_path += "." + scan.job.name;
+    live.run.resume_path = resume_path_for(scan);
+    live.resume_slot = scan.resume_slot;
     if (output::should_show_progress(output::progress_mode(cli.progress), isatty(STDERR_FILENO) == 1)) {
       live.run.progress = [&](const output::ProgressSnapshot& p) { progress.update(p); };
       live.run.progress_end = [&] { progress.clear(); };  // before any report is printed
     }
-    const std::string resume_path = live.run.resume_path;
     const auto summary = run_live_scan(plan, annotate, outputs.writers(), std::move(live));
     if (plan.dry_run) {  // what the scan would do, and no port state (report/dry_run_report.h)
       for (const auto& line : report::dry_run_lines(summary, plan, scan.job.port_set))
@@ -81,7 +88,7 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
     }
     for (const auto& line : report::run_lines(summary, plan, scan.job.port_set))
       std::fprintf(stderr, "portauth: %s\n", line.c_str());
-    report_resume(summary, scan.job.resume.get(), resume_path);
+    report_resume(summary);
     std::vector<std::string> warnings = plan.warnings;
     const int ring = plan.offline() ? 0 : engine::capture_buffer_bytes(plan);
     if (summary.pcap_dropped > 0) {
@@ -147,6 +154,10 @@ int run(cli::CommandLine& cli, const std::string& command_line) {
         scan.manifest = std::make_unique<merge::ManifestFile>(merge::manifest_path_for(a.manifest, scan.job.name),
                                                               scan.job.plan);
       scan.summary_json = summary_file.get();
+      // A resume file the user named is made now too: an interrupt may come after the drop.
+      const std::string resume_path = resume_path_for(scan);
+      if (!a.dry_run && ResumeFileSlot::named(resume_path, scan.job.resume != nullptr))
+        scan.resume_slot = std::make_shared<ResumeFileSlot>(resume_path, scan.job.resume != nullptr);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "portauth: %s\n", e.what());

@@ -92,7 +92,7 @@ int run_shieldsup_report(config::ScanPlan plan, const db::PortDb& db, const std:
   for (const auto& r : collected.results) report.ports.push_back(report::shieldsup_port(r, db.page(r.port)));
   std::cout << report::format_shieldsup_report(report) << std::flush;
   std::fprintf(stderr, "portauth: %s\n", report::shieldsup_run_line(summary).c_str());
-  report_resume(summary, nullptr, options.resume_file);
+  report_resume(summary);
   return 0;
 }
 

@@ -140,6 +140,20 @@ SlotRanges parse_slot_ranges(const std::string& name, const YAML::Node& n) {
 
 }  // namespace
 
+namespace {
+
+bool write_all(int fd, const std::string& text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::pwrite(fd, text.data() + done, text.size() - done, off_t(done));
+    if (n < 0) return false;
+    done += size_t(n);
+  }
+  return true;
+}
+
+}  // namespace
+
 void write_resume_file(const std::string& path, const ScanPlan& plan, uint64_t next_slot,
                        const SlotRanges& answered, const EarlierRuns& earlier) {
   const std::string text = emit(plan, next_slot, answered, earlier);
@@ -147,16 +161,20 @@ void write_resume_file(const std::string& path, const ScanPlan& plan, uint64_t n
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw SpecError("cannot write resume file '" + tmp + "': " + std::strerror(errno));
   fchmod(fd, 0600);  // an existing file keeps its old mode through O_CREAT
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      ::close(fd);
-      throw SpecError("cannot write resume file '" + tmp + "': " + std::strerror(errno));
-    }
-    done += size_t(n);
+  if (!write_all(fd, text)) {
+    const int err = errno;
+    ::close(fd);
+    throw SpecError("cannot write resume file '" + tmp + "': " + std::strerror(err));
   }
   if (fsync(fd) != 0 || ::close(fd) != 0 || std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw SpecError("cannot write resume file '" + path + "': " + std::strerror(errno));
+}
+
+void write_resume_fd(int fd, const std::string& path, const ScanPlan& plan, uint64_t next_slot,
+                     const SlotRanges& answered, const EarlierRuns& earlier) {
+  const std::string text = emit(plan, next_slot, answered, earlier);
+  fchmod(fd, 0600);
+  if (ftruncate(fd, 0) != 0 || !write_all(fd, text) || fsync(fd) != 0)
     throw SpecError("cannot write resume file '" + path + "': " + std::strerror(errno));
 }
 
@@ -216,9 +234,13 @@ ResumeState parse_resume_text(const std::string& text, const std::string& name) 
 
 ResumeState load_resume_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw SpecError("cannot read resume file '" + path + "'");
+  if (!in) throw SpecError("cannot read resume file '" + path + "': " + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
+  // A named resume file is created empty when its scan starts (app/resume_file_slot.h).
+  if (text.str().empty())
+    throw SpecError(path + ": empty: the scan that created it was never interrupted (it was killed, or it "
+                           "completed and could not remove it); there is nothing to resume");
   return parse_resume_text(text.str(), path);
 }
 

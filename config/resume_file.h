@@ -42,6 +42,10 @@ struct ResumeState {
 // Throws SpecError naming the file when it cannot be written.
 void write_resume_file(const std::string& path, const ScanPlan& plan, uint64_t next_slot,
                        const SlotRanges& answered, const EarlierRuns& earlier = {});
+// The same into `fd`, a descriptor of `path` opened earlier (before a privilege drop, when the
+// directory is no longer ours to write): truncated and rewritten in place, then fsync'd.
+void write_resume_fd(int fd, const std::string& path, const ScanPlan& plan, uint64_t next_slot,
+                     const SlotRanges& answered, const EarlierRuns& earlier);
 // Throws SpecError with FILE:LINE:COL for a malformed file.
 ResumeState load_resume_file(const std::string& path);
 ResumeState parse_resume_text(const std::string& text, const std::string& name);

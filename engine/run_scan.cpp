@@ -63,7 +63,7 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
     s.probed = loop.sender_stats().first_pass_done.load();
     s.not_sent = setup.space.slots() - s.probed;
     s.unanswered = s.probed - std::min(s.probed, s.open + s.closed);
-    s.resume_file = write_resume(setup, options.resume_path, s.probed, runs);
+    s.resume_file = write_resume(setup, options.resume_path, options.resume_fd, s.probed, runs);
   } else if (plan.dry_run) {
     // Nothing was sent, so nothing is known about any port: no state is reported.
     s.probed = setup.space.slots();

@@ -17,13 +17,22 @@ config::SlotRanges answered_ranges(const probe::ProbeTable& table) {
   return answered;
 }
 
-std::string write_resume(const ScanSetup& setup, const std::string& path, uint64_t next_slot,
+std::string write_resume(const ScanSetup& setup, const std::string& path, int fd, uint64_t next_slot,
                          const config::EarlierRuns& earlier) {
   const auto answered = answered_ranges(setup.table);
   try {
     config::write_resume_file(path, setup.plan, next_slot, answered, earlier);
     return path;
   } catch (const std::exception& e) {
+    if (fd >= 0) {  // the user's path: there or nowhere
+      try {
+        config::write_resume_fd(fd, path, setup.plan, next_slot, answered, earlier);
+        return path;
+      } catch (const std::exception& e2) {
+        std::fprintf(stderr, "portauth: %s\n", e2.what());
+        return "";
+      }
+    }
     const std::string fallback = "/tmp/portauth-resume-" + std::to_string(getpid()) + ".yaml";
     std::fprintf(stderr, "portauth: %s; writing %s instead\n", e.what(), fallback.c_str());
     try {

@@ -34,4 +34,5 @@ fi
 mkdir -p "$out"
 index=$JOB_COMPLETION_INDEX
 exec "$bin" scan -c "${PORTAUTH_PROFILE:-/etc/portauth/sweep.yaml}" --shard "auto/$PORTAUTH_SHARDS" --no-progress \
-  -oJ "$out/shard-$index.jsonl" --manifest "$out/shard-$index.manifest.json" "$@"
+  -oJ "$out/shard-$index.jsonl" --manifest "$out/shard-$index.manifest.json" --resume-file "$out/shard-$index.resume.yaml" \
+  "$@"
