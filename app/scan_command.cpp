@@ -12,6 +12,7 @@
 #include "app/status.h"
 #include "cli/cli_options.h"
 #include "common/setup_error.h"
+#include "config/own_addresses.h"
 #include "config/scan_jobs.h"
 #include "config/spec_error.h"
 #include "db/db_path.h"
@@ -24,6 +25,7 @@
 #include "report/dry_run_report.h"
 #include "report/status_lines.h"
 #include "report/summary_json.h"
+#include "scanner/route.h"
 
 namespace portauth::app {
 namespace {
@@ -126,7 +128,10 @@ int run(cli::CommandLine& cli, const std::string& command_line) {
   try {
     const config::CommandLineView view{a, [&](config::ScanOptions& o) { cli.override_options(o); },
                                        cli.refused_by_resume()};
+    const auto local = scanner::local_addresses();
     for (auto& job : config::plan_scan_jobs(view, ranking)) {
+      // This machine's own addresses go over loopback, alone (config/own_addresses.h).
+      config::leave_out_own_addresses(job.plan, local);
       print_plan(job.plan, job.options, job.name.empty() ? "" : "scan '" + job.name + "': ", job.port_set);
       scans.emplace_back().job = std::move(job);
     }

@@ -5,6 +5,7 @@
 
 #include "capture/capture_sizing.h"
 #include "config/ipv4.h"
+#include "config/own_addresses.h"
 #include "scanner/next_hop.h"
 #include "capture/null_source.h"
 #include "scanner/packet_ring_sink.h"
@@ -69,7 +70,15 @@ scanner::RouteChoice scan_route(const config::ScanPlan& plan) {
                                  r6.interface + "; a scan captures on one interface: scan each family on its own");
       route.interface = r6.interface;
       route.source_v6 = r6.source_v6;
+      route.own_addresses = route.own_addresses || r6.own_addresses;
     }
+    // One scan captures on one interface: our own addresses (over loopback) and others cannot
+    // share it (config/own_addresses.h leaves them out of a command's plan, with a warning).
+    const config::RangeSet own = config::own_addresses_among(plan.targets, scanner::local_addresses());
+    if (!own.empty() && own.count() != plan.targets.count())
+      throw common::SetupError(config::format_address(own.ranges().front().first) +
+                               " is this machine's own address, which a scan reaches over loopback, not with the "
+                               "other targets: scan it on its own");
   } catch (const common::SetupError&) {
     if (!plan.offline()) throw;
     // Nothing leaves: no route needed.
@@ -112,7 +121,9 @@ Wire open_wire(const config::ScanPlan& plan, const scanner::RouteChoice& route, 
                                                        hop.mac);
   } else {
     const uint64_t v4 = plan.targets.count_v4();
-    w.sink = std::make_unique<scanner::RawSocketSink>(route.interface, v4 > 0, v4 < plan.targets.count());
+    // Our own addresses: a socket bound to no interface, so the kernel delivers them as local.
+    w.sink = std::make_unique<scanner::RawSocketSink>(route.own_addresses ? "" : route.interface, v4 > 0,
+                                                      v4 < plan.targets.count());
   }
   return w;
 }

@@ -19,7 +19,11 @@ std::string format(const char* fmt, Args... args) {
   return s;
 }
 
-std::string per_second(double rate) { return grouped(uint64_t(std::llround(std::max(rate, 0.0)))); }
+// Grouped; with one decimal under 10 (2 ports in 4 s is 0.5 a second, not 0).
+std::string per_second(double rate) {
+  if (rate > 0 && rate < 9.95) return format("%.1f", rate);
+  return grouped(uint64_t(std::llround(std::max(rate, 0.0))));
+}
 
 }  // namespace
 
