@@ -20,6 +20,7 @@ LiveScanOptions live_scan_options(const config::ScanOptions& o, const std::strin
   live.run.command_line = command_line;
   live.run.resume_path = o.resume_file;
   live.user = drop_target_user(o.user);
+  live.verbosity = o.verbose + 2 * o.debug;
   return live;
 }
 
@@ -45,6 +46,9 @@ output::ScanSummary run_live_scan(const config::ScanPlan& plan, const output::An
   // Capture first, then the sink: live ones need CAP_NET_RAW and throw SetupError (with the
   // hint) before anything is sent.
   engine::Wire wire = engine::open_wire(plan, route, filter);
+  if (options.verbosity >= 1 && !wire.send_path.empty())
+    std::fprintf(stderr, "portauth: send path: %s on %s: %s\n", wire.send_path.c_str(), route.interface.c_str(),
+                 wire.send_path_reason.c_str());
 
   SignalGuard signals;
   run.interrupt = signals.flags();

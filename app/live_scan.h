@@ -25,6 +25,7 @@ struct LiveScanOptions {
   std::shared_ptr<ResumeFileSlot> resume_slot;
   std::string user = "nobody";  // who to become once the wire is open (privileges.h); "root" keeps root
   bool trustealth = false;      // ShieldsUP's checks (engine/trustealth_watch.h)
+  int verbosity = 0;            // -v and more: say which send path the wire took, and why
 };
 
 // The same for all three commands: --user (default $SUDO_USER, else nobody), --resume-file,

@@ -58,7 +58,7 @@ int run(ProbeArgs& a, const std::string& command_line) {
 void add_probe_command(CLI::App& app, int& exit_code, const std::string& command_line) {
   auto args = std::make_shared<ProbeArgs>();
   auto* cmd = app.add_subcommand("probe", "Probe one TCP port of one host and explain the answer");
-  cmd->add_option("HOST", args->host, "an IPv4 address or a host name")->required();
+  cmd->add_option("HOST", args->host, "an IPv4 or IPv6 address, or a host name")->required();
   cmd->add_option("PORT", args->port, "a port number, 0-65535")->required();
   args->cli = std::make_unique<cli::CommandLine>(*cmd, config::kProbe, "HOST PORT");
   cmd->callback([args, &exit_code, &command_line] { exit_code = run(*args, command_line); });

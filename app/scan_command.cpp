@@ -11,6 +11,7 @@
 #include "app/shieldsup_command.h"
 #include "app/status.h"
 #include "cli/cli_options.h"
+#include "cli/parse_errors.h"
 #include "common/setup_error.h"
 #include "config/own_addresses.h"
 #include "config/scan_jobs.h"
@@ -32,11 +33,11 @@ namespace {
 
 constexpr const char* kExamples =
     "Examples:\n"
-    "  sudo portauth scan 192.168.1.0/24 -p 22,80,443\n"
-    "      three ports on every address of a home network (a range you name is scanned as asked)\n"
-    "  sudo portauth scan -sS -Pn -n -T4 -p- --open -oA out 198.18.0.2\n"
-    "      nmap's habits: all 65536 ports of one host, fast, open ports only, written to\n"
-    "      out.xml, out.gnmap and out.nmap as nmap names them\n";
+    "  sudo portauth scan <your-network>/24 -p 22,80,443\n"
+    "      three ports on every address of your network (a range you name is scanned as asked)\n"
+    "  sudo portauth scan -sS -Pn -n -T4 -p- --open -oA out <host>\n"
+    "      nmap's habits: all 65536 ports of one host, fast, open ports only, shown here and\n"
+    "      written to out.xml, out.gnmap and out.nmap as nmap names them\n";
 
 // One validated scan (config/scan_jobs.h) with what running it needs: its database, and its
 // outputs opened before any scan runs (and drops privileges).
@@ -136,12 +137,21 @@ int run(cli::CommandLine& cli, const std::string& command_line) {
       scans.emplace_back().job = std::move(job);
     }
   } catch (const config::SpecError& e) {
-    std::fprintf(stderr, "portauth: %s\n", e.what());
+    std::fprintf(stderr, "portauth: %s\n", cli::one_line(e.what()).c_str());
     return 1;
   }
   for (auto& scan : scans) scan.db = dbs.at(scan.job.options.db).get();
   int rc = 0;
-  if (a.report == "shieldsup") {
+  // --report shieldsup, or `report: shieldsup` in a config file: for every scan or for none
+  // (a report drops privileges as it starts, so it cannot share the outputs opened below).
+  const auto reports = std::count_if(scans.begin(), scans.end(),
+                                     [](const Scan& s) { return s.job.options.report == "shieldsup"; });
+  if (reports > 0 && size_t(reports) != scans.size()) {
+    std::fprintf(stderr, "portauth: 'report: shieldsup' is set for %zu of the %zu scans; set it for every scan "
+                 "(at the top of the file) or for none\n", size_t(reports), scans.size());
+    return 1;
+  }
+  if (reports > 0) {
     for (auto& scan : scans)
       rc = std::max(rc, run_shieldsup_report(scan.job.plan, *scan.db, "", scan.job.options, command_line));
     return rc;

@@ -99,7 +99,7 @@ int run_shieldsup_report(config::ScanPlan plan, const db::PortDb& db, const std:
 void add_shieldsup_command(CLI::App& app, int& exit_code, const std::string& command_line) {
   auto args = std::make_shared<ShieldsUpArgs>();
   auto* cmd = app.add_subcommand("shieldsup", "ShieldsUP-style test of one host, with the TruStealth verdict");
-  cmd->add_option("HOST", args->host, "an IPv4 address or a host name")->required();
+  cmd->add_option("HOST", args->host, "an IPv4 or IPv6 address, or a host name")->required();
   args->cli = std::make_unique<cli::CommandLine>(*cmd, config::kShieldsUp, "HOST");
   cmd->callback([args, &exit_code, &command_line] { exit_code = run(*args, command_line); });
 }

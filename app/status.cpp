@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "cli/parse_errors.h"
 #include "config/spec_error.h"
 #include "db/db_path.h"
 #include "report/status_lines.h"
@@ -35,7 +36,7 @@ std::optional<config::OneHostPlan> plan_one_host_or_say_why(const config::ScanOp
     print_plan(host.plan, options, "", "");
     return host;
   } catch (const config::SpecError& e) {
-    std::fprintf(stderr, "portauth: %s\n", e.what());
+    std::fprintf(stderr, "portauth: %s\n", cli::one_line(e.what()).c_str());
     return std::nullopt;
   }
 }

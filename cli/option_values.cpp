@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "cli/parse_errors.h"
 #include "config/option_table.h"
 #include "config/spec_error.h"
 
@@ -29,9 +30,8 @@ const CLI::App* named_subcommand(const CLI::App& app, const std::vector<std::str
   return nullptr;
 }
 
-}  // namespace
-
-void refuse_option_like_values(const CLI::App& app, const std::vector<std::string>& words) {
+// The value-taking spellings of `app` and of the subcommand the words name (see the header).
+std::map<std::string, std::string> value_options_of(const CLI::App& app, const std::vector<std::string>& words) {
   std::map<std::string, std::string> value_options;
   add_value_options(app, value_options);
   if (const CLI::App* sub = named_subcommand(app, words)) {
@@ -41,6 +41,48 @@ void refuse_option_like_values(const CLI::App& app, const std::vector<std::strin
       if (!spec.alias.empty() && spec.takes_value() && value_options.count(spec.long_name()))
         value_options.emplace(spec.alias, spec.long_name());
   }
+  return value_options;
+}
+
+std::string empty_value(const std::string& typed, const std::string& long_name) {
+  const config::OptionSpec* spec = config::find_option(long_name.empty() ? typed : long_name);
+  const std::string give = spec && !spec->example.empty() ? "give one, e.g. " + typed + " " + spec->example + ", "
+                                                          : std::string("give one ");
+  return typed + " was given an empty value (an unset shell variable?); " + give + "or leave " +
+         typed + " out";
+}
+
+}  // namespace
+
+void refuse_empty_values(const CLI::App& app, const std::vector<std::string>& words) {
+  const auto value_options = value_options_of(app, words);
+  const CLI::App* sub = named_subcommand(app, words);
+  bool options_end = false;
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (!options_end && w == "--") {
+      options_end = true;
+      continue;
+    }
+    if (w.empty())
+      throw config::SpecError("an empty argument '' (an unset shell variable?); remove it, or "
+                              "give what it stands for; " + usage_of(sub ? *sub : app));
+    if (options_end) continue;
+    if (const auto it = value_options.find(w); it != value_options.end()) {
+      if (i + 1 < words.size() && words[i + 1].empty()) throw config::SpecError(empty_value(w, it->second));
+      ++i;  // the value, checked by refuse_option_like_values
+      continue;
+    }
+    if (w.size() > 3 && w.rfind("--", 0) == 0 && w.back() == '=') {
+      const std::string name = w.substr(0, w.size() - 1);
+      if (const auto it = value_options.find(name); it != value_options.end())
+        throw config::SpecError(empty_value(name, it->second));
+    }
+  }
+}
+
+void refuse_option_like_values(const CLI::App& app, const std::vector<std::string>& words) {
+  const auto value_options = value_options_of(app, words);
   for (size_t i = 0; i + 1 < words.size(); ++i) {
     if (words[i] == "--") return;
     const auto it = value_options.find(words[i]);

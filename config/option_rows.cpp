@@ -158,12 +158,12 @@ std::vector<OptionSpec> build_rows() {
        .help = "when the scan ends, write a shard manifest to FILE (plan fingerprint, completeness, counts, output "
                "checksums) for portauth merge",
        .group = G::kOutput, .field = &ScanOptions::manifest, .example = "shard-1.manifest.json"});
-  row({.names = "--report", .kind = K::kText, .value_name = "shieldsup",
+  row({.names = "--report", .yaml_key = "report", .kind = K::kText, .value_name = "shieldsup",
        .help = "a ShieldsUP report with the TruStealth verdict on stdout (one host; -o files are still written)",
        .group = G::kOutput, .field = &ScanOptions::report,
        .apply =
            [](ScanOptions& o, const std::string& v) {
-             if (v != "shieldsup") throw SpecError("Value " + v + " not in {shieldsup}");
+             if (v != "shieldsup") throw SpecError("bad --report '" + v + "': the one report is shieldsup");
              o.report = v;
            },
        .example = "shieldsup"});
@@ -184,8 +184,11 @@ std::vector<OptionSpec> build_rows() {
   row({.names = "--source-port", .yaml_key = "source_port", .kind = K::kText, .value_name = "A-B",
        .help = "source port or range A-B (default: 256 random ports above 61000)", .group = G::kAdvanced,
        .commands = kEveryCommand, .field = &ScanOptions::source_port, .example = "61000-61100"});
-  row({.names = "--send-mode", .kind = K::kText, .value_name = "TEXT", .default_text = "raw",
-       .help = "raw (raw IPv4/IPv6 socket + sendmmsg) or ring (PACKET_MMAP TX ring, Ethernet only, one next hop)",
+  row({.names = "--send-mode", .kind = K::kText, .value_name = "TEXT", .default_text = "auto",
+       .help = "how probes leave: auto (the fastest path that serves the scan; -v says which and why), raw "
+               "(raw IPv4/IPv6 socket + sendmmsg, any interface), ring (PACKET_MMAP TX ring: Ethernet, one next "
+               "hop per family; bypasses this host's firewall and packet taps) or xdp (AF_XDP socket, copy "
+               "mode; same limits as ring)",
        .group = G::kAdvanced, .commands = kEveryCommand, .field = &ScanOptions::send_mode, .example = "ring"});
   row({.names = "--seed", .yaml_key = "seed", .kind = K::kInt, .value_name = "UINT",
        .help = "seed for the probe order (default: random)", .group = G::kAdvanced, .resume = R::kProbeSpace,

@@ -37,7 +37,7 @@ struct ScanOptions {
   std::string source_ip;
   std::string source_port;
   std::optional<uint64_t> seed;
-  std::string send_mode = "raw";  // --send-mode raw | ring
+  std::string send_mode = "auto";  // --send-mode auto | raw | ring | xdp
   bool dry_run = false;           // --dry-run
   std::string pcap_out;           // --pcap-out FILE
   // What to report.

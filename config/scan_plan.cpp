@@ -78,14 +78,28 @@ OutputFormat parse_output_format(const std::string& name) {
 
 const char* output_format_name(OutputFormat format) { return output::format_info(format).name.data(); }
 
-std::vector<OutputSpec> resolve_outputs(const ScanOptions& o) {
+const char* send_mode_name(SendMode m) {
+  switch (m) {
+    case SendMode::kAuto: return "auto";
+    case SendMode::kRaw: return "raw";
+    case SendMode::kRing: return "ring";
+    case SendMode::kXdp: return "xdp";
+  }
+  return "?";
+}
+
+std::vector<OutputSpec> resolve_outputs(const ScanOptions& o, bool report_on_stdout_too) {
   std::vector<OutputSpec> outputs;
+  bool stdout_taken = false;
   for (const auto& [format, path] : o.extra_outputs) {
     if (path.empty()) throw SpecError("output of format " + format + " needs a file name");
     outputs.push_back({parse_output_format(format), path});
+    stdout_taken = stdout_taken || path == "-";
   }
-  // -o/--format make one more output; with none of -o/-oX/..., results go to stdout.
-  if (!o.output_path.empty() || outputs.empty()) outputs.push_back({parse_output_format(o.format), o.output_path});
+  // -o/--format make one more output; with none of -o/-oX/..., results go to stdout (and, for
+  // a scan, to stdout as well as to the -oX/-oA/... files: issue 19.11).
+  if (!o.output_path.empty() || outputs.empty() || (report_on_stdout_too && !stdout_taken))
+    outputs.push_back({parse_output_format(o.format), o.output_path});
   int to_stdout = 0;
   for (const auto& out : outputs) {
     to_stdout += out.path.empty() || out.path == "-";
@@ -180,6 +194,11 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   std::vector<AddressRange> requested = parse_target_ranges(o.targets, resolve, &zone);
   for (const auto& file : o.target_files) {
     const auto ranges = read_target_ranges(file, resolve, &zone);
+    // An empty list is nearly always a step before that failed (a grep that matched nothing):
+    // say so, rather than scan only the other targets or report "no targets given".
+    if (ranges.empty())
+      throw SpecError((file == "-" ? std::string("standard input (-iL -)") : "target file '" + file + "'") +
+                      " lists no targets (only blank lines and comments); add targets to it, or leave it out");
     requested.insert(requested.end(), ranges.begin(), ranges.end());
   }
   // -p, --preset and --top-ports add up: "--preset common -p 8080" scans 27 ports.
@@ -210,9 +229,13 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   plan.fixed_rate = o.fixed_rate;
   if (o.fixed_rate && o.min_rate > 0)
     throw SpecError("--fixed-rate and --min-rate exclude each other: a fixed rate is --rate itself");
-  if (o.send_mode == "raw") plan.send_mode = SendMode::kRaw;
+  if (o.send_mode == "auto") plan.send_mode = SendMode::kAuto;
+  else if (o.send_mode == "raw") plan.send_mode = SendMode::kRaw;
   else if (o.send_mode == "ring") plan.send_mode = SendMode::kRing;
-  else throw SpecError("bad --send-mode '" + o.send_mode + "': use raw (raw IPv4 socket) or ring (PACKET_MMAP TX ring)");
+  else if (o.send_mode == "xdp") plan.send_mode = SendMode::kXdp;
+  else
+    throw SpecError("bad --send-mode '" + o.send_mode +
+                    "': use auto (the default), raw (raw IP socket), ring (PACKET_MMAP TX ring) or xdp (AF_XDP)");
   if (o.dry_run && !o.pcap_out.empty()) throw SpecError("--dry-run and --pcap-out exclude each other");
   plan.dry_run = o.dry_run;
   plan.pcap_out = o.pcap_out;
@@ -235,7 +258,7 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   plan.seed = o.seed ? *o.seed
                      : (std::random_device{}() * uint64_t{0x100000001} ^ std::random_device{}()) & (~uint64_t{0} >> 1);
   plan.show = parse_show(o.show);
-  plan.outputs = resolve_outputs(o);
+  plan.outputs = resolve_outputs(o, /*report_on_stdout_too=*/true);
 
   if (plan.targets.count128() > kMaxAddresses)
     throw SpecError(count_text(plan.targets.count128()) + " addresses is more than any scan can track (2^32, even " +

@@ -26,7 +26,9 @@ const char* output_format_name(OutputFormat format);
 
 // How probes leave (scanner/raw_socket_sink.h, scanner/packet_ring_sink.h), or where they go
 // instead of the wire: an offline run opens neither a socket nor a capture.
-enum class SendMode { kRaw, kRing };
+// --send-mode: kAuto picks at wire-open time (scanner/send_path.h), the others are asked for.
+enum class SendMode { kAuto, kRaw, kRing, kXdp };
+const char* send_mode_name(SendMode m);  // "auto", "raw", "ring", "xdp"
 
 // A scan of more addresses than this needs confirm_large (a /8: a typo like /8 for /24
 // should not start a 16-million-address scan).
@@ -55,7 +57,7 @@ struct ScanPlan {
   std::vector<OutputSpec> outputs;  // never empty; at most one writes to standard output
   std::vector<std::string> warnings;  // never-scanned addresses that were named, etc.
   std::vector<std::string> notices;   // reserved blocks skipped inside wider targets (one line)
-  SendMode send_mode = SendMode::kRaw;
+  SendMode send_mode = SendMode::kAuto;
   bool dry_run = false;   // probes built and counted, sent nowhere
   std::string pcap_out;   // non-empty: probes written to this pcap file, not sent
   int pcap_buffer_bytes = 0;  // --pcap-buffer: the capture ring; 0 = sized from rate and wait
@@ -92,8 +94,12 @@ inline RangeSet resolve_targets(const RangeSet& named, const RangeSet& user_excl
 unsigned parse_show(const std::string& text);
 
 // The outputs that -o/--format and the (format, path) list name: -o/--format make one more,
-// and with none at all results go to standard output. Throws SpecError for an unknown
-// format, two outputs to one file, or two to standard output.
-std::vector<OutputSpec> resolve_outputs(const ScanOptions& options);
+// and with none at all results go to standard output. With `report_on_stdout_too` (a scan),
+// files named by -oX, -oA, ... do not take the report off standard output either: as nmap
+// shows its normal output on the terminal whatever files it writes, standard output gets the
+// --format report unless -o FILE ("instead of standard output") is given or an output is
+// already there (-oN -). Throws SpecError for an unknown format, two outputs to one file, or
+// two to standard output.
+std::vector<OutputSpec> resolve_outputs(const ScanOptions& options, bool report_on_stdout_too = false);
 
 }  // namespace portauth::config

@@ -1,42 +1,76 @@
 #include "engine/live_wire.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <optional>
 
 #include "capture/capture_sizing.h"
+#include "capture/null_source.h"
+#include "common/setup_error.h"
 #include "config/ipv4.h"
 #include "config/own_addresses.h"
 #include "scanner/next_hop.h"
-#include "capture/null_source.h"
 #include "scanner/packet_ring_sink.h"
 #include "scanner/pcap_file_sink.h"
 #include "scanner/raw_socket_sink.h"
-#include "common/setup_error.h"
+#include "scanner/send_path.h"
+#include "scanner/xdp_sink.h"
 
 namespace portauth::engine {
 namespace {
 
-// The ring sends every frame to one MAC, so every target must sit behind the same next hop.
-// Checked at both ends of the target set; a single target on the local link is its own hop.
-scanner::NextHop ring_next_hop(const config::ScanPlan& plan, const std::string& interface) {
-  if (plan.targets.count_v4() < plan.targets.count())
-    throw common::SetupError("--send-mode ring sends IPv4 frames only; scan IPv6 targets with --send-mode raw");
-  const uint32_t first = plan.targets.ranges().front().first.v4();
-  const uint32_t last = plan.targets.ranges().back().last.v4();
-  const scanner::NextHop hop = scanner::resolve_next_hop(first, interface);
-  if (first != last) {
-    if (hop.on_link)
-      throw common::SetupError("--send-mode ring: the targets are on the local link of " + hop.interface +
-                                ", each with its own MAC, and the TX ring sends to one next hop; use "
-                                "--send-mode raw (or scan them one at a time)");
-    const scanner::NextHop other = scanner::resolve_next_hop(last, interface);
-    if (other.address != hop.address)
-      throw common::SetupError("--send-mode ring: " + config::format_ipv4(first) + " and " +
-                                config::format_ipv4(last) + " leave through different next hops (" +
-                                config::format_ipv4(hop.address) + ", " + config::format_ipv4(other.address) +
-                                "); use --send-mode raw");
-  }
-  return hop;
+const config::RangeSet& all_v4() {
+  static const config::RangeSet v4({{config::kFirstV4, config::kLastV4}});
+  return v4;
+}
+
+// What the kernel says about the wire for this plan: the link type, and per family the one
+// next hop (with its MAC) behind which every target sits, or why there is none.
+struct WireFacts {
+  scanner::PathFacts path;
+  scanner::LinkInfo link;
+  std::optional<scanner::NextHop> hop4, hop6;
+};
+
+WireFacts gather_facts(const config::ScanPlan& plan, const std::string& interface) {
+  WireFacts f;
+  f.path.interface = interface;
+  f.link = scanner::link_info(interface);
+  f.path.link_problem = f.link.problem;
+  const config::RangeSet v4 = plan.targets.intersect(all_v4());
+  config::RangeSet v6 = plan.targets;
+  v6.subtract(all_v4());
+  f.path.has_v4 = !v4.empty();
+  f.path.has_v6 = !v6.empty();
+  if (!f.link.ethernet) return f;  // no next hop would help
+  auto hop_of = [&](const config::RangeSet& targets, std::optional<scanner::NextHop>& hop, std::string& problem,
+                    std::string& text) {
+    if (targets.empty()) return;
+    scanner::HopAnswer a = scanner::shared_next_hop(targets, interface);
+    if (!a.hop) {
+      problem = a.why;
+      return;
+    }
+    hop = a.hop;
+    text = (a.hop->on_link ? "on-link " : "next hop ") + config::format_address(a.hop->address) + " (" +
+           scanner::format_mac(a.hop->mac) + ")";
+  };
+  hop_of(v4, f.hop4, f.path.hop_problem_v4, f.path.hop_v4);
+  hop_of(v6, f.hop6, f.path.hop_problem_v6, f.path.hop_v6);
+  return f;
+}
+
+std::optional<scanner::PacketRingSink::Mac> mac_of(const std::optional<scanner::NextHop>& hop) {
+  if (!hop) return std::nullopt;
+  return hop->mac;
+}
+
+// The sink of a chosen link-layer path.
+std::unique_ptr<scanner::PacketSink> open_link_sink(config::SendMode mode, const std::string& interface,
+                                                    const WireFacts& f) {
+  if (mode == config::SendMode::kXdp)
+    return std::make_unique<scanner::XdpSink>(interface, f.link.mac, mac_of(f.hop4), mac_of(f.hop6));
+  return std::make_unique<scanner::PacketRingSink>(interface, f.link.mac, mac_of(f.hop4), mac_of(f.hop6));
 }
 
 // The first target of each family: IPv4 lives in ::ffff:0:0/96, so IPv6 targets may sort
@@ -97,6 +131,46 @@ int capture_buffer_bytes(const config::ScanPlan& plan) {
   return capture::size_capture(plan.rate, plan.wait_seconds, max_replies).buffer_bytes;
 }
 
+// The sink for the plan's --send-mode: auto takes the fastest path that serves the plan and
+// falls back to raw (saying why) when it cannot, or when its socket cannot be opened.
+static void open_send_path(const config::ScanPlan& plan, const std::string& interface, Wire& w) {
+  const config::SendMode asked = plan.send_mode;
+  if (asked == config::SendMode::kRaw) {
+    const uint64_t v4 = plan.targets.count_v4();
+    w.sink = std::make_unique<scanner::RawSocketSink>(interface, v4 > 0, v4 < plan.targets.count());
+    w.send_path = "raw";
+    w.send_path_reason = "asked for (--send-mode raw)";
+    return;
+  }
+  const WireFacts facts = gather_facts(plan, interface);
+  const scanner::PathChoice choice = scanner::choose_path(asked, facts.path);  // throws for ring/xdp that cannot serve
+  w.send_path = config::send_mode_name(choice.mode);
+  w.send_path_reason = choice.reason;
+  if (choice.mode != config::SendMode::kRaw && asked != config::SendMode::kAuto) {
+    w.sink = open_link_sink(choice.mode, interface, facts);  // asked for: its failure says why
+    return;
+  }
+  if (choice.mode != config::SendMode::kRaw) {
+    // Auto: the link-layer paths fastest first; one that cannot be opened here (no AF_XDP in
+    // this kernel or driver, a queue another scan holds) hands over to the next, then to raw.
+    std::string failures;
+    for (const config::SendMode mode : scanner::kAutoOrder) {
+      try {
+        w.sink = open_link_sink(mode, interface, facts);
+        w.send_path = config::send_mode_name(mode);
+        if (!failures.empty()) w.send_path_reason += " (" + failures + ")";
+        return;
+      } catch (const common::SetupError& e) {
+        failures += (failures.empty() ? "" : "; ") + std::string(e.what());
+      }
+    }
+    w.send_path = "raw";
+    w.send_path_reason = "auto: " + failures;
+  }
+  const uint64_t v4 = plan.targets.count_v4();
+  w.sink = std::make_unique<scanner::RawSocketSink>(interface, v4 > 0, v4 < plan.targets.count());
+}
+
 Wire open_wire(const config::ScanPlan& plan, const scanner::RouteChoice& route, const std::string& capture_filter) {
   Wire w;
   if (plan.offline()) {
@@ -114,16 +188,19 @@ Wire open_wire(const config::ScanPlan& plan, const scanner::RouteChoice& route, 
   // held 10 ms in an unfilled TPACKET_V3 block would make every window's count lumpy. 2 ms
   // blocks keep the delay small; at high rates blocks fill before the timeout anyway.
   if (!plan.fixed_rate && !lo.immediate) lo.timeout_ms = 2;
+  // For the before/after bench row only (bench/README.md, "Capture"): let the kernel hand
+  // the capture socket our own outgoing frames again, as it did before PACKET_IGNORE_OUTGOING.
+  if (const char* e = std::getenv("PORTAUTH_BENCH_CAPTURE_OUTGOING"); e && *e == '1') lo.ignore_outgoing = false;
   w.source = capture::open_live(lo);
-  if (plan.send_mode == config::SendMode::kRing) {
-    const auto hop = ring_next_hop(plan, route.interface);
-    w.sink = std::make_unique<scanner::PacketRingSink>(route.interface, scanner::interface_mac(route.interface),
-                                                       hop.mac);
-  } else {
+  if (route.own_addresses) {
+    // Our own addresses: a raw socket bound to no interface, so the kernel delivers them as
+    // local (over loopback, where the capture is); no link-layer path serves them.
     const uint64_t v4 = plan.targets.count_v4();
-    // Our own addresses: a socket bound to no interface, so the kernel delivers them as local.
-    w.sink = std::make_unique<scanner::RawSocketSink>(route.own_addresses ? "" : route.interface, v4 > 0,
-                                                      v4 < plan.targets.count());
+    w.sink = std::make_unique<scanner::RawSocketSink>("", v4 > 0, v4 < plan.targets.count());
+    w.send_path = "raw";
+    w.send_path_reason = "this machine's own addresses: the kernel delivers them over loopback";
+  } else {
+    open_send_path(plan, route.interface, w);
   }
   return w;
 }

@@ -47,6 +47,8 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
   output::ScanSummary s;
   s.source_ip = info.source_ip;
   s.interface = info.interface;
+  s.send_path = wire.send_path;
+  s.send_path_reason = wire.send_path_reason;
   s.interrupted = o.interrupted;
   // A resumed scan sums up the whole scan: what the interrupted runs found, and this one.
   config::EarlierRuns runs = options.resume ? options.resume->earlier : config::EarlierRuns{};

@@ -63,6 +63,7 @@ void fill_counters(output::ScanSummary& s, const ScanSetup& setup, const ScanLoo
     s.adaptive = true;
     s.rate_ceiling = rc->ceiling();
     s.rate_ceiling_is_max = !std::isfinite(setup.plan.rate);
+    s.rate_at_send_path = scanner::HeldBy(c.held_why.load()) == scanner::HeldBy::kSendPath;
     s.rate_min = c.rate_min.load();
     s.rate_max = c.rate_max.load();
     s.rate_final = c.rate.load();

@@ -1,5 +1,7 @@
 #include "engine/scan_loop.h"
 
+#include <pthread.h>
+
 #include <cstdio>
 #include <thread>
 
@@ -74,13 +76,16 @@ LoopOutcome ScanLoop::run_impl(void (*deliver)(void*, const probe::ScanResult&),
 
   // The simulated clock must count both threads from the moment they exist (clock.h).
   clock_.enter();
+  // Named for top, perf and the bench's per-thread CPU figures (scripts/bench_wire.py).
   std::thread capture_thread([&] {
+    pthread_setname_np(pthread_self(), "pa-capture");
     capture_.run(stop_capture);
     capture_done.store(true, std::memory_order_release);
     clock_.leave();
   });
   clock_.enter();
   std::thread sender_thread([&] {
+    pthread_setname_np(pthread_self(), "pa-sender");
     sender_.run(stop_sender);
     clock_.leave();
   });

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -303,7 +305,7 @@ Manifest parse_manifest(const std::string& text, const std::string& name) {
 
 Manifest load_manifest(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read manifest '" + path + "'");
+  if (!in) throw std::runtime_error("cannot read manifest '" + path + "': " + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
   return parse_manifest(text.str(), path);

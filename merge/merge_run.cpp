@@ -22,6 +22,10 @@ namespace {
 
 
 int refuse(const std::vector<std::string>& problems) {
+  if (problems.size() == 1) {  // one problem, one line (issue 19.10)
+    std::fprintf(stderr, "portauth: merge refused: %s\n", problems.front().c_str());
+    return 1;
+  }
   std::fprintf(stderr, "portauth: merge refused: %zu problem(s):\n", problems.size());
   for (const auto& p : problems) std::fprintf(stderr, "  %s\n", p.c_str());
   return 1;
@@ -65,6 +69,7 @@ int run_merge(const MergeRequest& a) {
       problems.push_back(e.what());
     }
   }
+  if (files.empty() && !problems.empty()) return refuse(problems);  // not also "no manifests given"
   ShardSet set = check_shard_set(std::move(files));
   problems.insert(problems.end(), set.problems.begin(), set.problems.end());
   if (!problems.empty()) return refuse(problems);

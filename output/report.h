@@ -41,6 +41,7 @@ struct ScanSummary {
   bool interrupted = false;
   std::string resume_file;    // written when interrupted ("" if none)
   std::string source_ip, interface;
+  std::string send_path, send_path_reason;  // "raw", "ring", "xdp" ("" offline) and why (engine/wire.h)
   // TruStealth mode only (app::RunOptions::trustealth): frames that came from a scanned
   // address other than echo replies to our pings, and the pings sent and answered.
   bool trustealth = false;
@@ -52,6 +53,7 @@ struct ScanSummary {
   uint64_t rate_backoffs = 0;
   double rate_ceiling = 0;          // the most it would allow: --rate, or its own maximum for --rate max
   bool rate_ceiling_is_max = false; // --rate max
+  bool rate_at_send_path = false;   // --rate max came down to what the send path delivered
   std::string rate_held_by;  // "198.18.0.4's answers", "capture drops", ... ("" if never held)
   double rtt_p50_ms = -1, rtt_p99_ms = -1;
   unsigned extra_passes = 0;  // retry passes beyond --retries, because retries kept finding answers

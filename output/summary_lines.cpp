@@ -71,7 +71,7 @@ std::string rate_summary_line(const ScanSummary& s) {
   if (s.rate_backoffs > 0) {
     line += format(" and ended at %s, %s (it backed off %" PRIu64 " time%s)", per_second(s.rate_final).c_str(),
                    s.rate_held_by.c_str(), s.rate_backoffs, s.rate_backoffs == 1 ? "" : "s");
-  } else if (s.rate_ceiling > 0 && s.rate_max >= s.rate_ceiling) {
+  } else if (s.rate_at_send_path || (s.rate_ceiling > 0 && s.rate_max >= s.rate_ceiling)) {
     // Nothing answered too slowly: the ceiling (--rate, or the most the controller ever
     // allows with --rate max) was the only brake, and below it this machine's own speed.
     line += s.rate_ceiling_is_max ? "; nothing held it back, so the SYNs went out as fast as this machine sent them"

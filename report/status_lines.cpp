@@ -60,7 +60,7 @@ std::vector<std::string> plan_lines(const config::ScanPlan& plan, int verbosity,
   lines.push_back(format("%splan details: targets %s; seed %" PRIu64
                          ", shard %u/%u; source ports %s; send mode %s%s; outputs: %s",
                          where.c_str(), target_list(plan).c_str(), plan.seed, plan.shard_index + 1, plan.shard_count,
-                         source_ports.c_str(), plan.send_mode == config::SendMode::kRing ? "ring" : "raw",
+                         source_ports.c_str(), config::send_mode_name(plan.send_mode),
                          offline.c_str(), output_list(plan).c_str()));
   return lines;
 }
@@ -73,6 +73,7 @@ std::vector<std::string> run_lines(const output::ScanSummary& s, const config::S
                          " dropped",
                          s.packets_sent, s.source_ip.c_str(), s.interface.c_str(), s.passes, s.replies_accepted,
                          s.duplicates, s.replies_rejected, s.pcap_received, s.pcap_dropped));
+  if (!s.send_path.empty()) lines.push_back("send path: " + s.send_path + ": " + s.send_path_reason);
   if (!port_set.empty()) lines.push_back("ports: " + port_set);
   if (!plan.pcap_out.empty())
     lines.push_back(format("probes written to %s: %" PRIu64 " probes generated at %.0f pps (send time %.3f s); nothing "

@@ -64,6 +64,7 @@ nlohmann::ordered_json summary_json(const std::string& scan_name, const output::
                {"buffer_bytes", pcap_buffer_bytes}};
   j["source_ip"] = s.source_ip;
   j["interface"] = s.interface;
+  j["send_path"] = s.send_path.empty() ? J(nullptr) : J({{"mode", s.send_path}, {"reason", s.send_path_reason}});
   j["resume_file"] = s.resume_file.empty() ? J(nullptr) : J(s.resume_file);
   j["warnings"] = warnings;
   return j;

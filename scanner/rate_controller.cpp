@@ -38,7 +38,7 @@ bool judge(double phi, uint64_t answers, double& avg, double& ref, bool& low_bef
 }  // namespace
 
 RateController::RateController(Clock& clock, ControllerConfig config)
-    : clock_(clock), config_(config) {
+    : clock_(clock), config_(config), max_follows_path_(!std::isfinite(config.ceiling)) {
   if (!std::isfinite(config_.ceiling) || config_.ceiling > kMaxRate) config_.ceiling = kMaxRate;
   config_.floor = std::min(config_.floor, config_.ceiling);
   rate_ = std::clamp(config_.initial, std::max(config_.floor, 1.0), config_.ceiling);
@@ -48,7 +48,7 @@ RateController::RateController(Clock& clock, ControllerConfig config)
 
 void RateController::set_rate(double r, HeldBy why, const config::Address& addr) {
   r = std::clamp(std::min(r, pass_ceiling_), std::max(config_.floor, 1.0), config_.ceiling);
-  if (r < rate_) stats_.backoffs.fetch_add(1, std::memory_order_relaxed);
+  if (r < rate_ && why != HeldBy::kSendPath) stats_.backoffs.fetch_add(1, std::memory_order_relaxed);
   if (r >= config_.ceiling && why == HeldBy::kNothing) why = HeldBy::kCeiling;
   rate_ = r;
   stats_.rate.store(r, std::memory_order_relaxed);
@@ -164,6 +164,7 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
       limit_addr = {};
     }
   }
+  const double delivered = double(window_sent_) / seconds;  // what the send path took this window
   window_start_ = now_ns;
   window_sent_ = 0;
   const uint64_t drops = drops_seen_.load(std::memory_order_relaxed);
@@ -183,9 +184,13 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
   } else if (errors) {
     slow_start_ = false;
     set_rate(rate_ * 0.7, HeldBy::kSendErrors, {});
+  } else if (max_follows_path_ && delivered * kPathHeadroom < rate_) {
+    // The sink was the brake, not the limiter: --rate max means what this path delivers.
+    set_rate(std::max(delivered * kPathHeadroom, std::min(config_.initial, config_.ceiling)), HeldBy::kSendPath, {});
   } else {
     const auto why = HeldBy(stats_.held_why.load(std::memory_order_relaxed));
-    set_rate(rate_ * (slow_start_ ? 2.0 : kGrowth), why == HeldBy::kCeiling ? HeldBy::kNothing : why,
+    set_rate(rate_ * (slow_start_ ? 2.0 : kGrowth),
+             why == HeldBy::kCeiling || why == HeldBy::kSendPath ? HeldBy::kNothing : why,
              stats_.held_by.load(std::memory_order_relaxed));
   }
 }
@@ -267,6 +272,7 @@ std::string rate_note(const ControllerStats& stats) {
       return addr ? "retries paced to " + config::format_address(held) + "'s answers" : "retries paced to the answers";
     case HeldBy::kCaptureDrops: return "held by capture drops";
     case HeldBy::kSendErrors: return "held by send errors";
+    case HeldBy::kSendPath: return "at the send path's limit";
   }
   return "";
 }

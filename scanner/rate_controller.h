@@ -17,6 +17,10 @@
 //     or drop most ports, keep a low phi that does not move with the rate and trigger nothing;
 //   - random loss is not congestion: 1% loss moves phi by ~2%, far from kCongested;
 //   - capture drops halve the rate, send errors cut it by 30%;
+//   - the ceiling of --rate max follows the send path: when a window's probes left at less than
+//     1/kPathHeadroom of the rate granted (the sink, not the limiter, was the brake: a raw socket
+//     tops out sooner than the TX ring), the rate is brought down to kPathHeadroom x what the path
+//     delivered, so the number shown is real and a later backoff acts on it (not a backoff itself);
 //   - between passes: a retry pass whose probes are answered proves that earlier ones were
 //     lost. A retry pass never goes faster than the pass before it ended. Random loss is
 //     recovered by the first retry; when a retry finds at least a quarter as many answers as
@@ -74,7 +78,7 @@ struct ControllerStats {
   std::atomic<unsigned> extra_passes{0};
 };
 
-enum class HeldBy : uint8_t { kNothing, kAnswers, kCaptureDrops, kSendErrors, kCeiling, kRetries };
+enum class HeldBy : uint8_t { kNothing, kAnswers, kCaptureDrops, kSendErrors, kCeiling, kRetries, kSendPath };
 
 class RateController final : public probe::AnswerObserver {
  public:
@@ -86,6 +90,7 @@ class RateController final : public probe::AnswerObserver {
   static constexpr uint64_t kMinWait = 50'000'000;
   static constexpr double kRttFactor = 3;
   static constexpr double kMaxRate = 1e7;
+  static constexpr double kPathHeadroom = 1.5;
 
   RateController(Clock& clock, ControllerConfig config);
 
@@ -140,6 +145,7 @@ class RateController final : public probe::AnswerObserver {
 
   Clock& clock_;
   ControllerConfig config_;
+  bool max_follows_path_ = false;  // --rate max: the ceiling is what the send path delivers
   double rate_;
   bool slow_start_ = true;
   uint64_t window_start_ = 0, window_sent_ = 0;

@@ -13,12 +13,12 @@ namespace portauth::scanner {
 
 struct RouteChoice {
   std::string interface;
+  config::Address source_v4;  // our IPv4 source (zero: the scan has no IPv4 target)
+  config::Address source_v6;  // our IPv6 source (zero: the scan has no IPv6 target)
   // The targets are this machine's own addresses: captured on loopback, and sent through a
   // socket bound to no interface, so that the kernel routes them as local (bound to lo, a SYN
   // to an address of another interface is taken as "on link" there, and no RST comes back).
   bool own_addresses = false;
-  config::Address source_v4;  // our IPv4 source (zero: the scan has no IPv4 target)
-  config::Address source_v6;  // our IPv6 source (zero: the scan has no IPv6 target)
 
   // Our source for `target`'s family.
   const config::Address& source_for(const config::Address& target) const {

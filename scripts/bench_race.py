@@ -11,6 +11,8 @@ Scenarios (every scanner runs in NAME-scan, the lab's scanner namespace, which h
        --send-mode raw vs ring at --rate max, probes/s and CPU seconds
   capture  CPU cost of the capture modes: immediate TPACKET_V2 (--rate 100000) vs V3 blocks (100001)
   mem  peak RSS of portauth --dry-run over /12, /10, /8 x 1 port (/usr/bin/time -v)
+  wire, capcpu, cost  probes on the wire against masscan (a sink, counted at the receiving veth), the
+       capture thread's CPU per reply, how cost grows with work: scripts/bench_wire.py (DIR/wire.md)
 Each tool runs at a sweep of rates; every run is scored against tests/lab/profile.conf
 (scripts/bench_score.py). For every run it records: wall time, SYNs that reached the target and
 replies the target sent (nftables counters in NAME-tgt), the tool's own send rate and capture drops
@@ -355,8 +357,9 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--quick", action="store_true", help="two rates per tool instead of the sweep")
     ap.add_argument("--repeat", type=int, default=1, help="runs per configuration (the report shows medians)")
-    ap.add_argument("--only", default="a,a6,r,s,l,b,tx,capture,mem",
-                    help="comma list of scenarios: a, a6, r, s, l, b, tx, capture, mem")
+    ap.add_argument("--only", default="a,a6,r,s,l,b,tx,capture,mem,wire,capcpu",
+                    help="comma list of scenarios: a, a6, r, s, l, b, tx, capture, mem, wire, capcpu, cost")
+    ap.add_argument("--wire-runs", help="with wire: only these runs (keys of bench_wire.WIRE_KEYS, comma list)")
     args = ap.parse_args()
     args.portauth = os.path.abspath(args.portauth)
     os.makedirs(args.out, exist_ok=True)
@@ -384,6 +387,18 @@ def main():
         scenario_capture(args, lab, results)
     if "mem" in only:
         scenario_mem(args, lab, results)
+    import bench_wire as wire  # noqa: E402  (issue 23's rows; it imports this file)
+    if "capcpu" in only:
+        wire.scenario_capcpu(args, lab, results)
+    if "cost" in only:
+        wire.scenario_cost(args, lab, results)
+    if "wire" in only:  # last: it turns the lab's IPv6 on
+        wire.scenario_wire(args, lab, results)
+    wire_md = wire.markdown(results)
+    if wire_md:
+        with open(os.path.join(args.out, "wire.md"), "w") as f:
+            f.write(wire_md + "\n")
+        log("\n" + wire_md)
     with open(os.path.join(args.out, "results.jsonl"), "w") as f:
         for r in results:
             f.write(json.dumps(r) + "\n")

@@ -28,6 +28,8 @@ shift 3
 mkdir -p "$out"
 wrap=()
 [[ -n ${PORTAUTH_NETNS:-} ]] && wrap=(ip netns exec "$PORTAUTH_NETNS")
+# -o FILE (not -oJ FILE): the results go to the file INSTEAD of standard output, so a task
+# never also prints (and holds in memory) a text report of its ports into its Slurm log.
 exec "${wrap[@]}" "${PORTAUTH:-portauth}" scan -c "$profile" --shard "auto/$shards" --no-progress \
-  -oJ "$out/shard-$SLURM_ARRAY_TASK_ID.jsonl" --manifest "$out/shard-$SLURM_ARRAY_TASK_ID.manifest.json" \
+  --format jsonl -o "$out/shard-$SLURM_ARRAY_TASK_ID.jsonl" --manifest "$out/shard-$SLURM_ARRAY_TASK_ID.manifest.json" \
   --resume-file "$out/shard-$SLURM_ARRAY_TASK_ID.resume.yaml" "$@"

@@ -123,6 +123,53 @@ TEST_F(RealDbTest, FamousTrojanPortsNameTheirTrojans) {
   EXPECT_TRUE(mentions(db_->find(27374), "SubSeven"));
 }
 
+// Issue 19.16: port 25's sightings hold every name of GRC's Port Authority list (in the spelling
+// the database uses, or one of the catalog's other spellings for it), and 110 and 143 are
+// related, as GRC relates them. "Shtrilitz" was ours; GRC's "Shtirlitz" is the name now.
+TEST_F(RealDbTest, SmtpTrojansHoldGrcsList) {
+  const PortEntry* smtp = db_->find(25);
+  ASSERT_NE(smtp, nullptr);
+  // The canonical spelling of `name`: itself, or the catalog name it is an alias of.
+  auto canonical = [&](const std::string& name) {
+    for (const TrojanName& t : db_->trojans())
+      for (const std::string& alias : t.aliases)
+        if (alias == name) return t.name;
+    return name;
+  };
+  const char* grc[] = {"Ajan", "Antigen", "Barok", "BSE", "EPS", "EPS II", "Gip", "Gris", "Happy99",
+                       "Hpteam mail", "Hybris", "I Love You", "Kuang2", "Magic Horse", "MBT",
+                       "Moscow Email trojan", "Naebi", "NewApt worm", "ProMail trojan", "Shtirlitz", "Stealth",
+                       "Stukach", "Tapiras", "Terminator", "WinPC", "WinSpy"};
+  for (const char* name : grc) {
+    const std::string want = canonical(name);
+    EXPECT_NE(std::find(smtp->trojans.begin(), smtp->trojans.end(), want), smtp->trojans.end())
+        << name << " (as " << want << ") is not among port 25's trojans";
+  }
+  EXPECT_EQ(canonical("Shtrilitz"), "Shtirlitz");
+  EXPECT_EQ(std::find(smtp->trojans.begin(), smtp->trojans.end(), "Shtrilitz"), smtp->trojans.end());
+  // One spelling across the ports: 110 names ProMail as 25 does.
+  const PortEntry* pop3 = db_->find(110);
+  ASSERT_NE(pop3, nullptr);
+  EXPECT_EQ(pop3->trojans, std::vector<std::string>{"ProMail"});
+}
+
+// Issue 19.15: the X11 range 6000-6063 no longer swallows the two ports that are far more
+// often something else today; every other number of the range is still X11.
+TEST_F(RealDbTest, TensorBoardAndEsphomeHaveTheirOwnPagesInsideTheX11Range) {
+  ASSERT_NE(db_->find(6006), nullptr);
+  EXPECT_EQ(db_->find(6006)->name, "tensorboard");
+  ASSERT_NE(db_->find(6053), nullptr);
+  EXPECT_EQ(db_->find(6053)->name, "esphome");
+  for (uint16_t port = 6000; port <= 6063; ++port) {
+    if (port == 6006 || port == 6053) continue;
+    const PortEntry* entry = db_->find(port);
+    ASSERT_NE(entry, nullptr) << port;
+    EXPECT_EQ(entry->name, "x11") << port;
+  }
+  const auto x11 = db_->find_by_name("x11");
+  EXPECT_EQ(x11.size(), 3u);  // 6000-6005, 6007-6052, 6054-6063
+}
+
 TEST_F(RealDbTest, AtLeast300UniquelyRankedPorts) {
   std::set<int> ranks;
   size_t ranked = 0;

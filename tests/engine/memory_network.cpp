@@ -51,7 +51,12 @@ bool MemoryNetwork::Bucket::take(uint64_t now_ns, double rate, double burst) {
 MemoryNetwork::MemoryNetwork(scanner::Clock& clock, NetworkProfile profile)
     : clock_(clock), profile_(std::move(profile)), rng_(profile_.seed) {}
 
-engine::Wire MemoryNetwork::wire() { return {std::make_unique<Source>(*this), std::make_unique<Sink>(*this)}; }
+engine::Wire MemoryNetwork::wire() {
+  engine::Wire w;
+  w.source = std::make_unique<Source>(*this);
+  w.sink = std::make_unique<Sink>(*this);
+  return w;
+}
 
 void MemoryNetwork::inject(std::vector<uint8_t> frame, uint64_t at_ns) {
   std::lock_guard lock(mu_);

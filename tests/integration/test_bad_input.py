@@ -95,7 +95,8 @@ FILE_CASES = [
     ("shard without seed", {}, ["scan", T, "-p", "80", *ALLOW, "--shard", "1/2"], 1,
      "portauth: --shard needs --seed: every shard must use the same seed, or the slices overlap"),
     ("--pcap-buffer too small", {}, ["scan", T, "-p", "80", *ALLOW, "--pcap-buffer", "12"], 1,
-     "--pcap-buffer: Value 12 not in range 4096 to 1073741824"),
+     "portauth: bad --pcap-buffer '12': give a size from 4096 to 1073741824 bytes (a number, optionally with k, M "
+     "or G)"),
     ("nmap UDP scan", {}, ["scan", "-sU", T, "-p", "53"], 1,
      "portauth: -sU (UDP scan) is not supported: portauth is a TCP SYN scanner (nmap's -sS); nothing was sent"),
     ("nmap version detection", {}, ["scan", "-sV", T, "-p", "22"], 1,
@@ -112,7 +113,7 @@ FILE_CASES = [
     ("unknown option, with the closest", {}, ["scan", T, "-p", "80", "--rtae", "5"], 1,
      "portauth: unknown option '--rtae' (did you mean '--rate'?)"),
     ("bad timing template", {}, ["scan", T, "-p", "80", "-T7"], 1,
-     "--timing: bad timing template -T '7': use 0-5 or paranoid, sneaky, polite, normal, aggressive, insane"),
+     "portauth: bad timing template -T '7': use 0-5 or paranoid, sneaky, polite, normal, aggressive, insane"),
     ("conflicting: --min-rate above --max-rate", {}, ["scan", T, "-p", "80", "--max-rate", "100", "--min-rate",
                                                       "5000"], 1,
      "portauth: --min-rate 5000 is above the rate ceiling (--rate/--max-rate 100)"),
@@ -138,6 +139,25 @@ FILE_CASES = [
     ("--summary-json swallowing --dry-run", {}, ["scan", T, "-p", "80", "--summary-json", "--dry-run"], 1,
      "portauth: --summary-json takes a value, but the next word '--dry-run' is an option; nothing was sent (for "
      "a value that begins with '-', write --summary-json=--dry-run, or ./--dry-run for a file)"),
+    # Issue 19.4: an empty port list, target list or target file is an error (`-p ""` used to scan
+    # the default port set; `--ports= --dry-run` took --dry-run as the port list).
+    ("empty port list", {}, ["scan", T, "-p", ""], 1,
+     "portauth: -p was given an empty value (an unset shell variable?); give one, e.g. -p 22,80,443, or leave -p "
+     "out"),
+    ("--ports= then an option", {}, ["scan", T, "--ports=", "--dry-run"], 1,
+     "portauth: --ports was given an empty value (an unset shell variable?); give one, e.g. --ports 22,80,443, or "
+     "leave --ports out"),
+    ("empty target", {}, ["scan", "", "-p", "80"], 1,
+     "portauth: an empty argument '' (an unset shell variable?); remove it, or give what it stands for; usage: "
+     "portauth scan [OPTIONS] TARGETS..."),
+    ("empty target list item", {}, ["scan", f"{T},", "-p", "80"], 1,
+     f"portauth: bad target list '{T},': an empty item (a trailing comma)"),
+    ("empty target file", {"t.txt": "# every host was filtered out\n\n"}, ["scan", T, "-iL", "{d}/t.txt", "-p", "80"],
+     1, "portauth: target file '{d}/t.txt' lists no targets (only blank lines and comments); add targets to it, or "
+        "leave it out"),
+    # Issue 19.15: the reason a file cannot be read.
+    ("config file missing", {}, ["scan", "-c", "{d}/x.yaml"], 1,
+     "portauth: cannot read config file '{d}/x.yaml': No such file or directory"),
     ("--summary-json unwritable", {}, ["scan", T, "-p", "80", *ALLOW, "--summary-json", "{d}/no/such/dir.json"], 1,
      "portauth: cannot write --summary-json file '{d}/no/such/dir.json': No such file or directory"),
 ]
@@ -228,6 +248,10 @@ def main():
                     copy, "scan", T, "-p", "22,80", *ALLOW]
             proc, packets = run_watched(lab, argv)
             problems += judge("unprivileged (uid 65534)", proc, packets, NONZERO, PRIVILEGE_HINT)
+            # Issue 19.15: the setcap hint names the binary that ran, ready to paste.
+            hint = f"'sudo setcap cap_net_raw+ep {copy}'"
+            if proc is not None and hint not in proc.stderr:
+                problems.append(f"unprivileged: the hint does not name the binary ({hint}): {proc.stderr.strip()!r}")
     return lablib.report("refused commands exit non-zero, say why, and send nothing", problems)
 
 
