@@ -64,7 +64,8 @@ output::ScanSummary run_live_scan(const config::ScanPlan& plan, const output::An
   // An interrupt that came once the loop was over (while the results were being written) cut
   // nothing short: say so, rather than nothing.
   if (!summary.interrupted && run.interrupt.interrupts->load() > 0)
-    std::fprintf(stderr, "portauth: interrupted as the scan was ending: it had finished, so its results are complete\n");
+    std::fprintf(stderr,
+                 "portauth: interrupted as the scan was ending: it had finished, so its results are complete\n");
   if (options.resume_slot) options.resume_slot->settle(summary);
   return summary;
 }

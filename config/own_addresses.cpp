@@ -20,7 +20,8 @@ void leave_out_own_addresses(ScanPlan& plan, const std::vector<Address>& local) 
       list += ", ...";
       break;
     }
-    list += (list.empty() ? "" : ", ") + format_address(r.first) + (r.last != r.first ? "-" + format_address(r.last) : "");
+    list += (list.empty() ? "" : ", ") + format_address(r.first) +
+            (r.last != r.first ? "-" + format_address(r.last) : "");
   }
   const bool one = own.count() == 1;
   const std::string ports = format_ports(plan.ports);

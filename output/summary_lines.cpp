@@ -79,7 +79,8 @@ std::string rate_summary_line(const ScanSummary& s) {
   } else {
     line += "; nothing held it back (it was still ramping up when sending ended)";
   }
-  if (s.rtt_p50_ms >= 0) line += format("; round trip %.2g ms median, %.2g ms 99th percentile", s.rtt_p50_ms, s.rtt_p99_ms);
+  if (s.rtt_p50_ms >= 0)
+    line += format("; round trip %.2g ms median, %.2g ms 99th percentile", s.rtt_p50_ms, s.rtt_p99_ms);
   if (s.extra_passes > 0)
     line += format("; %u more retry pass%s than --retries asked, because retries kept finding answers", s.extra_passes,
                    s.extra_passes == 1 ? "" : "es");

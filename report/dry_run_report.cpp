@@ -31,8 +31,8 @@ std::string seconds_text(double s) {
 }
 
 std::string rate_text(const output::ScanSummary& s, const config::ScanPlan& plan) {
-  const std::string ceiling =
-      s.rate_ceiling_is_max ? per_second(s.rate_ceiling) + " (--rate max)" : "the --rate ceiling of " + per_second(s.rate_ceiling);
+  const std::string ceiling = s.rate_ceiling_is_max ? per_second(s.rate_ceiling) + " (--rate max)"
+                                                    : "the --rate ceiling of " + per_second(s.rate_ceiling);
   if (plan.fixed_rate)
     return std::isfinite(plan.rate) ? "exactly " + per_second(plan.rate) + " SYNs a second (--fixed-rate)"
                                     : "as fast as this machine sends them (--fixed-rate --rate max)";
@@ -49,8 +49,8 @@ std::string time_text(const output::ScanSummary& s, const config::ScanPlan& plan
     sending = "as long as this machine takes to send them (it built them in " +
               seconds_text(s.pps > 0 ? double(s.packets_sent) / s.pps : 0.0) + ")";
   else
-    sending = (s.estimated_send_seconds < 0.01 ? "" : "about ") + seconds_text(s.estimated_send_seconds) + " of sending" +
-              (plan.fixed_rate ? "" : " if nothing holds the rate back");
+    sending = (s.estimated_send_seconds < 0.01 ? "" : "about ") + seconds_text(s.estimated_send_seconds) +
+              " of sending" + (plan.fixed_rate ? "" : " if nothing holds the rate back");
   const std::string waits = plan.fixed_rate
                                 ? format("%g s of waiting for late replies after each pass", plan.wait_seconds)
                                 : format("up to %g s of waiting for late replies after each pass (3 round trips, "
@@ -89,7 +89,8 @@ std::vector<std::string> dry_run_lines(const output::ScanSummary& s, const confi
   lines.push_back("dry run: rate: " + rate_text(s, plan));
   lines.push_back("dry run: time: " + time_text(s, plan));
   lines.push_back("dry run: would write: " + output_text(plan) + " (nothing is written now)");
-  lines.push_back(format("dry run: %" PRIu64 " probes generated at %.0f pps by this machine (in %.3f s); nothing was sent",
+  lines.push_back(format("dry run: %" PRIu64 " probes generated at %.0f pps by this machine (in %.3f s); nothing "
+                         "was sent",
                          s.packets_sent, s.pps, s.pps > 0 ? double(s.packets_sent) / s.pps : 0.0));
   return lines;
 }

@@ -78,7 +78,8 @@ std::vector<std::string> run_lines(const output::ScanSummary& s, const config::S
   if (!plan.pcap_out.empty())
     lines.push_back(format("probes written to %s: %" PRIu64 " probes generated at %.0f pps (send time %.3f s); nothing "
                            "was sent",
-                           plan.pcap_out.c_str(), s.packets_sent, s.pps, s.pps > 0 ? double(s.packets_sent) / s.pps : 0.0));
+                           plan.pcap_out.c_str(), s.packets_sent, s.pps,
+                           s.pps > 0 ? double(s.packets_sent) / s.pps : 0.0));
   return lines;
 }
 

@@ -152,7 +152,7 @@ class RateController final : public probe::AnswerObserver {
   uint64_t pass_start_ns_ = 0, pass_end_ns_ = 0, pass_answers_mark_ = 0, pass_sent_ = 0, pass_end_answers_ = 0;
   uint64_t prev_pass_answers_ = 0;   // answers of the pass before the one that just ended
   double pass_ceiling_ = INFINITY;   // a retry pass never rises above the rate it started at
-  double retry_floor_ = 0;           // retries are never paced below this (the rate pass 0 ended at / kMaxRetrySlowdown)
+  double retry_floor_ = 0;           // retries are paced no slower: where pass 0 ended / kMaxRetrySlowdown
   uint64_t all_mark_ = 0;
   double all_ref_ = -1, all_avg_ = -1;
   bool all_low_before_ = false;
