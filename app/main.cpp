@@ -13,6 +13,7 @@
 #include "common/version.h"
 #include "app/probe_command.h"
 #include "app/scan_command.h"
+#include "app/serve_command.h"
 #include "app/shieldsup_command.h"
 #include "config/spec_error.h"
 
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   portauth::app::add_probe_command(app, exit_code, command_line);
   portauth::app::add_shieldsup_command(app, exit_code, command_line);
   portauth::app::add_merge_command(app, exit_code, command_line);
+  portauth::app::add_serve_command(app, exit_code);
   const std::vector<std::string> words(argv + 1, argv + argc);
   try {
     portauth::cli::refuse_option_like_values(app, words);

@@ -31,10 +31,12 @@ done
 # drivers, standard library only), tcpdump (the no-packet-sent checks), util-linux (setpriv,
 # script). Output tests: nmap, ndiff and libxml2-utils (nmap's XML, its DTD, xmllint) to check
 # the nmap XML against nmap itself; chromium renders the HTML report headless. Fuzzing: clang and
-# its runtimes (libFuzzer, sanitizers) for the harnesses in fuzz/ (scripts/fuzz.sh).
+# its runtimes (libFuzzer, sanitizers) for the harnesses in fuzz/ (scripts/fuzz.sh). `portauth
+# serve`: libcpp-httplib-dev (the HTTP library), wrk (its benchmark, scripts/bench_serve.sh); its
+# browser test drives chromium with puppeteer-core from npm (nodejs and npm below, when missing).
 readonly PACKAGES=(
   build-essential cmake pkg-config
-  libnet1-dev libpcap-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
+  libnet1-dev libpcap-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev wrk
   libgtest-dev libgmock-dev libbenchmark-dev
   iproute2 nftables python3 tcpdump util-linux procps libcap2-bin libcap-dev
   nmap ndiff libxml2-utils chromium
@@ -48,6 +50,9 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm for the browser tests: Debian's, unless a node and an npm are already there
+# (from another source: Debian's npm would not install beside them).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "setup: need root to install: ${missing[*]} (run with sudo)" >&2

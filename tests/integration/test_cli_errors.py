@@ -7,7 +7,7 @@ an unknown one) used to print CLI11's two lines ("PORT is required" / "Run with 
 information.") with no "portauth: "; `--prot` and `lookup --serch` got no suggestion and `scna` got
 "A subcommand is required"; `-p ""` scanned the default port set.
 
-Each bad command line below, for every subcommand (scan, lookup, probe, shieldsup, merge, and none),
+Each bad command line below, for every subcommand (scan, lookup, probe, shieldsup, merge, serve, and none),
 runs in the lab's scanner namespace. Pass, for each: exit 1, standard error exactly ONE line that
 starts with "portauth: " (and equals the message given, where one is), nothing on standard output;
 and, over the whole table, ZERO packets on the lab's wire (one packet counter around the batch).
@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lablib  # noqa: E402
 
 T = lablib.TARGET_IP
-COMMANDS = "the commands are scan, lookup, probe, shieldsup and merge"
+COMMANDS = "the commands are scan, lookup, probe, shieldsup, merge and serve"
 SCAN_USAGE = "usage: portauth scan [OPTIONS] TARGETS..."
 PROBE_USAGE = "usage: portauth probe [OPTIONS] HOST PORT"
 
@@ -108,6 +108,16 @@ CASES = [
     (["merge", "{d}/s1.manifest.json", "-oX"], "portauth: -oX needs a value (FILE) after it; e.g. -oX out.xml"),
     (["merge", "{d}/missing.manifest.json"], "portauth: merge refused: cannot read manifest "
      "'{d}/missing.manifest.json': No such file or directory"),
+    # serve (refused before it listens)
+    (["serve", "--lisen", "127.0.0.1:8080"], "portauth: unknown option '--lisen' (did you mean '--listen'?)"),
+    (["serve", "--listen", "localhost:8080"], "portauth: --listen: 'localhost' is not an IP address"),
+    (["serve", "--listen", "127.0.0.1:62000"], "portauth: --listen: port 62000 is in 61000-65535, where portauth's "
+     "scans take their source ports; pick a lower one"),
+    (["serve", "--allow-clients", "10.0.0.0/33"], "portauth: --allow-clients: bad target '10.0.0.0/33': prefix "
+     "length '/33' must be 0-32"),
+    (["serve", "--client-rate", "lots"], "portauth: --client-rate: give N/s, N/min or N/h with N at least 1, e.g. "
+     "10/min"),
+    (["serve", "--rate", "abc"], None),
 ]
 
 
