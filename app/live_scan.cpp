@@ -30,7 +30,7 @@ output::ScanSummary run_live_scan(const config::ScanPlan& plan, const output::An
   if (!options.resume_slot && !plan.dry_run &&
       ResumeFileSlot::named(run.resume_path, run.resume != nullptr)) {
     try {
-      options.resume_slot = std::make_shared<ResumeFileSlot>(run.resume_path, run.resume != nullptr);
+      options.resume_slot = std::make_shared<ResumeFileSlot>(run.resume_path, run.resume != nullptr, options.user);
     } catch (const std::exception& e) {
       throw common::SetupError(e.what());
     }

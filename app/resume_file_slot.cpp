@@ -9,14 +9,19 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "app/privileges.h"
 #include "config/scan_options.h"
 
 namespace portauth::app {
 
-ResumeFileSlot::ResumeFileSlot(const std::string& path, bool resumed) : path_(path), resumed_(resumed) {
+ResumeFileSlot::ResumeFileSlot(const std::string& path, bool resumed, const std::string& owner)
+    : path_(path), resumed_(resumed) {
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd_ >= 0) {
     created_ = true;
+    // The unprivileged scan's own file: it may rename a new one over it, or remove it, in a
+    // sticky directory such as /tmp (else it keeps writing through fd_).
+    give_to_user(fd_, owner);
   } else if (errno == EEXIST) {
     // An older resume file (or the one --resume reads): kept as it is until an interrupt
     // rewrites it.

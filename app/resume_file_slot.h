@@ -23,9 +23,10 @@ namespace portauth::app {
 
 class ResumeFileSlot {
  public:
-  // Opens `path` (O_CREAT, never truncating a file that exists). Throws std::runtime_error
-  // naming the path. `resumed`: the path is the file of --resume, whose scan this finishes.
-  ResumeFileSlot(const std::string& path, bool resumed);
+  // Opens `path` (O_CREAT, never truncating a file that exists); a file it creates is given to
+  // `owner`, the user the scan will become (app/privileges.h). Throws std::runtime_error naming
+  // the path. `resumed`: the path is the file of --resume, whose scan this finishes.
+  ResumeFileSlot(const std::string& path, bool resumed, const std::string& owner);
   ~ResumeFileSlot();
   ResumeFileSlot(const ResumeFileSlot&) = delete;
   ResumeFileSlot& operator=(const ResumeFileSlot&) = delete;

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "app/live_scan.h"
+#include "app/privileges.h"
 #include "app/shieldsup_command.h"
 #include "app/status.h"
 #include "cli/cli_options.h"
@@ -172,7 +173,8 @@ int run(cli::CommandLine& cli, const std::string& command_line) {
       // A resume file the user named is made now too: an interrupt may come after the drop.
       const std::string resume_path = resume_path_for(scan);
       if (!a.dry_run && ResumeFileSlot::named(resume_path, scan.job.resume != nullptr))
-        scan.resume_slot = std::make_shared<ResumeFileSlot>(resume_path, scan.job.resume != nullptr);
+        scan.resume_slot = std::make_shared<ResumeFileSlot>(resume_path, scan.job.resume != nullptr,
+                                                            drop_target_user(scan.job.options.user));
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "portauth: %s\n", e.what());

@@ -133,11 +133,13 @@ int capture_buffer_bytes(const config::ScanPlan& plan) {
 
 // The sink for the plan's --send-mode: auto takes the fastest path that serves the plan and
 // falls back to raw (saying why) when it cannot, or when its socket cannot be opened.
-static void open_send_path(const config::ScanPlan& plan, const std::string& interface, Wire& w) {
+// `raw_bind`: the interface a raw socket is bound to ("" for none).
+static void open_send_path(const config::ScanPlan& plan, const std::string& interface, const std::string& raw_bind,
+                           Wire& w) {
   const config::SendMode asked = plan.send_mode;
   if (asked == config::SendMode::kRaw) {
     const uint64_t v4 = plan.targets.count_v4();
-    w.sink = std::make_unique<scanner::RawSocketSink>(interface, v4 > 0, v4 < plan.targets.count());
+    w.sink = std::make_unique<scanner::RawSocketSink>(raw_bind, v4 > 0, v4 < plan.targets.count());
     w.send_path = "raw";
     w.send_path_reason = "asked for (--send-mode raw)";
     return;
@@ -168,7 +170,7 @@ static void open_send_path(const config::ScanPlan& plan, const std::string& inte
     w.send_path_reason = "auto: " + failures;
   }
   const uint64_t v4 = plan.targets.count_v4();
-  w.sink = std::make_unique<scanner::RawSocketSink>(interface, v4 > 0, v4 < plan.targets.count());
+  w.sink = std::make_unique<scanner::RawSocketSink>(raw_bind, v4 > 0, v4 < plan.targets.count());
 }
 
 Wire open_wire(const config::ScanPlan& plan, const scanner::RouteChoice& route, const std::string& capture_filter) {
@@ -192,16 +194,9 @@ Wire open_wire(const config::ScanPlan& plan, const scanner::RouteChoice& route, 
   // the capture socket our own outgoing frames again, as it did before PACKET_IGNORE_OUTGOING.
   if (const char* e = std::getenv("PORTAUTH_BENCH_CAPTURE_OUTGOING"); e && *e == '1') lo.ignore_outgoing = false;
   w.source = capture::open_live(lo);
-  if (route.own_addresses) {
-    // Our own addresses: a raw socket bound to no interface, so the kernel delivers them as
-    // local (over loopback, where the capture is); no link-layer path serves them.
-    const uint64_t v4 = plan.targets.count_v4();
-    w.sink = std::make_unique<scanner::RawSocketSink>("", v4 > 0, v4 < plan.targets.count());
-    w.send_path = "raw";
-    w.send_path_reason = "this machine's own addresses: the kernel delivers them over loopback";
-  } else {
-    open_send_path(plan, route.interface, w);
-  }
+  // Our own addresses: the raw socket is bound to no interface, so the kernel delivers them as
+  // local (over loopback, where the capture is).
+  open_send_path(plan, route.interface, route.own_addresses ? "" : route.interface, w);
   return w;
 }
 

@@ -56,7 +56,8 @@ def main():
                      "then up to 2 retry passes",
                      "dry run: rate: from 50,000 SYNs a second, doubling while the answers keep up, up to 10,000,000",
                      "dry run: time: under 0.01 s of sending if nothing holds the rate back, and up to 1 s of waiting",
-                     f"dry run: would write: xml to {xml} (nothing is written now)",
+                     f"xml to {xml}",
+                     "(nothing is written now)",
                      f"dry run: would write --summary-json {summary}",
                      "dry run: 1 probes generated at "):
             if want not in proc.stderr:

@@ -84,7 +84,8 @@ def interrupted_then_resumed(args, lab, profile, tmp, problems):
         problems.append(f"interrupted + resumed: {len(records)} lines, want 65536")
     want = {s: sum(1 for p in range(65536) if profile.expected(lablib.TARGET_IP, p)[0] == s)
             for s in ("open", "closed", "stealth")}
-    m = re.search(r"(\d+) open, (\d+) closed, (\d+) stealth of (\d+) ports probed", proc.stderr)
+    # On stderr, or on stdout with the text report a scan with file outputs also prints there.
+    m = re.search(r"(\d+) open, (\d+) closed, (\d+) stealth of (\d+) ports probed", proc.stderr + proc.stdout)
     got = dict(zip(("open", "closed", "stealth", "probed"), map(int, m.groups()))) if m else None
     if not got or any(got[s] != want[s] for s in want) or got["probed"] != 65536:
         problems.append(f"resumed summary {got}, want the whole scan's {want} of 65536: {proc.stderr.strip()[-400:]}")
