@@ -118,7 +118,9 @@ def named_resume_file(args, lab, tmp, problems):
     time.sleep(1.0)
     proc.send_signal(2)  # SIGINT
     _, err = proc.communicate(timeout=60)
-    strays = [f for f in set(os.listdir("/tmp")) - before if f.startswith("portauth-resume-")]
+    # Ours only: other scans on a shared machine may leave theirs in /tmp meanwhile (`ip netns
+    # exec` execs portauth, so the Popen pid is the scanner's).
+    strays = [f for f in set(os.listdir("/tmp")) - before if f == f"portauth-resume-{proc.pid}.yaml"]
     ok = os.path.isfile(resume) and os.path.getsize(resume) > 0 and (os.stat(resume).st_mode & 0o777) == 0o600
     if proc.returncode != 0 or not ok or strays or "instead" in err or f"--resume {resume}" not in err:
         problems.append(f"named --resume-file as root: exit {proc.returncode}, at {resume}: {ok}, strays {strays}: "
