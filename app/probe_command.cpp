@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "app/live_scan.h"
+#include "app/service_scan.h"
 #include "app/status.h"
 #include "cli/cli_options.h"
 #include "common/setup_error.h"
@@ -40,16 +41,44 @@ int run(ProbeArgs& a, const std::string& command_line) {
   report::PortAnnotator annotator(db.get());
   const output::Annotator annotate = [&](uint16_t p) -> const output::Annotation& { return annotator(p); };
   output::CollectingWriter collected;
+  // -sV by default: the open port is identified before the report is written.
+  std::unique_ptr<service::ServiceStage> stage;
+  std::vector<output::ResultWriter*> writers = {&collected};
+  if (wants_service_scan(o, config::kProbe, host->plan)) {
+    stage = make_service_stage(o, host->plan, db.get(), writers);
+    writers = {stage.get()};
+  }
   try {
-    const auto summary = run_live_scan(host->plan, annotate, {&collected}, live_scan_options(o, command_line));
+    auto summary = run_live_scan(host->plan, annotate, writers, live_scan_options(o, command_line));
+    finish_service_stage(stage.get(), summary);
     report_resume(summary);
   } catch (const common::SetupError& e) {
     std::fprintf(stderr, "portauth: %s\n", e.what());
     return 2;
   }
   std::optional<probe::ScanResult> result;
-  if (!collected.results.empty()) result = collected.results.front();
-  std::cout << report::format_probe_report(host->label, result, *port, collected.summary.packets_sent, db->page(*port));
+  report::ProbeService sv;
+  std::optional<db::PortPage> service_page;
+  if (!collected.results.empty()) {
+    result = collected.results.front();
+    sv.info = collected.facts.front().service.get();
+  }
+  if (sv.info) {
+    if (const db::PortEntry* e = db->find(*port)) {
+      sv.port_names.push_back(e->name);
+      sv.port_names.insert(sv.port_names.end(), e->aliases.begin(), e->aliases.end());
+    }
+    // The page of the service found: the entry named for it (exactly, else the first alias match).
+    if (sv.info->answer == service::Answer::kIdentified && !sv.info->name.empty()) {
+      const db::PortEntry* best = nullptr;
+      for (const db::PortEntry* e : db->find_by_name(sv.info->name))
+        if (!best || (e->name == sv.info->name && best->name != sv.info->name)) best = e;
+      if (best) service_page = db->page(best->first);
+    }
+    if (service_page) sv.service_page = &*service_page;
+  }
+  std::cout << report::format_probe_report(host->label, result, *port, collected.summary.packets_sent, db->page(*port),
+                                           sv);
   return 0;
 }
 

@@ -9,6 +9,7 @@
 
 #include "app/live_scan.h"
 #include "app/privileges.h"
+#include "app/service_scan.h"
 #include "app/shieldsup_command.h"
 #include "app/status.h"
 #include "cli/cli_options.h"
@@ -75,7 +76,15 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
       live.run.progress = [&](const output::ProgressSnapshot& p) { progress.update(p); };
       live.run.progress_end = [&] { progress.clear(); };  // before any report is printed
     }
-    const auto summary = run_live_scan(plan, annotate, outputs.writers(), std::move(live));
+    // -sV: the service stage in front of the writers (it holds each open port until it is identified).
+    std::unique_ptr<service::ServiceStage> stage;
+    std::vector<output::ResultWriter*> writers = outputs.writers();
+    if (wants_service_scan(scan.job.options, config::kScan, plan)) {
+      stage = make_service_stage(scan.job.options, plan, scan.db, writers);
+      writers = {stage.get()};
+    }
+    auto summary = run_live_scan(plan, annotate, writers, std::move(live));
+    finish_service_stage(stage.get(), summary);
     if (plan.dry_run) {  // what the scan would do, and no port state (report/dry_run_report.h)
       for (const auto& line : report::dry_run_lines(summary, plan, scan.job.port_set))
         std::fprintf(stderr, "portauth: %s\n", line.c_str());
@@ -86,6 +95,7 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
     // A text report on the terminal carries its own summary; otherwise say it on stderr.
     if (!outputs.text_on_stdout()) {
       std::fprintf(stderr, "portauth: %s\n", output::summary_line(summary).c_str());
+      if (summary.service_scan) std::fprintf(stderr, "portauth: %s\n", output::service_summary_line(summary).c_str());
       if (summary.packets_sent > 0) std::fprintf(stderr, "portauth: %s\n", output::send_line(summary).c_str());
       if (const std::string rate = output::rate_summary_line(summary); !rate.empty())
         std::fprintf(stderr, "portauth: %s\n", rate.c_str());
@@ -154,7 +164,8 @@ int run(cli::CommandLine& cli, const std::string& command_line) {
   }
   if (reports > 0) {
     for (auto& scan : scans)
-      rc = std::max(rc, run_shieldsup_report(scan.job.plan, *scan.db, "", scan.job.options, command_line));
+      rc = std::max(rc, run_shieldsup_report(scan.job.plan, *scan.db, "", scan.job.options, command_line,
+                                             wants_service_scan(scan.job.options, config::kScan, scan.job.plan)));
     return rc;
   }
   // Open every output of every scan first: once the first scan has dropped privileges, a

@@ -50,4 +50,6 @@ SignalGuard::~SignalGuard() {
 
 engine::InterruptFlags SignalGuard::flags() const { return {&g_stop_sending, &g_interrupts}; }
 
+const std::atomic<int>& interrupt_count() { return g_interrupts; }
+
 }  // namespace portauth::app

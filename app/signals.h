@@ -6,6 +6,8 @@
 #pragma once
 #include <signal.h>
 
+#include <atomic>
+
 #include "engine/run_scan.h"
 
 namespace portauth::app {
@@ -22,5 +24,9 @@ class SignalGuard {
  private:
   struct sigaction old_int_ {}, old_term_ {};
 };
+
+// How many interrupts have arrived while a SignalGuard is installed (0 after it is made): the
+// service stage reads it while it waits for the last identifications, after the engine's loop.
+const std::atomic<int>& interrupt_count();
 
 }  // namespace portauth::app

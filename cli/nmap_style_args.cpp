@@ -10,14 +10,13 @@ namespace portauth::cli {
 namespace {
 
 // nmap options with no meaning for a TCP SYN scanner: refused rather than silently ignored,
-// so that nobody believes a UDP or version scan ran.
+// so that nobody believes a UDP scan or OS detection ran. (-sV is an option: --service-scan.)
 constexpr std::pair<std::string_view, std::string_view> kUnsupported[] = {
     {"-sU", "UDP scan"},           {"-sT", "TCP connect scan"},        {"-sA", "ACK scan"},
     {"-sW", "window scan"},        {"-sM", "Maimon scan"},            {"-sN", "NULL scan"},
     {"-sF", "FIN scan"},           {"-sX", "Xmas scan"},              {"-sI", "idle scan"},
     {"-sY", "SCTP INIT scan"},     {"-sZ", "SCTP COOKIE-ECHO scan"},  {"-sO", "IP protocol scan"},
-    {"-sn", "ping scan"},          {"-sL", "list scan"},              {"-sV", "service version detection"},
-    {"-sC", "script scan"},        {"-O", "OS detection"},            {"-A", "OS and version detection, scripts and traceroute"},
+    {"-sn", "ping scan"},          {"-sL", "list scan"},              {"-sC", "script scan"},        {"-O", "OS detection"},            {"-A", "OS and version detection, scripts and traceroute"},
     {"--script", "the scripting engine"}, {"--traceroute", "traceroute"}, {"-b", "FTP bounce scan"},
 };
 

@@ -105,6 +105,28 @@ std::vector<OptionSpec> build_rows() {
        .group = G::kTiming, .resume = R::kStored,
        .commands = kEveryCommand, .field = &ScanOptions::wait_seconds, .lo = 0, .hi = 600, .example = "1.5"});
 
+  // Service identification.
+  row({.names = "--service-scan", .alias = "-sV", .yaml_key = "service_scan", .kind = K::kFlag,
+       .help = "nmap's -sV: identify what answers on every open port (name, product, version, TLS certificate) "
+               "with ordinary TCP connections, starting as soon as the SYN scan finds the port open (probe and "
+               "shieldsup do it by default)",
+       .group = G::kServices, .commands = kEveryCommand, .field = &ScanOptions::service_scan});
+  row({.names = "--no-service-scan", .yaml_key = "no_service_scan", .kind = K::kFlag,
+       .help = "connect to no open port: report the SYN scan's answer and the port database's name only",
+       .group = G::kServices, .commands = kEveryCommand, .field = &ScanOptions::no_service_scan});
+  row({.names = "--service-concurrency", .yaml_key = "service_concurrency", .kind = K::kInt, .value_name = "N",
+       .default_text = "4096",
+       .help = "identification connections open at once (fewer when the open-file limit, raised to its hard "
+               "limit, is lower; a message says so)",
+       .group = G::kServices, .commands = kEveryCommand, .field = &ScanOptions::service_concurrency, .lo = 1,
+       .hi = 1048576, .example = "256"});
+  row({.names = "--service-timeout", .yaml_key = "service_timeout", .kind = K::kNumber, .value_name = "SECONDS",
+       .default_text = "5",
+       .help = "per connection: the wait to connect and for a greeting from a server-first protocol; the wait "
+               "for an answer to a probe is half of it, and one port's identification at most 5 times it",
+       .group = G::kServices, .commands = kEveryCommand, .field = &ScanOptions::service_timeout, .lo = 0.1,
+       .hi = 300, .example = "2.5"});
+
   // Output.
   row({.names = "--show", .yaml_key = "show", .kind = K::kText, .value_name = "TEXT", .default_text = "open",
        .help = "which states to report: open, closed, stealth, all (comma list)", .group = G::kOutput,

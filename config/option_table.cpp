@@ -75,6 +75,7 @@ std::string_view group_title(OptionGroup group) {
     case OptionGroup::kTargets: return "Targets";
     case OptionGroup::kPorts: return "Ports";
     case OptionGroup::kTiming: return "Timing";
+    case OptionGroup::kServices: return "Service identification";
     case OptionGroup::kOutput: return "Output";
     case OptionGroup::kPrivileges: return "Privileges";
     case OptionGroup::kAdvanced: return "Advanced";

@@ -22,10 +22,11 @@
 
 namespace portauth::config {
 
-enum class OptionGroup { kTargets, kPorts, kTiming, kOutput, kPrivileges, kAdvanced };
+enum class OptionGroup { kTargets, kPorts, kTiming, kServices, kOutput, kPrivileges, kAdvanced };
 inline constexpr OptionGroup kOptionGroups[] = {OptionGroup::kTargets, OptionGroup::kPorts,
-                                                OptionGroup::kTiming,  OptionGroup::kOutput,
-                                                OptionGroup::kPrivileges, OptionGroup::kAdvanced};
+                                                OptionGroup::kTiming,  OptionGroup::kServices,
+                                                OptionGroup::kOutput,  OptionGroup::kPrivileges,
+                                                OptionGroup::kAdvanced};
 std::string_view group_title(OptionGroup group);  // "Targets", ...
 
 enum class ValueKind {

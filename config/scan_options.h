@@ -40,6 +40,12 @@ struct ScanOptions {
   std::string send_mode = "auto";  // --send-mode auto | raw | ring | xdp
   bool dry_run = false;           // --dry-run
   std::string pcap_out;           // --pcap-out FILE
+  // Service identification (-sV; service/service_stage.h). `scan` identifies with
+  // service_scan, `probe` and `shieldsup` unless no_service_scan.
+  bool service_scan = false;                // -sV, --service-scan
+  bool no_service_scan = false;             // --no-service-scan
+  uint64_t service_concurrency = 4096;      // connections at once (then the open-file limit)
+  double service_timeout = 5.0;             // seconds, per connection
   // What to report.
   std::string show = "open";
   std::string format = "text";             // --format: the format of -o (or of stdout)

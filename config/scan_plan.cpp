@@ -186,6 +186,8 @@ void parse_shard(const ScanOptions& o, ScanPlan& plan) {
 
 ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   ScanPlan plan;
+  if (o.service_scan && o.no_service_scan)
+    throw SpecError("-sV (--service-scan) and --no-service-scan contradict each other: give one");
   if (o.targets.empty() && o.target_files.empty())
     throw SpecError("no targets given (e.g. portauth scan 198.18.0.2 -p 1-1024)");
   if (o.ports.empty() && o.preset.empty() && o.top_ports.empty())

@@ -39,7 +39,7 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
                          : state == probe::PortState::kClosed ? config::kShowClosed
                                                               : config::kShowStealth;
     if (plan.show & bit)
-      for (auto* w : writers) w->result(r, annotate(r.port));
+      for (auto* w : writers) w->result(r, annotate(r.port), {});
   };
   const LoopOutcome o = loop.run(report, writers);
   if (options.progress_end) options.progress_end();

@@ -148,7 +148,7 @@ int run_merge(const MergeRequest& a) {
   output::ScanSummary s = combine(set);
   const auto sink = [&](const probe::ScanResult& r) {
     const auto& note = annotator(r.port);
-    for (auto* w : writers) w->result(r, note);
+    for (auto* w : writers) w->result(r, note, {});
   };
   for (size_t i = 0; i < set.shards.size(); ++i) {
     try {

@@ -3,6 +3,7 @@
 
 
 #include "config/address.h"
+#include "output/service_text.h"
 
 namespace portauth::output {
 
@@ -16,25 +17,34 @@ std::string csv_field(std::string_view text) {
   return out + '"';
 }
 
-std::string csv_row(const probe::ScanResult& r, const Annotation& a) {
+std::string csv_row(const probe::ScanResult& r, const Annotation& a, const PortFacts& f, bool service_scan) {
   const auto state = probe::state_of(r.reason);
   std::string row = config::format_address(r.addr);
   row += ',' + std::to_string(r.port) + ",tcp,";
   row += std::string(probe::state_name(state)) + ',' + std::string(probe::reason_name(r.reason)) + ',';
   if (state != probe::PortState::kStealth) row += std::to_string(r.ttl);
-  row += ',' + csv_field(a.service) + ',' + csv_field(a.purpose) + ',' + csv_field(a.risk);
+  const service::ServiceInfo* s = f.service.get();
+  const std::string name = !service_scan ? a.service : s && s->probed ? s->name : s && !s->name.empty() ? s->name : a.service;
+  row += ',' + csv_field(name) + ',' + csv_field(a.purpose) + ',' + csv_field(a.risk);
+  if (!service_scan) return row;
+  if (!s) return row + ",,,,,table,3,";
+  row += ',' + csv_field(s->product) + ',' + csv_field(s->version) + ',' + csv_field(s->extrainfo) + ',' +
+         (s->ssl_tunnel ? "ssl" : "") + ',' + (s->probed ? "probed" : "table") + ',' + std::to_string(s->conf) + ',' +
+         std::string(service::answer_name(s->answer));
   return row;
 }
 
 void CsvWriter::header() {
   if (header_written_) return;
   header_written_ = true;
-  lines_.add_line("ip,port,proto,state,reason,ttl,service,purpose,risk");
+  lines_.add_line(service_scan_ ? "ip,port,proto,state,reason,ttl,service,purpose,risk,product,version,extrainfo,"
+                                  "tunnel,method,conf,answer"
+                                : "ip,port,proto,state,reason,ttl,service,purpose,risk");
 }
 
-void CsvWriter::result(const probe::ScanResult& r, const Annotation& a) {
+void CsvWriter::result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) {
   header();
-  lines_.add_line(csv_row(r, a));
+  lines_.add_line(csv_row(r, a, f, service_scan_));
 }
 
 void CsvWriter::finish(const ScanSummary&) {

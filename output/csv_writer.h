@@ -4,7 +4,9 @@
 //   198.18.0.2,22,tcp,open,syn-ack,64,ssh,Secure Shell,medium
 // States and reasons are portauth's, as in JSONL (closed by ICMP stays "closed", reason
 // "icmp-port-unreach"). ttl is empty for stealth ports; service/purpose/risk are empty when
-// the database has nothing. Fields are quoted per RFC 4180 when they hold a comma, a quote
+// the database has nothing. With -sV the header adds product,version,extrainfo,tunnel,method,
+// conf,answer and "service" is the name identification gave (the database's on ports it did
+// not name). Fields are quoted per RFC 4180 when they hold a comma, a quote
 // or a line break; rows end with "\n" and reach the file whole (line_buffer.h).
 #pragma once
 #include <cstdio>
@@ -19,8 +21,11 @@ namespace portauth::output {
 class CsvWriter final : public ResultWriter {
  public:
   explicit CsvWriter(std::FILE* out) : lines_(out) {}
-  void begin(const ScanInfo&) override { header(); }
-  void result(const probe::ScanResult& r, const Annotation& a) override;
+  void begin(const ScanInfo& info) override {
+    service_scan_ = info.service_scan;
+    header();
+  }
+  void result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) override;
   void flush() override { lines_.emit(); }
   void finish(const ScanSummary&) override;
 
@@ -28,9 +33,11 @@ class CsvWriter final : public ResultWriter {
   void header();
   LineBuffer lines_;
   bool header_written_ = false;
+  bool service_scan_ = false;
 };
 
 std::string csv_field(std::string_view text);
-std::string csv_row(const probe::ScanResult& r, const Annotation& a);  // without the line end
+// Without the line end; the -sV columns when `service_scan`.
+std::string csv_row(const probe::ScanResult& r, const Annotation& a, const PortFacts& f = {}, bool service_scan = false);
 
 }  // namespace portauth::output

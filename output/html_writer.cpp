@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "output/html_assets.h"
+#include "output/service_text.h"
 #include "config/address.h"
 #include "output/nmap_view.h"
 #include "output/xml_escape.h"
@@ -128,9 +129,18 @@ std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows) {
       const Annotation empty;
       const Annotation& a = p.annotation ? *p.annotation : empty;
       const std::string st(probe::state_name(state));
+      // With -sV the service cell says what answers (name, product, TLS certificate), not only
+      // what the port number suggests.
+      const service::ServiceInfo* s = h.service(p.port);
+      std::string service = esc(service_name(a, s, true));
+      if (const std::string v = service_version(s); !v.empty()) service += "<br><small>" + esc(v) + "</small>";
+      if (s && s->tls)
+        service += "<br><small>TLS " + esc(s->tls->version) + ", " + esc(s->tls->subject) +
+                   (s->tls->self_signed ? ", self-signed" : ", issuer " + esc(s->tls->issuer)) +
+                   (s->tls->not_after.empty() ? "" : ", expires " + esc(s->tls->not_after)) + "</small>";
       rows += "<tr class=\"" + st + "\"><td>" + std::to_string(p.port) + "/tcp</td><td><span class=\"st " + st +
               "\">" + st + "</span></td><td>" + esc(probe::reason_name(p.reason)) + "</td><td>" +
-              std::to_string(p.ttl) + "</td><td>" + esc(a.service.empty() ? "unknown" : a.service) + "</td><td>" +
+              std::to_string(p.ttl) + "</td><td>" + service + "</td><td>" +
               esc(a.purpose) + "</td><td class=\"desc\">" + esc(a.description) + "</td><td>" +
               (a.risk.empty() ? std::string("&ndash;")
                               : "<span class=\"risk " + esc(a.risk) + "\">" + esc(a.risk) + "</span>") +

@@ -3,6 +3,17 @@
 //   {"ip":"198.18.0.2","port":22,"proto":"tcp","state":"open","reason":"syn-ack","ttl":64,
 //    "service":"ssh","purpose":"Secure Shell","risk":"medium"}
 // ttl is null for stealth ports; service/purpose/risk are null when the database has none.
+// With -sV (ScanInfo::service_scan) "service" is an object on every line, as nmap's XML has a
+// <service> on every port: on an identified open port
+//   "service":{"name":"http","product":"nginx","version":"1.22.1","extrainfo":null,
+//              "hostname":null,"ostype":null,"tunnel":null,"method":"probed","conf":10,
+//              "answer":"identified","details":{"status":"200","server":"nginx/1.22.1"},
+//              "tls":null,"banner":"HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\n..."}
+// ("tunnel":"ssl" inside TLS, "tls" then holds version, cipher, subject, issuer, san,
+// not_before, not_after, self_signed; "answer" is silent / tcpwrapped / unrecognised /
+// refused / no-connection / unfinished when nothing was named, with "name" null or the
+// database's and "method":"table"); on the other ports {"name":..,"method":"table","conf":3}.
+// "banner" is the first bytes the service sent, escaped (service::escape_banner) and capped.
 #pragma once
 #include <cstdio>
 
@@ -14,14 +25,17 @@ namespace portauth::output {
 class JsonlWriter final : public ResultWriter {
  public:
   explicit JsonlWriter(std::FILE* out) : lines_(out) {}
-  void result(const probe::ScanResult& r, const Annotation& a) override;
+  void begin(const ScanInfo& info) override { service_scan_ = info.service_scan; }
+  void result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) override;
   void flush() override;
   void finish(const ScanSummary& summary) override;
 
  private:
   LineBuffer lines_;
+  bool service_scan_ = false;
 };
 
-std::string jsonl_line(const probe::ScanResult& r, const Annotation& a);
+std::string jsonl_line(const probe::ScanResult& r, const Annotation& a, const PortFacts& f = {},
+                       bool service_scan = false);
 
 }  // namespace portauth::output

@@ -1,12 +1,15 @@
 // What the output writers are given: each reported (address, port) once, with the port's
-// annotation from the database, and a summary at the end.
+// annotation from the database, the facts later stages found about it (PortFacts), and a
+// summary at the end.
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "probe/scan_result.h"
+#include "service/service_info.h"
 
 namespace portauth::output {
 
@@ -15,6 +18,19 @@ struct Annotation {
   std::string purpose;  // "Simple Mail Transfer Protocol"
   std::string risk;     // "info" | "low" | "medium" | "high" | ""
   std::string description;  // the Port Authority page's description ("" = none recorded)
+};
+
+// What stages after the SYN scan found about one reported (address, port), handed to the
+// writers beside its ScanResult (which stays the capture thread's small per-packet record).
+// Every member is optional: null when its stage did not run or found nothing (closed and
+// stealth ports have no service). A stage that adds a fact about a port (a host verdict, ...)
+// adds a member here; writers that do not know it ignore it, and none of the others change.
+// Shared pointers: a writer that buffers (text, XML, HTML) keeps the fact without a copy.
+//   service   -sV: what answers on the port, identified by service/ (service_info.h). With -sV
+//             an open result reaches the writers only once its identification concluded
+//             (service/service_stage.h), so streaming writers write it whole.
+struct PortFacts {
+  std::shared_ptr<const service::ServiceInfo> service;
 };
 
 // Returns the annotation for a port; must be cheap (called per result). The reference stays
@@ -48,6 +64,12 @@ struct ScanSummary {
   uint64_t frames_from_targets = 0, echo_requests = 0, echo_replies = 0;
   // The closed-loop controller (absent with --fixed-rate): the rates it used, how often it
   // backed off and why it last held the rate, the round-trip times it measured (ms; -1: none).
+  // -sV: the ports identified, and how many were silent, tcpwrapped, unrecognised or left
+  // unfinished; the stage's own time after the SYN scan ended.
+  bool service_scan = false;
+  uint64_t services_identified = 0, services_silent = 0, services_tcpwrapped = 0, services_unrecognised = 0,
+           services_unfinished = 0, service_connections = 0;
+  double service_extra_seconds = 0;
   bool adaptive = false;
   double rate_min = 0, rate_max = 0, rate_final = 0;
   uint64_t rate_backoffs = 0;
@@ -79,6 +101,7 @@ struct ScanInfo {
   double rate = 0;
   unsigned retries = 0;
   std::string source_ip, interface;
+  bool service_scan = false;        // -sV: open ports come with PortFacts::service
 };
 
 // A live view of a running scan, handed to the progress display every ~250 ms.
@@ -101,9 +124,10 @@ class ResultWriter {
   virtual ~ResultWriter() = default;
   // Called once, before any result.
   virtual void begin(const ScanInfo&) {}
-  // Called once per reported (address, port): open and closed as they arrive, stealth at
-  // the end. A streaming writer writes through; a report writer may buffer and sort.
-  virtual void result(const probe::ScanResult& r, const Annotation& a) = 0;
+  // Called once per reported (address, port): open and closed as they arrive (with -sV, open
+  // ones once identified), stealth at the end. A streaming writer writes through; a report
+  // writer may buffer and sort.
+  virtual void result(const probe::ScanResult& r, const Annotation& a, const PortFacts& facts) = 0;
   // Pushes buffered output to the OS (called every few hundred ms and on interrupt).
   virtual void flush() = 0;
   virtual void finish(const ScanSummary& summary) = 0;
@@ -122,6 +146,9 @@ class ResultWriter {
 //                      resumed (the counts are the whole scan's)
 std::string summary_line(const ScanSummary& s);
 std::string send_line(const ScanSummary& s);
+// -sV's account: "services: 19 identified, 0 unrecognised, 1 silent, 1 tcpwrapped; 40
+// connections; 7.10 s after the SYN scan". "" without -sV.
+std::string service_summary_line(const ScanSummary& s);
 std::string rate_summary_line(const ScanSummary& s);
 std::string retries_warning(const ScanSummary& s);
 std::string resume_line(const ScanSummary& s);

@@ -18,8 +18,8 @@ class ShowFilter final : public ResultWriter {
   // `inner` must outlive the filter.
   ShowFilter(ResultWriter& inner, unsigned show_mask) : inner_(&inner), mask_(show_mask) {}
   void begin(const ScanInfo& info) override { inner_->begin(info); }
-  void result(const probe::ScanResult& r, const Annotation& a) override {
-    if (mask_ & state_bit(probe::state_of(r.reason))) inner_->result(r, a);
+  void result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) override {
+    if (mask_ & state_bit(probe::state_of(r.reason))) inner_->result(r, a, f);
   }
   static unsigned state_bit(probe::PortState s) {
     switch (s) {

@@ -44,6 +44,15 @@ std::string summary_line(const ScanSummary& s) {
                 s.open, s.closed, s.stealth, s.probed, s.seconds, per_second(ports_per_second).c_str());
 }
 
+std::string service_summary_line(const ScanSummary& s) {
+  if (!s.service_scan) return "";
+  return format("services: %" PRIu64 " identified, %" PRIu64 " unrecognised, %" PRIu64 " silent, %" PRIu64
+                " tcpwrapped%s; %" PRIu64 " connections; %.2f s after the SYN scan",
+                s.services_identified, s.services_unrecognised, s.services_silent, s.services_tcpwrapped,
+                s.services_unfinished ? (", " + std::to_string(s.services_unfinished) + " unfinished").c_str() : "",
+                s.service_connections, s.service_extra_seconds);
+}
+
 std::string send_line(const ScanSummary& s) {
   const std::string runs = s.earlier_runs > 0 ? format(" over %u runs (this one: ", s.earlier_runs + 1) : " (";
   return format("sent: %s SYNs%s%u pass%s, %s a second while sending; the waits for late replies not counted)",

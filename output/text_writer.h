@@ -1,7 +1,9 @@
 // The human report: per host, a table of the reported ports sorted by port with state,
-// reason, TTL and what the database knows; then the summary lines (output/report.h):
-//   "N open, N closed, N stealth of N ports probed in S s (P ports/s)", what was sent, what the
-//   rate controller did, and the warning when the last retry pass still found answers.
+// reason, TTL and what the database knows (with -sV: the service identified and its VERSION
+// as nmap words it, instead of the database's purpose); then the summary lines (output/report.h):
+//   "N open, N closed, N stealth of N ports probed in S s (P ports/s)", -sV's account, what was
+//   sent, what the rate controller did, and the warning when the last retry pass still found
+//   answers.
 #pragma once
 #include <cstdio>
 #include <vector>
@@ -13,7 +15,8 @@ namespace portauth::output {
 class TextWriter final : public ResultWriter {
  public:
   explicit TextWriter(std::FILE* out) : out_(out) {}
-  void result(const probe::ScanResult& r, const Annotation& a) override;
+  void begin(const ScanInfo& info) override { service_scan_ = info.service_scan; }
+  void result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) override;
   void flush() override {}
   void finish(const ScanSummary& summary) override;
 
@@ -21,8 +24,10 @@ class TextWriter final : public ResultWriter {
   struct Row {
     probe::ScanResult r;
     const Annotation* a;
+    std::shared_ptr<const service::ServiceInfo> s;
   };
   std::FILE* out_;
+  bool service_scan_ = false;
   std::vector<Row> rows_;
 };
 

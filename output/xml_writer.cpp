@@ -7,6 +7,7 @@
 #include "config/address.h"
 #include "output/nmap_view.h"
 #include "config/port_spec.h"
+#include "output/service_text.h"
 #include "output/xml_escape.h"
 
 namespace portauth::output {
@@ -18,8 +19,27 @@ std::string attr(const char* name, const std::string& value) {
   return std::string(" ") + name + "=\"" + xml_escape(value) + "\"";
 }
 
-std::string service_name(const PortRecord& p) {
-  return p.annotation && !p.annotation->service.empty() ? p.annotation->service : "unknown";
+// nmap's <service>: name, then product, version, extrainfo, ostype, hostname and tunnel where
+// -sV found them, method and conf. Without -sV (or on a port it did not name) the database's
+// name with method="table" conf="3", as nmap writes a name from nmap-services.
+std::string service_element(const PortRecord& p, const service::ServiceInfo* s) {
+  static const Annotation kNone;
+  const Annotation& a = p.annotation ? *p.annotation : kNone;
+  std::string out = "<service" + attr("name", output::service_name(a, s));
+  if (s && s->probed) {
+    auto opt = [&](const char* name, const std::string& v) {
+      if (!v.empty()) out += attr(name, v);
+    };
+    opt("product", s->product);
+    opt("version", s->version);
+    opt("extrainfo", s->extrainfo);
+    opt("ostype", s->ostype);
+    opt("hostname", s->hostname);
+    if (s->ssl_tunnel) out += " tunnel=\"ssl\"";
+    out += " method=\"probed\"" + attr("conf", std::to_string(s->conf)) + "/>";
+    return out;
+  }
+  return out + " method=\"table\" conf=\"3\"/>";
 }
 
 }  // namespace
@@ -66,8 +86,8 @@ void XmlWriter::finish(const ScanSummary& s) {
       put(out_, "<port protocol=\"tcp\"" + attr("portid", std::to_string(p->port)) + "><state" +
                     attr("state", std::string(nmap_state_name(nmap_state(p->reason)))) +
                     attr("reason", std::string(nmap_reason_name(p->reason))) +
-                    attr("reason_ttl", std::to_string(p->ttl)) + "/><service" + attr("name", service_name(*p)) +
-                    " method=\"table\" conf=\"3\"/></port>\n");
+                    attr("reason_ttl", std::to_string(p->ttl)) + "/>" + service_element(*p, host.service(p->port)) +
+                    "</port>\n");
     }
     put(out_, "</ports>\n</host>\n");
   }

@@ -57,6 +57,11 @@ nlohmann::ordered_json summary_json(const std::string& scan_name, const output::
   } else {
     j["rate"] = {{"mode", "fixed"}};
   }
+  if (s.service_scan)  // -sV: what identification concluded, and its own time after the SYN scan
+    j["services"] = {{"identified", s.services_identified},   {"unrecognised", s.services_unrecognised},
+                     {"silent", s.services_silent},           {"tcpwrapped", s.services_tcpwrapped},
+                     {"unfinished", s.services_unfinished},   {"connections", s.service_connections},
+                     {"seconds_after_scan", s.service_extra_seconds}};
   j["replies"] = {{"accepted", s.replies_accepted}, {"duplicate", s.duplicates}, {"rejected", s.replies_rejected}};
   j["pcap"] = {{"received", s.pcap_received},
                {"dropped", s.pcap_dropped},

@@ -36,7 +36,7 @@ done
 # browser test drives chromium with puppeteer-core from npm (nodejs and npm below, when missing).
 readonly PACKAGES=(
   build-essential cmake pkg-config
-  libnet1-dev libpcap-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev wrk
+  libnet1-dev libpcap-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev wrk libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   iproute2 nftables python3 tcpdump util-linux procps libcap2-bin libcap-dev
   nmap ndiff libxml2-utils chromium

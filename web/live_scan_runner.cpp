@@ -39,7 +39,7 @@ class ServedTrustealth final : public engine::ScanExtension {
 class EventWriter final : public output::ResultWriter {
  public:
   explicit EventWriter(ScanEvents& events) : events_(events) {}
-  void result(const probe::ScanResult& r, const output::Annotation&) override {
+  void result(const probe::ScanResult& r, const output::Annotation&, const output::PortFacts&) override {
     found.push_back({r, {}});
     events_.port(found.back());
   }

@@ -22,7 +22,7 @@ inline constexpr config::Address kScanner6 = config::Address::v6(0x20010002ULL <
 class Collector final : public output::ResultWriter {
  public:
   void begin(const output::ScanInfo&) override { ++begins; }
-  void result(const probe::ScanResult& r, const output::Annotation&) override {
+  void result(const probe::ScanResult& r, const output::Annotation&, const output::PortFacts&) override {
     ++count[{r.addr, r.port}];
     reason[{r.addr, r.port}] = r.reason;
     if (on_result) on_result(r);

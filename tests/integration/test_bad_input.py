@@ -99,9 +99,10 @@ FILE_CASES = [
      "or G)"),
     ("nmap UDP scan", {}, ["scan", "-sU", T, "-p", "53"], 1,
      "portauth: -sU (UDP scan) is not supported: portauth is a TCP SYN scanner (nmap's -sS); nothing was sent"),
-    ("nmap version detection", {}, ["scan", "-sV", T, "-p", "22"], 1,
-     "portauth: -sV (service version detection) is not supported: portauth is a TCP SYN scanner (nmap's -sS); "
-     "nothing was sent"),
+    ("-sV with --no-service-scan", {}, ["scan", "-sV", "--no-service-scan", T, "-p", "22", *ALLOW], 1,
+     "portauth: -sV (--service-scan) and --no-service-scan contradict each other: give one"),
+    ("-sV timeout out of range", {}, ["scan", "-sV", T, "-p", "22", *ALLOW, "--service-timeout", "0"], 1,
+     "portauth: bad --service-timeout '0': give a number from 0.1 to 300"),
     ("nmap OS detection", {}, ["scan", "-O", T], 1,
      "portauth: -O (OS detection) is not supported: portauth is a TCP SYN scanner (nmap's -sS); nothing was sent"),
     ("nmap -A", {}, ["scan", "-A", T], 1,

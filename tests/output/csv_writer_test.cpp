@@ -40,13 +40,13 @@ TEST(CsvWriter, WritesWholeRowsToAFile) {
   const auto rs = small_scan();
   CsvWriter w(f);
   w.begin(small_info());
-  w.result(rs[0].r, *rs[0].a);
+  w.result(rs[0].r, *rs[0].a, {});
   EXPECT_EQ(size(), 0L);  // held until the next flush
   w.flush();
   const std::string first = "ip,port,proto,state,reason,ttl,service,purpose,risk\n"
                             "198.18.0.2,80,tcp,open,syn-ack,64,http,Hypertext Transfer Protocol,low\n";
   EXPECT_EQ(size(), long(first.size()));
-  w.result(rs[2].r, *rs[2].a);
+  w.result(rs[2].r, *rs[2].a, {});
   w.finish(small_summary());
   std::string text(size_t(size()), '\0');
   std::rewind(f);

@@ -144,7 +144,7 @@ TEST(NmapHabits, RatesRetriesTemplatesAndVerbosity) {
 
 TEST(NmapHabits, UnsupportedAndUnknownOptionsAreOneClearLine) {
   for (const auto& [flag, what] : std::vector<std::pair<std::string, std::string>>{
-           {"-sU", "UDP scan"}, {"-sV", "service version detection"}, {"-O", "OS detection"},
+           {"-sU", "UDP scan"}, {"-O", "OS detection"},
            {"-A", "OS and version detection, scripts and traceroute"}, {"--script", "the scripting engine"},
            {"--script=vuln", "the scripting engine"}, {"-sT", "TCP connect scan"}})
     EXPECT_EQ(refusal({flag, kT1}), flag.substr(0, flag.find('=')) + " (" + what +
@@ -158,6 +158,16 @@ TEST(NmapHabits, UnsupportedAndUnknownOptionsAreOneClearLine) {
   EXPECT_EQ(refusal({kT1, "--pcap-buffer", "12"}),
             "bad --pcap-buffer '12': give a size from 4096 to 1073741824 bytes (a number, optionally with k, M or G)");
   EXPECT_EQ(parse({kT1, "--pcap-buffer", "64M"}).pcap_buffer, uint64_t{64} << 20);
+}
+
+TEST(NmapHabits, VersionDetectionIsAnOption) {
+  EXPECT_TRUE(parse({"-sV", kT1}).service_scan);
+  EXPECT_TRUE(parse({"-sS", "-sV", "-T4", kT1}).service_scan);
+  EXPECT_FALSE(parse({kT1}).service_scan);
+  EXPECT_TRUE(parse({"--no-service-scan", kT1}).no_service_scan);
+  EXPECT_EQ(parse({"--service-concurrency", "128", "--service-timeout", "1.5", kT1}).service_concurrency, 128u);
+  EXPECT_EQ(parse({"--service-timeout", "1.5", kT1}).service_timeout, 1.5);
+  EXPECT_EQ(refusal({kT1, "--service-timeout", "0"}), "bad --service-timeout '0': give a number from 0.1 to 300");
 }
 
 // Issue 19.1: `-oA --dry-run` used to write ./--dry-run.xml and scan for real. Every option that

@@ -144,3 +144,21 @@ TEST(SummaryJson, RetriesStillAnsweringMakeTheScanIncompleteWithAWarning) {
   EXPECT_EQ(j["last_retry_answers"], 15);
   EXPECT_EQ(j["warnings"][0], w);
 }
+
+TEST(SummaryJson, ServicesOnlyWithServiceScan) {
+  output::ScanSummary s;
+  EXPECT_FALSE(report::summary_json("", s, 0, {}).contains("services"));
+  s.service_scan = true;
+  s.services_identified = 19;
+  s.services_silent = 1;
+  s.services_tcpwrapped = 1;
+  s.service_connections = 26;
+  s.service_extra_seconds = 9.5;
+  const auto j = report::summary_json("", s, 0, {});
+  EXPECT_EQ(j["services"]["identified"], 19);
+  EXPECT_EQ(j["services"]["silent"], 1);
+  EXPECT_EQ(j["services"]["tcpwrapped"], 1);
+  EXPECT_EQ(j["services"]["unfinished"], 0);
+  EXPECT_EQ(j["services"]["connections"], 26);
+  EXPECT_EQ(j["services"]["seconds_after_scan"], 9.5);
+}
