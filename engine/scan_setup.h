@@ -9,7 +9,8 @@
 //                  probe/syn6_probe.h), templates built once; both behind one DualStackProbe
 //                  for a mixed scan; the UDP probe (probe/udp_probe.h) for UDP ports, and a
 //                  ProtocolDispatchProbe in front of both when a scan has TCP and UDP
-//   sender config  rate, retries, waits, where the first pass starts
+//   sender config  rate, retries, waits, where the first pass starts (a dry run: one unpaced
+//                  pass, no waits)
 #pragma once
 #include <memory>
 #include <string>
