@@ -17,9 +17,8 @@ void add_lookup_command(CLI::App& app) {
                      "A port number (0-65535, or PORT/udp), a service name/alias or a trojan name");
   lookup->add_option("--search", options->search,
                      "Find ports by name, alias, purpose, description or trojan name, ranked");
-  lookup->add_option("--format", options->format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
+  // run_lookup checks the value (one message for a bad one, in portauth's voice).
+  lookup->add_option("--format", options->format, "Output format: text or json")->capture_default_str();
   lookup->add_option("--limit", options->limit, "Most search results to show (0 = all)")
       ->capture_default_str();
   lookup->add_option("--db", options->db_path,

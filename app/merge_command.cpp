@@ -10,7 +10,7 @@ namespace portauth::app {
 void add_merge_command(CLI::App& app, int& exit_code, const std::string& command_line) {
   auto a = std::make_shared<merge::MergeRequest>();
   auto* cmd = app.add_subcommand("merge", "merge the shards of one scan (scan --shard i/n --manifest FILE) into one result");
-  cmd->add_option("manifests", a->manifests, "the shards' manifest files (one per shard)")->required();
+  cmd->add_option("MANIFESTS", a->manifests, "the shards' manifest files (one per shard)")->required();
   cmd->add_option("--format", a->format, "format of -o (or of standard output): jsonl, text, xml, grepable, csv, html")
       ->capture_default_str();
   cmd->add_option("-o,--output", a->output_path, "write the merged result to FILE instead of stdout");

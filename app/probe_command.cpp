@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "app/live_scan.h"
+#include "app/service_scan.h"
 #include "app/status.h"
 #include "cli/cli_options.h"
 #include "common/setup_error.h"
@@ -39,21 +40,50 @@ int run(ProbeArgs& a, const std::string& command_line) {
 
   host->plan.canary_pool = report::canary_pool(db.get());
   report::PortAnnotator annotator(db.get());
-  const output::Annotator annotate = [&](uint16_t p) -> const output::Annotation& { return annotator(p); };
+  const output::Annotator annotate = [&](uint16_t p, config::Proto proto) -> const output::Annotation& {
+    return annotator(p, proto);
+  };
   output::CollectingWriter collected;
+  // -sV by default: the open port is identified before the report is written.
+  std::unique_ptr<service::ServiceStage> stage;
+  std::vector<output::ResultWriter*> writers = {&collected};
+  if (wants_service_scan(o, config::kProbe, host->plan)) {
+    stage = make_service_stage(o, host->plan, db.get(), writers);
+    writers = {stage.get()};
+  }
   try {
-    const auto summary = run_live_scan(host->plan, annotate, {&collected}, live_scan_options(o, command_line));
-    report_resume(summary, nullptr, o.resume_file);
+    auto summary = run_live_scan(host->plan, annotate, writers, live_scan_options(o, command_line));
+    finish_service_stage(stage.get(), summary);
+    report_resume(summary);
   } catch (const common::SetupError& e) {
     std::fprintf(stderr, "portauth: %s\n", e.what());
     return 2;
   }
   std::optional<probe::ScanResult> result;
-  if (!collected.results.empty()) result = collected.results.front();
+  report::ProbeService sv;
+  std::optional<db::PortPage> service_page;
+  if (!collected.results.empty()) {
+    result = collected.results.front();
+    sv.info = collected.facts.front().service.get();
+  }
+  if (sv.info) {
+    if (const db::PortEntry* e = db->find(*port)) {
+      sv.port_names.push_back(e->name);
+      sv.port_names.insert(sv.port_names.end(), e->aliases.begin(), e->aliases.end());
+    }
+    // The page of the service found: the entry named for it (exactly, else the first alias match).
+    if (sv.info->answer == service::Answer::kIdentified && !sv.info->name.empty()) {
+      const db::PortEntry* best = nullptr;
+      for (const db::PortEntry* e : db->find_by_name(sv.info->name))
+        if (!best || (e->name == sv.info->name && best->name != sv.info->name)) best = e;
+      if (best) service_page = db->page(best->first);
+    }
+    if (service_page) sv.service_page = &*service_page;
+  }
   const auto& verdicts = collected.summary.host_verdicts;
   // The probes to the port itself: canaries are not the port's.
   const uint64_t to_port = collected.summary.packets_sent - collected.summary.canary_packets;
-  std::cout << report::format_probe_report(host->label, result, *port, to_port, db->page(*port),
+  std::cout << report::format_probe_report(host->label, result, *port, to_port, db->page(*port), sv,
                                            verdicts.empty() ? nullptr : &verdicts.front());
   return 0;
 }
@@ -63,7 +93,7 @@ int run(ProbeArgs& a, const std::string& command_line) {
 void add_probe_command(CLI::App& app, int& exit_code, const std::string& command_line) {
   auto args = std::make_shared<ProbeArgs>();
   auto* cmd = app.add_subcommand("probe", "Probe one TCP port of one host and explain the answer");
-  cmd->add_option("HOST", args->host, "an IPv4 address or a host name")->required();
+  cmd->add_option("HOST", args->host, "an IPv4 or IPv6 address, or a host name")->required();
   cmd->add_option("PORT", args->port, "a port number, 0-65535")->required();
   args->cli = std::make_unique<cli::CommandLine>(*cmd, config::kProbe, "HOST PORT");
   cmd->callback([args, &exit_code, &command_line] { exit_code = run(*args, command_line); });

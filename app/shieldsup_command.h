@@ -21,8 +21,9 @@ void add_shieldsup_command(CLI::App& app, int& exit_code, const std::string& com
 // report on standard output. The plan's outputs that write to files still get the results
 // their --show asked for; outputs to standard output give way to the report. `host_label`:
 // how the report names the host ("" = the address). `options` gives who to become and where
-// an interrupt writes its resume file (live_scan.h). Prints errors; returns the exit code.
+// an interrupt writes its resume file (live_scan.h). `identify`: -sV on the open ports (the
+// report then says what answers on each). Prints errors; returns the exit code.
 int run_shieldsup_report(config::ScanPlan plan, const db::PortDb& db, const std::string& host_label,
-                         const config::ScanOptions& options, const std::string& command_line);
+                         const config::ScanOptions& options, const std::string& command_line, bool identify);
 
 }  // namespace portauth::app

@@ -25,6 +25,9 @@ class PacketSource {
   // Returns frames delivered, or -1 when the source is exhausted (end of file).
   virtual int dispatch(Handler handler, void* ctx) = 0;
   virtual SourceCounters counters() const = 0;
+  // True when the kernel keeps our own outgoing frames off this source altogether
+  // (PACKET_IGNORE_OUTGOING on a live capture); false for files, memory and older kernels.
+  virtual bool kernel_ignores_outgoing() const { return false; }
 };
 
 struct LiveOptions {
@@ -34,7 +37,9 @@ struct LiveOptions {
   int snaplen = 256;             // enough for an ICMP error quoting IP options and TCP
   int timeout_ms = 10;
   bool immediate = true;         // false: TPACKET_V3 blocks, delivered when full or after timeout_ms
-};                               // (capture_sizing.h chooses both for a scan)
+                                 // (capture_sizing.h chooses both for a scan)
+  bool ignore_outgoing = true;   // PACKET_IGNORE_OUTGOING: the kernel never hands us our own probes
+};
 
 // Throws common::SetupError (privilege hint on EPERM) or std::runtime_error (bad filter).
 std::unique_ptr<PacketSource> open_live(const LiveOptions& options);

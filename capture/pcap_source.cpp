@@ -1,5 +1,7 @@
+#include <linux/if_packet.h>
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <cstring>
 #include <stdexcept>
@@ -28,12 +30,17 @@ void apply_filter(pcap_t* p, const std::string& filter) {
 
 class PcapSource final : public PacketSource {
  public:
-  PcapSource(PcapPtr p, bool live, int timeout_ms)
-      : p_(std::move(p)), live_(live), linktype_(pcap_datalink(p_.get())), timeout_ms_(timeout_ms) {
+  PcapSource(PcapPtr p, bool live, int timeout_ms, bool ignores_outgoing = false)
+      : p_(std::move(p)),
+        live_(live),
+        linktype_(pcap_datalink(p_.get())),
+        timeout_ms_(timeout_ms),
+        ignores_outgoing_(ignores_outgoing) {
     fd_ = live_ ? pcap_get_selectable_fd(p_.get()) : -1;
   }
 
   int linktype() const override { return linktype_; }
+  bool kernel_ignores_outgoing() const override { return ignores_outgoing_; }
 
   int dispatch(Handler handler, void* ctx) override {
     struct Ctx { Handler h; void* c; } cb{handler, ctx};
@@ -72,6 +79,7 @@ class PcapSource final : public PacketSource {
   bool live_;
   int linktype_;
   int timeout_ms_;
+  bool ignores_outgoing_;
   int fd_ = -1;
 };
 
@@ -99,14 +107,23 @@ std::unique_ptr<PacketSource> open_live(const LiveOptions& o) {
     throw common::SetupError("cannot capture on '" + o.interface + "': " + why);
   }
   apply_filter(p.get(), o.filter);
-  // Replies only ever come in. Ignoring outgoing frames (PACKET_IGNORE_OUTGOING underneath)
-  // keeps the kernel from cloning every probe we send to this socket just for the filter to
-  // reject it: that copy is paid on the sender's send path, once per probe. Best effort:
-  // where the kernel cannot, libpcap drops them itself and nothing changes.
+  // Replies only ever come in. libpcap's pcap_setdirection() filters direction in user space
+  // on Linux (it only sets a flag its read loop checks), so by itself the kernel would still
+  // clone every probe we send for this socket and run the BPF filter on it, on the sender's
+  // CPU. PACKET_IGNORE_OUTGOING (Linux >= 4.20) takes the socket off the transmit taps
+  // altogether. libpcap has no call for it, but the selectable fd of a live Linux capture is
+  // its AF_PACKET socket. Where the kernel refuses (older kernels: ENOPROTOOPT), the
+  // user-space direction check below still keeps our own frames out of the results.
+  bool kernel_ignores_outgoing = false;
+  if (o.ignore_outgoing) {
+    const int one = 1;
+    const int fd = pcap_fileno(p.get());
+    kernel_ignores_outgoing = fd >= 0 && setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one) == 0;
+  }
   pcap_setdirection(p.get(), PCAP_D_IN);
   if (pcap_setnonblock(p.get(), 1, err) != 0)
     throw common::SetupError("cannot capture on '" + o.interface + "': " + err);
-  return std::make_unique<PcapSource>(std::move(p), true, o.timeout_ms);
+  return std::make_unique<PcapSource>(std::move(p), true, o.timeout_ms, kernel_ignores_outgoing);
 }
 
 std::unique_ptr<PacketSource> open_file(const std::string& path, const std::string& filter) {

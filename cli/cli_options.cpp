@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "common/closest_match.h"
+#include "cli/parse_errors.h"
 #include "config/spec_error.h"
 
 namespace portauth::cli {
@@ -30,8 +30,19 @@ std::string help_of(const OptionSpec& spec) {
   return "(or " + spec.alias + (spec.takes_value() ? " " + spec.value_name : "") + ") " + spec.help;
 }
 
-[[noreturn]] void bad_value(const OptionSpec& spec, const config::SpecError& e) {
-  throw CLI::ValidationError(spec.long_name(), e.what());
+// A bad value, in the row's own words ("bad --retries 'x': give a whole number from 0 to 20"):
+// CLI11's one-argument ValidationError keeps the message as it is (parse_errors.h).
+[[noreturn]] void bad_value(const config::SpecError& e) { throw CLI::ValidationError(std::string(e.what())); }
+
+// "scan", "scan and shieldsup": the commands that take a row.
+std::string commands_of(const OptionSpec& spec) {
+  std::vector<std::string> names;
+  for (const auto& [bit, name] : {std::pair{config::kScan, "scan"}, {config::kProbe, "probe"},
+                                  {config::kShieldsUp, "shieldsup"}})
+    if (spec.commands & bit) names.push_back(name);
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  return out;
 }
 
 }  // namespace
@@ -67,7 +78,7 @@ CommandLine::CommandLine(CLI::App& cmd, config::Command command, std::string usa
                          try {
                            config::apply_option(*s, options_, v);
                          } catch (const config::SpecError& e) {
-                           bad_value(*s, e);
+                           bad_value(e);
                          }
                        }
                      },
@@ -92,15 +103,18 @@ bool CommandLine::given(const OptionSpec& spec) const {
 
 void CommandLine::finish() {
   for (const std::string& word : cmd_.remaining()) {
-    if (word.empty() || word.front() != '-') throw config::SpecError("unexpected argument '" + word + "'");
+    if (word.empty() || word.front() != '-')
+      throw config::SpecError("unexpected argument '" + word + "'; " + usage_of(cmd_));
+    const std::string typed = word.substr(0, word.find('='));
+    if (const OptionSpec* other = config::find_option(typed)) {  // another command's (-oA given to probe)
+      const std::string alias = other->alias.empty() || other->alias == typed ? "" : " (" + other->alias + ")";
+      throw config::SpecError("'" + typed + "'" + alias + " is an option of " + commands_of(*other) + ", not of " +
+                              cmd_.get_name() + "; 'portauth " + cmd_.get_name() + " --help' lists its options");
+    }
     std::vector<std::string> names = {"--help"};
     for (const auto& b : bound_)
       for (const auto& s : b.spec->spellings()) names.push_back(s);
-    const std::string typed = word.substr(0, word.find('='));
-    const std::vector<std::string_view> candidates(names.begin(), names.end());
-    const auto near = common::closest_match(typed, candidates);
-    throw config::SpecError("unknown option '" + typed + "'" +
-                            (near.empty() ? std::string() : " (did you mean '" + std::string(near) + "'?)"));
+    throw config::SpecError(unknown_option(typed, names, cmd_));
   }
   config::apply_timing(options_, [this](std::string_view key) {
     for (const auto& b : bound_)

@@ -7,7 +7,10 @@
 
 namespace portauth::common {
 
-// Levenshtein distance (insert, delete, substitute each cost 1), byte-wise.
+// Edit distance with adjacent transpositions (the "optimal string alignment" form of
+// Damerau-Levenshtein): insert, delete, substitute and swap two neighbours each cost 1,
+// byte-wise. Swapped letters are the commonest typo ("--prot" for "--port", "scna" for
+// "scan"), and plain Levenshtein counts them as two edits.
 size_t edit_distance(std::string_view a, std::string_view b);
 
 // The candidate nearest to `word`, or "" when even the nearest is too far to be a typo:

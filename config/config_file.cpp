@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -136,7 +138,7 @@ std::vector<ConfigScan> parse_config_text(const std::string& text, const std::st
 
 std::vector<ConfigScan> load_config_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw SpecError("cannot read config file '" + path + "'");
+  if (!in) throw SpecError("cannot read config file '" + path + "': " + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
   const size_t slash = path.rfind('/');

@@ -12,32 +12,34 @@ namespace portauth::config {
 namespace {
 
 std::string number_text(double v) {
-  if (v == std::floor(v) && std::fabs(v) < 1e19) return std::to_string(static_cast<long long>(v));
+  if (v >= 9223372036854775807.0) return "9223372036854775807";  // --seed's top, 2^63 - 1 (no double holds it)
+  if (v == std::floor(v) && std::fabs(v) < 1e18) return std::to_string(static_cast<long long>(v));
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", v);
   return buf;
 }
 
-// The value of a whole-number option: digits only, inside the row's range. The messages
-// follow CLI11's ("Value 12 not in range 4096 to 1073741824"), which the command line prefixes
-// with the option's name.
+// "bad --retries 'x': " -- the start of every message about one value of a row, which the
+// command line prints as it is ("portauth: bad --retries 'x': give a whole number from 0 to 20").
+std::string bad(const OptionSpec& spec, const std::string& text) { return "bad " + spec.long_name() + " '" + text + "': "; }
+
+std::string range_text(const OptionSpec& spec) { return number_text(spec.lo) + " to " + number_text(spec.hi); }
+
+// The value of a whole-number option: digits only, inside the row's range.
 uint64_t whole_number(const OptionSpec& spec, const std::string& text) {
   uint64_t v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
-    throw SpecError("Value " + text + " is not a whole number");
-  if (double(v) < spec.lo || double(v) > spec.hi)
-    throw SpecError("Value " + text + " not in range " + number_text(spec.lo) + " to " + number_text(spec.hi));
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || double(v) < spec.lo ||
+      double(v) > spec.hi)
+    throw SpecError(bad(spec, text) + "give a whole number from " + range_text(spec));
   return v;
 }
 
 double decimal_number(const OptionSpec& spec, const std::string& text) {
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v))
-    throw SpecError("Value " + text + " is not a number");
-  if (v < spec.lo || v > spec.hi)
-    throw SpecError("Value " + text + " not in range " + number_text(spec.lo) + " to " + number_text(spec.hi));
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v) || v < spec.lo || v > spec.hi)
+    throw SpecError(bad(spec, text) + "give a number from " + range_text(spec));
   return v;
 }
 
@@ -56,18 +58,13 @@ uint64_t byte_count(const OptionSpec& spec, const std::string& text) {
     }
     if (unit > 1) digits.pop_back();
   }
-  OptionSpec unbounded = spec;
-  unbounded.lo = 0;
-  unbounded.hi = 1e18;
+  const std::string want = "give a size from " + range_text(spec) + " bytes (a number, optionally with k, M or G)";
   uint64_t v = 0;
-  try {
-    v = whole_number(unbounded, digits) * unit;
-  } catch (const SpecError&) {
-    throw SpecError("Value " + text + " is not a size (a number, optionally with k, M or G)");
-  }
-  if (double(v) < spec.lo || double(v) > spec.hi)
-    throw SpecError("Value " + std::to_string(v) + " not in range " + number_text(spec.lo) + " to " +
-                    number_text(spec.hi));
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || v > ~uint64_t{0} / unit)
+    throw SpecError(bad(spec, text) + want);
+  v *= unit;
+  if (double(v) < spec.lo || double(v) > spec.hi) throw SpecError(bad(spec, text) + want);
   return v;
 }
 
@@ -78,6 +75,7 @@ std::string_view group_title(OptionGroup group) {
     case OptionGroup::kTargets: return "Targets";
     case OptionGroup::kPorts: return "Ports";
     case OptionGroup::kTiming: return "Timing";
+    case OptionGroup::kServices: return "Service identification";
     case OptionGroup::kOutput: return "Output";
     case OptionGroup::kPrivileges: return "Privileges";
     case OptionGroup::kAdvanced: return "Advanced";

@@ -22,10 +22,11 @@
 
 namespace portauth::config {
 
-enum class OptionGroup { kTargets, kPorts, kTiming, kOutput, kPrivileges, kAdvanced };
+enum class OptionGroup { kTargets, kPorts, kTiming, kServices, kOutput, kPrivileges, kAdvanced };
 inline constexpr OptionGroup kOptionGroups[] = {OptionGroup::kTargets, OptionGroup::kPorts,
-                                                OptionGroup::kTiming,  OptionGroup::kOutput,
-                                                OptionGroup::kPrivileges, OptionGroup::kAdvanced};
+                                                OptionGroup::kTiming,  OptionGroup::kServices,
+                                                OptionGroup::kOutput,  OptionGroup::kPrivileges,
+                                                OptionGroup::kAdvanced};
 std::string_view group_title(OptionGroup group);  // "Targets", ...
 
 enum class ValueKind {
@@ -78,6 +79,7 @@ struct OptionSpec {
   std::function<void(const ScanOptions& from, ScanOptions& to)> copy{};
   std::string example{};         // a valid value (tests run every option with it)
   bool resume_optional = false;  // may be missing from a resume file (added after format 1)
+  bool resume_when_set = false;  // a flag written to resume files only when set (resume_optional too)
   bool hidden = false;           // accepted, not listed by --help (CLI11's group "")
 
   // "--ports" (the first long name), "-T" when there is none, or the YAML key.

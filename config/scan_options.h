@@ -17,10 +17,13 @@ struct ScanOptions {
   std::vector<std::string> target_files;   // -iL ("-": standard input)
   std::vector<std::string> exclude_files;  // --exclude-file
   std::string shard;                  // "i/n", 1-based
-  std::string ports;                  // -p spec
+  std::string ports;                  // -p spec (nmap's T:/U: prefixes allowed: port_spec.h)
+  bool syn_scan = false;              // -sS: scan TCP (the default unless -sU alone is given)
+  bool udp_scan = false;              // -sU: scan UDP (plain ports go to every protocol asked for)
   std::string preset;                 // common | service | all
   uint64_t top_ports_count = 0;       // --top-ports N (resolved from the database into top_ports)
   std::vector<uint16_t> top_ports;    // the ports --top-ports N (or the default set) stands for
+  std::vector<uint16_t> udp_top_ports;  // the same for UDP, with -sU (resolved by the caller)
   std::vector<std::string> excludes;
   std::vector<std::string> allow;
   bool confirm_large = false;
@@ -32,15 +35,22 @@ struct ScanOptions {
   int retries = 2;
   double wait_seconds = 1.0;
   int canaries = 3;                   // --canaries: canary ports per host (verdict/canaries.h)
+  bool wait_unreachable = false;      // --wait-unreachable: classify every UDP port, at the ICMP rate
   uint64_t pcap_buffer = 0;           // --pcap-buffer BYTES (0: sized from the rate)
   // The wire.
   std::string interface;
   std::string source_ip;
   std::string source_port;
   std::optional<uint64_t> seed;
-  std::string send_mode = "raw";  // --send-mode raw | ring
+  std::string send_mode = "auto";  // --send-mode auto | raw | ring | xdp
   bool dry_run = false;           // --dry-run
   std::string pcap_out;           // --pcap-out FILE
+  // Service identification (-sV; service/service_stage.h). `scan` identifies with
+  // service_scan, `probe` and `shieldsup` unless no_service_scan.
+  bool service_scan = false;                // -sV, --service-scan
+  bool no_service_scan = false;             // --no-service-scan
+  uint64_t service_concurrency = 4096;      // connections at once (then the open-file limit)
+  double service_timeout = 5.0;             // seconds, per connection
   // What to report.
   std::string show = "open";
   std::string format = "text";             // --format: the format of -o (or of stdout)

@@ -78,14 +78,28 @@ OutputFormat parse_output_format(const std::string& name) {
 
 const char* output_format_name(OutputFormat format) { return output::format_info(format).name.data(); }
 
-std::vector<OutputSpec> resolve_outputs(const ScanOptions& o) {
+const char* send_mode_name(SendMode m) {
+  switch (m) {
+    case SendMode::kAuto: return "auto";
+    case SendMode::kRaw: return "raw";
+    case SendMode::kRing: return "ring";
+    case SendMode::kXdp: return "xdp";
+  }
+  return "?";
+}
+
+std::vector<OutputSpec> resolve_outputs(const ScanOptions& o, bool report_on_stdout_too) {
   std::vector<OutputSpec> outputs;
+  bool stdout_taken = false;
   for (const auto& [format, path] : o.extra_outputs) {
     if (path.empty()) throw SpecError("output of format " + format + " needs a file name");
     outputs.push_back({parse_output_format(format), path});
+    stdout_taken = stdout_taken || path == "-";
   }
-  // -o/--format make one more output; with none of -o/-oX/..., results go to stdout.
-  if (!o.output_path.empty() || outputs.empty()) outputs.push_back({parse_output_format(o.format), o.output_path});
+  // -o/--format make one more output; with none of -o/-oX/..., results go to stdout (and, for
+  // a scan, to stdout as well as to the -oX/-oA/... files: issue 19.11).
+  if (!o.output_path.empty() || outputs.empty() || (report_on_stdout_too && !stdout_taken))
+    outputs.push_back({parse_output_format(o.format), o.output_path});
   int to_stdout = 0;
   for (const auto& out : outputs) {
     to_stdout += out.path.empty() || out.path == "-";
@@ -159,6 +173,43 @@ RangeSet resolve_targets(const std::vector<AddressRange>& named, const RangeSet&
   return left;
 }
 
+namespace {
+
+// The ports of each protocol. -p, --preset and --top-ports add up ("--preset common -p 8080"
+// scans 27 ports). nmap's rules: TCP is scanned unless -sU alone is given; plain ports (and
+// presets, and top or default sets) go to every protocol asked for; a T: or U: item is a port
+// of that protocol, and asks for it.
+void resolve_ports(const ScanOptions& o, ScanPlan& plan) {
+  const bool tcp = o.syn_scan || !o.udp_scan;
+  const bool udp = o.udp_scan;
+  PortSpecParts given;
+  if (!o.ports.empty()) given = parse_port_spec(o.ports);
+  std::vector<uint16_t> plain = given.plain;
+  if (!o.preset.empty()) {
+    const auto p = preset_ports(o.preset);
+    plain.insert(plain.end(), p.begin(), p.end());
+  }
+  auto build = [&](bool asked, const std::vector<uint16_t>& top, const std::vector<uint16_t>& prefixed) {
+    std::vector<uint16_t> ports = prefixed;
+    if (asked) {
+      ports.insert(ports.end(), top.begin(), top.end());
+      ports.insert(ports.end(), plain.begin(), plain.end());
+    }
+    std::sort(ports.begin(), ports.end());
+    ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
+    return ports;
+  };
+  plan.ports = build(tcp, o.top_ports, given.tcp);
+  plan.udp_ports = build(udp, o.udp_top_ports, given.udp);
+  if (udp && plan.udp_ports.empty())
+    throw SpecError("-sU asks for a UDP scan, but -p '" + o.ports + "' names no UDP port (add U:PORTS, or plain ports)");
+  if (o.syn_scan && plan.ports.empty())
+    throw SpecError("-sS asks for a TCP scan, but -p '" + o.ports + "' names no TCP port (add T:PORTS, or plain ports)");
+  if (plan.ports.empty() && plan.udp_ports.empty()) throw SpecError("no ports to scan");
+}
+
+}  // namespace
+
 void parse_shard(const ScanOptions& o, ScanPlan& plan) {
   if (o.shard.empty()) return;
   unsigned i = 0, n = 0;
@@ -173,29 +224,24 @@ void parse_shard(const ScanOptions& o, ScanPlan& plan) {
 
 ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   ScanPlan plan;
+  if (o.service_scan && o.no_service_scan)
+    throw SpecError("-sV (--service-scan) and --no-service-scan contradict each other: give one");
   if (o.targets.empty() && o.target_files.empty())
     throw SpecError("no targets given (e.g. portauth scan 198.18.0.2 -p 1-1024)");
-  if (o.ports.empty() && o.preset.empty() && o.top_ports.empty())
+  if (o.ports.empty() && o.preset.empty() && o.top_ports.empty() && o.udp_top_ports.empty())
     throw SpecError("no ports given: use -p (e.g. -p 22,80,443 or -p 0-65535), --preset or --top-ports");
   std::string zone;  // of a link-local IPv6 target (fe80::1%eth0): the interface it is on
   std::vector<AddressRange> requested = parse_target_ranges(o.targets, resolve, &zone);
   for (const auto& file : o.target_files) {
     const auto ranges = read_target_ranges(file, resolve, &zone);
+    // An empty list is nearly always a step before that failed (a grep that matched nothing):
+    // say so, rather than scan only the other targets or report "no targets given".
+    if (ranges.empty())
+      throw SpecError((file == "-" ? std::string("standard input (-iL -)") : "target file '" + file + "'") +
+                      " lists no targets (only blank lines and comments); add targets to it, or leave it out");
     requested.insert(requested.end(), ranges.begin(), ranges.end());
   }
-  // -p, --preset and --top-ports add up: "--preset common -p 8080" scans 27 ports.
-  std::vector<uint16_t> ports = o.top_ports;
-  if (!o.ports.empty()) {
-    const auto p = parse_ports(o.ports);
-    ports.insert(ports.end(), p.begin(), p.end());
-  }
-  if (!o.preset.empty()) {
-    const auto p = preset_ports(o.preset);
-    ports.insert(ports.end(), p.begin(), p.end());
-  }
-  std::sort(ports.begin(), ports.end());
-  ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
-  plan.ports = std::move(ports);
+  resolve_ports(o, plan);
   RangeSet excludes = o.excludes.empty() ? RangeSet() : parse_target_list(o.excludes, resolve);
   for (const auto& file : o.exclude_files) excludes.add(read_target_file(file, resolve));
   RangeSet allow = o.allow.empty() ? RangeSet() : parse_targets(o.allow);
@@ -211,9 +257,13 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   plan.fixed_rate = o.fixed_rate;
   if (o.fixed_rate && o.min_rate > 0)
     throw SpecError("--fixed-rate and --min-rate exclude each other: a fixed rate is --rate itself");
-  if (o.send_mode == "raw") plan.send_mode = SendMode::kRaw;
+  if (o.send_mode == "auto") plan.send_mode = SendMode::kAuto;
+  else if (o.send_mode == "raw") plan.send_mode = SendMode::kRaw;
   else if (o.send_mode == "ring") plan.send_mode = SendMode::kRing;
-  else throw SpecError("bad --send-mode '" + o.send_mode + "': use raw (raw IPv4 socket) or ring (PACKET_MMAP TX ring)");
+  else if (o.send_mode == "xdp") plan.send_mode = SendMode::kXdp;
+  else
+    throw SpecError("bad --send-mode '" + o.send_mode +
+                    "': use auto (the default), raw (raw IP socket), ring (PACKET_MMAP TX ring) or xdp (AF_XDP)");
   if (o.dry_run && !o.pcap_out.empty()) throw SpecError("--dry-run and --pcap-out exclude each other");
   plan.dry_run = o.dry_run;
   plan.pcap_out = o.pcap_out;
@@ -225,6 +275,10 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   if (!(o.wait_seconds >= 0 && o.wait_seconds <= 600))
     throw SpecError("bad --wait: must be 0-600 seconds");
   plan.wait_seconds = o.wait_seconds;
+  plan.wait_unreachable = o.wait_unreachable;
+  if (o.wait_unreachable && plan.udp_ports.empty())
+    throw SpecError("--wait-unreachable waits for the ICMP errors of closed UDP ports, but this scan has no UDP "
+                    "port: add -sU");
   plan.interface = o.interface;
   if (!zone.empty()) {
     if (!plan.interface.empty() && plan.interface != zone)
@@ -238,7 +292,7 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   plan.seed = o.seed ? *o.seed
                      : (std::random_device{}() * uint64_t{0x100000001} ^ std::random_device{}()) & (~uint64_t{0} >> 1);
   plan.show = parse_show(o.show);
-  plan.outputs = resolve_outputs(o);
+  plan.outputs = resolve_outputs(o, /*report_on_stdout_too=*/true);
 
   if (plan.targets.count128() > kMaxAddresses)
     throw SpecError(count_text(plan.targets.count128()) + " addresses is more than any scan can track (2^32, even " +
@@ -249,7 +303,7 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
                     "if that is really meant, add --confirm-large");
   if ((plan.probe_count() + plan.shard_count - 1) / plan.shard_count > kMaxProbes)
     throw SpecError(std::to_string(plan.probe_count()) + " probes (" + std::to_string(plan.targets.count()) +
-                    " addresses x " + std::to_string(plan.ports.size()) +
+                    " addresses x " + std::to_string(plan.port_count()) +
                     " ports) is more than one run tracks (2^32 = 4294967296 per shard); split it with --shard");
   return plan;
 }

@@ -28,7 +28,9 @@ const char* output_format_name(OutputFormat format);
 
 // How probes leave (scanner/raw_socket_sink.h, scanner/packet_ring_sink.h), or where they go
 // instead of the wire: an offline run opens neither a socket nor a capture.
-enum class SendMode { kRaw, kRing };
+// --send-mode: kAuto picks at wire-open time (scanner/send_path.h), the others are asked for.
+enum class SendMode { kAuto, kRaw, kRing, kXdp };
+const char* send_mode_name(SendMode m);  // "auto", "raw", "ring", "xdp"
 
 // A scan of more addresses than this needs confirm_large (a /8: a typo like /8 for /24
 // should not start a 16-million-address scan).
@@ -39,7 +41,8 @@ inline constexpr uint64_t kMaxAddresses = uint64_t{1} << 32;
 
 struct ScanPlan {
   RangeSet targets;             // after every exclude; never empty
-  std::vector<uint16_t> ports;  // sorted, unique, never empty
+  std::vector<uint16_t> ports;  // TCP ports: sorted, unique (empty only in a UDP-only scan)
+  std::vector<uint16_t> udp_ports;  // UDP ports (-sU, U:): sorted, unique; ports and udp_ports are never both empty
   double rate = INFINITY;       // packets per second; infinity for --rate max (no pacing): the ceiling
   double min_rate = 0;          // --min-rate: the floor a rate controller may not go below (0: none)
   bool fixed_rate = false;      // --fixed-rate: send at `rate`, never adapt
@@ -50,6 +53,7 @@ struct ScanPlan {
   unsigned canaries = 3;
   std::vector<uint16_t> canary_pool;
   double wait_seconds = 1.0;    // after the last probe of a pass, for late replies
+  bool wait_unreachable = false;  // UDP: wait for the ICMP of every closed port (at the host's ICMP rate)
   std::string interface;        // empty: chosen from the routing table
   std::optional<Address> source_v4;  // --source-ip, per family (empty: from the route)
   std::optional<Address> source_v6;
@@ -62,14 +66,21 @@ struct ScanPlan {
   std::vector<OutputSpec> outputs;  // never empty; at most one writes to standard output
   std::vector<std::string> warnings;  // never-scanned addresses that were named, etc.
   std::vector<std::string> notices;   // reserved blocks skipped inside wider targets (one line)
-  SendMode send_mode = SendMode::kRaw;
+  SendMode send_mode = SendMode::kAuto;
   bool dry_run = false;   // probes built and counted, sent nowhere
   std::string pcap_out;   // non-empty: probes written to this pcap file, not sent
   int pcap_buffer_bytes = 0;  // --pcap-buffer: the capture ring; 0 = sized from rate and wait
 
   bool offline() const { return dry_run || !pcap_out.empty(); }
 
-  uint64_t probe_count() const { return targets.count() * ports.size(); }
+  // Every (address, port) of both protocols: the probe space's size.
+  uint64_t port_count() const { return ports.size() + udp_ports.size(); }
+  uint64_t probe_count() const { return targets.count() * port_count(); }
+  bool has_udp() const { return !udp_ports.empty(); }
+  // The canaries a host actually gets: none offline (nothing answers them) and none without TCP
+  // ports (a canary is a SYN; its evidence is SYN-ACKs). The probe space's prefix is made of
+  // them (engine/scan_setup.h), so a resume file records this count.
+  unsigned canaries_made() const { return offline() || ports.empty() ? 0 : canaries; }
 };
 
 // Largest shard this build keeps per-probe state for (1 bit a probe: 512 MiB): a one-port
@@ -99,8 +110,12 @@ inline RangeSet resolve_targets(const RangeSet& named, const RangeSet& user_excl
 unsigned parse_show(const std::string& text);
 
 // The outputs that -o/--format and the (format, path) list name: -o/--format make one more,
-// and with none at all results go to standard output. Throws SpecError for an unknown
-// format, two outputs to one file, or two to standard output.
-std::vector<OutputSpec> resolve_outputs(const ScanOptions& options);
+// and with none at all results go to standard output. With `report_on_stdout_too` (a scan),
+// files named by -oX, -oA, ... do not take the report off standard output either: as nmap
+// shows its normal output on the terminal whatever files it writes, standard output gets the
+// --format report unless -o FILE ("instead of standard output") is given or an output is
+// already there (-oN -). Throws SpecError for an unknown format, two outputs to one file, or
+// two to standard output.
+std::vector<OutputSpec> resolve_outputs(const ScanOptions& options, bool report_on_stdout_too = false);
 
 }  // namespace portauth::config

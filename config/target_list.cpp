@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -76,13 +78,16 @@ std::vector<AddressRange> parse_target_ranges(const std::vector<std::string>& sp
                                               std::string* zone) {
   std::vector<AddressRange> ranges;
   for (const auto& spec : specs) {
+    if (spec.empty())
+      throw SpecError("an empty target; give an address, a CIDR block, a range or a host name");
     std::stringstream in(spec);
     std::string item;
-    if (spec.empty()) throw SpecError("empty target");
     while (std::getline(in, item, ',')) {
-      if (item.empty()) throw SpecError("empty target");
+      if (item.empty())
+        throw SpecError("bad target list '" + spec + "': an empty item (two commas in a row, or a leading comma)");
       add_one(item, resolve, ranges, zone);
     }
+    if (spec.back() == ',') throw SpecError("bad target list '" + spec + "': an empty item (a trailing comma)");
   }
   return ranges;
 }
@@ -129,7 +134,7 @@ std::vector<AddressRange> read_target_ranges(const std::string& path, const Reso
     return parse_target_text_ranges(text.str(), "standard input", resolve, zone);
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw SpecError("cannot read target file '" + path + "'");
+  if (!in) throw SpecError("cannot read target file '" + path + "': " + std::strerror(errno));
   text << in.rdbuf();
   return parse_target_text_ranges(text.str(), path, resolve, zone);
 }

@@ -3,8 +3,8 @@
 // non-blocking sockets, no privilege); tests: the in-memory network's hosts answer it by their
 // profile. Run on the main thread after the scan loop, never on the per-packet path.
 //
-// This is also where identification (-sV, issue 20) can take over later: a service found on a
-// port is stronger evidence than a connection held, and verdict::ClassifyInput::services takes it.
+// With -sV the check still runs first and decides which of a flagged host's open ports reach a
+// service; -sV (service/service_stage.h) then identifies those ports only, never every SYN-ACK.
 #pragma once
 #include <cstdint>
 #include <vector>

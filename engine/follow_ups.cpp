@@ -66,8 +66,9 @@ struct Matcher {
         case probe::ReplyKind::kSynAck: ours = r.ack == s.seq + 1; break;
         case probe::ReplyKind::kRst: ours = r.ack_flag && (r.ack == s.seq || r.ack == s.seq + 1); break;
         case probe::ReplyKind::kIcmpUnreachable:
-        case probe::ReplyKind::kIcmp6Unreachable: ours = r.quoted_seq == s.seq; break;
-        case probe::ReplyKind::kEchoReply: break;
+        case probe::ReplyKind::kIcmp6Unreachable: ours = r.proto == 6 && r.quoted_seq == s.seq; break;
+        case probe::ReplyKind::kEchoReply:
+        case probe::ReplyKind::kUdp: break;  // the follow-ups send SYNs only
       }
       if (!ours) continue;
       s.answered = true;

@@ -15,14 +15,17 @@ uint64_t open_results(const verdict::HostEvidence& e) {
   return syn > e.added_syn_acks ? syn - e.added_syn_acks : 0;
 }
 
-// A suspect's open ports: the held ones (every result of a suspect is held), or at least the
-// port of its first SYN-ACK.
+// A suspect's open TCP ports: the held ones (every result of a suspect is held; its UDP
+// results are no part of a verdict about SYN-ACKs), or at least the port of its first SYN-ACK.
 std::vector<uint16_t> open_ports_of(const ScanSetup& setup, const verdict::HostEvidence& e, const ResultHoldback& holdback) {
   std::vector<uint16_t> ports;
   if (const auto it = holdback.held().find(e.addr); it != holdback.held().end())
-    for (const auto& r : it->second)
-      if (probe::state_of(r.reason) == probe::PortState::kOpen && !setup.is_added_canary(r.port)) ports.push_back(r.port);
-  if (ports.empty() && e.syn_acks.load(std::memory_order_relaxed) > 0 && !setup.is_added_canary(e.first_port))
+    for (const auto& r : it->second.results)
+      if (r.proto == config::Proto::kTcp && r.state() == probe::PortState::kOpen &&
+          !setup.is_added_canary(r.port, r.proto))
+        ports.push_back(r.port);
+  if (ports.empty() && e.syn_acks.load(std::memory_order_relaxed) > 0 &&
+      !setup.is_added_canary(e.first_port, config::Proto::kTcp))
     ports.push_back(e.first_port);
   std::sort(ports.begin(), ports.end());
   ports.erase(std::unique(ports.begin(), ports.end()), ports.end());

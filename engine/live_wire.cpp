@@ -1,41 +1,77 @@
 #include "engine/live_wire.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <optional>
 
 #include "capture/capture_sizing.h"
-#include "config/ipv4.h"
-#include "scanner/next_hop.h"
 #include "capture/null_source.h"
+#include "common/setup_error.h"
+#include "config/ipv4.h"
+#include "config/own_addresses.h"
+#include "scanner/next_hop.h"
+#include "probe/reply_bytes.h"
 #include "scanner/packet_ring_sink.h"
 #include "scanner/pcap_file_sink.h"
 #include "scanner/raw_socket_sink.h"
-#include "common/setup_error.h"
+#include "scanner/send_path.h"
+#include "scanner/xdp_sink.h"
 
 namespace portauth::engine {
 namespace {
 
-// The ring sends every frame to one MAC, so every target must sit behind the same next hop.
-// Checked at both ends of the target set; a single target on the local link is its own hop.
-scanner::NextHop ring_next_hop(const config::ScanPlan& plan, const std::string& interface) {
-  if (plan.targets.count_v4() < plan.targets.count())
-    throw common::SetupError("--send-mode ring sends IPv4 frames only; scan IPv6 targets with --send-mode raw");
-  const uint32_t first = plan.targets.ranges().front().first.v4();
-  const uint32_t last = plan.targets.ranges().back().last.v4();
-  const scanner::NextHop hop = scanner::resolve_next_hop(first, interface);
-  if (first != last) {
-    if (hop.on_link)
-      throw common::SetupError("--send-mode ring: the targets are on the local link of " + hop.interface +
-                                ", each with its own MAC, and the TX ring sends to one next hop; use "
-                                "--send-mode raw (or scan them one at a time)");
-    const scanner::NextHop other = scanner::resolve_next_hop(last, interface);
-    if (other.address != hop.address)
-      throw common::SetupError("--send-mode ring: " + config::format_ipv4(first) + " and " +
-                                config::format_ipv4(last) + " leave through different next hops (" +
-                                config::format_ipv4(hop.address) + ", " + config::format_ipv4(other.address) +
-                                "); use --send-mode raw");
-  }
-  return hop;
+const config::RangeSet& all_v4() {
+  static const config::RangeSet v4({{config::kFirstV4, config::kLastV4}});
+  return v4;
+}
+
+// What the kernel says about the wire for this plan: the link type, and per family the one
+// next hop (with its MAC) behind which every target sits, or why there is none.
+struct WireFacts {
+  scanner::PathFacts path;
+  scanner::LinkInfo link;
+  std::optional<scanner::NextHop> hop4, hop6;
+};
+
+WireFacts gather_facts(const config::ScanPlan& plan, const std::string& interface) {
+  WireFacts f;
+  f.path.interface = interface;
+  f.link = scanner::link_info(interface);
+  f.path.link_problem = f.link.problem;
+  const config::RangeSet v4 = plan.targets.intersect(all_v4());
+  config::RangeSet v6 = plan.targets;
+  v6.subtract(all_v4());
+  f.path.has_v4 = !v4.empty();
+  f.path.has_v6 = !v6.empty();
+  if (!f.link.ethernet) return f;  // no next hop would help
+  auto hop_of = [&](const config::RangeSet& targets, std::optional<scanner::NextHop>& hop, std::string& problem,
+                    std::string& text) {
+    if (targets.empty()) return;
+    scanner::HopAnswer a = scanner::shared_next_hop(targets, interface);
+    if (!a.hop) {
+      problem = a.why;
+      return;
+    }
+    hop = a.hop;
+    text = (a.hop->on_link ? "on-link " : "next hop ") + config::format_address(a.hop->address) + " (" +
+           scanner::format_mac(a.hop->mac) + ")";
+  };
+  hop_of(v4, f.hop4, f.path.hop_problem_v4, f.path.hop_v4);
+  hop_of(v6, f.hop6, f.path.hop_problem_v6, f.path.hop_v6);
+  return f;
+}
+
+std::optional<scanner::PacketRingSink::Mac> mac_of(const std::optional<scanner::NextHop>& hop) {
+  if (!hop) return std::nullopt;
+  return hop->mac;
+}
+
+// The sink of a chosen link-layer path.
+std::unique_ptr<scanner::PacketSink> open_link_sink(config::SendMode mode, const std::string& interface,
+                                                    const WireFacts& f) {
+  if (mode == config::SendMode::kXdp)
+    return std::make_unique<scanner::XdpSink>(interface, f.link.mac, mac_of(f.hop4), mac_of(f.hop6));
+  return std::make_unique<scanner::PacketRingSink>(interface, f.link.mac, mac_of(f.hop4), mac_of(f.hop6));
 }
 
 // The first target of each family: IPv4 lives in ::ffff:0:0/96, so IPv6 targets may sort
@@ -69,7 +105,15 @@ scanner::RouteChoice scan_route(const config::ScanPlan& plan) {
                                  r6.interface + "; a scan captures on one interface: scan each family on its own");
       route.interface = r6.interface;
       route.source_v6 = r6.source_v6;
+      route.own_addresses = route.own_addresses || r6.own_addresses;
     }
+    // One scan captures on one interface: our own addresses (over loopback) and others cannot
+    // share it (config/own_addresses.h leaves them out of a command's plan, with a warning).
+    const config::RangeSet own = config::own_addresses_among(plan.targets, scanner::local_addresses());
+    if (!own.empty() && own.count() != plan.targets.count())
+      throw common::SetupError(config::format_address(own.ranges().front().first) +
+                               " is this machine's own address, which a scan reaches over loopback, not with the "
+                               "other targets: scan it on its own");
   } catch (const common::SetupError&) {
     if (!plan.offline()) throw;
     // Nothing leaves: no route needed.
@@ -86,6 +130,48 @@ int capture_buffer_bytes(const config::ScanPlan& plan) {
   // retransmitted SYN-ACKs come a second or more later: the ring has drained by then.
   const uint64_t max_replies = plan.probe_count() / plan.shard_count;
   return capture::size_capture(plan.rate, plan.wait_seconds, max_replies).buffer_bytes;
+}
+
+// The sink for the plan's --send-mode: auto takes the fastest path that serves the plan and
+// falls back to raw (saying why) when it cannot, or when its socket cannot be opened.
+// `raw_bind`: the interface a raw socket is bound to ("" for none).
+static void open_send_path(const config::ScanPlan& plan, const std::string& interface, const std::string& raw_bind,
+                           Wire& w) {
+  const config::SendMode asked = plan.send_mode;
+  if (asked == config::SendMode::kRaw) {
+    const uint64_t v4 = plan.targets.count_v4();
+    w.sink = std::make_unique<scanner::RawSocketSink>(raw_bind, v4 > 0, v4 < plan.targets.count());
+    w.send_path = "raw";
+    w.send_path_reason = "asked for (--send-mode raw)";
+    return;
+  }
+  const WireFacts facts = gather_facts(plan, interface);
+  const scanner::PathChoice choice = scanner::choose_path(asked, facts.path);  // throws for ring/xdp that cannot serve
+  w.send_path = config::send_mode_name(choice.mode);
+  w.send_path_reason = choice.reason;
+  if (choice.mode != config::SendMode::kRaw && asked != config::SendMode::kAuto) {
+    w.sink = open_link_sink(choice.mode, interface, facts);  // asked for: its failure says why
+    return;
+  }
+  if (choice.mode != config::SendMode::kRaw) {
+    // Auto: the link-layer paths fastest first; one that cannot be opened here (no AF_XDP in
+    // this kernel or driver, a queue another scan holds) hands over to the next, then to raw.
+    std::string failures;
+    for (const config::SendMode mode : scanner::kAutoOrder) {
+      try {
+        w.sink = open_link_sink(mode, interface, facts);
+        w.send_path = config::send_mode_name(mode);
+        if (!failures.empty()) w.send_path_reason += " (" + failures + ")";
+        return;
+      } catch (const common::SetupError& e) {
+        failures += (failures.empty() ? "" : "; ") + std::string(e.what());
+      }
+    }
+    w.send_path = "raw";
+    w.send_path_reason = "auto: " + failures;
+  }
+  const uint64_t v4 = plan.targets.count_v4();
+  w.sink = std::make_unique<scanner::RawSocketSink>(raw_bind, v4 > 0, v4 < plan.targets.count());
 }
 
 Wire open_wire(const config::ScanPlan& plan, const scanner::RouteChoice& route, const std::string& capture_filter) {
@@ -105,15 +191,16 @@ Wire open_wire(const config::ScanPlan& plan, const scanner::RouteChoice& route, 
   // held 10 ms in an unfilled TPACKET_V3 block would make every window's count lumpy. 2 ms
   // blocks keep the delay small; at high rates blocks fill before the timeout anyway.
   if (!plan.fixed_rate && !lo.immediate) lo.timeout_ms = 2;
+  // For the before/after bench row only (bench/README.md, "Capture"): let the kernel hand
+  // the capture socket our own outgoing frames again, as it did before PACKET_IGNORE_OUTGOING.
+  if (const char* e = std::getenv("PORTAUTH_BENCH_CAPTURE_OUTGOING"); e && *e == '1') lo.ignore_outgoing = false;
+  // A UDP service's answer is explained from its first bytes (probe/reply_bytes.h): capture
+  // enough of them (the link, IPv6 and UDP headers and ReplyBytes::kKeep).
+  if (plan.has_udp()) lo.snaplen = int(14 + 8 + 40 + 8 + probe::ReplyBytes::kKeep);
   w.source = capture::open_live(lo);
-  if (plan.send_mode == config::SendMode::kRing) {
-    const auto hop = ring_next_hop(plan, route.interface);
-    w.sink = std::make_unique<scanner::PacketRingSink>(route.interface, scanner::interface_mac(route.interface),
-                                                       hop.mac);
-  } else {
-    const uint64_t v4 = plan.targets.count_v4();
-    w.sink = std::make_unique<scanner::RawSocketSink>(route.interface, v4 > 0, v4 < plan.targets.count());
-  }
+  // Our own addresses: the raw socket is bound to no interface, so the kernel delivers them as
+  // local (over loopback, where the capture is).
+  open_send_path(plan, route.interface, route.own_addresses ? "" : route.interface, w);
   return w;
 }
 

@@ -1,16 +1,24 @@
 // The two ends of the wire for a scan, chosen from the plan:
 //
-//   --dry-run          NullSink + NullSource: the whole scan logic (permutation, cookies,
-//                      template, batching, retry passes), nothing sent, nothing captured;
-//                      needs no privileges and no route (the generation rate, masscan's --offline)
+//   --dry-run          NullSink + NullSource: every probe built once (permutation, cookies,
+//                      template, batching; one unpaced pass, no waits), nothing sent, nothing
+//                      captured; needs no privileges and no route (the generation rate)
 //   --pcap-out FILE    PcapFileSink + NullSource: the same, with every probe written to FILE
-//   --send-mode raw    RawSocketSink + live capture (the default: see raw_socket_sink.h)
+//   --send-mode auto   the default: the fastest path that serves the plan (scanner/send_path.h):
+//                      on an Ethernet link with one next hop per family whose MAC the neighbour
+//                      cache holds, AF_XDP, else the TX ring (when AF_XDP cannot be opened),
+//                      else raw; the choice and its reason go into Wire::send_path(_reason),
+//                      hence -v and the summary
+//   --send-mode raw    RawSocketSink + live capture (see raw_socket_sink.h)
 //   --send-mode ring   PacketRingSink + live capture: Ethernet frames through a PACKET_MMAP TX
 //                      ring, to the next hop's MAC read from the neighbour cache
+//   --send-mode xdp    XdpSink + live capture: the same frames through an AF_XDP socket
 //
 // The capture ring is sized from the rate and the wait (capture/capture_sizing.h). Live wires
 // open the capture first, so no reply to the first probe can be missed; everything throws
-// common::SetupError (with a hint) before any packet is sent.
+// common::SetupError (with a hint) before any packet is sent, including an explicit ring or
+// xdp that cannot serve the plan (the message says why). The capture socket never sees our
+// own probes (PACKET_IGNORE_OUTGOING, capture/pcap_source.cpp).
 #pragma once
 #include <memory>
 

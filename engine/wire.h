@@ -4,6 +4,7 @@
 // file, or on an in-memory network that answers by a profile (tests/engine).
 #pragma once
 #include <memory>
+#include <string>
 
 #include "scanner/packet_sink.h"
 #include "capture/packet_source.h"
@@ -13,6 +14,9 @@ namespace portauth::engine {
 struct Wire {
   std::unique_ptr<capture::PacketSource> source;
   std::unique_ptr<scanner::PacketSink> sink;
+  // How probes leave, for the plan (-v) and the summary: "raw", "ring" or "xdp" ("" offline
+  // and in memory), and why that path (--send-mode auto's reasoning, or "asked for").
+  std::string send_path, send_path_reason;
 };
 
 }  // namespace portauth::engine

@@ -22,6 +22,10 @@ namespace {
 
 
 int refuse(const std::vector<std::string>& problems) {
+  if (problems.size() == 1) {  // one problem, one line (issue 19.10)
+    std::fprintf(stderr, "portauth: merge refused: %s\n", problems.front().c_str());
+    return 1;
+  }
   std::fprintf(stderr, "portauth: merge refused: %zu problem(s):\n", problems.size());
   for (const auto& p : problems) std::fprintf(stderr, "  %s\n", p.c_str());
   return 1;
@@ -65,6 +69,7 @@ int run_merge(const MergeRequest& a) {
       problems.push_back(e.what());
     }
   }
+  if (files.empty() && !problems.empty()) return refuse(problems);  // not also "no manifests given"
   ShardSet set = check_shard_set(std::move(files));
   problems.insert(problems.end(), set.problems.begin(), set.problems.end());
   if (!problems.empty()) return refuse(problems);
@@ -134,16 +139,18 @@ int run_merge(const MergeRequest& a) {
   for (const auto& f : set.shards) info.start_unix = std::min(info.start_unix, f.manifest.start);
   info.command_line = a.command_line;
   info.ports = set.plan.ports;
+  info.udp_ports = set.plan.udp_ports;
   for (const auto& [lo, hi] : set.plan.targets) info.address_count += config::clamp64(config::AddressRange{lo, hi}.size());
-  info.probe_count = info.address_count * info.ports.size();
+  info.probe_count = info.address_count * (info.ports.size() + info.udp_ports.size());
   info.rate = first.rate;
   info.retries = first.retries;
   for (auto* w : writers) w->begin(info);
 
   output::ScanSummary s = combine(set);
+  s.udp = !set.plan.udp_ports.empty();
   const auto sink = [&](const probe::ScanResult& r) {
-    const auto& note = annotator(r.port);
-    for (auto* w : writers) w->result(r, note);
+    const auto& note = annotator(r.port, r.proto);
+    for (auto* w : writers) w->result(r, note, {});
   };
   for (size_t i = 0; i < set.shards.size(); ++i) {
     try {
@@ -156,6 +163,7 @@ int run_merge(const MergeRequest& a) {
     s.open += tallies[i].open;
     s.closed += tallies[i].closed;
     s.stealth += tallies[i].stealth;
+    s.open_filtered += tallies[i].open_filtered;
     s.probed += tallies[i].probes;
   }
   for (auto* w : writers) w->finish(s);

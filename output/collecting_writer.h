@@ -9,11 +9,15 @@ namespace portauth::output {
 
 class CollectingWriter final : public ResultWriter {
  public:
-  void result(const probe::ScanResult& r, const Annotation&) override { results.push_back(r); }
+  void result(const probe::ScanResult& r, const Annotation&, const PortFacts& f) override {
+    results.push_back(r);
+    facts.push_back(f);
+  }
   void flush() override {}
   void finish(const ScanSummary& s) override { summary = s; }
 
   std::vector<probe::ScanResult> results;
+  std::vector<PortFacts> facts;  // beside results, index for index
   ScanSummary summary;
 };
 

@@ -2,18 +2,20 @@
 // killed scan leaves every complete row):
 //   ip,port,proto,state,reason,ttl,service,purpose,risk,host_verdict
 //   198.18.0.2,22,tcp,open,syn-ack,64,ssh,Secure Shell,medium,
-// host_verdict is the host's verdict (verdict/host_verdict.h: syn-proxy, tarpit, answers-all,
-// rate-block), empty for a host that has none.
+// host_verdict, always the last column, is the host's verdict (PortFacts::host_verdict,
+// verdict/host_verdict.h: syn-proxy, tarpit, answers-all, rate-block), empty for a host that
+// has none.
 // States and reasons are portauth's, as in JSONL (closed by ICMP stays "closed", reason
-// "icmp-port-unreach"). ttl is empty for stealth ports; service/purpose/risk are empty when
-// the database has nothing. Fields are quoted per RFC 4180 when they hold a comma, a quote
-// or a line break; rows end with "\n" and reach the file whole (line_buffer.h).
+// "icmp-port-unreach"); a UDP port says udp and nmap's UDP state (open, closed, filtered,
+// open|filtered). ttl is empty for ports that sent nothing; service/purpose/risk are empty when
+// the database has nothing. With -sV the header adds product,version,extrainfo,tunnel,method,
+// conf,answer (before host_verdict) and "service" is the name identification gave (the
+// database's on ports it did not name). Fields are quoted per RFC 4180 when they hold a comma,
+// a quote or a line break; rows end with "\n" and reach the file whole (line_buffer.h).
 #pragma once
 #include <cstdio>
 #include <string>
 #include <string_view>
-
-#include <unordered_map>
 
 #include "output/line_buffer.h"
 #include "output/report.h"
@@ -23,21 +25,23 @@ namespace portauth::output {
 class CsvWriter final : public ResultWriter {
  public:
   explicit CsvWriter(std::FILE* out) : lines_(out) {}
-  void begin(const ScanInfo&) override { header(); }
-  void result(const probe::ScanResult& r, const Annotation& a) override;
+  void begin(const ScanInfo& info) override {
+    service_scan_ = info.service_scan;
+    header();
+  }
+  void result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) override;
   void flush() override { lines_.emit(); }
   void finish(const ScanSummary&) override;
-  void host_verdict(const verdict::HostVerdict& v) override { flagged_[v.addr] = v.kind; }
 
  private:
   void header();
   LineBuffer lines_;
   bool header_written_ = false;
-  std::unordered_map<config::Address, verdict::VerdictKind> flagged_;
+  bool service_scan_ = false;
 };
 
 std::string csv_field(std::string_view text);
-// Without the line end; `verdict`: the host's, or null.
-std::string csv_row(const probe::ScanResult& r, const Annotation& a, const verdict::VerdictKind* verdict = nullptr);
+// Without the line end; the -sV columns when `service_scan`.
+std::string csv_row(const probe::ScanResult& r, const Annotation& a, const PortFacts& f = {}, bool service_scan = false);
 
 }  // namespace portauth::output

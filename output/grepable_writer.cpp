@@ -6,6 +6,7 @@
 
 #include "config/address.h"
 #include "output/nmap_view.h"
+#include "output/service_text.h"
 
 namespace portauth::output {
 namespace {
@@ -45,9 +46,17 @@ void GrepableWriter::finish(const ScanSummary& s) {
       for (const PortRecord* p : view.listed) {
         if (!first) line += ", ";
         first = false;
-        const std::string service = p->annotation ? field(p->annotation->service) : "";
-        line += std::to_string(p->port) + "/" + std::string(nmap_state_name(nmap_state(p->reason))) + "/tcp//" +
-                service + "///";
+        // nmap's port entry: port/state/protocol/owner/service/rpc/version/; -sV's service with
+        // its tunnel ("ssl|http": '/' is the separator) and version.
+        const service::ServiceInfo* sv = p->proto == config::Proto::kTcp ? host.service(p->port) : nullptr;
+        std::string service = p->annotation ? field(p->annotation->service) : "";
+        std::string version;
+        if (sv && sv->probed) {
+          service = field(sv->name.empty() ? "unknown" : service::service_column(*sv));
+          version = field(service::product_line(*sv));
+        }
+        line += std::to_string(p->port) + "/" + std::string(nmap_state_name(nmap_state(p->reason, p->proto))) + "/" +
+                std::string(config::proto_name(p->proto)) + "//" + service + "//" + version + "/";
       }
       if (view.ignored.size() == 1)
         line += "\tIgnored State: " + std::string(nmap_state_name(view.ignored[0].state)) + " (" +

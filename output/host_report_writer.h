@@ -14,7 +14,7 @@ class HostReportWriter : public ResultWriter {
  public:
   explicit HostReportWriter(std::FILE* out) : out_(out) {}
   void begin(const ScanInfo& info) override { info_ = info; }
-  void result(const probe::ScanResult& r, const Annotation& a) final { table_.add(r, a); }
+  void result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) final { table_.add(r, a, f); }
   void flush() override { std::fflush(out_); }
 
  protected:

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "output/html_assets.h"
+#include "output/service_text.h"
 #include "config/address.h"
 #include "output/nmap_view.h"
 #include "output/xml_escape.h"
@@ -25,10 +26,12 @@ struct Counts {
 Counts count(const std::vector<PortRecord>& ports) {
   Counts c;
   for (const auto& p : ports) {
-    switch (probe::state_of(p.reason)) {
+    switch (probe::state_of(p.reason, p.proto)) {
       case PortState::kOpen: ++c.open; break;
-      case PortState::kClosed: ++c.closed; break;
-      case PortState::kStealth: ++c.stealth; break;
+      case PortState::kClosed:
+      case PortState::kFiltered: ++c.closed; break;  // a UDP port's ICMP refusal: the host answered
+      case PortState::kStealth:
+      case PortState::kOpenFiltered: ++c.stealth; break;
     }
   }
   return c;
@@ -65,6 +68,7 @@ std::string page_data(const std::vector<uint16_t>& ports, const std::vector<Host
     std::string codes(ports.size(), kNotProbed);
     size_t k = 0;
     for (const auto& p : h.ports) {  // both sorted: one merge pass
+      if (p.proto != config::Proto::kTcp) break;  // the grid is TCP's (UDP ports come last)
       while (k < ports.size() && ports[k] < p.port) ++k;
       if (k == ports.size()) break;
       if (ports[k] != p.port) continue;
@@ -106,8 +110,10 @@ std::string verdict_note(const verdict::HostVerdict& v) {
   return o + "</p>\n";
 }
 
+// An open TCP port of a host that answers for ports it does not serve (a UDP answer is the host's).
 bool collapsed(const verdict::HostVerdict* v, const PortRecord& p) {
-  return v && v->collapses_open_ports() && probe::state_of(p.reason) == PortState::kOpen &&
+  return v && v->collapses_open_ports() && p.proto == config::Proto::kTcp &&
+         probe::state_of(p.reason, p.proto) == PortState::kOpen &&
          !std::binary_search(v->service_ports.begin(), v->service_ports.end(), p.port);
 }
 
@@ -118,7 +124,7 @@ std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows,
   for (const auto& h : hosts) {
     const verdict::HostVerdict* v = verdict::find_verdict(verdicts, h.addr);
     uint64_t open = 0;
-    for (const auto& p : h.ports) open += probe::state_of(p.reason) == PortState::kOpen && !collapsed(v, p);
+    for (const auto& p : h.ports) open += probe::state_of(p.reason, p.proto) == PortState::kOpen && !collapsed(v, p);
     budget = budget > open ? budget - open : 0;
   }
   std::string out = "<section id=\"ports\"><h2>Open and closed ports</h2>\n";
@@ -131,14 +137,16 @@ std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows,
     std::vector<const PortRecord*> order;
     for (const auto& p : h.ports) {
       if (collapsed(v, p)) ++hidden;
-      else if (probe::state_of(p.reason) == PortState::kOpen) order.push_back(&p);
+      else if (probe::state_of(p.reason, p.proto) == PortState::kOpen) order.push_back(&p);
     }
-    for (const auto& p : h.ports)
-      if (probe::state_of(p.reason) == PortState::kClosed) order.push_back(&p);
+    for (const auto& p : h.ports) {
+      const auto state = probe::state_of(p.reason, p.proto);
+      if (state == PortState::kClosed || state == PortState::kFiltered) order.push_back(&p);
+    }
     for (const PortRecord* pp : order) {
       const PortRecord& p = *pp;
-      const auto state = probe::state_of(p.reason);
-      if (state == PortState::kClosed) {
+      const auto state = probe::state_of(p.reason, p.proto);
+      if (state != PortState::kOpen) {
         if (budget == 0) {
           ++left_out;
           continue;
@@ -149,9 +157,20 @@ std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows,
       const Annotation empty;
       const Annotation& a = p.annotation ? *p.annotation : empty;
       const std::string st(probe::state_name(state));
-      rows += "<tr class=\"" + st + "\"><td>" + std::to_string(p.port) + "/tcp</td><td><span class=\"st " + st +
+      // With -sV the service cell says what answers (name, product, TLS certificate), not only
+      // what the port number suggests.
+      const service::ServiceInfo* s = p.proto == config::Proto::kTcp ? h.service(p.port) : nullptr;
+      std::string service = esc(service_name(a, s, true));
+      if (const std::string version = service_version(s); !version.empty())
+        service += "<br><small>" + esc(version) + "</small>";
+      if (s && s->tls)
+        service += "<br><small>TLS " + esc(s->tls->version) + ", " + esc(s->tls->subject) +
+                   (s->tls->self_signed ? ", self-signed" : ", issuer " + esc(s->tls->issuer)) +
+                   (s->tls->not_after.empty() ? "" : ", expires " + esc(s->tls->not_after)) + "</small>";
+      rows += "<tr class=\"" + st + "\"><td>" + std::to_string(p.port) + "/" + std::string(config::proto_name(p.proto)) +
+              "</td><td><span class=\"st " + st +
               "\">" + st + "</span></td><td>" + esc(probe::reason_name(p.reason)) + "</td><td>" +
-              std::to_string(p.ttl) + "</td><td>" + esc(a.service.empty() ? "unknown" : a.service) + "</td><td>" +
+              std::to_string(p.ttl) + "</td><td>" + service + "</td><td>" +
               esc(a.purpose) + "</td><td class=\"desc\">" + esc(a.description) + "</td><td>" +
               (a.risk.empty() ? std::string("&ndash;")
                               : "<span class=\"risk " + esc(a.risk) + "\">" + esc(a.risk) + "</span>") +
@@ -182,9 +201,10 @@ std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows,
 std::string html_report(const ScanInfo& info, const std::vector<HostRecords>& hosts, const ScanSummary& s,
                         size_t max_table_rows) {
   std::vector<uint16_t> ports = info.ports;
-  if (ports.empty()) {  // begin() never came: grid over the ports that were reported
+  if (ports.empty()) {  // begin() never came: grid over the TCP ports that were reported
     for (const auto& h : hosts)
-      for (const auto& p : h.ports) ports.push_back(p.port);
+      for (const auto& p : h.ports)
+        if (p.proto == config::Proto::kTcp) ports.push_back(p.port);
     std::sort(ports.begin(), ports.end());
     ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
   }
@@ -238,6 +258,9 @@ std::string html_report(const ScanInfo& info, const std::vector<HostRecords>& ho
        "(accepts connections) <span class=\"key closed\"></span>closed (refused: the host answered) "
        "<span class=\"key stealth\"></span>stealth (no answer at all) ";
   if (s.interrupted) o += "<span class=\"key unprobed\"></span>no result (interrupted) ";
+  if (!info.udp_ports.empty())
+    o += "&middot; the grid is the TCP ports'; the " + std::to_string(info.udp_ports.size()) +
+         " UDP ports are counted above (open|filtered as stealth) and listed below ";
   o += "&middot; hover a cell for the port, click to pin it.</p>\n"
        "<noscript><p class=\"note\">The grids are drawn by the page's script; the table below lists the open "
        "and closed ports.</p></noscript>\n<div id=\"pinned\" class=\"pinned\" hidden></div>\n";

@@ -18,21 +18,25 @@ class ShowFilter final : public ResultWriter {
   // `inner` must outlive the filter.
   ShowFilter(ResultWriter& inner, unsigned show_mask) : inner_(&inner), mask_(show_mask) {}
   void begin(const ScanInfo& info) override { inner_->begin(info); }
-  void result(const probe::ScanResult& r, const Annotation& a) override {
-    if (mask_ & state_bit(probe::state_of(r.reason))) inner_->result(r, a);
+  void result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) override {
+    if (mask_ & state_bit(r.state())) inner_->result(r, a, f);
   }
+  // The --show bit of a state: UDP's filtered (an ICMP refusal) goes with closed, its
+  // open|filtered (no answer) with stealth.
   static unsigned state_bit(probe::PortState s) {
     switch (s) {
       case probe::PortState::kOpen: return 1;
-      case probe::PortState::kClosed: return 2;
-      case probe::PortState::kStealth: return 4;
+      case probe::PortState::kClosed:
+      case probe::PortState::kFiltered: return 2;
+      case probe::PortState::kStealth:
+      case probe::PortState::kOpenFiltered: return 4;
     }
     return 0;
   }
   void flush() override { inner_->flush(); }
   void host_verdict(const verdict::HostVerdict& v) override { inner_->host_verdict(v); }
-  void canary_result(const probe::ScanResult& r, const Annotation& a) override {
-    if (mask_ & kCanaryBit) inner_->canary_result(r, a);
+  void canary_result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) override {
+    if (mask_ & kCanaryBit) inner_->canary_result(r, a, f);
   }
   static constexpr unsigned kCanaryBit = 8;  // config::kShowCanaries
   void finish(const ScanSummary& summary) override { inner_->finish(summary); }

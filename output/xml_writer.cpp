@@ -7,6 +7,7 @@
 #include "config/address.h"
 #include "output/nmap_view.h"
 #include "config/port_spec.h"
+#include "output/service_text.h"
 #include "output/xml_escape.h"
 
 namespace portauth::output {
@@ -18,8 +19,27 @@ std::string attr(const char* name, const std::string& value) {
   return std::string(" ") + name + "=\"" + xml_escape(value) + "\"";
 }
 
-std::string service_name(const PortRecord& p) {
-  return p.annotation && !p.annotation->service.empty() ? p.annotation->service : "unknown";
+// nmap's <service>: name, then product, version, extrainfo, ostype, hostname and tunnel where
+// -sV found them, method and conf. Without -sV (or on a port it did not name) the database's
+// name with method="table" conf="3", as nmap writes a name from nmap-services.
+std::string service_element(const PortRecord& p, const service::ServiceInfo* s) {
+  static const Annotation kNone;
+  const Annotation& a = p.annotation ? *p.annotation : kNone;
+  std::string out = "<service" + attr("name", output::service_name(a, s));
+  if (s && s->probed) {
+    auto opt = [&](const char* name, const std::string& v) {
+      if (!v.empty()) out += attr(name, v);
+    };
+    opt("product", s->product);
+    opt("version", s->version);
+    opt("extrainfo", s->extrainfo);
+    opt("ostype", s->ostype);
+    opt("hostname", s->hostname);
+    if (s->ssl_tunnel) out += " tunnel=\"ssl\"";
+    out += " method=\"probed\"" + attr("conf", std::to_string(s->conf)) + "/>";
+    return out;
+  }
+  return out + " method=\"table\" conf=\"3\"/>";
 }
 
 // A host's verdict as nmap writes a host script's result (nmap.dtd: hostscript > script >
@@ -60,8 +80,13 @@ void XmlWriter::begin(const ScanInfo& info) {
   put(out_, "<nmaprun" + attr("scanner", "nmap") + attr("args", info.command_line) +
                 attr("start", std::to_string(info.start_unix)) + attr("startstr", when) + attr("version", version) +
                 attr("xmloutputversion", "1.05") + ">\n");
-  put(out_, "<scaninfo type=\"syn\" protocol=\"tcp\"" + attr("numservices", std::to_string(info.ports.size())) +
-                attr("services", config::format_ports(info.ports)) + "/>\n");
+  // nmap writes one scaninfo per scan type, SYN before UDP (output.cc).
+  if (!info.ports.empty() || info.udp_ports.empty())
+    put(out_, "<scaninfo type=\"syn\" protocol=\"tcp\"" + attr("numservices", std::to_string(info.ports.size())) +
+                  attr("services", config::format_ports(info.ports)) + "/>\n");
+  if (!info.udp_ports.empty())
+    put(out_, "<scaninfo type=\"udp\" protocol=\"udp\"" + attr("numservices", std::to_string(info.udp_ports.size())) +
+                  attr("services", config::format_ports(info.udp_ports)) + "/>\n");
   put(out_, "<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n");
   std::fflush(out_);
 }
@@ -83,16 +108,17 @@ void XmlWriter::finish(const ScanSummary& s) {
                     attr("count", std::to_string(ig.count)) + ">\n");
       for (const auto& g : ig.reasons)
         put(out_, "<extrareasons" + attr("reason", std::string(nmap_reason_name(g.reason))) +
-                      attr("count", std::to_string(g.ports.size())) + " proto=\"tcp\"" +
+                      attr("count", std::to_string(g.ports.size())) + attr("proto", std::string(config::proto_name(g.proto))) +
                       attr("ports", config::format_ports(g.ports)) + "/>\n");
       put(out_, "</extraports>\n");
     }
     for (const PortRecord* p : view.listed) {
-      put(out_, "<port protocol=\"tcp\"" + attr("portid", std::to_string(p->port)) + "><state" +
-                    attr("state", std::string(nmap_state_name(nmap_state(p->reason)))) +
+      put(out_, "<port" + attr("protocol", std::string(config::proto_name(p->proto))) +
+                    attr("portid", std::to_string(p->port)) + "><state" +
+                    attr("state", std::string(nmap_state_name(nmap_state(p->reason, p->proto)))) +
                     attr("reason", std::string(nmap_reason_name(p->reason))) +
-                    attr("reason_ttl", std::to_string(p->ttl)) + "/><service" + attr("name", service_name(*p)) +
-                    " method=\"table\" conf=\"3\"/></port>\n");
+                    attr("reason_ttl", std::to_string(p->ttl)) + "/>" + service_element(*p, p->proto == config::Proto::kTcp ? host.service(p->port) : nullptr) +
+                    "</port>\n");
     }
     put(out_, "</ports>\n");
     if (const verdict::HostVerdict* v = verdict::find_verdict(s.host_verdicts, host.addr)) put(out_, hostscript(*v));

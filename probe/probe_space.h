@@ -1,6 +1,9 @@
 // The probe space of a scan: every (address, port) pair, numbered, permuted and sharded.
 // Addresses of both families share one dense index (config/range_set.h), so the permutation,
-// shards, resume and the probe table never ask which family a probe is.
+// shards, resume and the probe table never ask which family a probe is. Ports of both
+// protocols share the port axis the same way: the TCP ports first, then the UDP ones, so a
+// TCP-only scan numbers its probes exactly as it did before UDP existed, and the
+// permutation, shards, resume files and the probe table never ask which protocol either.
 //
 //   index i   = port_idx * address_count + addr_idx   (addresses vary fastest)
 //   position  = where i comes in the keyed permutation of all N indices
@@ -16,7 +19,9 @@
 // FIRST (slot < prefix_slots()), so canaries go out at the start of the first pass. The main
 // space, its order and its shards are exactly what they are without a prefix (portauth merge
 // rebuilds it without one), and every probe of both is walked exactly once; a prefix port is
-// never one of `ports`.
+// never one of the TCP `ports` (it may be one of the UDP ports: a canary is a SYN). The prefix
+// has no place on the port axis: port_axis_size() and the UDP indices are what they are
+// without it.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -24,6 +29,7 @@
 #include <vector>
 
 #include "probe/permutation.h"
+#include "config/proto.h"
 #include "config/range_set.h"
 
 namespace portauth::probe {
@@ -31,25 +37,38 @@ namespace portauth::probe {
 struct ProbeTarget {
   config::Address addr;
   uint16_t port;
+  config::Proto proto = config::Proto::kTcp;
   bool operator==(const ProbeTarget&) const = default;
 };
 
 class ProbeSpace {
  public:
-  // Throws std::invalid_argument for a bad shard or a prefix port that is also in `ports`.
+  // TCP ports only. Throws std::invalid_argument for a bad shard or a prefix port that is also
+  // one of the TCP ports.
   ProbeSpace(config::RangeSet targets, std::vector<uint16_t> ports, uint64_t seed,
              uint32_t shard = 0, uint32_t shards = 1, std::vector<uint16_t> prefix_ports = {});
+  // TCP and UDP ports (either may be empty). Prefix ports are TCP (canaries probe with a SYN).
+  ProbeSpace(config::RangeSet targets, std::vector<uint16_t> tcp_ports, std::vector<uint16_t> udp_ports,
+             uint64_t seed, uint32_t shard = 0, uint32_t shards = 1, std::vector<uint16_t> prefix_ports = {});
 
   uint64_t total() const { return total_; }  // probes of the main space in all shards
   uint64_t slots() const { return slots_; }  // probes in this shard, prefix included
   uint64_t prefix_slots() const { return prefix_slots_; }  // this shard's prefix probes: slots [0, prefix_slots())
-  bool is_prefix_port(uint16_t port) const { return port_index_[port] <= -2; }
+  // Canaries are TCP: a UDP probe on the same port number is never one.
+  bool is_prefix_port(uint16_t port, config::Proto proto = config::Proto::kTcp) const {
+    return proto == config::Proto::kTcp && port_index_[port] <= -2;
+  }
   const std::vector<uint16_t>& prefix_ports() const { return prefix_ports_; }
   ProbeTarget at(uint64_t slot) const;
-  std::optional<uint64_t> slot_of(const config::Address& addr, uint16_t port) const;
+  std::optional<uint64_t> slot_of(const config::Address& addr, uint16_t port,
+                                  config::Proto proto = config::Proto::kTcp) const;
 
   const config::RangeSet& targets() const { return targets_; }
-  const std::vector<uint16_t>& ports() const { return ports_; }
+  const std::vector<uint16_t>& ports() const { return ports_; }          // TCP
+  const std::vector<uint16_t>& udp_ports() const { return udp_ports_; }  // UDP
+  uint64_t address_count() const { return addr_count_; }
+  // The port axis: entries [0, ports().size()) are TCP, the rest UDP.
+  uint64_t port_axis_size() const { return ports_.size() + udp_ports_.size(); }
 
  private:
   static uint64_t shard_slots(uint64_t total, uint32_t shard, uint32_t shards) {
@@ -57,9 +76,10 @@ class ProbeSpace {
   }
 
   config::RangeSet targets_;
-  std::vector<uint16_t> ports_;
-  std::vector<uint16_t> prefix_ports_;
-  // port -> index in ports_ (>= 0), -1 (not probed), or -(2 + index in prefix_ports_)
+  std::vector<uint16_t> ports_, udp_ports_;
+  std::vector<uint16_t> prefix_ports_;  // TCP
+  // (proto, port) -> index on the port axis (>= 0), -1 (not probed), or -(2 + index in
+  // prefix_ports_) (TCP only): TCP at [port], UDP at [65536 + port]
   std::unique_ptr<int32_t[]> port_index_;
   uint64_t addr_count_;
   uint64_t total_;

@@ -4,6 +4,7 @@
 
 #include "db/page_render.h"
 #include "db/text_wrap.h"
+#include "report/service_report.h"
 #include "report/shieldsup_report.h"
 
 namespace portauth::report {
@@ -25,8 +26,13 @@ std::optional<uint16_t> parse_single_port(const std::string& text) {
 }
 
 std::string format_probe_report(const std::string& host_label, const std::optional<probe::ScanResult>& result,
+                                uint16_t port, uint64_t packets_sent, const db::PortPage& page) {
+  return format_probe_report(host_label, result, port, packets_sent, page, ProbeService{});
+}
+
+std::string format_probe_report(const std::string& host_label, const std::optional<probe::ScanResult>& result,
                                 uint16_t port, uint64_t packets_sent, const db::PortPage& page,
-                                const verdict::HostVerdict* verdict) {
+                                const ProbeService& sv, const verdict::HostVerdict* verdict) {
   std::string service;
   if (page.listed || page.entry.name != "unassigned") service = " (" + page.entry.name + ")";
   std::string out = field("Host:", host_label);
@@ -40,8 +46,9 @@ std::string format_probe_report(const std::string& host_label, const std::option
     out += field("Reason:", std::string(probe::reason_name(result->reason)));
     out += field("TTL:", state == probe::PortState::kStealth ? "- (nothing came back)" : std::to_string(result->ttl));
     out += field("Probes:", std::to_string(packets_sent) + " SYN" + (packets_sent == 1 ? "" : "s") + " sent");
+    if (verdict) out += field("Verdict:", std::string(verdict::verdict_name(verdict->kind)));
+    if (sv.info) out += service_fields(*sv.info);
     if (verdict) {
-      out += field("Verdict:", std::string(verdict::verdict_name(verdict->kind)));
       out += "\n" + db::wrap_paragraph("This host " + verdict::verdict_line(*verdict) + ".", 78, "", "");
       const bool serves = std::find(verdict->service_ports.begin(), verdict->service_ports.end(), port) !=
                           verdict->service_ports.end();
@@ -55,7 +62,11 @@ std::string format_probe_report(const std::string& host_label, const std::option
     } else {
       out += "\n" + db::wrap_paragraph(state_meaning(state), 78, "", "");
     }
+    if (sv.info) out += "\n" + what_answers(*sv.info, port, sv.port_names);
   }
+  if (sv.service_page && sv.info && !expected_here(*sv.info, sv.port_names))
+    return out + "\n" + db::render_page_text(*sv.service_page) + "\n(The port's own page: portauth lookup " +
+           std::to_string(port) + ")\n";
   return out + "\n" + db::render_page_text(page);
 }
 

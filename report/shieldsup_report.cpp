@@ -6,6 +6,8 @@
 
 #include "db/text_wrap.h"
 #include "config/presets.h"
+#include "output/service_text.h"
+#include "report/service_report.h"
 
 namespace portauth::report {
 namespace {
@@ -39,13 +41,20 @@ std::string check_line(std::string_view label, const TrustealthCheck& check) {
   return db::wrap_paragraph(check.detail, kWidth, prefix, std::string(prefix.size(), ' '));
 }
 
+// The SERVICE column: what -sV found ("ssl/http", "unknown" when silent), else the database's name.
+std::string service_column(const ShieldsUpPort& p) {
+  output::Annotation a;
+  a.service = p.service;
+  return output::service_name(a, p.found.get(), true);
+}
+
 std::string table_row(const ShieldsUpPort& p) {
   const auto state = probe::state_of(p.reason);
   const std::string ttl = state == probe::PortState::kStealth ? "-" : std::to_string(p.ttl);
   char buf[512];
   std::snprintf(buf, sizeof buf, "%-10s %-8s %-22s %-4s %-16s %-7s %s", port_text(p.port).c_str(),
                 std::string(probe::state_name(state)).c_str(), std::string(probe::reason_name(p.reason)).c_str(),
-                ttl.c_str(), p.service.empty() ? "unknown" : p.service.c_str(), p.risk.empty() ? "-" : p.risk.c_str(),
+                ttl.c_str(), service_column(p).c_str(), p.risk.empty() ? "-" : p.risk.c_str(),
                 p.purpose.c_str());
   std::string row = buf;
   while (!row.empty() && row.back() == ' ') row.pop_back();
@@ -62,6 +71,17 @@ std::string implications_entry(const ShieldsUpPort& p) {
   if (!p.purpose.empty()) head += " - " + p.purpose;
   std::string out = db::wrap_paragraph(head, kWidth, "", "    ");
   out += db::wrap_paragraph(state_meaning(state), kWidth, kIndent, kIndent);
+  if (p.found) {
+    // What answers, before what the port number suggests about it.
+    out += db::wrap_paragraph(what_answers(*p.found, p.port, p.port_names), kWidth, kIndent, kIndent);
+    if (const auto v = output::service_version(p.found.get()); !v.empty() && p.found->answer == service::Answer::kIdentified)
+      out += db::wrap_paragraph("Product: " + v, kWidth, kIndent, kIndent);
+    if (p.found->tls)
+      out += db::wrap_paragraph("TLS: " + p.found->tls->version + ", " + p.found->tls->subject +
+                                    (p.found->tls->self_signed ? ", self-signed" : "") +
+                                    (p.found->tls->not_after.empty() ? "" : ", valid until " + p.found->tls->not_after),
+                                kWidth, kIndent, kIndent);
+  }
   if (!p.implications.empty()) out += db::wrap_paragraph(p.implications, kWidth, kIndent, kIndent);
   if (!p.trojans.empty()) out += db::wrap_items(p.trojans, kWidth, "  Trojan sightings: ", "                    ");
   return out;
@@ -80,6 +100,12 @@ std::string_view state_meaning(probe::PortState state) {
     case probe::PortState::kStealth:
       return "Stealth: nothing came back at all, not even a refusal. There is no evidence that anything "
              "exists at this address.";
+    case probe::PortState::kFiltered:
+      return "Filtered: a firewall or router refused the datagram with an ICMP error, so something on the "
+             "way answered for the host.";
+    case probe::PortState::kOpenFiltered:
+      return "Open or filtered: nothing came back. A UDP service answers only what it understands, so a "
+             "silent port may be open, or a firewall may drop what is sent to it.";
   }
   return "";
 }
@@ -94,6 +120,10 @@ ShieldsUpPort shieldsup_port(const probe::ScanResult& r, const db::PortPage& pag
   if (page.entry.risk != db::Risk::kUnknown) p.risk = std::string(db::risk_name(page.entry.risk));
   p.implications = page.entry.background.empty() ? page.entry.description : page.entry.background;
   p.trojans = page.entry.trojans;
+  if (page.listed) {
+    p.port_names.push_back(page.entry.name);
+    p.port_names.insert(p.port_names.end(), page.entry.aliases.begin(), page.entry.aliases.end());
+  }
   return p;
 }
 

@@ -17,6 +17,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "probe/reason.h"
 #include "output/report.h"
 #include "probe/scan_result.h"
+#include "service/service_info.h"
 
 namespace portauth::report {
 
@@ -45,6 +47,8 @@ struct ShieldsUpPort {
   std::string risk;          // "info" | "low" | "medium" | "high" | "" (not rated)
   std::string implications;  // the page's background, or its description when that is empty
   std::vector<std::string> trojans;
+  std::vector<std::string> port_names;  // the database's name and aliases (what is expected here)
+  std::shared_ptr<const service::ServiceInfo> found;  // -sV: what answers (null: not identified)
 };
 
 ShieldsUpPort shieldsup_port(const probe::ScanResult& result, const db::PortPage& page);

@@ -47,11 +47,18 @@ void BlockWatch::on_pass_start(unsigned pass, uint64_t now_ns,
   for (unsigned g = 0; g < kGroups; ++g) start_epoch(tracks_[g], now_ns, answered[g].load(std::memory_order_relaxed));
 }
 
-bool BlockWatch::admit(const config::Address& addr, uint64_t slot, uint64_t now_ns, uint64_t& wait_until) {
+bool BlockWatch::admit(const config::Address& addr, uint64_t slot, uint64_t now_ns, uint64_t& wait_until,
+                       config::Proto proto) {
   wait_until = 0;
   ++attempts_;
   Host* h = host_of(addr);
   if (!h) return true;
+  if (proto != config::Proto::kTcp) {
+    if (h->state != State::kSilent) return true;
+    ++h->silent_deferred;
+    ++deferred_;
+    return false;
+  }
   ++h->attempts;
   switch (h->state) {
     case State::kSilent:

@@ -33,6 +33,12 @@
 //            fell into a silence, for the rate-block verdict (verdict/classify.h).
 // Groups with more than one address in the pass are not watched (a silence there cannot be
 // pinned on one host): sweeps of many hosts send each one few probes a second anyway.
+// UDP: the watch counts and judges TCP probes and their answers only (on_probe and the
+// answer counts it is given are TCP's): most UDP probes are never answered, and a host's ICMP
+// limit is the UDP phase's business (scanner/unreachable_phase.h). A UDP probe to a host that is
+// silent now is deferred with its TCP probes (a block of our source drops it too, and it would
+// come back open|filtered), but is never a keepalive (its answer would not be counted) and
+// takes no token of a paced host (the rate measured is of SYNs).
 //
 // Threads: everything on the sender thread except published(), which any thread may read.
 // Time comes from the caller (the controller's injected clock).
@@ -43,6 +49,7 @@
 #include <vector>
 
 #include "config/address.h"
+#include "config/proto.h"
 
 namespace portauth::scanner {
 
@@ -84,7 +91,9 @@ class BlockWatch {
   // token of a paced one); false with `wait_until` 0 to defer it to a later pass (a silent
   // host); false with `wait_until` set: a paced host's next token comes then (the sender waits
   // for it rather than skip the rest of the pass).
-  bool admit(const config::Address& addr, uint64_t slot, uint64_t now_ns, uint64_t& wait_until);
+  // `proto` kUdp: deferred while the host is silent, else sent (above).
+  bool admit(const config::Address& addr, uint64_t slot, uint64_t now_ns, uint64_t& wait_until,
+             config::Proto proto = config::Proto::kTcp);
   // Sender thread, while waiting between passes: a silent host's keepalive slot, if one is due.
   bool keepalive_due(uint64_t now_ns, uint64_t& slot);
   // Whether a host is silent and still waited for (the sender waits before its next pass).

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "common/setup_error.h"
+#include "probe/syn6_packet.h"
 #include "probe/syn_packet.h"
 
 namespace portauth::scanner {
@@ -26,7 +27,8 @@ constexpr unsigned kBlockSize = 4096;
 constexpr unsigned kBlocks = 256;
 // Where the kernel reads a frame's data on a V2 TX ring without PACKET_TX_HAS_OFF.
 constexpr size_t kDataOffset = TPACKET2_HDRLEN - sizeof(sockaddr_ll);
-static_assert(kDataOffset + 14 + probe::SynPacket::kMaxLen <= kFrameSize);
+constexpr size_t kMaxIpLen = kFrameSize - kDataOffset - 14;
+static_assert(probe::SynPacket::kMaxLen <= kMaxIpLen && probe::Syn6Packet::kMaxLen <= kMaxIpLen);
 
 [[noreturn]] void fail(const std::string& what, int err) {
   std::string msg = "cannot set up the TX ring: " + what + ": " + std::strerror(err);
@@ -41,12 +43,16 @@ void hand_over(tpacket2_hdr* h) { __atomic_store_n(&h->tp_status, TP_STATUS_SEND
 
 }  // namespace
 
-PacketRingSink::PacketRingSink(const std::string& interface, const std::array<uint8_t, 6>& our_mac,
-                               const std::array<uint8_t, 6>& next_hop_mac) {
-  std::memcpy(&ether_[0], next_hop_mac.data(), 6);
-  std::memcpy(&ether_[6], our_mac.data(), 6);
-  ether_[12] = 0x08;
-  ether_[13] = 0x00;
+PacketRingSink::PacketRingSink(const std::string& interface, const Mac& our_mac, std::optional<Mac> hop_v4,
+                               std::optional<Mac> hop_v6) {
+  auto header = [&](std::array<uint8_t, 14>& eth, const Mac& to, uint16_t ethertype) {
+    std::memcpy(&eth[0], to.data(), 6);
+    std::memcpy(&eth[6], our_mac.data(), 6);
+    eth[12] = uint8_t(ethertype >> 8);
+    eth[13] = uint8_t(ethertype);
+  };
+  if ((have4_ = hop_v4.has_value())) header(ether4_, *hop_v4, ETH_P_IP);
+  if ((have6_ = hop_v6.has_value())) header(ether6_, *hop_v6, ETH_P_IPV6);
   const unsigned ifindex = if_nametoindex(interface.c_str());
   if (ifindex == 0) throw common::SetupError("no interface named '" + interface + "' (see 'ip link')");
 
@@ -68,6 +74,13 @@ PacketRingSink::PacketRingSink(const std::string& interface, const std::array<ui
   setopt(PACKET_QDISC_BYPASS, &one, sizeof one, "PACKET_QDISC_BYPASS");
   // A frame the driver rejects is skipped, not left blocking the ring.
   setopt(PACKET_LOSS, &one, sizeof one, "PACKET_LOSS");
+  // Each frame in flight holds an skb charged to the socket's send buffer until the driver
+  // (for a veth, the receiver's stack) frees it. With the default ~200 KiB, ~250 frames in
+  // flight made send() stop early with EAGAIN, and the sender waited on frames that were only
+  // waiting for a kick. Room for the whole ring (FORCE: above wmem_max; we are still root here).
+  const int sndbuf = int(kBlockSize * kBlocks * 4);
+  if (setsockopt(fd_, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof sndbuf) != 0)
+    setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
   tpacket_req req{};
   req.tp_block_size = kBlockSize;
   req.tp_block_nr = kBlocks;
@@ -128,10 +141,15 @@ size_t PacketRingSink::send(const OutPacket* packets, size_t n) {
     const uint32_t st = status_of(h);
     if (st != TP_STATUS_AVAILABLE && st != TP_STATUS_WRONG_FORMAT && !wait_for_frame(frame)) break;
     const OutPacket& p = packets[queued];
+    const bool v4 = p.dst.is_v4();
+    // A family without a next hop, or a packet too long for a frame: not ours to send (the
+    // sender counts what is left as send errors).
+    if (!(v4 ? have4_ : have6_) || p.len > kMaxIpLen) break;
+    const auto& eth = v4 ? ether4_ : ether6_;
     uint8_t* data = frame + kDataOffset;
-    std::memcpy(data, ether_.data(), ether_.size());
-    std::memcpy(data + ether_.size(), p.data, p.len);
-    h->tp_len = uint32_t(ether_.size() + p.len);
+    std::memcpy(data, eth.data(), eth.size());
+    std::memcpy(data + eth.size(), p.data, p.len);
+    h->tp_len = uint32_t(eth.size() + p.len);
     hand_over(h);
     head_ = head_ + 1 == frame_count_ ? 0 : head_ + 1;
   }

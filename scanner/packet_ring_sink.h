@@ -1,12 +1,13 @@
 // The wire, link layer: a PACKET_MMAP TX ring (TPACKET_V2) on an AF_PACKET socket with
 // PACKET_QDISC_BYPASS. A batch is copied into shared ring frames behind a fixed Ethernet
-// header and handed to the kernel with ONE send() call; the kernel then pushes every frame
+// header (one per family: IPv4 and IPv6 may have different next hops) and handed to the
+// kernel with ONE send() call; the kernel then pushes every frame
 // straight to the driver, skipping the IP layer (no route or neighbour lookup, no netfilter
 // OUTPUT hook) and the queueing discipline.
 //
 // What it costs (why raw IP stays the simpler path, see raw_socket_sink.h):
-//   - Ethernet-like interfaces only, and one next-hop MAC for every target (next_hop.h):
-//     targets behind one gateway, or a single target on the local link;
+//   - Ethernet-like interfaces only, and one next-hop MAC per family for every target
+//     (next_hop.h): targets behind one gateway, or a single target on the local link;
 //   - our SYNs bypass the qdisc, so they are invisible to packet taps on the sending host
 //     (tcpdump there sees the replies only) and to the host's own firewall;
 //   - nothing queues for us: a NIC whose transmit queue is full drops the frame (the qdisc
@@ -15,6 +16,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "scanner/packet_sink.h"
@@ -23,9 +25,11 @@ namespace portauth::scanner {
 
 class PacketRingSink final : public PacketSink {
  public:
-  // Throws SetupError (with the privilege hint on EPERM/EACCES).
-  PacketRingSink(const std::string& interface, const std::array<uint8_t, 6>& our_mac,
-                 const std::array<uint8_t, 6>& next_hop_mac);
+  using Mac = std::array<uint8_t, 6>;
+  // Frames of a family without a next hop are not sent (send errors). Throws SetupError (with
+  // the privilege hint on EPERM/EACCES).
+  PacketRingSink(const std::string& interface, const Mac& our_mac, std::optional<Mac> hop_v4,
+                 std::optional<Mac> hop_v6 = std::nullopt);
   ~PacketRingSink() override;
   PacketRingSink(const PacketRingSink&) = delete;
   PacketRingSink& operator=(const PacketRingSink&) = delete;
@@ -41,7 +45,8 @@ class PacketRingSink final : public PacketSink {
   size_t ring_bytes_ = 0;
   unsigned frame_count_ = 0;
   unsigned head_ = 0;  // next frame to fill
-  std::array<uint8_t, 14> ether_{};
+  std::array<uint8_t, 14> ether4_{}, ether6_{};
+  bool have4_ = false, have6_ = false;
 };
 
 }  // namespace portauth::scanner

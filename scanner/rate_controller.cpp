@@ -13,10 +13,6 @@ constexpr uint64_t kMinWindow = 10'000'000;
 constexpr uint64_t kMaxWindow = 200'000'000;
 // A group's phi is judged only on windows with this many probes to it: fewer make phi noise.
 constexpr uint64_t kMinGroupProbes = 64;
-// A retry pass "found answers" when this share of its probes was answered (and at least
-// kMinRetryAnswers): random loss of ~1% leaves far fewer after two passes.
-constexpr double kRetryYield = 0.01;
-constexpr uint64_t kMinRetryAnswers = 8;
 constexpr double kCongestedLine = RateController::kCongested;
 
 // One window's verdict on an answered fraction: true when the answers are not keeping up.
@@ -42,7 +38,7 @@ bool judge(double phi, uint64_t answers, double& avg, double& ref, bool& low_bef
 }  // namespace
 
 RateController::RateController(Clock& clock, ControllerConfig config)
-    : clock_(clock), config_(config) {
+    : clock_(clock), config_(config), max_follows_path_(!std::isfinite(config.ceiling)) {
   if (!std::isfinite(config_.ceiling) || config_.ceiling > kMaxRate) config_.ceiling = kMaxRate;
   config_.floor = std::min(config_.floor, config_.ceiling);
   rate_ = std::clamp(config_.initial, std::max(config_.floor, 1.0), config_.ceiling);
@@ -51,8 +47,8 @@ RateController::RateController(Clock& clock, ControllerConfig config)
 }
 
 void RateController::set_rate(double r, HeldBy why, const config::Address& addr) {
-  r = std::clamp(r, std::max(config_.floor, 1.0), config_.ceiling);
-  if (r < rate_) stats_.backoffs.fetch_add(1, std::memory_order_relaxed);
+  r = std::clamp(std::min(r, pass_ceiling_), std::max(config_.floor, 1.0), config_.ceiling);
+  if (r < rate_ && why != HeldBy::kSendPath) stats_.backoffs.fetch_add(1, std::memory_order_relaxed);
   if (r >= config_.ceiling && why == HeldBy::kNothing) why = HeldBy::kCeiling;
   rate_ = r;
   stats_.rate.store(r, std::memory_order_relaxed);
@@ -69,9 +65,19 @@ void RateController::sample(uint64_t slot, uint16_t source_port, uint64_t sent_n
   s.slot.store(slot << 16 | source_port, std::memory_order_release);
 }
 
-void RateController::on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port) noexcept {
-  answered_[group_of(addr)].fetch_add(1, std::memory_order_relaxed);
-  answers_total_.fetch_add(1, std::memory_order_relaxed);
+void RateController::forget(uint64_t slot) {
+  Sample& s = samples_[slot % kSamples];
+  if ((s.slot.load(std::memory_order_relaxed) >> 16) == slot) s.slot.store(UINT64_MAX, std::memory_order_release);
+}
+
+void RateController::on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port, bool paced,
+                               config::Proto proto) noexcept {
+  if (paced) {
+    const unsigned g = group_of(addr);
+    answered_[g].fetch_add(1, std::memory_order_relaxed);
+    if (proto == config::Proto::kTcp) tcp_answered_[g].fetch_add(1, std::memory_order_relaxed);
+    answers_total_.fetch_add(1, std::memory_order_relaxed);
+  }
   Sample& s = samples_[slot % kSamples];
   const uint64_t tag = slot << 16 | our_port;
   if (s.slot.load(std::memory_order_acquire) != tag) return;
@@ -97,6 +103,20 @@ double RateController::rtt_percentile_ms(double q) const {
   return double(uint64_t{1} << 31) / 1000.0;
 }
 
+double RateController::ramp_seconds(uint64_t probes, double initial, double ceiling) {
+  double seconds = 0, sent = 0, rate = std::max(1.0, std::min(initial, ceiling));
+  const double total = double(probes);
+  while (sent < total) {
+    if (rate >= ceiling) return seconds + (total - sent) / rate;
+    const double window = std::max(rate * double(kMinWindow) / 1e9, double(4 * kMinGroupProbes));
+    if (sent + window >= total) return seconds + (total - sent) / rate;
+    sent += window;
+    seconds += window / rate;
+    rate = std::min(2 * rate, ceiling);
+  }
+  return seconds;
+}
+
 uint64_t RateController::wait_ns() const {
   const double p99 = rtt_percentile_ms(0.99);
   if (p99 < 0) return config_.max_wait_ns;  // nothing answered yet: the cap
@@ -114,24 +134,28 @@ void RateController::apply_block_cap(bool answered_again) {
   const bool held = HeldBy(stats_.held_why.load(std::memory_order_relaxed)) == HeldBy::kBlocked;
   if (answered_again || held || rate_ > cap) {
     slow_start_ = false;
+    // The watch's pace is its measure of the host (and its steps up are probes of the limit that
+    // the watch itself catches), not a retry's guess: a retry pass's ceiling does not hold it
+    // down, or a weak estimate could never step up to what the host bears.
+    if (answered_again || held) pass_ceiling_ = std::max(pass_ceiling_, cap);
     set_rate(answered_again || held ? cap : std::min(rate_, cap), HeldBy::kBlocked, who);
   }
 }
 
 bool RateController::waiting_for_silent_host(uint64_t now_ns) {
-  if (block_.poll(now_ns, answered_)) apply_block_cap(true);
+  if (block_.poll(now_ns, tcp_answered_)) apply_block_cap(true);
   return block_.waiting(now_ns);
 }
 
 void RateController::on_batch(uint64_t now_ns, uint64_t send_errors_total) {
-  if (block_.gating() && block_.poll(now_ns, answered_)) apply_block_cap(true);
+  if (block_.gating() && block_.poll(now_ns, tcp_answered_)) apply_block_cap(true);
   // Silences are looked for at every batch: each probe sent into one costs a re-send later,
   // at the slow rate the host tolerates.
   // How late an answer may be: the RTT p99, but no more than twice the median (the histogram's
   // p99 is coarse, and each millisecond of waiting is probes sent into a silence); a capture
   // that runs later than that is caught as a false alarm (block_watch.h).
   const double p50 = rtt_percentile_ms(0.5), p99 = rtt_percentile_ms(0.99);
-  if (block_.on_tick(now_ns, answered_, p50 > 0 ? std::min(p99, 2 * p50) : p99)) {
+  if (block_.on_tick(now_ns, tcp_answered_, p50 > 0 ? std::min(p99, 2 * p50) : p99)) {
     stats_.held_why.store(uint8_t(HeldBy::kSilentHost), std::memory_order_relaxed);
     stats_.held_by.store(block_.silent_host(), std::memory_order_relaxed);
   }
@@ -186,6 +210,7 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
       limit_addr = {};
     }
   }
+  const double delivered = double(window_sent_) / seconds;  // what the send path took this window
   window_start_ = now_ns;
   window_sent_ = 0;
   const uint64_t drops = drops_seen_.load(std::memory_order_relaxed);
@@ -205,9 +230,15 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
   } else if (errors) {
     slow_start_ = false;
     set_rate(rate_ * 0.7, HeldBy::kSendErrors, {});
+  } else if (max_follows_path_ && !block_.gating() && delivered * kPathHeadroom < rate_) {
+    // The sink was the brake, not the limiter: --rate max means what this path delivers. (Not
+    // while the block watch gates probes: the sender then waits for a paced host's tokens, a
+    // brake of our own.)
+    set_rate(std::max(delivered * kPathHeadroom, std::min(config_.initial, config_.ceiling)), HeldBy::kSendPath, {});
   } else {
     const auto why = HeldBy(stats_.held_why.load(std::memory_order_relaxed));
-    set_rate(rate_ * (slow_start_ ? 2.0 : kGrowth), why == HeldBy::kCeiling ? HeldBy::kNothing : why,
+    set_rate(rate_ * (slow_start_ ? 2.0 : kGrowth),
+             why == HeldBy::kCeiling || why == HeldBy::kSendPath ? HeldBy::kNothing : why,
              stats_.held_by.load(std::memory_order_relaxed));
   }
   apply_block_cap(false);
@@ -217,24 +248,38 @@ void RateController::on_pass_start(unsigned pass) {
   const uint64_t now = clock_.now_ns();
   const uint64_t answers = answers_total_.load(std::memory_order_relaxed);
   if (pass > 0) {
-    // The pass that just ended. Once two retry passes in a row found answers, and the second
-    // found at least a quarter as many as the first, the answers are the limit: a host that
-    // rate-limits its RSTs answers at its own pace however fast we ask, while random loss is
-    // recovered by the first retry and leaves the next one nearly nothing. Then the next pass
-    // goes at twice the rate the answers came over the whole last pass (its wait included, as
-    // a limited host's answers stop soon after our probes do), and never faster than half the
-    // last rate, so the passes close in on the limit.
+    // The pass that just ended. A retry pass that found answers proves probes were lost.
+    // Random loss is recovered by one retry, so the next finds only a small share of what
+    // that one found (1% loss: ~2%). When a retry finds at least a quarter as many answers
+    // as the pass before it (pass 0 included), the losses come from our speed: a policer
+    // dropping SYNs, a host rate-limiting its RSTs. Then the next pass goes at half the rate,
+    // or at twice the rate the answers came at over the whole last pass (its wait included,
+    // as a limited host's answers stop soon after our probes do) if that is lower, but never
+    // under an eighth of it: most probes of a late retry pass go to silent ports, so the
+    // answers' rate says little about the probes' rate, and one pass must not collapse it.
+    // Nor may the passes together: under a limit the cuts end once the rate is under it (the
+    // next pass finds nothing); loss that no pace cures (a link losing most packets) would
+    // halve it pass after pass, so it stops at kMaxRetrySlowdown below where pass 0 ended.
+    // A pass that carried probes the block watch had deferred (never sent before: not retries)
+    // finds their answers as a first pass does; they prove no loss.
     const uint64_t answered = answers - pass_answers_mark_;
     const double seconds = std::max(1e-3, double(now - pass_start_ns_) / 1e9);
     const double answer_rate = double(answered) / seconds;
-    const double yield = pass_sent_ ? double(answered) / double(pass_sent_) : 0;
-    const bool retry = pass >= 2;  // the pass that ended was a retry pass
-    if (retry && prev_retry_answers_ > 0 && answered >= kMinRetryAnswers && yield >= kRetryYield &&
-        4 * answered >= prev_retry_answers_)
-      set_rate(std::min(rate_ * 0.5, std::max(2 * answer_rate, 1.0)), HeldBy::kRetries, stats_.held_by.load());
-    prev_retry_answers_ = retry ? answered : 0;
+    const bool ended_carried_deferred = pass_carries_deferred_;
+    pass_carries_deferred_ = next_carries_deferred_;
+    next_carries_deferred_ = false;
+    if (pass == 1) retry_floor_ = rate_ / kMaxRetrySlowdown;
+    if (pass >= 2 && !ended_carried_deferred && answered > 0 && 4 * answered >= prev_pass_answers_ &&
+        rate_ > retry_floor_)
+      set_rate(std::max(retry_floor_, std::min(rate_ * 0.5, std::max(2 * answer_rate, rate_ * 0.125))),
+               HeldBy::kRetries, stats_.held_by.load());
+    prev_pass_answers_ = answered;
   }
-  block_.on_pass_start(pass, now, answered_);
+  block_.on_pass_start(pass, now, tcp_answered_);
+  // A retry pass re-probes what went unanswered: going faster than the pass before it ended
+  // would lose the same probes again, so within it the rate may fall but not rise above
+  // where it starts.
+  pass_ceiling_ = pass > 0 ? rate_ : INFINITY;
   pass_start_ns_ = now;
   pass_answers_mark_ = answers;
   pass_sent_ = 0;
@@ -260,12 +305,15 @@ void RateController::on_pass_end() {
 
 bool RateController::want_extra_pass(unsigned pass, unsigned base_passes) {
   if (pass + 1 < base_passes) return true;
-  if (pass + 1 >= base_passes + kMaxExtraPasses || pass == 0) return false;
+  // With no retry at all (--retries 0) there is no evidence either way.
+  if (pass == 0) return false;
+  // Any answer to a retry is a port that the passes before it would have called stealth:
+  // there may be more, so retry again, until a pass finds nothing (or the bound is reached,
+  // which the summary reports: ScanSummary::last_retry_answers).
   const uint64_t answers = answers_total_.load(std::memory_order_relaxed) - pass_answers_mark_;
-  const double yield = pass_sent_ ? double(answers) / double(pass_sent_) : 0;
-  const bool more = answers >= kMinRetryAnswers && yield >= kRetryYield;
-  if (more) stats_.extra_passes.fetch_add(1, std::memory_order_relaxed);
-  return more;
+  if (answers == 0 || pass + 1 >= base_passes + kMaxExtraPasses) return false;
+  stats_.extra_passes.fetch_add(1, std::memory_order_relaxed);
+  return true;
 }
 
 std::string rate_note(const ControllerStats& stats) {
@@ -284,6 +332,7 @@ std::string rate_note(const ControllerStats& stats) {
       return addr ? "waiting: " + config::format_address(held) + " went silent after a burst" : "waiting for a silent host";
     case HeldBy::kCaptureDrops: return "held by capture drops";
     case HeldBy::kSendErrors: return "held by send errors";
+    case HeldBy::kSendPath: return "at the send path's limit";
   }
   return "";
 }

@@ -17,15 +17,23 @@
 //     or drop most ports, keep a low phi that does not move with the rate and trigger nothing;
 //   - random loss is not congestion: 1% loss moves phi by ~2%, far from kCongested;
 //   - capture drops halve the rate, send errors cut it by 30%;
+//   - the ceiling of --rate max follows the send path: when a window's probes left at less than
+//     1/kPathHeadroom of the rate granted (the sink, not the limiter, was the brake: a raw socket
+//     tops out sooner than the TX ring), the rate is brought down to kPathHeadroom x what the path
+//     delivered, so the number shown is real and a later backoff acts on it (not a backoff itself);
 //   - between passes: a retry pass whose probes are answered proves that earlier ones were
-//     lost. Random loss is recovered by the first retry; when a second retry still finds
-//     answers (at least a quarter as many), the answers are the limit, and each next pass
-//     goes at twice the rate they came at (at most half the last rate), closing in on it.
-//     More passes follow (up to kMaxExtraPasses beyond --retries) while retries keep finding
-//     answers.
+//     lost. A retry pass never goes faster than the pass before it ended. Random loss is
+//     recovered by the first retry; when a retry finds at least a quarter as many answers as
+//     the pass before it, our speed is losing them, and the next pass goes at half the rate
+//     (or twice the rate the answers came at, if lower), never under 1/kMaxRetrySlowdown of
+//     the rate pass 0 ended at. More passes follow while a retry pass finds any answer at all;
+//     kMaxExtraPasses beyond --retries is only a bound for links that lose most packets
+//     whatever the pace, and a scan that reaches it says so (ScanSummary::last_retry_answers).
 //   - a host that goes silent after a burst (every answer stops) is a host that blocks us:
 //     scanner/block_watch.h waits for it, then paces the scan to the rate it tolerates; its
-//     group is not judged meanwhile, and the rate never exceeds what the watch allows.
+//     group is not judged meanwhile, and the rate never exceeds what the watch allows. The
+//     watch judges TCP probes and their answers only (most UDP probes are never answered);
+//     UDP probes to a silent host wait with its TCP ones.
 // The waits: after a pass and at the end, max(kMinWait, kRttFactor x the 99th-percentile RTT
 // seen), capped by --wait, which is also the wait while nothing has answered yet.
 //
@@ -35,6 +43,7 @@
 #pragma once
 #include <array>
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -75,26 +84,32 @@ struct ControllerStats {
   std::atomic<unsigned> extra_passes{0};
 };
 
-enum class HeldBy : uint8_t { kNothing, kAnswers, kCaptureDrops, kSendErrors, kCeiling, kRetries, kBlocked, kSilentHost };
+enum class HeldBy : uint8_t {
+  kNothing, kAnswers, kCaptureDrops, kSendErrors, kCeiling, kRetries, kSendPath, kBlocked, kSilentHost
+};
 
 class RateController final : public probe::AnswerObserver {
  public:
   static constexpr unsigned kGroups = 256;
   static constexpr double kCongested = 0.75;
   static constexpr double kGrowth = 1.10;
-  static constexpr unsigned kMaxExtraPasses = 6;
+  static constexpr unsigned kMaxExtraPasses = 24;
+  static constexpr double kMaxRetrySlowdown = 256;
   static constexpr uint64_t kMinWait = 50'000'000;
   static constexpr double kRttFactor = 3;
   static constexpr double kMaxRate = 1e7;
+  static constexpr double kPathHeadroom = 1.5;
 
   RateController(Clock& clock, ControllerConfig config);
 
   // Sender thread.
   double rate() const { return rate_; }
-  void on_probe(const config::Address& addr) {  // per probe handed to the sink
+  // Per probe handed to the sink. The block watch counts TCP probes only: a UDP probe is
+  // usually not answered at all, which says nothing about a host that blocks us.
+  void on_probe(const config::Address& addr, config::Proto proto = config::Proto::kTcp) {
     const unsigned gi = group_of(addr);
     Group& g = groups_[gi];
-    block_.on_probe(gi, addr);
+    if (proto == config::Proto::kTcp) block_.on_probe(gi, addr);
     ++g.sent;
     g.addr = addr;
     ++window_sent_;
@@ -103,6 +118,9 @@ class RateController final : public probe::AnswerObserver {
   // One probe per batch: its slot, source port and send time, for RTTs. Only an answer to that
   // very probe (same slot, same source port: not an earlier or later copy) is timed.
   void sample(uint64_t slot, uint16_t source_port, uint64_t sent_ns);
+  // The probe of `slot` is sent again from the same source port (a UDP probe's is fixed): an
+  // answer can no longer tell the copies apart, so its sample is not timed.
+  void forget(uint64_t slot);
   void on_batch(uint64_t now_ns, uint64_t send_errors_total);
   void on_pass_start(unsigned pass);
   void on_pass_end();  // its last probe handed to the sink
@@ -113,20 +131,32 @@ class RateController final : public probe::AnswerObserver {
   // admitted one by one, whether one is (deferred: sent in a later pass), a keepalive due
   // while waiting between passes, and whether to wait for a silent host before the next pass.
   bool gating() const { return block_.gating(); }
-  bool admit(const config::Address& addr, uint64_t slot, uint64_t now_ns, uint64_t& wait_until) {
-    return block_.admit(addr, slot, now_ns, wait_until);
+  bool admit(const config::Address& addr, uint64_t slot, uint64_t now_ns, uint64_t& wait_until,
+             config::Proto proto = config::Proto::kTcp) {
+    return block_.admit(addr, slot, now_ns, wait_until, proto);
   }
   bool keepalive_due(uint64_t now_ns, uint64_t& slot) { return block_.keepalive_due(now_ns, slot); }
   bool waiting_for_silent_host(uint64_t now_ns);
-  uint64_t take_deferred() { return block_.take_deferred(); }
+  uint64_t take_deferred() {
+    const uint64_t d = block_.take_deferred();
+    next_carries_deferred_ = d > 0;  // the next pass sends them for the first time
+    return d;
+  }
   const BlockWatch& block_watch() const { return block_; }
 
   // Capture thread: an accepted answer to `slot` from `addr`.
-  void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port) noexcept override;
+  // Answers to TCP probes are also counted apart, for the block watch.
+  void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port, bool paced,
+                 config::Proto proto) noexcept override;
   // Main thread: the capture source's cumulative drop count.
   void note_capture_drops(uint64_t total) noexcept { drops_seen_.store(total, std::memory_order_relaxed); }
 
+  // The time slow start takes to send `probes` when nothing holds it back: from `initial`,
+  // doubling every shortest window (10 ms, at least 256 probes), up to `ceiling`.
+  static double ramp_seconds(uint64_t probes, double initial, double ceiling);
+
   const ControllerStats& stats() const { return stats_; }
+  double ceiling() const { return config_.ceiling; }  // --rate, or kMaxRate for --rate max
   double rtt_percentile_ms(double q) const;
 
  private:
@@ -149,17 +179,24 @@ class RateController final : public probe::AnswerObserver {
 
   Clock& clock_;
   ControllerConfig config_;
+  bool max_follows_path_ = false;  // --rate max: the ceiling is what the send path delivers
   double rate_;
   bool slow_start_ = true;
   uint64_t window_start_ = 0, window_sent_ = 0;
   uint64_t pass_start_ns_ = 0, pass_end_ns_ = 0, pass_answers_mark_ = 0, pass_sent_ = 0, pass_end_answers_ = 0;
-  uint64_t prev_retry_answers_ = 0;  // answers of the last retry pass (0: none, or not a retry)
+  uint64_t prev_pass_answers_ = 0;   // answers of the pass before the one that just ended
+  double pass_ceiling_ = INFINITY;   // a retry pass never rises above the rate it started at
+  bool pass_carries_deferred_ = false, next_carries_deferred_ = false;  // the block watch's deferrals
+  double retry_floor_ = 0;           // retries are paced no slower: where pass 0 ended / kMaxRetrySlowdown
   uint64_t all_mark_ = 0;
   double all_ref_ = -1, all_avg_ = -1;
   bool all_low_before_ = false;
   uint64_t errors_mark_ = 0, drops_mark_ = 0;
   std::array<Group, kGroups> groups_{};
   std::array<std::atomic<uint64_t>, kGroups> answered_{};  // capture thread
+  // The same, answers to TCP probes only: the block watch's (UDP's silences are its nature, and
+  // its ICMP limits the UDP phase's business: scanner/unreachable_phase.h).
+  std::array<std::atomic<uint64_t>, kGroups> tcp_answered_{};
   BlockWatch block_;
   std::atomic<uint64_t> answers_total_{0};
   std::atomic<uint64_t> drops_seen_{0};

@@ -11,6 +11,8 @@ Scenarios (every scanner runs in NAME-scan, the lab's scanner namespace, which h
        --send-mode raw vs ring at --rate max, probes/s and CPU seconds
   capture  CPU cost of the capture modes: immediate TPACKET_V2 (--rate 100000) vs V3 blocks (100001)
   mem  peak RSS of portauth --dry-run over /12, /10, /8 x 1 port (/usr/bin/time -v)
+  wire, capcpu, cost  probes on the wire against masscan (a sink, counted at the receiving veth), the
+       capture thread's CPU per reply, how cost grows with work: scripts/bench_wire.py (DIR/wire.md)
 Each tool runs at a sweep of rates; every run is scored against tests/lab/profile.conf
 (scripts/bench_score.py). For every run it records: wall time, SYNs that reached the target and
 replies the target sent (nftables counters in NAME-tgt), the tool's own send rate and capture drops
@@ -132,6 +134,13 @@ def zmap_runs(targets, ports, rate, out_prefix, blocklist):
     return argvs, outs
 
 
+def sent_pps(stderr):
+    """portauth's SYNs a second while sending, from its "sent: N SYNs (P passes, R a second while
+    sending; ...)" line (output/report.h)."""
+    m = re.search(r"sent: [\d,]+ SYNs .*?(?:\(|: )\d+ pass(?:es)?, ([\d,]+) a second while sending", stderr)
+    return float(m.group(1).replace(",", "")) if m else None
+
+
 def tool_report(tool, stderr, outs):
     """The send rate and capture drops the tool reports itself, where it does."""
     rep = {"reported_pps": None, "pcap_drops": None}
@@ -143,8 +152,7 @@ def tool_report(tool, stderr, outs):
                 rep["controller"] = {k: rate.get(k) for k in ("min", "max", "final", "backoffs", "held_by", "rtt_ms")}
         except (OSError, ValueError, IndexError):
             pass
-        m = re.search(r"probed in [\d.]+ s \((\d+) pps\)", stderr)
-        rep["reported_pps"] = float(m.group(1)) if m else None
+        rep["reported_pps"] = sent_pps(stderr)
         m = re.search(r"pcap: \d+ received, (\d+) dropped", stderr)
         rep["pcap_drops"] = int(m.group(1)) if m else None
     elif tool == "masscan":
@@ -301,9 +309,9 @@ def scenario_tx(args, lab, results):
                         "max", "--retries", "0", "--wait", "0", "--send-mode", mode, "--format", "csv", "-o",
                         "/dev/null"]
                 proc, cpu = cpu_run(lab, argv)
-                m = re.search(r"probed in [\d.]+ s \((\d+) pps\)", proc.stderr)
+                pps = sent_pps(proc.stderr)
                 r = {"scenario": "tx", "tool": "portauth", "label": f"--send-mode {mode}", "rc": proc.returncode,
-                     "probes": 1 << 20, "pps": int(m.group(1)) if m else None, "cpu_s": cpu,
+                     "probes": 1 << 20, "pps": int(pps) if pps else None, "cpu_s": cpu,
                      "command": " ".join(argv)}
                 log(f"  {mode}: {r['pps']} pps, {cpu} s CPU for {r['probes']} probes")
                 results.append(r)
@@ -349,8 +357,9 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--quick", action="store_true", help="two rates per tool instead of the sweep")
     ap.add_argument("--repeat", type=int, default=1, help="runs per configuration (the report shows medians)")
-    ap.add_argument("--only", default="a,a6,r,s,l,b,tx,capture,mem",
-                    help="comma list of scenarios: a, a6, r, s, l, b, tx, capture, mem")
+    ap.add_argument("--only", default="a,a6,r,s,l,b,tx,capture,mem,wire,capcpu",
+                    help="comma list of scenarios: a, a6, r, s, l, b, tx, capture, mem, wire, capcpu, cost")
+    ap.add_argument("--wire-runs", help="with wire: only these runs (keys of bench_wire.WIRE_KEYS, comma list)")
     args = ap.parse_args()
     args.portauth = os.path.abspath(args.portauth)
     os.makedirs(args.out, exist_ok=True)
@@ -378,6 +387,18 @@ def main():
         scenario_capture(args, lab, results)
     if "mem" in only:
         scenario_mem(args, lab, results)
+    import bench_wire as wire  # noqa: E402  (issue 23's rows; it imports this file)
+    if "capcpu" in only:
+        wire.scenario_capcpu(args, lab, results)
+    if "cost" in only:
+        wire.scenario_cost(args, lab, results)
+    if "wire" in only:  # last: it turns the lab's IPv6 on
+        wire.scenario_wire(args, lab, results)
+    wire_md = wire.markdown(results)
+    if wire_md:
+        with open(os.path.join(args.out, "wire.md"), "w") as f:
+            f.write(wire_md + "\n")
+        log("\n" + wire_md)
     with open(os.path.join(args.out, "results.jsonl"), "w") as f:
         for r in results:
             f.write(json.dumps(r) + "\n")

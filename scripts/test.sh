@@ -12,6 +12,9 @@ cd "$REPO_DIR"
 JOBS=$(nproc)
 
 scripts/setup.sh
+# The daemon lab's packages (real servers for the -sV and UDP tests), installed before the suite so
+# no timed test waits for apt; as root only (without root the integration tests are skipped anyway).
+if [[ $(id -u) -eq 0 ]]; then scripts/daemon_lab.sh install; fi
 echo "== Release build: unit, database and lab integration tests" >&2
 ctest --test-dir build --output-on-failure -j"$JOBS"
 

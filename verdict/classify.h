@@ -24,10 +24,13 @@
 //   rate-block   the controller saw the host answer, fall silent after a burst, answer again
 //   none         anything else: no verdict without evidence
 //
-// The -sV hook (issue 20): ClassifyInput::services takes what service identification found on
-// the host's open ports. With it, a syn-proxy's service ports are the ports with an identified
-// service (not the connect check's), and an answers-all host whose canaries and ports show the
-// same service says so ("same_service"). Without it, reports say the open ports are unverified.
+// The -sV hook: ClassifyInput::services takes what service identification found on the host's
+// open ports. With it, a syn-proxy's service ports are the ports with an identified service
+// (not the connect check's), and an answers-all host whose canaries and ports show the same
+// service says so ("same_service"). A scan does not feed it: its verdicts are made before -sV
+// runs, and -sV then identifies only the service ports the connect check found
+// (service/service_stage.h), marking the verdict services_identified. Without -sV, reports say
+// the open ports are unverified.
 #pragma once
 #include <cstdint>
 #include <optional>

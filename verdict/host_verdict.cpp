@@ -85,7 +85,13 @@ std::string verdict_line(const HostVerdict& v) {
 }
 
 std::string unverified_note(const HostVerdict& v) {
-  if (!v.collapses_open_ports() || v.services_identified || v.kind == VerdictKind::kTarpit) return "";
+  if (!v.collapses_open_ports() || v.kind == VerdictKind::kTarpit) return "";
+  if (v.services_identified) {
+    if (v.services_checked)
+      return "-sV identified only the ports that reach a service; the other open ports are the host answering, "
+             "not services, and were not tried";
+    return "-sV tried none of its open ports: on a host that answers on every port, an open port is not a service";
+  }
   if (v.services_checked)
     return "Without -sV, the ports that reach a service were found by connecting to them; what the service is, "
            "is not identified";

@@ -45,7 +45,9 @@ struct HostVerdict {
   // data or was held with an open window (or, with -sV, those with a probed service).
   std::vector<uint16_t> service_ports;
   bool services_checked = false;       // service_ports was established (connect check or -sV)
-  bool services_identified = false;    // -sV ran on this host (the hook in verdict/classify.h)
+  // -sV ran on this host: its identification of service_ports (service/service_stage.h), or the
+  // hook in verdict/classify.h (services seen on its ports).
+  bool services_identified = false;
   double cost_seconds = 0;             // time the verdict cost the scan (follow-ups, silences, pacing)
 
   // Whether the host's open ports are its own (rate-block) or the liar's (every other kind):
@@ -56,7 +58,8 @@ struct HostVerdict {
 // The one line a report leads with, e.g.
 //   "answers on every port: SYN proxy (window 0, SYN cookies); 3 ports reach a service: 22 80 443"
 std::string verdict_line(const HostVerdict& v);
-// What reports add about the open ports of a flagged host without -sV, or "".
+// What reports add about the open ports of a flagged host: without -sV, that they are
+// unverified; with it (services_identified), which of them -sV tried; or "".
 std::string unverified_note(const HostVerdict& v);
 // A value as report text ("0", "true", "22 80 443").
 std::string evidence_text(const EvidenceItem::Value& value);

@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
         h ^= h >> 29;
         if (h % 1000 >= per_mille) continue;
         const auto t = space.at(slot);
-        w.result({t.addr, t.port, probe::Reason::kSynAck, 54}, http);
+        w.result({t.addr, t.port, probe::Reason::kSynAck, 54}, http, {});
         if (++s.open % 65536 == 0) w.flush();
       }
       s.probed = s.packets_sent = space.slots();

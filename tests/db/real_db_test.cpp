@@ -11,6 +11,7 @@
 
 #include "db/db_path.h"
 #include "db/port_db.h"
+#include "probe/udp_payloads.h"
 
 namespace portauth::db {
 namespace {
@@ -123,17 +124,86 @@ TEST_F(RealDbTest, FamousTrojanPortsNameTheirTrojans) {
   EXPECT_TRUE(mentions(db_->find(27374), "SubSeven"));
 }
 
+// Issue 19.16: port 25's sightings hold every name of GRC's Port Authority list (in the spelling
+// the database uses, or one of the catalog's other spellings for it), and 110 and 143 are
+// related, as GRC relates them. "Shtrilitz" was ours; GRC's "Shtirlitz" is the name now.
+TEST_F(RealDbTest, SmtpTrojansHoldGrcsList) {
+  const PortEntry* smtp = db_->find(25);
+  ASSERT_NE(smtp, nullptr);
+  // The canonical spelling of `name`: itself, or the catalog name it is an alias of.
+  auto canonical = [&](const std::string& name) {
+    for (const TrojanName& t : db_->trojans())
+      for (const std::string& alias : t.aliases)
+        if (alias == name) return t.name;
+    return name;
+  };
+  const char* grc[] = {"Ajan", "Antigen", "Barok", "BSE", "EPS", "EPS II", "Gip", "Gris", "Happy99",
+                       "Hpteam mail", "Hybris", "I Love You", "Kuang2", "Magic Horse", "MBT",
+                       "Moscow Email trojan", "Naebi", "NewApt worm", "ProMail trojan", "Shtirlitz", "Stealth",
+                       "Stukach", "Tapiras", "Terminator", "WinPC", "WinSpy"};
+  for (const char* name : grc) {
+    const std::string want = canonical(name);
+    EXPECT_NE(std::find(smtp->trojans.begin(), smtp->trojans.end(), want), smtp->trojans.end())
+        << name << " (as " << want << ") is not among port 25's trojans";
+  }
+  EXPECT_EQ(canonical("Shtrilitz"), "Shtirlitz");
+  EXPECT_EQ(std::find(smtp->trojans.begin(), smtp->trojans.end(), "Shtrilitz"), smtp->trojans.end());
+  // One spelling across the ports: 110 names ProMail as 25 does.
+  const PortEntry* pop3 = db_->find(110);
+  ASSERT_NE(pop3, nullptr);
+  EXPECT_EQ(pop3->trojans, std::vector<std::string>{"ProMail"});
+}
+
+// Issue 19.15: the X11 range 6000-6063 no longer swallows the two ports that are far more
+// often something else today; every other number of the range is still X11.
+TEST_F(RealDbTest, TensorBoardAndEsphomeHaveTheirOwnPagesInsideTheX11Range) {
+  ASSERT_NE(db_->find(6006), nullptr);
+  EXPECT_EQ(db_->find(6006)->name, "tensorboard");
+  ASSERT_NE(db_->find(6053), nullptr);
+  EXPECT_EQ(db_->find(6053)->name, "esphome");
+  for (uint16_t port = 6000; port <= 6063; ++port) {
+    if (port == 6006 || port == 6053) continue;
+    const PortEntry* entry = db_->find(port);
+    ASSERT_NE(entry, nullptr) << port;
+    EXPECT_EQ(entry->name, "x11") << port;
+  }
+  const auto x11 = db_->find_by_name("x11");
+  EXPECT_EQ(x11.size(), 3u);  // 6000-6005, 6007-6052, 6054-6063
+}
+
 TEST_F(RealDbTest, AtLeast300UniquelyRankedPorts) {
-  std::set<int> ranks;
-  size_t ranked = 0;
+  // Each protocol has its own ranking, unique within it.
+  std::set<int> ranks[2];
+  size_t ranked[2] = {0, 0};
   for (const PortEntry& entry : db_->entries()) {
     if (entry.rank == 0) continue;
-    ++ranked;
-    ranks.insert(entry.rank);
+    const int p = entry.proto == Proto::kUdp ? 1 : 0;
+    ++ranked[p];
+    ranks[p].insert(entry.rank);
   }
-  EXPECT_GE(ranked, 300u);
-  EXPECT_EQ(ranks.size(), ranked) << "ranks must be unique";
+  EXPECT_GE(ranked[0], 300u);
+  EXPECT_EQ(ranks[0].size(), ranked[0]) << "TCP ranks must be unique";
   EXPECT_EQ(db_->top_ports(300).size(), 300u);
+  // UDP: the default port set of -sU, every ranked UDP service.
+  EXPECT_GE(ranked[1], 35u);
+  EXPECT_EQ(ranks[1].size(), ranked[1]) << "UDP ranks must be unique";
+  const auto udp = db_->top_ports(100, Proto::kUdp);
+  EXPECT_EQ(udp.size(), ranked[1]);
+  EXPECT_EQ(udp.front(), 53);  // DNS first
+  for (uint16_t port : udp) EXPECT_NE(db_->find(port, Proto::kUdp), nullptr) << port;
+}
+
+TEST_F(RealDbTest, EveryUdpServiceProbedHasAPage) {
+  // The UDP probe sends a payload to these ports (probe/udp_payloads.h): each has a udp page
+  // that says what answers, the exposure, and what to do.
+  for (const auto& payload : probe::udp_payloads())
+    for (uint16_t port : payload.ports) {
+      const PortEntry* e = db_->find(port, Proto::kUdp);
+      ASSERT_NE(e, nullptr) << port << "/udp (" << payload.name << ")";
+      EXPECT_GT(e->description.size(), 80u) << port;
+      EXPECT_FALSE(e->security.empty() && e->background.empty()) << port;
+      EXPECT_NE(e->risk, Risk::kUnknown) << port;
+    }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // binary runs it (setup, loop, finish), with a MemoryNetwork for the wire and a SimClock.
 #pragma once
 #include <map>
+#include <tuple>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,26 +24,35 @@ inline constexpr config::Address kScanner6 = config::Address::v6(0x20010002ULL <
 class Collector final : public output::ResultWriter {
  public:
   void begin(const output::ScanInfo&) override { ++begins; }
-  void result(const probe::ScanResult& r, const output::Annotation&) override {
+  void result(const probe::ScanResult& r, const output::Annotation&, const output::PortFacts& f) override {
     ++count[{r.addr, r.port}];
     reason[{r.addr, r.port}] = r.reason;
     ++per_host[r.addr];
+    if (f.host_verdict) ++marked[r.addr];
+    ++by_proto[{r.addr, r.proto, r.port}];
+    proto_reason[{r.addr, r.proto, r.port}] = r.reason;
     if (on_result) on_result(r);
   }
   void host_verdict(const verdict::HostVerdict& v) override {
     verdicts[v.addr] = v.kind;
     results_before_verdict[v.addr] = per_host[v.addr];
   }
-  void canary_result(const probe::ScanResult& r, const output::Annotation&) override { ++canaries[{r.addr, r.port}]; }
+  void canary_result(const probe::ScanResult& r, const output::Annotation&, const output::PortFacts&) override {
+    ++canaries[{r.addr, r.port}];
+  }
   void flush() override {}
   void finish(const output::ScanSummary&) override { ++finishes; }
 
   std::map<std::pair<config::Address, uint16_t>, int> count;
   std::map<std::pair<config::Address, uint16_t>, probe::Reason> reason;
   std::map<config::Address, uint64_t> per_host;
+  std::map<config::Address, uint64_t> marked;  // results that carried their host's verdict (PortFacts)
   std::map<config::Address, verdict::VerdictKind> verdicts;  // the last told for each host
   std::map<config::Address, uint64_t> results_before_verdict;
   std::map<std::pair<config::Address, uint16_t>, int> canaries;
+  // The same keyed by protocol too (a scan of both protocols reports a port number twice).
+  std::map<std::tuple<config::Address, config::Proto, uint16_t>, int> by_proto;
+  std::map<std::tuple<config::Address, config::Proto, uint16_t>, probe::Reason> proto_reason;
   std::function<void(const probe::ScanResult&)> on_result;
   int begins = 0, finishes = 0;
 };

@@ -247,34 +247,50 @@ def describe(proc):
 # --- packet counter -----------------------------------------------------------------------------
 
 class PacketCounter:
-    """Counts every frame on every interface of namespace ns while the with-block runs.
+    """Counts every frame on every interface of namespace ns while the with-block runs, and, when
+    ns is a lab's scanner namespace (N-scan), every frame arriving in its target namespace (N-tgt)
+    too: frames sent through the TX ring or AF_XDP bypass the sender's packet taps, so only the
+    receiving side sees them.
 
     result() after the block: {"count": N, "samples": [short descriptions of the first frames]}.
     """
 
     def __init__(self, ns):
         self.ns = ns
-        self.proc = None
+        self.procs = []
         self.result_ = None
 
     def __enter__(self):
-        self.proc = subprocess.Popen(["ip", "netns", "exec", self.ns, PYTHON, os.path.abspath(__file__),
-                                      "count-packets"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     text=True)
-        ready = self.proc.stdout.readline().strip()
-        if ready != "ready":
-            self.proc.kill()
-            raise RuntimeError(f"packet counter did not start: {ready!r}")
+        spots = [(self.ns, [])]
+        if self.ns.endswith("-scan"):
+            peer = self.ns[:-len("-scan")] + "-tgt"
+            if os.path.exists(os.path.join("/run/netns", peer)):
+                spots.append((peer, ["--arriving"]))
+        for ns, extra in spots:
+            proc = subprocess.Popen(["ip", "netns", "exec", ns, PYTHON, os.path.abspath(__file__), "count-packets",
+                                     *extra], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            self.procs.append(proc)
+            ready = proc.stdout.readline().strip()
+            if ready != "ready":
+                for p in self.procs:
+                    p.kill()
+                raise RuntimeError(f"packet counter did not start in {ns}: {ready!r}")
         return self
 
     def __exit__(self, *exc):
         time.sleep(0.3)  # let frames still in flight reach the socket
+        total = {"count": 0, "samples": []}
         try:
-            out, _ = self.proc.communicate(input="", timeout=10)
-            self.result_ = json.loads(out)
+            for proc in self.procs:
+                out, _ = proc.communicate(input="", timeout=10)
+                got = json.loads(out)
+                total["count"] += got["count"]
+                total["samples"] += got["samples"]
+            self.result_ = total
         except (subprocess.TimeoutExpired, json.JSONDecodeError):
-            self.proc.kill()
-            self.proc.wait()
+            for proc in self.procs:
+                proc.kill()
+                proc.wait()
             raise
         return False
 
@@ -292,9 +308,11 @@ def _frame_summary(frame, addr):
     return desc
 
 
-def _count_packets_main():
-    """In-namespace half of PacketCounter: print 'ready', count until stdin closes, print JSON."""
+def _count_packets_main(arriving_only=False):
+    """In-namespace half of PacketCounter: print 'ready', count until stdin closes, print JSON.
+    arriving_only: only frames that came in on an interface other than lo."""
     ETH_P_ALL = 0x0003
+    PACKET_OUTGOING = 4
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
     count, samples = 0, []
@@ -306,6 +324,8 @@ def _count_packets_main():
                 frame, addr = s.recvfrom(65535, socket.MSG_DONTWAIT)
             except BlockingIOError:
                 return
+            if arriving_only and (addr[2] == PACKET_OUTGOING or addr[0] == "lo"):
+                continue
             count += 1
             if len(samples) < 10:
                 samples.append(_frame_summary(frame, addr))
@@ -322,8 +342,8 @@ def _count_packets_main():
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["count-packets"]:
-        _count_packets_main()
+    if sys.argv[1:2] == ["count-packets"] and sys.argv[2:] in ([], ["--arriving"]):
+        _count_packets_main(arriving_only=sys.argv[2:] == ["--arriving"])
     else:
         sys.exit("usage: lablib.py count-packets  (run inside a namespace; used by PacketCounter)")
 

@@ -95,24 +95,34 @@ FILE_CASES = [
     ("shard without seed", {}, ["scan", T, "-p", "80", *ALLOW, "--shard", "1/2"], 1,
      "portauth: --shard needs --seed: every shard must use the same seed, or the slices overlap"),
     ("--pcap-buffer too small", {}, ["scan", T, "-p", "80", *ALLOW, "--pcap-buffer", "12"], 1,
-     "--pcap-buffer: Value 12 not in range 4096 to 1073741824"),
-    ("nmap UDP scan", {}, ["scan", "-sU", T, "-p", "53"], 1,
-     "portauth: -sU (UDP scan) is not supported: portauth is a TCP SYN scanner (nmap's -sS); nothing was sent"),
-    ("nmap version detection", {}, ["scan", "-sV", T, "-p", "22"], 1,
-     "portauth: -sV (service version detection) is not supported: portauth is a TCP SYN scanner (nmap's -sS); "
-     "nothing was sent"),
+     "portauth: bad --pcap-buffer '12': give a size from 4096 to 1073741824 bytes (a number, optionally with k, M "
+     "or G)"),
+    ("-sU with only T: ports", {}, ["scan", "-sU", T, "-p", "T:22", *ALLOW], 1,
+     "portauth: -sU asks for a UDP scan, but -p 'T:22' names no UDP port (add U:PORTS, or plain ports)"),
+    ("an SCTP port prefix", {}, ["scan", T, "-p", "S:9", *ALLOW], 1,
+     "portauth: bad port list 'S:9': 'S:' asks for SCTP ports; portauth scans TCP (T:) and UDP (U:)"),
+    ("--report shieldsup with -sU", {}, ["scan", T, "-sU", "-p", "53", "--report", "shieldsup", *ALLOW], 1,
+     "portauth: --report shieldsup tests TCP ports, as ShieldsUP does; drop -sU and the U: ports, or write the "
+     "UDP results with -o"),
+    ("--wait-unreachable without UDP", {}, ["scan", T, "-p", "53", "--wait-unreachable", *ALLOW], 1,
+     "portauth: --wait-unreachable waits for the ICMP errors of closed UDP ports, but this scan has no UDP port: "
+     "add -sU"),
+    ("-sV with --no-service-scan", {}, ["scan", "-sV", "--no-service-scan", T, "-p", "22", *ALLOW], 1,
+     "portauth: -sV (--service-scan) and --no-service-scan contradict each other: give one"),
+    ("-sV timeout out of range", {}, ["scan", "-sV", T, "-p", "22", *ALLOW, "--service-timeout", "0"], 1,
+     "portauth: bad --service-timeout '0': give a number from 0.1 to 300"),
     ("nmap OS detection", {}, ["scan", "-O", T], 1,
-     "portauth: -O (OS detection) is not supported: portauth is a TCP SYN scanner (nmap's -sS); nothing was sent"),
+     "portauth: -O (OS detection) is not supported: portauth scans with TCP SYN (nmap's -sS) and UDP (-sU) probes; nothing was sent"),
     ("nmap -A", {}, ["scan", "-A", T], 1,
-     "portauth: -A (OS and version detection, scripts and traceroute) is not supported: portauth is a TCP SYN "
-     "scanner (nmap's -sS); nothing was sent"),
+     "portauth: -A (OS and version detection, scripts and traceroute) is not supported: portauth scans with TCP "
+     "SYN (nmap's -sS) and UDP (-sU) probes; nothing was sent"),
     ("nmap scripts", {}, ["scan", T, "--script=vuln"], 1,
-     "portauth: --script (the scripting engine) is not supported: portauth is a TCP SYN scanner (nmap's -sS); "
-     "nothing was sent"),
+     "portauth: --script (the scripting engine) is not supported: portauth scans with TCP SYN (nmap's -sS) and UDP "
+     "(-sU) probes; nothing was sent"),
     ("unknown option, with the closest", {}, ["scan", T, "-p", "80", "--rtae", "5"], 1,
      "portauth: unknown option '--rtae' (did you mean '--rate'?)"),
     ("bad timing template", {}, ["scan", T, "-p", "80", "-T7"], 1,
-     "--timing: bad timing template -T '7': use 0-5 or paranoid, sneaky, polite, normal, aggressive, insane"),
+     "portauth: bad timing template -T '7': use 0-5 or paranoid, sneaky, polite, normal, aggressive, insane"),
     ("conflicting: --min-rate above --max-rate", {}, ["scan", T, "-p", "80", "--max-rate", "100", "--min-rate",
                                                       "5000"], 1,
      "portauth: --min-rate 5000 is above the rate ceiling (--rate/--max-rate 100)"),
@@ -124,6 +134,39 @@ FILE_CASES = [
      "portauth: --resume continues the scan in its file; --ports cannot change it"),
     ("an option after --", {}, ["scan", T, "-p", "80", "--", "-sS"], 1,
      "portauth: '-sS' after -- is not a target (no target starts with '-')"),
+    # Issue 19.1: an option's value that looks like an option (-oA --dry-run used to write
+    # ./--dry-run.xml and scan for real) is refused, whatever the option.
+    ("-oA swallowing --dry-run", {}, ["scan", T, "-p", "1-100", "-oA", "--dry-run"], 1,
+     "portauth: -oA takes a value, but the next word '--dry-run' is an option; nothing was sent (for a value "
+     "that begins with '-', write --output-all=--dry-run, or ./--dry-run for a file)"),
+    ("-o swallowing --dry-run", {}, ["scan", T, "-p", "80", "-o", "--dry-run"], 1,
+     "portauth: -o takes a value, but the next word '--dry-run' is an option; nothing was sent (for a value "
+     "that begins with '-', write --output=--dry-run, or ./--dry-run for a file)"),
+    ("-iL swallowing -p", {}, ["scan", "-iL", "-p", "80"], 1,
+     "portauth: -iL takes a value, but the next word '-p' is an option; nothing was sent (for a value "
+     "that begins with '-', write --target-file=-p, or ./-p for a file)"),
+    ("--summary-json swallowing --dry-run", {}, ["scan", T, "-p", "80", "--summary-json", "--dry-run"], 1,
+     "portauth: --summary-json takes a value, but the next word '--dry-run' is an option; nothing was sent (for "
+     "a value that begins with '-', write --summary-json=--dry-run, or ./--dry-run for a file)"),
+    # Issue 19.4: an empty port list, target list or target file is an error (`-p ""` used to scan
+    # the default port set; `--ports= --dry-run` took --dry-run as the port list).
+    ("empty port list", {}, ["scan", T, "-p", ""], 1,
+     "portauth: -p was given an empty value (an unset shell variable?); give one, e.g. -p 22,80,443, or leave -p "
+     "out"),
+    ("--ports= then an option", {}, ["scan", T, "--ports=", "--dry-run"], 1,
+     "portauth: --ports was given an empty value (an unset shell variable?); give one, e.g. --ports 22,80,443, or "
+     "leave --ports out"),
+    ("empty target", {}, ["scan", "", "-p", "80"], 1,
+     "portauth: an empty argument '' (an unset shell variable?); remove it, or give what it stands for; usage: "
+     "portauth scan [OPTIONS] TARGETS..."),
+    ("empty target list item", {}, ["scan", f"{T},", "-p", "80"], 1,
+     f"portauth: bad target list '{T},': an empty item (a trailing comma)"),
+    ("empty target file", {"t.txt": "# every host was filtered out\n\n"}, ["scan", T, "-iL", "{d}/t.txt", "-p", "80"],
+     1, "portauth: target file '{d}/t.txt' lists no targets (only blank lines and comments); add targets to it, or "
+        "leave it out"),
+    # Issue 19.15: the reason a file cannot be read.
+    ("config file missing", {}, ["scan", "-c", "{d}/x.yaml"], 1,
+     "portauth: cannot read config file '{d}/x.yaml': No such file or directory"),
     ("--summary-json unwritable", {}, ["scan", T, "-p", "80", *ALLOW, "--summary-json", "{d}/no/such/dir.json"], 1,
      "portauth: cannot write --summary-json file '{d}/no/such/dir.json': No such file or directory"),
 ]
@@ -201,6 +244,11 @@ def main():
             proc, packets = run_watched(lab, [args.binary, *argv])
             problems += judge(what, proc, packets, want_exit, exact)
 
+        # The refused -oA/-o/--summary-json rows must not have written a file named after the option.
+        stray = [f for f in os.listdir(os.getcwd()) if f.startswith("--dry-run")]
+        if stray:
+            problems.append(f"option-like values: files written in {os.getcwd()}: {stray}")
+
         if setpriv is None:
             problems.append("unprivileged: setpriv not found (apt-get install util-linux)")
         else:
@@ -209,6 +257,10 @@ def main():
                     copy, "scan", T, "-p", "22,80", *ALLOW]
             proc, packets = run_watched(lab, argv)
             problems += judge("unprivileged (uid 65534)", proc, packets, NONZERO, PRIVILEGE_HINT)
+            # Issue 19.15: the setcap hint names the binary that ran, ready to paste.
+            hint = f"'sudo setcap cap_net_raw+ep {copy}'"
+            if proc is not None and hint not in proc.stderr:
+                problems.append(f"unprivileged: the hint does not name the binary ({hint}): {proc.stderr.strip()!r}")
     return lablib.report("refused commands exit non-zero, say why, and send nothing", problems)
 
 

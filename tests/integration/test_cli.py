@@ -5,7 +5,9 @@ Each scan runs in the lab's scanner namespace against lab addresses named explic
 198.18.0.0/15, which the target policy scans as asked, without --allow). Pass:
   * nmap's line `scan -sS -Pn -n -T4 -p- --open -oA BASE 198.18.0.2` (plus --max-rate 20000, which
     an explicit option may set over -T4, to load the lab as the full-scan test does) exits 0 and
-    writes BASE.xml, BASE.gnmap and BASE.nmap, each with exactly the profile's open ports;
+    writes BASE.xml, BASE.gnmap and BASE.nmap, each with exactly the profile's open ports, and shows
+    the same report on standard output, as nmap does (issue 19.11): once with `-oN -` (standard
+    output is then one of the outputs), not at all with `-o FILE` ("instead of standard output");
   * options before, between and after the targets (`--exclude A -p 22,80 198.18.1.0/29 --show all
     -oJ OUT`) give exactly the profiled states of the named addresses minus the excluded one;
   * without -p the default port set is scanned (0-1055 and every ranked port above it), and the
@@ -57,7 +59,36 @@ def nmap_line(args, lab, tmp, profile):
                 problems.append(f"out.nmap does not list open port {p}")
     except OSError as e:
         problems.append(f"out.nmap: {e}")
+    problems += report_ports(proc.stdout, want, "nmap line: standard output")
     lablib.log(f"nmap line: {len(want)} open ports expected; problems: {len(problems)}")
+    return problems
+
+
+def report_ports(text, want, where):
+    """Problems unless `text` is one text report listing exactly the open ports `want`."""
+    if text.count(f"portauth scan report for {T}") != 1:
+        return [f"{where}: not one text report for {T}: {text[:300]!r}"]
+    shown = {int(line.split("/", 1)[0]) for line in text.splitlines()
+             if "/tcp" in line and line.split()[1:2] == ["open"]}
+    return [] if shown == want else [f"{where}: open ports {sorted(shown)}, want {sorted(want)}"]
+
+
+def report_on_stdout(args, lab, tmp, profile):
+    """-oN - puts the report on standard output once; -o FILE takes it off standard output."""
+    ports = "20-30,80,443"
+    want = {p for p in lablib.parse_ports(ports) if profile.expected(T, p)[0] == "open"}
+    base = os.path.join(tmp, "small")
+    problems = []
+    proc = lab.run([args.binary, "scan", T, "-p", ports, "-oA", base, "-oN", "-"], timeout=60)
+    if proc.returncode != 0:
+        return [f"-oA with -oN -: {lablib.describe(proc)}"]
+    problems += report_ports(proc.stdout, want, "-oA BASE -oN -: standard output")
+    proc = lab.run([args.binary, "scan", T, "-p", ports, "-oA", base, "-o", os.path.join(tmp, "o.txt")], timeout=60)
+    if proc.returncode != 0 or proc.stdout:
+        problems.append(f"-oA BASE -o FILE: exit {proc.returncode}, standard output {proc.stdout[:200]!r}, want none")
+    with open(os.path.join(tmp, "o.txt")) as f:
+        problems += report_ports(f.read(), want, "-o FILE")
+    lablib.log(f"report on standard output: -oN - once, -o FILE none; problems: {len(problems)}")
     return problems
 
 
@@ -97,6 +128,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="portauth-cli-") as tmp, lablib.Lab(args.repo) as lab:
         profile = lablib.Profile(lab.profile_path)
         problems = nmap_line(args, lab, tmp, profile)
+        problems += report_on_stdout(args, lab, tmp, profile)
         problems += options_anywhere(args, lab, tmp, profile)
         problems += default_ports(args, lab, tmp, profile)
     return lablib.report("nmap's command line scans lab addresses named without --allow", problems)

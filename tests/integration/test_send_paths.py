@@ -1,17 +1,24 @@
 #!/usr/bin/env python3
-"""Both transmit paths give the profiled answers at --rate max; offline runs send nothing, need no root.
+"""Every transmit path gives the profiled answers at --rate max; auto picks and says why; offline runs
+send nothing, need no root.
 
 In the lab's scanner namespace:
-  1. --send-mode ring (PACKET_MMAP TX ring, next-hop MAC from the neighbour cache) and --send-mode raw,
-     both at --rate max, over the AnyIP block 198.18.1.0/24 (one gateway: 198.18.0.2) x 8 ports, and
-     ring over one on-link target (198.18.0.2, ports 0-1023): every (ip, port) once, as profiled.
-  2. ring refuses several targets on the local link (each has its own MAC): exit 2, says "--send-mode
-     raw", sends nothing.
-  3. --dry-run and --pcap-out FILE as an unprivileged user (uid 65534, no capabilities): exit 0, the
+  1. --send-mode ring (PACKET_MMAP TX ring, next-hop MAC from the neighbour cache), xdp (AF_XDP, copy
+     mode), raw and the default (auto), all at --rate max, over the AnyIP block 198.18.1.0/24 (one
+     gateway: 198.18.0.2) x 8 ports, and ring over one on-link target (198.18.0.2, ports 0-1023):
+     every (ip, port) once, as profiled. The default run's --summary-json says it took AF_XDP and
+     names the next hop; without locked memory for AF_XDP's UMEM it takes the ring and says why.
+  2. Where the ring cannot serve, auto falls back to raw and says why (two on-link targets: "own MAC";
+     the loopback interface), and an explicit ring or xdp is refused: exit 2, says "--send-mode raw",
+     sends nothing (counted where the frames would arrive: the ring bypasses the sender's taps).
+  3. IPv6 (the lab's 2001:2::/48): ring and xdp over all ports 0-1023 of 2001:2::2, as profiled;
+     the default on a mixed list (2001:2::2 and 198.18.0.2) takes AF_XDP for both families.
+  4. --dry-run and --pcap-out FILE as an unprivileged user (uid 65534, no capabilities): exit 0, the
      generation rate on stderr, zero packets on the wire, and for --pcap-out one DLT_RAW record per
      probe, each a SYN to a probed (address, port).
 Exit 0 pass, 1 fail, 77 skipped.
 """
+import json
 import os
 import re
 import shutil
@@ -22,23 +29,69 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lablib  # noqa: E402
+import lab_hosts  # noqa: E402
 
 ALLOW = ["--allow", "198.18.0.0/15"]
 PORTS = "0,22,80,113,443,3306,3389,8080"
 
 
-def scan_matches(lab, binary, tmp, title, targets, addrs, ports, extra):
-    out = os.path.join(tmp, "out.jsonl")
-    argv = [binary, "scan", targets, "-p", ports, *ALLOW, "--rate", "max", "--show", "all", "--format", "jsonl",
-            "-o", out, *extra]
+def summary_of(path):
+    with open(path) as f:
+        return json.loads(f.readline())
+
+
+def scan_matches(lab, binary, tmp, title, targets, addrs, ports, extra, expected=None, want_path=None, wrap=(),
+                 reason=None):
+    """Scans and checks every (ip, port) against the profile (or `expected`); want_path: the send
+    path the summary must name, `reason` a word its reason must hold; wrap: a command prefix."""
+    out, summary = os.path.join(tmp, "out.jsonl"), os.path.join(tmp, "summary.json")
+    argv = [*wrap, binary, "scan", *targets.split(), "-p", ports, *ALLOW, "--rate", "max", "--show", "all", "--format",
+            "jsonl", "-o", out, "--summary-json", summary, *extra]
     lablib.log("running: " + " ".join(argv))
     proc = lab.run(argv, timeout=120)
     if proc.returncode != 0 or not os.path.exists(out):
         return [f"{title}: scan did not complete: {lablib.describe(proc)}"]
     records, problems = lablib.read_jsonl(out)
-    problems += lablib.check_scan(records, addrs, lablib.parse_ports(ports), lablib.Profile(lab.profile_path).expected)
-    lablib.log(f"  {title}: {len(records)} results, {len(problems)} problem(s)")
+    problems += lablib.check_scan(records, addrs, lablib.parse_ports(ports),
+                                  expected or lablib.Profile(lab.profile_path).expected)
+    path = summary_of(summary).get("send_path") or {}
+    if want_path and path.get("mode") != want_path:
+        problems.append(f"send path {path}, want {want_path}")
+    if reason and reason not in path.get("reason", ""):
+        problems.append(f"send path {path}: the reason does not name {reason}")
+    lablib.log(f"  {title}: {len(records)} results, {len(problems)} problem(s); send path {path}")
     return [f"{title}: {p}" for p in problems]
+
+
+def expected_mixed(profile):
+    def expected(ip, port):
+        return lab_hosts.expected6(port) if ":" in ip else profile.expected(ip, port)
+    return expected
+
+
+def refused(lab, binary, title, argv, want_rc=2):
+    """argv must exit want_rc with a hint, sending nothing (counted on both sides of the veth)."""
+    with lablib.PacketCounter(lab.scan_ns) as counter:
+        proc = lab.run([binary, *argv], timeout=30)
+    sent, samples = counter.result()["count"], counter.result()["samples"]
+    lablib.log(f"  {title}: exit {proc.returncode}, {sent} packets {samples}, {proc.stderr.strip()[:160]!r}")
+    if proc.returncode != want_rc or "--send-mode raw" not in proc.stderr or sent != 0:
+        return [f"{title}: want exit {want_rc}, a hint and no packet; got exit {proc.returncode}, {sent} packets: "
+                f"{proc.stderr.strip()[:300]!r}"]
+    return []
+
+
+def auto_falls_back(lab, binary, tmp, title, argv, reason):
+    """The default picks raw here, says why in -v and --summary-json, and scans."""
+    summary = os.path.join(tmp, "fallback.json")
+    proc = lab.run([binary, *argv, "-v", "--summary-json", summary, "-o", "/dev/null"], timeout=60)
+    path = summary_of(summary).get("send_path") if os.path.exists(summary) else None
+    lablib.log(f"  {title}: exit {proc.returncode}, send path {path}")
+    if proc.returncode != 0 or not path or path["mode"] != "raw" or reason not in path["reason"] \
+            or "send path: raw" not in proc.stderr:
+        return [f"{title}: want raw with a reason naming {reason!r}; got exit {proc.returncode}, {path}, "
+                f"{proc.stderr.strip()[-300:]!r}"]
+    return []
 
 
 def pcap_records(path):
@@ -115,23 +168,49 @@ def main():
     problems = []
     with tempfile.TemporaryDirectory(prefix="portauth-send-") as tmp, lablib.Lab(args.repo) as lab:
         block = lablib.expand_addrs("198.18.1.0/24")
-        for mode in ("ring", "raw"):
+        for mode in ("ring", "xdp", "raw"):
             problems += scan_matches(lab, args.binary, tmp, f"{mode} /24", "198.18.1.0/24", block, PORTS,
-                                     ["--send-mode", mode])
+                                     ["--send-mode", mode], want_path=mode)
+        problems += scan_matches(lab, args.binary, tmp, "default /24", "198.18.1.0/24", block, PORTS, [],
+                                 want_path="xdp")
+        # AF_XDP cannot be had (its UMEM is locked memory: no CAP_IPC_LOCK, a 64 KiB RLIMIT_MEMLOCK):
+        # auto hands over to the ring and says why.
+        problems += scan_matches(lab, args.binary, tmp, "default, no locked memory", "198.18.1.0/24", block, PORTS,
+                                 [], want_path="ring", wrap=["setpriv", "--bounding-set=-ipc_lock", "prlimit",
+                                                             "--memlock=65536:65536"], reason="AF_XDP")
         problems += scan_matches(lab, args.binary, tmp, "ring on-link host", lablib.TARGET_IP, [lablib.TARGET_IP],
-                                 "0-1023", ["--send-mode", "ring"])
+                                 "0-1023", ["--send-mode", "ring"], want_path="ring")
 
-        with lablib.PacketCounter(lab.scan_ns) as counter:
-            proc = lab.run([args.binary, "scan", "198.18.0.2-198.18.0.3", "-p", "80", *ALLOW, "--send-mode", "ring"],
-                           timeout=30)
-        sent = counter.result()["count"]
-        lablib.log(f"  ring, two on-link targets: exit {proc.returncode}, {sent} packets")
-        if proc.returncode != 2 or "--send-mode raw" not in proc.stderr or sent != 0:
-            problems.append(f"ring with on-link targets: want exit 2, a hint and no packet; got exit "
-                            f"{proc.returncode}, {sent} packets: {proc.stderr.strip()[:300]!r}")
+        two = ["scan", "198.18.0.2-198.18.0.3", "-p", "80", *ALLOW]
+        # 198.18.0.3 gets a neighbour entry (the target's MAC; nothing answers for it there), so the
+        # raw fallback's probes to it never start an ARP whose retries and "host unreachable"
+        # errors would land in a later packet count.
+        subprocess.run(["ip", "-n", lab.scan_ns, "neigh", "replace", "198.18.0.3", "lladdr", lab_hosts.TARGET_MAC,
+                        "dev", "veth-scan", "nud", "permanent"], check=True)
+        # The refusals first: the fallback scans may leave late frames behind them.
+        for mode in ("ring", "xdp"):
+            problems += refused(lab, args.binary, f"{mode}, two on-link targets", [*two, "--send-mode", mode])
+        problems += refused(lab, args.binary, "xdp on loopback", ["scan", "127.0.0.1", "-p", "80", "--send-mode", "xdp"])
 
+        problems += auto_falls_back(lab, args.binary, tmp, "default, two on-link targets", two, "own MAC")
         problems += offline_checks(lab, args.binary, tmp)
-    return lablib.report("raw and ring paths match the profile; offline runs send nothing", problems)
+        # Last: the lab with IPv6 on has neighbour-discovery noise on the wire.
+        lab_hosts.enable_ipv6(lab)
+        six = [*ALLOW, "--allow", "2001:2::/48"]
+        expected6 = expected_mixed(lablib.Profile(lab.profile_path))
+        for mode in ("ring", "xdp"):
+            problems += scan_matches(lab, args.binary, tmp, f"{mode} IPv6 host", lab_hosts.TARGET_IP6,
+                                     [lab_hosts.TARGET_IP6], "0-1023", ["--send-mode", mode, *six], expected6,
+                                     want_path=mode)
+        problems += scan_matches(lab, args.binary, tmp, "default, both families",
+                                 f"{lab_hosts.TARGET_IP6} {lablib.TARGET_IP}", [lab_hosts.TARGET_IP6, lablib.TARGET_IP],
+                                 "0-1023", six, expected6, want_path="xdp")
+        # Last, as nothing after it counts packets: a scan of the loopback interface.
+        problems += auto_falls_back(lab, args.binary, tmp, "default, loopback", ["scan", "127.0.0.1", "-p", "80"],
+                                    "loopback")
+
+    return lablib.report("raw, ring, xdp and auto match the profile; auto says why; offline runs send nothing",
+                         problems)
 
 
 if __name__ == "__main__":

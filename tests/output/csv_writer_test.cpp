@@ -25,20 +25,23 @@ TEST(CsvWriter, UnknownPortsHaveEmptyFields) {
   EXPECT_EQ(csv_row({kHostB, 40001, probe::Reason::kSynAck, 63}, none), "198.18.0.3,40001,tcp,open,syn-ack,63,,,,");
 }
 
-// A host with a verdict: its rows end with the verdict's name, beside the port's own fields.
+// A host with a verdict (PortFacts::host_verdict): its rows end with the verdict's name, beside the
+// port's own fields.
 TEST(CsvWriter, RowsOfAFlaggedHostCarryItsVerdict) {
   const auto rs = small_scan();
   std::FILE* f = std::tmpfile();
   ASSERT_NE(f, nullptr);
   CsvWriter w(f);
   w.begin(small_info());
-  verdict::HostVerdict v;
-  v.addr = rs[0].r.addr;
-  v.kind = verdict::VerdictKind::kSynProxy;
-  v.evidence.push_back({"window", int64_t(0), "window 0"});
-  w.host_verdict(v);
-  w.result(rs[0].r, *rs[0].a);
-  w.result({kHostB, 40001, probe::Reason::kSynAck, 63}, Annotation{});
+  auto v = std::make_shared<verdict::HostVerdict>();
+  v->addr = rs[0].r.addr;
+  v->kind = verdict::VerdictKind::kSynProxy;
+  v->evidence.push_back({"window", int64_t(0), "window 0"});
+  w.host_verdict(*v);
+  PortFacts facts;
+  facts.host_verdict = v;
+  w.result(rs[0].r, *rs[0].a, facts);
+  w.result({kHostB, 40001, probe::Reason::kSynAck, 63}, Annotation{}, {});
   w.finish(small_summary());
   std::rewind(f);
   char buf[512] = {};
@@ -65,13 +68,13 @@ TEST(CsvWriter, WritesWholeRowsToAFile) {
   const auto rs = small_scan();
   CsvWriter w(f);
   w.begin(small_info());
-  w.result(rs[0].r, *rs[0].a);
+  w.result(rs[0].r, *rs[0].a, {});
   EXPECT_EQ(size(), 0L);  // held until the next flush
   w.flush();
   const std::string first = "ip,port,proto,state,reason,ttl,service,purpose,risk,host_verdict\n"
                             "198.18.0.2,80,tcp,open,syn-ack,64,http,Hypertext Transfer Protocol,low,\n";
   EXPECT_EQ(size(), long(first.size()));
-  w.result(rs[2].r, *rs[2].a);
+  w.result(rs[2].r, *rs[2].a, {});
   w.finish(small_summary());
   std::string text(size_t(size()), '\0');
   std::rewind(f);

@@ -86,7 +86,7 @@ std::string run_writer(const ScanInfo& info, const std::vector<Delivered>& resul
   {
     Writer w(f);
     w.begin(info);
-    for (const auto& d : results) w.result(d.r, *d.a);
+    for (const auto& d : results) w.result(d.r, *d.a, {});
     w.flush();
     w.finish(summary);
   }

@@ -22,7 +22,7 @@ using namespace testing;
 
 class Recorder final : public ResultWriter {
  public:
-  void result(const probe::ScanResult& r, const Annotation&) override { ports.push_back(r.port); }
+  void result(const probe::ScanResult& r, const Annotation&, const PortFacts&) override { ports.push_back(r.port); }
   void flush() override {}
   void finish(const ScanSummary&) override { ++finished; }
   std::vector<uint16_t> ports;
@@ -40,7 +40,7 @@ void run(OutputSet& set) {
   auto writers = set.writers();
   for (auto* w : writers) w->begin(small_info());
   for (const auto& d : small_scan())
-    for (auto* w : writers) w->result(d.r, *d.a);
+    for (auto* w : writers) w->result(d.r, *d.a, {});
   for (auto* w : writers) w->finish(small_summary());
 }
 

@@ -14,7 +14,7 @@ class Recorder final : public ResultWriter {
  public:
   explicit Recorder(std::vector<uint16_t>* ports) : ports_(ports) {}
   void begin(const ScanInfo&) override { ++calls; }
-  void result(const probe::ScanResult& r, const Annotation&) override { ports_->push_back(r.port); }
+  void result(const probe::ScanResult& r, const Annotation&, const PortFacts&) override { ports_->push_back(r.port); }
   void flush() override { ++calls; }
   void finish(const ScanSummary&) override { ++calls; }
   int calls = 0;
@@ -28,7 +28,7 @@ std::vector<uint16_t> shown(unsigned mask) {
   ShowFilter f(std::make_unique<Recorder>(&ports), mask);
   f.begin(small_info());
   for (const auto& d : small_scan())
-    if (d.r.addr == kHostA) f.result(d.r, *d.a);
+    if (d.r.addr == kHostA) f.result(d.r, *d.a, {});
   f.flush();
   f.finish(small_summary());
   return ports;

@@ -56,9 +56,13 @@ TEST(VerdictOutputs, JsonlLinesOfTheHostCarryItsVerdict) {
   {
     JsonlWriter w(f);
     w.begin(small_info());
-    w.host_verdict(flagged_summary().host_verdicts.front());
-    for (const auto& d : small_scan()) w.result(d.r, *d.a);
-    w.canary_result({kHostA, 60001, probe::Reason::kSynAck, 64}, annotation(60001));
+    // The engine hands each result of a flagged host its verdict (PortFacts::host_verdict).
+    const auto v = std::make_shared<const verdict::HostVerdict>(flagged_summary().host_verdicts.front());
+    PortFacts of_a;
+    of_a.host_verdict = v;
+    w.host_verdict(*v);
+    for (const auto& d : small_scan()) w.result(d.r, *d.a, d.r.addr == v->addr ? of_a : PortFacts{});
+    w.canary_result({kHostA, 60001, probe::Reason::kSynAck, 64}, annotation(60001), of_a);
     w.finish(flagged_summary());
   }
   std::fclose(f);

@@ -119,6 +119,6 @@ TEST(ConfigFile, MissingFile) {
     load_config_file("/nonexistent/scan.yaml");
     FAIL();
   } catch (const SpecError& e) {
-    EXPECT_STREQ(e.what(), "cannot read config file '/nonexistent/scan.yaml'");
+    EXPECT_STREQ(e.what(), "cannot read config file '/nonexistent/scan.yaml': No such file or directory");
   }
 }

@@ -244,10 +244,26 @@ TEST(ScanPlan, Outputs) {
   o.allow = {"198.18.0.0/15"};
   o.ports = "22";
   EXPECT_EQ(build_scan_plan(o).outputs, (std::vector<OutputSpec>{{OutputFormat::kText, ""}}));
+  // Issue 19.11: files do not take the report off standard output (nmap shows its normal
+  // output whatever -oX/-oA write) ...
   o.extra_outputs = {{"xml", "a.xml"}, {"jsonl", "a.jsonl"}};
+  EXPECT_EQ(build_scan_plan(o).outputs, (std::vector<OutputSpec>{{OutputFormat::kXml, "a.xml"},
+                                                                  {OutputFormat::kJsonl, "a.jsonl"},
+                                                                  {OutputFormat::kText, ""}}));
+  // ... unless standard output is itself one of the outputs (-oN -) ...
+  o.extra_outputs = {{"xml", "a.xml"}, {"text", "-"}};
   EXPECT_EQ(build_scan_plan(o).outputs,
-            (std::vector<OutputSpec>{{OutputFormat::kXml, "a.xml"}, {OutputFormat::kJsonl, "a.jsonl"}}));
+            (std::vector<OutputSpec>{{OutputFormat::kXml, "a.xml"}, {OutputFormat::kText, "-"}}));
+  // ... or -o FILE says "instead of standard output".
+  o.extra_outputs = {{"xml", "a.xml"}};
+  o.output_path = "b.txt";
+  EXPECT_EQ(build_scan_plan(o).outputs,
+            (std::vector<OutputSpec>{{OutputFormat::kXml, "a.xml"}, {OutputFormat::kText, "b.txt"}}));
+  o.extra_outputs = {{"xml", "a.xml"}, {"jsonl", "a.jsonl"}};
   o.format = "jsonl";
   o.output_path = "-";
   EXPECT_EQ(build_scan_plan(o).outputs.size(), 3u);
+  // merge keeps its rule: files alone write nothing on standard output.
+  o.output_path.clear();
+  EXPECT_EQ(resolve_outputs(o).size(), 2u);
 }

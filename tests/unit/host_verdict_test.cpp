@@ -166,7 +166,10 @@ TEST(Classify, WindowZeroAndSynCookiesAreASynProxy) {
   const auto with_sv = verdict::classify(in);
   ASSERT_TRUE(with_sv);
   EXPECT_EQ(with_sv->service_ports, (std::vector<uint16_t>{22, 443}));
-  EXPECT_EQ(verdict::unverified_note(*with_sv), "");
+  EXPECT_TRUE(with_sv->services_identified);
+  EXPECT_EQ(verdict::unverified_note(*with_sv),
+            "-sV identified only the ports that reach a service; the other open ports are the host answering, not "
+            "services, and were not tried");
 }
 
 TEST(Classify, AWindowThatStaysZeroWithoutCookiesIsATarpit) {

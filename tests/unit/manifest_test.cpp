@@ -97,7 +97,9 @@ TEST(Manifest, RoundTripsAndHashesOutputs) {
   EXPECT_EQ(m.plan.seed, 42u);
   EXPECT_TRUE(m.complete);
   EXPECT_EQ(m.show, config::kShowAll);
-  ASSERT_EQ(m.outputs.size(), 1u);
+  ASSERT_EQ(m.outputs.size(), 2u);  // the JSONL file, and the report on standard output (issue 19.11)
+  EXPECT_EQ(m.outputs[1].format, "text");
+  EXPECT_EQ(m.outputs[1].path, "-");
   EXPECT_EQ(m.outputs[0].format, "jsonl");
   EXPECT_EQ(m.outputs[0].path, "shard-1.jsonl");  // relative to the manifest's directory
   std::string hex;

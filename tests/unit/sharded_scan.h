@@ -86,7 +86,7 @@ class ShardedScan {
         if (state == probe::PortState::kOpen) ++s.open, bit = config::kShowOpen;
         else if (state == probe::PortState::kClosed) ++s.closed, bit = config::kShowClosed;
         else ++s.stealth;
-        if (plan.show & bit) w.result({t.addr, t.port, r, uint8_t(state == probe::PortState::kStealth ? 0 : 64)}, none);
+        if (plan.show & bit) w.result({t.addr, t.port, r, uint8_t(state == probe::PortState::kStealth ? 0 : 64)}, none, {});
       }
       s.probed = space.slots();
       s.interrupted = interrupted;

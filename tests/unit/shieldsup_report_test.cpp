@@ -240,7 +240,10 @@ TEST(ShieldsUpReport, AHostThatLiesLeadsWithItsVerdict) {
   for (uint16_t port : {uint16_t(21), uint16_t(22), uint16_t(23)})
     r.ports.push_back(shieldsup_port({v.addr, port, Reason::kSynAck, 63}, page(port, "p" + std::to_string(port), "", db::Risk::kHigh)));
   const std::string text = format_shieldsup_report(r);
-  EXPECT_NE(text.find("VERDICT: syn-proxy: answers on every port: SYN proxy (window 0, SYN cookies); 1 port\n"), std::string::npos)
+  // Wrapped at the report's 78 columns, the rest indented under the verdict.
+  EXPECT_NE(text.find("VERDICT: syn-proxy: answers on every port: SYN proxy (window 0, SYN cookies);\n"
+                      "         1 port reaches a service: 22\n"),
+            std::string::npos)
       << text;
   EXPECT_NE(text.find("22/tcp     open"), std::string::npos);
   EXPECT_EQ(text.find("21/tcp     open"), std::string::npos);

@@ -71,7 +71,7 @@ TEST(TargetList, FileErrorsNameLineAndColumn) {
             "t.txt:3:3: bad target '1.2.3.256': octet 4 is 256, must be 0-255");
   EXPECT_EQ(error_of([] { parse_target_text("# only comments\n\n", "t.txt", fake_resolve).count(); }), "");
   EXPECT_EQ(error_of([] { read_target_file("/nonexistent/targets.txt", fake_resolve); }),
-            "cannot read target file '/nonexistent/targets.txt'");
+            "cannot read target file '/nonexistent/targets.txt': No such file or directory");
 }
 
 TEST(TargetList, PlanReadsTargetAndExcludeFiles) {

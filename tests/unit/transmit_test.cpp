@@ -107,7 +107,15 @@ TEST(Transmit, RateMaxAndSendModesParse) {
   EXPECT_EQ(plan.send_mode, config::SendMode::kRing);
   EXPECT_TRUE(plan.offline());
   o.send_mode = "xdp";
+  EXPECT_EQ(config::build_scan_plan(o).send_mode, config::SendMode::kXdp);
+  o.send_mode = "auto";
+  EXPECT_EQ(config::build_scan_plan(o).send_mode, config::SendMode::kAuto);
+  o.send_mode = "fast";
   EXPECT_THROW(config::build_scan_plan(o), config::SpecError);
+  config::ScanOptions defaults;
+  defaults.targets = {"198.18.0.2"};
+  defaults.ports = "80";
+  EXPECT_EQ(config::build_scan_plan(defaults).send_mode, config::SendMode::kAuto);  // the default
   o.send_mode = "raw";
   o.pcap_out = "x.pcap";
   EXPECT_THROW(config::build_scan_plan(o), config::SpecError);  // --dry-run and --pcap-out together

@@ -1,0 +1,167 @@
+// The service stage in a whole scan: the engine as the binary runs it (setup, loop, finish) on
+// the in-memory network in simulated time, with 127.0.0.1's open ports answered for real by
+// loopback servers. Open results reach the writers identified, the others unchanged; an open
+// port is handed to identification while the scan is still going on, not at its end.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "engine/run_scan.h"
+#include "engine/scan_setup.h"
+#include "loopback_servers.h"
+#include "service/service_stage.h"
+#include "sim_scan.h"
+
+namespace portauth::service {
+namespace {
+
+using testing::Behaviour;
+using testing::LoopbackServers;
+
+struct Seen {
+  probe::Reason reason;
+  std::shared_ptr<const ServiceInfo> service;
+};
+
+class Facts final : public output::ResultWriter {
+ public:
+  void begin(const output::ScanInfo& info) override { service_scan = info.service_scan; }
+  void result(const probe::ScanResult& r, const output::Annotation&, const output::PortFacts& f) override {
+    seen[r.port] = {r.reason, f.service};
+    if (on_result) on_result(r);
+  }
+  void flush() override {}
+  void finish(const output::ScanSummary& s) override { summary = s; }
+  std::map<uint16_t, Seen> seen;
+  std::function<void(const probe::ScanResult&)> on_result;
+  output::ScanSummary summary;
+  bool service_scan = false;
+};
+
+TEST(StageScan, OpenPortsAreIdentifiedWhileTheScanGoesOn) {
+  LoopbackServers srv;
+  const uint16_t ssh = srv.add(Behaviour::kGreet, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10\r\n");
+  const uint16_t http = srv.add(Behaviour::kAnswer, "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\n\r\n");
+  srv.start();
+  const config::Address lo = config::Address::v4(0x7f000001);
+  const uint16_t late_closed = 40000;
+
+  test::NetworkProfile profile;
+  test::HostProfile& host = profile.hosts[lo];
+  host.ports[ssh] = {test::Answer::kOpen};
+  host.ports[http] = {test::Answer::kOpen};
+  host.late_ports = {late_closed};
+  host.late_ns = 2'000'000'000;  // answers 2 s (simulated) after the others
+  test::SimScan sim(profile);
+  config::ScanPlan plan = test::sim_plan({"127.0.0.1"}, {22, ssh, http, 39999, late_closed}, 0, 3.0);
+  std::sort(plan.ports.begin(), plan.ports.end());
+
+  Facts facts;
+  StageOptions so;
+  so.timeout_seconds = 1.0;
+  so.port_names = [&](uint16_t p) { return p == ssh ? std::vector<std::string>{"ssh"} : std::vector<std::string>{}; };
+  ServiceStage stage({&facts}, so);
+  uint64_t submitted_when_late_port_came = 0;
+  facts.on_result = [&](const probe::ScanResult& r) {
+    if (r.port == late_closed) submitted_when_late_port_came = stage.submitted();
+  };
+
+  engine::ScanSetup setup(plan, {"mem0", test::kScanner, test::kScanner6}, nullptr, &sim.key);
+  engine::Wire wire = sim.net.wire();
+  const output::Annotation none;
+  auto summary = engine::run_scan(setup, wire, sim.clock, [&](uint16_t, config::Proto) -> const output::Annotation& { return none; },
+                                  {&stage}, {});
+  stage.amend(summary);
+
+  EXPECT_TRUE(facts.service_scan);
+  ASSERT_EQ(facts.seen.size(), 5u);
+  // Both open ports were handed over before the late RST arrived: identification ran beside the scan.
+  EXPECT_EQ(submitted_when_late_port_came, 2u);
+  const Seen& s = facts.seen.at(ssh);
+  ASSERT_TRUE(s.service);
+  EXPECT_EQ(s.service->product, "OpenSSH");
+  const Seen& h = facts.seen.at(http);
+  ASSERT_TRUE(h.service);
+  EXPECT_EQ(h.service->name, "http");
+  EXPECT_EQ(h.service->product, "nginx");
+  EXPECT_EQ(facts.seen.at(late_closed).reason, probe::Reason::kRst);
+  EXPECT_FALSE(facts.seen.at(late_closed).service);  // closed: straight through, no service
+  EXPECT_TRUE(facts.summary.service_scan);
+  EXPECT_EQ(facts.summary.services_identified, 2u);
+  EXPECT_EQ(summary.services_identified, 2u);
+  EXPECT_GE(summary.service_connections, 2u);
+}
+
+// -sS -sU -sV: identification connects over TCP only; an open UDP port (its reply already
+// explained by the UDP module) goes straight through, and no connection is made for it.
+TEST(StageScan, UdpPortsGoStraightThrough) {
+  LoopbackServers srv;
+  const uint16_t ssh = srv.add(Behaviour::kGreet, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10\r\n");
+  srv.start();
+  const config::Address lo = config::Address::v4(0x7f000001);
+  test::NetworkProfile profile;
+  test::HostProfile& host = profile.hosts[lo];
+  host.ports[ssh] = {test::Answer::kOpen};
+  host.udp_ports[ssh] = {test::Answer::kOpen};  // the same number open over UDP
+  host.udp_ports[53] = {test::Answer::kOpen};
+  test::SimScan sim(profile);
+  config::ScanPlan plan = test::sim_plan({"127.0.0.1"}, {ssh}, 0, 1.0);
+  plan.udp_ports = {53, ssh};
+
+  std::map<std::pair<config::Proto, uint16_t>, Seen> seen;
+  class ByProto final : public output::ResultWriter {
+   public:
+    explicit ByProto(std::map<std::pair<config::Proto, uint16_t>, Seen>& m) : m_(m) {}
+    void result(const probe::ScanResult& r, const output::Annotation&, const output::PortFacts& f) override {
+      m_[{r.proto, r.port}] = {r.reason, f.service};
+    }
+    void flush() override {}
+    void finish(const output::ScanSummary&) override {}
+
+   private:
+    std::map<std::pair<config::Proto, uint16_t>, Seen>& m_;
+  } writer(seen);
+  StageOptions so;
+  so.timeout_seconds = 1.0;
+  ServiceStage stage({&writer}, so);
+  engine::ScanSetup setup(plan, {"mem0", test::kScanner, test::kScanner6}, nullptr, &sim.key);
+  engine::Wire wire = sim.net.wire();
+  const output::Annotation none;
+  auto summary = engine::run_scan(setup, wire, sim.clock,
+                                  [&](uint16_t, config::Proto) -> const output::Annotation& { return none; },
+                                  {&stage}, {});
+  stage.amend(summary);
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(stage.submitted(), 1u);  // the TCP port only
+  const Seen& tcp = seen.at({config::Proto::kTcp, ssh});
+  ASSERT_TRUE(tcp.service);
+  EXPECT_EQ(tcp.service->product, "OpenSSH");
+  for (uint16_t p : {uint16_t(53), ssh}) {
+    const Seen& u = seen.at({config::Proto::kUdp, p});
+    EXPECT_EQ(u.reason, probe::Reason::kUdpResponse) << p;
+    EXPECT_FALSE(u.service) << p;
+  }
+  EXPECT_EQ(summary.services_identified, 1u);
+}
+
+TEST(StageScan, ANoOpenPortScanNeverStartsTheEngine) {
+  test::NetworkProfile profile;
+  profile.hosts[config::Address::v4(0x7f000001)] = test::HostProfile{};
+  test::SimScan sim(profile);
+  const config::ScanPlan plan = test::sim_plan({"127.0.0.1"}, {1, 2, 3}, 0, 0.1);
+  Facts facts;
+  ServiceStage stage({&facts}, StageOptions{});
+  engine::ScanSetup setup(plan, {"mem0", test::kScanner, test::kScanner6}, nullptr, &sim.key);
+  engine::Wire wire = sim.net.wire();
+  const output::Annotation none;
+  auto summary = engine::run_scan(setup, wire, sim.clock, [&](uint16_t, config::Proto) -> const output::Annotation& { return none; },
+                                  {&stage}, {});
+  stage.amend(summary);
+  EXPECT_EQ(facts.seen.size(), 3u);
+  EXPECT_EQ(stage.submitted(), 0u);
+  EXPECT_EQ(summary.service_connections, 0u);
+  EXPECT_LT(summary.service_extra_seconds, 0.01);
+}
+
+}  // namespace
+}  // namespace portauth::service
