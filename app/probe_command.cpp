@@ -51,7 +51,7 @@ int run(ProbeArgs& a, const std::string& command_line) {
   try {
     auto summary = run_live_scan(host->plan, annotate, writers, live_scan_options(o, command_line));
     finish_service_stage(stage.get(), summary);
-    report_resume(summary, nullptr, o.resume_file);
+    report_resume(summary);
   } catch (const common::SetupError& e) {
     std::fprintf(stderr, "portauth: %s\n", e.what());
     return 2;

@@ -105,7 +105,7 @@ int run_shieldsup_report(config::ScanPlan plan, const db::PortDb& db, const std:
   }
   std::cout << report::format_shieldsup_report(report) << std::flush;
   std::fprintf(stderr, "portauth: %s\n", report::shieldsup_run_line(summary).c_str());
-  report_resume(summary, nullptr, options.resume_file);
+  report_resume(summary);
   return 0;
 }
 

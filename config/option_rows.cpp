@@ -221,7 +221,8 @@ std::vector<OptionSpec> build_rows() {
        .group = G::kAdvanced, .commands = kEveryCommand, .field = &ScanOptions::pcap_buffer, .lo = 4096,
        .hi = 1073741824, .example = "64M"});
   row({.names = "--dry-run", .kind = K::kFlag,
-       .help = "run the whole scan logic without sending or capturing (no root needed); prints the probe rate",
+       .help = "say what the scan would do (probes, passes, interface and source, rate, a time estimate, files) and "
+               "build every probe once, without sending, capturing or writing anything (no root needed)",
        .group = G::kAdvanced, .field = &ScanOptions::dry_run});
   row({.names = "--pcap-out", .kind = K::kText, .value_name = "FILE",
        .help = "write the probes to this pcap file (raw IP) instead of sending them", .group = G::kAdvanced,

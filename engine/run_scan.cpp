@@ -1,5 +1,6 @@
 #include "engine/run_scan.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include "engine/scan_finish.h"
@@ -48,19 +49,33 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
   s.interface = info.interface;
   s.send_path = wire.send_path;
   s.send_path_reason = wire.send_path_reason;
-  s.open = o.open;
-  s.closed = o.closed;
   s.interrupted = o.interrupted;
+  // A resumed scan sums up the whole scan: what the interrupted runs found, and this one.
+  config::EarlierRuns runs = options.resume ? options.resume->earlier : config::EarlierRuns{};
+  s.earlier_runs = runs.runs;
+  s.earlier_answers = runs.open + runs.closed;
+  runs.runs += 1;
+  runs.open += o.open;
+  runs.closed += o.closed;
+  runs.packets_sent += loop.sender_stats().sent.load();
+  runs.seconds += double(o.end_ns - o.start_ns) / 1e9;
+  s.open = runs.open;
+  s.closed = runs.closed;
   if (o.interrupted) {
     s.probed = loop.sender_stats().first_pass_done.load();
     s.not_sent = setup.space.slots() - s.probed;
-    s.resume_file = write_resume(setup, options.resume_path, s.probed);
+    s.unanswered = s.probed - std::min(s.probed, s.open + s.closed);
+    s.resume_file = write_resume(setup, options.resume_path, options.resume_fd, s.probed, runs);
+  } else if (plan.dry_run) {
+    // Nothing was sent, so nothing is known about any port: no state is reported.
+    s.probed = setup.space.slots();
   } else {
     s.stealth = sweep_stealth(setup, report);
     s.probed = setup.space.slots();
   }
-  fill_counters(s, loop, wire);
-  s.seconds = double(o.end_ns - o.start_ns) / 1e9;
+  fill_counters(s, setup, loop, wire);  // this run's packets and send rate
+  s.packets_sent = runs.packets_sent;  // and the whole scan's
+  s.seconds = runs.seconds;
   if (options.extension) options.extension->fill(s);
   for (auto* w : writers) w->finish(s);
   return s;

@@ -97,25 +97,35 @@ LoopOutcome ScanLoop::run_impl(void (*deliver)(void*, const probe::ScanResult&),
       deliver(ctx, r);
     }
   };
-  const uint64_t wait_ns = uint64_t(setup_.plan.wait_seconds * 1e9);
+  const uint64_t wait_ns = setup_.plan.dry_run ? 0 : uint64_t(setup_.plan.wait_seconds * 1e9);
   uint64_t deadline = 0;
   bool have_deadline = false;
+  int announced = 0;  // interrupts seen when the first was announced
   uint64_t last_flush = clock_.now_ns();
   while (true) {
     drain();
     if (ext) ext->on_pass(sender_.stats().pass.load());
     const int sigs = interrupts.load(std::memory_order_relaxed);
-    if (sigs >= 2) break;
-    if (sigs >= 1 && !o.interrupted) {
-      o.interrupted = true;
-      std::fprintf(stderr, "portauth: interrupted; waiting %.1f s for replies (Ctrl-C again to stop now)\n",
-                   setup_.plan.wait_seconds);
-    }
     const uint64_t now = clock_.now_ns();
+    // "Ctrl-C again" means again after the announcement: two signals that arrive together (a
+    // terminal's SIGINT relayed by sudo as well) are one interrupt, announced and waited for.
+    if (o.interrupted && sigs > announced) break;
     if (controller_) controller_->note_capture_drops(wire_.source->counters().dropped);
-    if (!have_deadline && (sender_.stats().finished.load(std::memory_order_acquire) || stop_sender.load())) {
+    const bool interrupted_now = sigs > 0 && !o.interrupted;
+    if (!have_deadline &&
+        (sender_.stats().finished.load(std::memory_order_acquire) || stop_sender.load() || interrupted_now)) {
       deadline = now + (controller_ ? controller_->wait_ns() : wait_ns);
       have_deadline = true;
+    }
+    if (interrupted_now) {
+      // Say what happens, and then do it: the wait announced is the deadline's (the one under
+      // way, if sending had already ended), which the loop keeps to unless every probe answers.
+      o.interrupted = true;
+      announced = sigs;
+      std::fprintf(stderr,
+                   "portauth: interrupted: sending stopped; waiting up to %.2f s for late replies, then writing the "
+                   "results (Ctrl-C again to stop now)\n",
+                   double(deadline > now ? deadline - now : 0) / 1e9);
     }
     // Every probe answered: no late reply can change a result, so the wait is over early.
     if (have_deadline && (now >= deadline || setup_.table.answered() == setup_.table.size())) break;
@@ -126,7 +136,6 @@ LoopOutcome ScanLoop::run_impl(void (*deliver)(void*, const probe::ScanResult&),
     }
     clock_.sleep_until_ns(now + 5 * kMs);
   }
-  if (interrupts.load() >= 2) o.interrupted = true;
   stop_sender.store(true);
   stop_capture.store(true);
   // Joining is not waiting on the clock: let simulated time run while the threads finish.

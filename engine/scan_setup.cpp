@@ -26,6 +26,14 @@ ScanSetup::ScanSetup(const config::ScanPlan& p, const scanner::RouteChoice& r, c
   sender_config.pass_wait_ns = uint64_t(plan.wait_seconds * 1e9);
   sender_config.source_port_count = plan.source_port_count;
   sender_config.source_port_first = choose_source_port_first(plan);
+  if (plan.dry_run) {
+    // A dry run says what a scan would do (report/status_lines.h, dry_run_lines) and builds
+    // every probe once to prove it can, as fast as this machine builds them: no pacing, no
+    // retry pass (nothing answers, so every retry would re-build them all), no waits.
+    sender_config.rate_pps = scanner::kUnlimitedRate;
+    sender_config.retries = 0;
+    sender_config.pass_wait_ns = 0;
+  }
   if (resume) {
     sender_config.first_pass_start = resume->next_slot;
     for (const auto& [first, last] : resume->answered)

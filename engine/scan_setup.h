@@ -8,7 +8,8 @@
 //   probe module   the TCP SYN probe of each family the targets hold (probe/syn_probe.h,
 //                  probe/syn6_probe.h), templates built once; both behind one DualStackProbe
 //                  for a mixed scan
-//   sender config  rate, retries, waits, where the first pass starts
+//   sender config  rate, retries, waits, where the first pass starts (a dry run: one unpaced
+//                  pass, no waits)
 #pragma once
 #include <memory>
 #include <string>

@@ -205,7 +205,7 @@ std::string manifest_json(const Manifest& m) {
          {"show", show_text(m.show)},
          {"counts", {{"open", c.open}, {"closed", c.closed}, {"stealth", c.stealth}, {"probed", c.probed},
                      {"not_sent", c.not_sent}, {"packets_sent", c.packets_sent}, {"send_errors", c.send_errors},
-                     {"passes", c.passes}}},
+                     {"passes", c.passes}, {"last_retry_answers", c.last_retry_answers}}},
          {"pcap", {{"received", c.pcap_received}, {"dropped", c.pcap_dropped}}},
          {"rate", m.rate > 1e12 ? J("max") : J(m.rate)},
          {"retries", m.retries},
@@ -265,6 +265,9 @@ Manifest parse_manifest(const std::string& text, const std::string& name) {
   m.counts.packets_sent = u64(c, name, "packets_sent", "counts.packets_sent");
   m.counts.send_errors = u64(c, name, "send_errors", "counts.send_errors");
   m.counts.passes = unsigned(u64(c, name, "passes", "counts.passes"));
+  // Written since issue 19.0; older manifests lack it.
+  if (c.contains("last_retry_answers"))
+    m.counts.last_retry_answers = u64(c, name, "last_retry_answers", "counts.last_retry_answers");
   const J& pcap = field(j, name, "pcap", "pcap");
   m.counts.pcap_received = u64(pcap, name, "received", "pcap.received");
   m.counts.pcap_dropped = u64(pcap, name, "dropped", "pcap.dropped");

@@ -9,7 +9,8 @@
 //    "interrupted": false, "resume_file": null, "error": null,
 //    "show": "open,closed,stealth",   the states the outputs hold (--show)
 //    "counts": {"open":..., "closed":..., "stealth":..., "probed":..., "not_sent":...,
-//               "packets_sent":..., "send_errors":..., "passes":...},
+//               "packets_sent":..., "send_errors":..., "passes":...,
+//               "last_retry_answers":...},   (absent from older manifests: 0)
 //    "pcap": {"received":..., "dropped":...},
 //    "rate": 10000, "retries": 2,
 //    "start": 1700000000, "end": 1700000060,   Unix seconds

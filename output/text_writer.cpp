@@ -8,42 +8,6 @@
 
 namespace portauth::output {
 
-std::string summary_line(const ScanSummary& s) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "%" PRIu64 " open, %" PRIu64 " closed, %" PRIu64 " stealth of %" PRIu64
-                " probed in %.2f s (%.0f pps)",
-                s.open, s.closed, s.stealth, s.probed, s.seconds, s.pps);
-  return buf;
-}
-
-std::string service_summary_line(const ScanSummary& s) {
-  if (!s.service_scan) return "";
-  char buf[320];
-  std::snprintf(buf, sizeof buf,
-                "services: %" PRIu64 " identified, %" PRIu64 " unrecognised, %" PRIu64 " silent, %" PRIu64
-                " tcpwrapped%s; %" PRIu64 " connections; %.2f s after the SYN scan",
-                s.services_identified, s.services_unrecognised, s.services_silent, s.services_tcpwrapped,
-                s.services_unfinished ? (", " + std::to_string(s.services_unfinished) + " unfinished").c_str() : "",
-                s.service_connections, s.service_extra_seconds);
-  return buf;
-}
-
-std::string rate_summary_line(const ScanSummary& s) {
-  if (!s.adaptive) return "";
-  char buf[512];
-  int n = std::snprintf(buf, sizeof buf, "rate %.0f-%.0f pps, ended at %.0f", s.rate_min, s.rate_max, s.rate_final);
-  auto add = [&](const char* fmt, auto... v) {
-    if (n >= 0 && size_t(n) < sizeof buf) n += std::snprintf(buf + n, sizeof buf - size_t(n), fmt, v...);
-  };
-  if (s.rate_backoffs > 0)
-    add("; backed off %" PRIu64 " time%s, last %s", s.rate_backoffs, s.rate_backoffs == 1 ? "" : "s",
-        s.rate_held_by.c_str());
-  if (s.rtt_p50_ms >= 0) add("; RTT p50 %.2g ms, p99 %.2g ms", s.rtt_p50_ms, s.rtt_p99_ms);
-  if (s.extra_passes > 0)
-    add("; %u extra retry pass%s (retries kept finding answers)", s.extra_passes, s.extra_passes == 1 ? "" : "es");
-  return buf;
-}
-
 void TextWriter::result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) {
   rows_.push_back({r, &a, f.service});
 }
@@ -73,11 +37,10 @@ void TextWriter::finish(const ScanSummary& s) {
   if (rows_.empty()) std::fprintf(out_, "no ports to show (use --show all to list closed and stealth ports)\n");
   std::fprintf(out_, "\n%s\n", summary_line(s).c_str());
   if (const std::string sv = service_summary_line(s); !sv.empty()) std::fprintf(out_, "%s\n", sv.c_str());
+  if (s.packets_sent > 0) std::fprintf(out_, "%s\n", send_line(s).c_str());
   if (const std::string rate = rate_summary_line(s); !rate.empty()) std::fprintf(out_, "%s\n", rate.c_str());
-  if (s.interrupted)
-    std::fprintf(out_, "interrupted: %" PRIu64 " probes never sent; stealth ports are reported when the scan finishes%s%s\n",
-                 s.not_sent, s.resume_file.empty() ? "" : "; resume with: portauth scan --resume ",
-                 s.resume_file.c_str());
+  if (const std::string w = retries_warning(s); !w.empty()) std::fprintf(out_, "warning: %s\n", w.c_str());
+  if (const std::string r = resume_line(s); !r.empty()) std::fprintf(out_, "%s\n", r.c_str());
   std::fflush(out_);
 }
 

@@ -1,7 +1,9 @@
 // The human report: per host, a table of the reported ports sorted by port with state,
 // reason, TTL and what the database knows (with -sV: the service identified and its VERSION
-// as nmap words it, instead of the database's purpose); then the summary line
-//   "N open, N closed, N stealth of N probed in S s (P pps)".
+// as nmap words it, instead of the database's purpose); then the summary lines (output/report.h):
+//   "N open, N closed, N stealth of N ports probed in S s (P ports/s)", -sV's account, what was
+//   sent, what the rate controller did, and the warning when the last retry pass still found
+//   answers.
 #pragma once
 #include <cstdio>
 #include <vector>

@@ -75,11 +75,11 @@ std::vector<std::string> run_lines(const output::ScanSummary& s, const config::S
                          s.duplicates, s.replies_rejected, s.pcap_received, s.pcap_dropped));
   if (!s.send_path.empty()) lines.push_back("send path: " + s.send_path + ": " + s.send_path_reason);
   if (!port_set.empty()) lines.push_back("ports: " + port_set);
-  if (plan.offline()) {
-    const std::string what = plan.dry_run ? "dry run" : "probes written to " + plan.pcap_out;
-    lines.push_back(format("%s: %" PRIu64 " probes generated at %.0f pps (send time %.3f s); nothing was sent",
-                           what.c_str(), s.packets_sent, s.pps, s.pps > 0 ? double(s.packets_sent) / s.pps : 0.0));
-  }
+  if (!plan.pcap_out.empty())
+    lines.push_back(format("probes written to %s: %" PRIu64 " probes generated at %.0f pps (send time %.3f s); nothing "
+                           "was sent",
+                           plan.pcap_out.c_str(), s.packets_sent, s.pps,
+                           s.pps > 0 ? double(s.packets_sent) / s.pps : 0.0));
   return lines;
 }
 

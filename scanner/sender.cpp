@@ -26,6 +26,7 @@ void Sender::run(const std::atomic<bool>& stop) {
   const unsigned base_passes = config_.retries + 1;
   for (unsigned pass = 0;; ++pass) {
     stats_.pass.store(pass, std::memory_order_relaxed);
+    stats_.answered_at_pass_start.store(table_.answered(), std::memory_order_relaxed);
     if (rc) rc->on_pass_start(pass);
     const uint64_t pass_start = clock_.now_ns();
     const bool completed = run_pass(pass, stop);

@@ -47,6 +47,9 @@ struct SenderStats {
   // this were never probed and must not be reported as stealth.
   std::atomic<uint64_t> first_pass_done{0};
   std::atomic<uint64_t> busy_ns{0};  // time spent sending (passes only, not the waits)
+  // The table's answered count when the current (last) pass began: what came after it is
+  // what that pass found (with any late answers to the pass before).
+  std::atomic<uint64_t> answered_at_pass_start{0};
   std::atomic<bool> finished{false};
 };
 
