@@ -39,7 +39,9 @@ int run(ProbeArgs& a, const std::string& command_line) {
   if (!db) return 1;
 
   report::PortAnnotator annotator(db.get());
-  const output::Annotator annotate = [&](uint16_t p) -> const output::Annotation& { return annotator(p); };
+  const output::Annotator annotate = [&](uint16_t p, config::Proto proto) -> const output::Annotation& {
+    return annotator(p, proto);
+  };
   output::CollectingWriter collected;
   // -sV by default: the open port is identified before the report is written.
   std::unique_ptr<service::ServiceStage> stage;

@@ -66,7 +66,9 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
   plan.show = outputs.delivery_mask();  // the outputs filter the rest (output_set.h)
   output::ProgressDisplay progress(stderr);
   report::PortAnnotator annotator(scan.db);
-  output::Annotator annotate = [&](uint16_t port) -> const output::Annotation& { return annotator(port); };
+  output::Annotator annotate = [&](uint16_t port, config::Proto proto) -> const output::Annotation& {
+    return annotator(port, proto);
+  };
   try {
     LiveScanOptions live = live_scan_options(scan.job.options, command_line);
     live.run.resume = scan.job.resume.get();
@@ -99,6 +101,7 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
       if (summary.packets_sent > 0) std::fprintf(stderr, "portauth: %s\n", output::send_line(summary).c_str());
       if (const std::string rate = output::rate_summary_line(summary); !rate.empty())
         std::fprintf(stderr, "portauth: %s\n", rate.c_str());
+      for (const auto& line : output::icmp_limit_lines(summary)) std::fprintf(stderr, "portauth: %s\n", line.c_str());
     }
     for (const auto& line : report::run_lines(summary, plan, scan.job.port_set))
       std::fprintf(stderr, "portauth: %s\n", line.c_str());
@@ -134,7 +137,7 @@ int run(cli::CommandLine& cli, const std::string& command_line) {
   const config::PortRanking ranking = [&](const config::ScanOptions& o) {
     auto& db = dbs[o.db];
     if (!db) db = std::make_unique<db::PortDb>(db::PortDb::load_file(db::resolve_db_path(o.db)));
-    return db->top_ports(65536);
+    return config::RankedPorts{db->top_ports(65536), db->top_ports(65536, db::Proto::kUdp)};
   };
   std::vector<Scan> scans;
   try {
@@ -163,6 +166,12 @@ int run(cli::CommandLine& cli, const std::string& command_line) {
     return 1;
   }
   if (reports > 0) {
+    for (const auto& scan : scans)
+      if (scan.job.plan.has_udp()) {
+        std::fprintf(stderr, "portauth: --report shieldsup tests TCP ports, as ShieldsUP does; drop -sU and the "
+                             "U: ports, or write the UDP results with -o\n");
+        return 1;
+      }
     for (auto& scan : scans)
       rc = std::max(rc, run_shieldsup_report(scan.job.plan, *scan.db, "", scan.job.options, command_line,
                                              wants_service_scan(scan.job.options, config::kScan, scan.job.plan)));
@@ -198,7 +207,8 @@ int run(cli::CommandLine& cli, const std::string& command_line) {
 }  // namespace
 
 void add_scan_command(CLI::App& app, int& exit_code, const std::string& command_line) {
-  auto* cmd = app.add_subcommand("scan", "TCP SYN scan: classify ports as open, closed or stealth");
+  auto* cmd = app.add_subcommand(
+      "scan", "TCP SYN and UDP (-sU) scan: classify ports as open, closed, stealth or open|filtered");
   auto cli = std::make_shared<cli::CommandLine>(*cmd, config::kScan, "TARGETS...");
   cmd->footer(kExamples);
   cmd->callback([cli, &exit_code, &command_line] { exit_code = run(*cli, command_line); });

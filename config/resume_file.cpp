@@ -55,7 +55,7 @@ std::string absolute(const std::string& path) {
 ScanOptions resumed_options(const ScanPlan& plan) {
   ScanOptions o;
   for (const auto& r : plan.targets.ranges()) o.targets.push_back(format_address(r.first) + "-" + format_address(r.last));
-  o.ports = format_ports(plan.ports);
+  o.ports = format_port_spec(plan.ports, plan.udp_ports);
   o.seed = plan.seed;
   o.shard = std::to_string(plan.shard_index + 1) + "/" + std::to_string(plan.shard_count);
   if (std::isinf(plan.rate)) {
@@ -68,6 +68,7 @@ ScanOptions resumed_options(const ScanPlan& plan) {
   o.min_rate = plan.min_rate;
   o.fixed_rate = plan.fixed_rate;
   o.retries = int(plan.retries);
+  o.wait_unreachable = plan.wait_unreachable;
   o.wait_seconds = plan.wait_seconds;
   o.interface = plan.interface;
   o.source_ip = plan.source_v4 ? format_address(*plan.source_v4) : "";
@@ -88,7 +89,8 @@ std::string emit(const ScanPlan& plan, uint64_t next_slot, const SlotRanges& ans
   e << YAML::BeginMap;
   e << YAML::Key << "portauth_resume" << YAML::Value << kFormatVersion;
   for (const auto& spec : option_table())
-    if (stored(spec)) emit_option(e, spec, o);
+    if (stored(spec) && !(spec.resume_when_set && !(o.*std::get<bool ScanOptions::*>(spec.field))))
+      emit_option(e, spec, o);
   e << YAML::Key << "next_slot" << YAML::Value << next_slot;
   e << YAML::Key << "answered" << YAML::Value << format_slot_ranges(answered);
   e << YAML::Key << "earlier" << YAML::Value << YAML::Flow << YAML::BeginMap;

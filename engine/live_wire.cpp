@@ -10,6 +10,7 @@
 #include "config/ipv4.h"
 #include "config/own_addresses.h"
 #include "scanner/next_hop.h"
+#include "probe/reply_bytes.h"
 #include "scanner/packet_ring_sink.h"
 #include "scanner/pcap_file_sink.h"
 #include "scanner/raw_socket_sink.h"
@@ -193,6 +194,9 @@ Wire open_wire(const config::ScanPlan& plan, const scanner::RouteChoice& route, 
   // For the before/after bench row only (bench/README.md, "Capture"): let the kernel hand
   // the capture socket our own outgoing frames again, as it did before PACKET_IGNORE_OUTGOING.
   if (const char* e = std::getenv("PORTAUTH_BENCH_CAPTURE_OUTGOING"); e && *e == '1') lo.ignore_outgoing = false;
+  // A UDP service's answer is explained from its first bytes (probe/reply_bytes.h): capture
+  // enough of them (the link, IPv6 and UDP headers and ReplyBytes::kKeep).
+  if (plan.has_udp()) lo.snaplen = int(14 + 8 + 40 + 8 + probe::ReplyBytes::kKeep);
   w.source = capture::open_live(lo);
   // Our own addresses: the raw socket is bound to no interface, so the kernel delivers them as
   // local (over loopback, where the capture is).

@@ -6,6 +6,8 @@
 #include "engine/scan_finish.h"
 #include "engine/scan_loop.h"
 #include "engine/scan_setup.h"
+#include "output/show_filter.h"
+#include "probe/udp_reply_facts.h"
 
 namespace portauth::engine {
 
@@ -24,6 +26,7 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
   info.start_unix = int64_t(std::time(nullptr));
   info.command_line = options.command_line;
   info.ports = plan.ports;
+  info.udp_ports = plan.udp_ports;
   info.address_count = plan.targets.count();
   info.probe_count = setup.space.slots();
   info.rate = plan.rate;
@@ -33,13 +36,15 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
   for (auto* w : writers) w->begin(info);
 
   // Results are filtered by the plan's show mask here, in one place.
-  auto report = [&](const probe::ScanResult& r) {
-    const auto state = probe::state_of(r.reason);
-    const unsigned bit = state == probe::PortState::kOpen     ? config::kShowOpen
-                         : state == probe::PortState::kClosed ? config::kShowClosed
-                                                              : config::kShowStealth;
-    if (plan.show & bit)
-      for (auto* w : writers) w->result(r, annotate(r.port), {});
+  auto report = [&](const probe::ScanResult& r, const probe::ReplyBytes* bytes = nullptr) {
+    if (!(plan.show & output::ShowFilter::state_bit(r.state()))) return;
+    output::PortFacts facts;
+    // A UDP service's reply: what it said, and how much larger than the probe it was.
+    if (bytes)
+      facts.reply = std::make_shared<const probe::ReplyFacts>(
+          probe::explain_udp_reply(r.port, {bytes->bytes, bytes->kept}, bytes->payload_len));
+    const output::Annotation& a = annotate(r.port, r.proto);
+    for (auto* w : writers) w->result(r, a, facts);
   };
   const LoopOutcome o = loop.run(report, writers);
   if (options.progress_end) options.progress_end();
@@ -70,8 +75,19 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
     // Nothing was sent, so nothing is known about any port: no state is reported.
     s.probed = setup.space.slots();
   } else {
-    s.stealth = sweep_stealth(setup, report);
+    s.stealth = sweep_stealth(setup, [&](const probe::ScanResult& r) {
+      s.open_filtered += r.proto == config::Proto::kUdp;
+      report(r);
+    });
+    s.stealth -= s.open_filtered;
     s.probed = setup.space.slots();
+  }
+  s.udp = plan.has_udp();
+  if (const scanner::UnreachablePhase* phase = loop.udp_phase(); phase && phase->ran()) {
+    s.waited_unreachable = plan.wait_unreachable;
+    s.udp_phase_seconds = phase->seconds();
+    for (const auto& h : phase->limited())
+      s.icmp_limited.push_back({h.addr, h.icmp_before, h.period_s, h.bound_s, h.classified, h.unclassified});
   }
   fill_counters(s, setup, loop, wire);  // this run's packets and send rate
   s.packets_sent = runs.packets_sent;  // and the whole scan's

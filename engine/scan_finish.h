@@ -24,7 +24,7 @@ uint64_t sweep_stealth(const ScanSetup& setup, Report&& report) {
     if (setup.table.get(slot) != 0) continue;
     ++n;
     const auto t = setup.space.at(slot);
-    report(probe::ScanResult{t.addr, t.port, probe::Reason::kNoResponse, 0});
+    report(probe::ScanResult{t.addr, t.port, probe::Reason::kNoResponse, 0, t.proto});
   }
   return n;
 }

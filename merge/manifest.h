@@ -38,7 +38,8 @@ namespace portauth::merge {
 // The probe space's identity (see above).
 struct PlanKey {
   std::vector<std::pair<config::Address, config::Address>> targets;  // inclusive ranges, ascending
-  std::vector<uint16_t> ports;                          // sorted, unique
+  std::vector<uint16_t> ports;                          // TCP: sorted, unique
+  std::vector<uint16_t> udp_ports;                      // UDP: sorted, unique (written "T:..,U:.." when any)
   uint64_t seed = 0;
   uint32_t shards = 1;
   bool operator==(const PlanKey&) const = default;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "probe/scan_result.h"
+#include "probe/udp_reply_facts.h"
 #include "service/service_info.h"
 
 namespace portauth::output {
@@ -29,13 +30,16 @@ struct Annotation {
 //   service   -sV: what answers on the port, identified by service/ (service_info.h). With -sV
 //             an open result reaches the writers only once its identification concluded
 //             (service/service_stage.h), so streaming writers write it whole.
+//   reply     an open UDP port: what its service answered to the -sU probe, explained, and
+//             the amplification measured (probe/udp_reply_facts.h)
 struct PortFacts {
   std::shared_ptr<const service::ServiceInfo> service;
+  std::shared_ptr<const probe::ReplyFacts> reply;
 };
 
-// Returns the annotation for a port; must be cheap (called per result). The reference stays
-// valid for the whole scan (writers may keep it until finish()).
-using Annotator = std::function<const Annotation&(uint16_t port)>;
+// Returns the annotation for a port of a protocol; must be cheap (called per result). The
+// reference stays valid for the whole scan (writers may keep it until finish()).
+using Annotator = std::function<const Annotation&(uint16_t port, config::Proto proto)>;
 
 struct ScanSummary {
   uint64_t open = 0, closed = 0, stealth = 0;
@@ -79,6 +83,21 @@ struct ScanSummary {
   std::string rate_held_by;  // "198.18.0.4's answers", "capture drops", ... ("" if never held)
   double rtt_p50_ms = -1, rtt_p99_ms = -1;
   unsigned extra_passes = 0;  // retry passes beyond --retries, because retries kept finding answers
+  // A scan with UDP ports: its silent ones (open|filtered, counted apart from TCP's stealth),
+  // and the hosts that limit their ICMP errors as the UDP phase found them
+  // (scanner/unreachable_phase.h): the rate each grants, and what is left unclassified.
+  bool udp = false;
+  uint64_t open_filtered = 0;
+  struct IcmpLimit {
+    config::Address addr;
+    uint32_t icmp_before = 0;  // errors before the UDP phase (its burst)
+    double period_s = 0;       // seconds per error it grants (0: not measured)
+    double bound_s = 0;        // not measured: at least this long
+    uint64_t classified = 0, unclassified = 0;
+  };
+  std::vector<IcmpLimit> icmp_limited;
+  bool waited_unreachable = false;  // --wait-unreachable ran
+  double udp_phase_seconds = 0;
   // Answers found by the last pass when it was a retry pass (0: it found none, or there was no
   // retry, or the scan was interrupted). Not 0: the scan stopped while its retries were still
   // finding answers, so some ports reported stealth may be open or closed.
@@ -95,7 +114,8 @@ struct ScanSummary {
 struct ScanInfo {
   int64_t start_unix = 0;           // seconds since the epoch
   std::string command_line;         // as typed, for the record
-  std::vector<uint16_t> ports;      // sorted
+  std::vector<uint16_t> ports;      // TCP ports, sorted
+  std::vector<uint16_t> udp_ports;  // UDP ports, sorted
   uint64_t address_count = 0;
   uint64_t probe_count = 0;
   double rate = 0;
@@ -150,6 +170,10 @@ std::string send_line(const ScanSummary& s);
 // connections; 7.10 s after the SYN scan". "" without -sV.
 std::string service_summary_line(const ScanSummary& s);
 std::string rate_summary_line(const ScanSummary& s);
+// What the UDP phase found about hosts that limit their ICMP errors, one line per host (the
+// first `max_hosts`, then how many more): the rate, and how long classifying the ports it
+// left open|filtered would take (or what --wait-unreachable did). Empty when nothing limited.
+std::vector<std::string> icmp_limit_lines(const ScanSummary& s, size_t max_hosts = 5);
 std::string retries_warning(const ScanSummary& s);
 std::string resume_line(const ScanSummary& s);
 // 27525 -> "27,525".

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "config/address.h"
 #include "output/report.h"
 
 namespace portauth::output {
@@ -39,9 +40,49 @@ std::string grouped(uint64_t n) {
 std::string summary_line(const ScanSummary& s) {
   // Ports a second over the whole scan, waits included: what a user plans with.
   const double ports_per_second = s.seconds > 0 ? double(s.probed) / s.seconds : 0;
+  if (s.udp)  // UDP's silent ports are open|filtered, counted apart from TCP's stealth
+    return format("%" PRIu64 " open, %" PRIu64 " closed, %" PRIu64 " stealth, %" PRIu64 " open|filtered of %" PRIu64
+                  " ports probed in %.2f s (%s ports/s)",
+                  s.open, s.closed, s.stealth, s.open_filtered, s.probed, s.seconds,
+                  per_second(ports_per_second).c_str());
   return format("%" PRIu64 " open, %" PRIu64 " closed, %" PRIu64 " stealth of %" PRIu64
                 " ports probed in %.2f s (%s ports/s)",
                 s.open, s.closed, s.stealth, s.probed, s.seconds, per_second(ports_per_second).c_str());
+}
+
+namespace {
+
+// "88 s", "2.5 s", "0.2 s": whole seconds once they matter.
+std::string seconds_text(double s) { return format(s >= 10 ? "%.0f s" : "%.1f s", s); }
+
+}  // namespace
+
+std::vector<std::string> icmp_limit_lines(const ScanSummary& s, size_t max_hosts) {
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < s.icmp_limited.size() && i < max_hosts; ++i) {
+    const auto& h = s.icmp_limited[i];
+    const std::string host = config::format_address(h.addr);
+    if (s.waited_unreachable && h.period_s > 0) {
+      lines.push_back(format("%s limits its ICMP errors to one every %.2f s after a burst of %u: --wait-unreachable "
+                             "classified %" PRIu64 " more UDP ports; %" PRIu64 " are silent (open|filtered)",
+                             host.c_str(), h.period_s, h.icmp_before, h.classified, h.unclassified));
+    } else if (h.period_s > 0) {
+      lines.push_back(format("%s limits its ICMP errors: %u came at once, then one every %.2f s; %" PRIu64
+                             " UDP ports are open|filtered: telling them apart would take up to %s (--wait-unreachable)",
+                             host.c_str(), h.icmp_before, h.period_s, h.unclassified,
+                             seconds_text(double(h.unclassified) * h.period_s).c_str()));
+    } else {
+      lines.push_back(format("%s limits its ICMP errors: %u came at once, then none for %.2f s (at most one every "
+                             "%.2f s); %" PRIu64 " UDP ports are open|filtered: telling them apart would take at "
+                             "least %s (--wait-unreachable)",
+                             host.c_str(), h.icmp_before, h.bound_s, h.bound_s, h.unclassified,
+                             seconds_text(double(h.unclassified) * h.bound_s).c_str()));
+    }
+  }
+  if (s.icmp_limited.size() > max_hosts)
+    lines.push_back("and " + std::to_string(s.icmp_limited.size() - max_hosts) +
+                    " more hosts that limit their ICMP errors");
+  return lines;
 }
 
 std::string service_summary_line(const ScanSummary& s) {
@@ -55,8 +96,8 @@ std::string service_summary_line(const ScanSummary& s) {
 
 std::string send_line(const ScanSummary& s) {
   const std::string runs = s.earlier_runs > 0 ? format(" over %u runs (this one: ", s.earlier_runs + 1) : " (";
-  return format("sent: %s SYNs%s%u pass%s, %s a second while sending; the waits for late replies not counted)",
-                grouped(s.packets_sent).c_str(), runs.c_str(), s.passes, s.passes == 1 ? "" : "es",
+  return format("sent: %s %s%s%u pass%s, %s a second while sending; the waits for late replies not counted)",
+                grouped(s.packets_sent).c_str(), s.udp ? "probes" : "SYNs", runs.c_str(), s.passes, s.passes == 1 ? "" : "es",
                 per_second(s.pps).c_str());
 }
 

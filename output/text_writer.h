@@ -16,6 +16,7 @@ class TextWriter final : public ResultWriter {
  public:
   explicit TextWriter(std::FILE* out) : out_(out) {}
   void begin(const ScanInfo& info) override { service_scan_ = info.service_scan; }
+  // An open UDP port's row is followed by what its service answered (and the amplification).
   void result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) override;
   void flush() override {}
   void finish(const ScanSummary& summary) override;
@@ -25,6 +26,7 @@ class TextWriter final : public ResultWriter {
     probe::ScanResult r;
     const Annotation* a;
     std::shared_ptr<const service::ServiceInfo> s;
+    std::shared_ptr<const probe::ReplyFacts> reply;  // an open UDP port's answer, explained
   };
   std::FILE* out_;
   bool service_scan_ = false;

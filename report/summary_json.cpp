@@ -4,6 +4,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "config/address.h"
+
 namespace portauth::report {
 
 std::vector<std::string> incomplete_reasons(const output::ScanSummary& s) {
@@ -49,6 +51,21 @@ nlohmann::ordered_json summary_json(const std::string& scan_name, const output::
   j["seconds"] = s.seconds;
   j["pps"] = s.pps;
   j["ports_per_second"] = s.seconds > 0 ? double(s.probed) / s.seconds : 0.0;
+  if (s.udp) {
+    // UDP: the silent ports, and each host that limits its ICMP errors (its rate, what is left).
+    J hosts = J::array();
+    for (const auto& h : s.icmp_limited)
+      hosts.push_back({{"ip", config::format_address(h.addr)},
+                       {"icmp_before", h.icmp_before},
+                       {"seconds_per_error", h.period_s > 0 ? J(h.period_s) : J(nullptr)},
+                       {"at_least_seconds_per_error", h.period_s > 0 ? J(nullptr) : J(h.bound_s)},
+                       {"classified", h.classified},
+                       {"open_filtered", h.unclassified}});
+    j["udp"] = {{"open_filtered", s.open_filtered},
+                {"wait_unreachable", s.waited_unreachable},
+                {"phase_seconds", s.udp_phase_seconds},
+                {"icmp_limited", hosts}};
+  }
   if (s.adaptive) {
     j["rate"] = {{"mode", "closed-loop"},    {"min", s.rate_min},        {"max", s.rate_max},
                  {"final", s.rate_final},    {"backoffs", s.rate_backoffs}, {"held_by", s.rate_held_by},

@@ -65,9 +65,16 @@ void RateController::sample(uint64_t slot, uint16_t source_port, uint64_t sent_n
   s.slot.store(slot << 16 | source_port, std::memory_order_release);
 }
 
-void RateController::on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port) noexcept {
-  answered_[group_of(addr)].fetch_add(1, std::memory_order_relaxed);
-  answers_total_.fetch_add(1, std::memory_order_relaxed);
+void RateController::forget(uint64_t slot) {
+  Sample& s = samples_[slot % kSamples];
+  if ((s.slot.load(std::memory_order_relaxed) >> 16) == slot) s.slot.store(UINT64_MAX, std::memory_order_release);
+}
+
+void RateController::on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port, bool paced) noexcept {
+  if (paced) {
+    answered_[group_of(addr)].fetch_add(1, std::memory_order_relaxed);
+    answers_total_.fetch_add(1, std::memory_order_relaxed);
+  }
   Sample& s = samples_[slot % kSamples];
   const uint64_t tag = slot << 16 | our_port;
   if (s.slot.load(std::memory_order_acquire) != tag) return;

@@ -106,6 +106,9 @@ class RateController final : public probe::AnswerObserver {
   // One probe per batch: its slot, source port and send time, for RTTs. Only an answer to that
   // very probe (same slot, same source port: not an earlier or later copy) is timed.
   void sample(uint64_t slot, uint16_t source_port, uint64_t sent_ns);
+  // The probe of `slot` is sent again from the same source port (a UDP probe's is fixed): an
+  // answer can no longer tell the copies apart, so its sample is not timed.
+  void forget(uint64_t slot);
   void on_batch(uint64_t now_ns, uint64_t send_errors_total);
   void on_pass_start(unsigned pass);
   void on_pass_end();  // its last probe handed to the sink
@@ -114,7 +117,7 @@ class RateController final : public probe::AnswerObserver {
   uint64_t wait_ns() const;
 
   // Capture thread: an accepted answer to `slot` from `addr`.
-  void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port) noexcept override;
+  void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port, bool paced) noexcept override;
   // Main thread: the capture source's cumulative drop count.
   void note_capture_drops(uint64_t total) noexcept { drops_seen_.store(total, std::memory_order_relaxed); }
 
