@@ -49,14 +49,17 @@ T evidence(const verdict::HostVerdict& v, const std::string& key) {
   return T{};
 }
 
+// Every TCP port of the plan reported once, as the profile says.
 void expect_every_port_right(const SimScan& s, const NetworkProfile& p, const config::ScanPlan& plan) {
   uint64_t wrong = 0;
   for (const auto& r : plan.targets.ranges())
     for (config::Uint128 v = r.first.value; v <= r.last.value; ++v)
       for (uint16_t port : plan.ports) {
         const config::Address a{v};
-        const auto it = s.results.reason.find({a, port});
-        if (it == s.results.reason.end() || it->second != expected_reason(p, a, port) || s.results.count.at({a, port}) != 1)
+        const auto key = std::make_tuple(a, config::Proto::kTcp, port);
+        const auto it = s.results.proto_reason.find(key);
+        if (it == s.results.proto_reason.end() || it->second != expected_reason(p, a, port) ||
+            s.results.by_proto.at(key) != 1)
           ++wrong;
       }
   EXPECT_EQ(wrong, 0u);
@@ -268,4 +271,134 @@ TEST(Liars, ACaptureThatFallsBehindIsNotAHostGoneSilent) {
     EXPECT_GE(r.summary.silences_forgotten, 1u) << "the stall was not even noticed: the test proves nothing";
     std::printf("%u hosts, capture stalled 150 ms: %.2f s simulated, %u passes\n", hosts, r.sim_seconds, r.summary.passes);
   }
+}
+
+// TCP and UDP in one scan (-sS -sU): the canaries are SYNs, a prefix of the probe space that
+// takes no place on the port axis, so every UDP port keeps its place, and a UDP port with a
+// canary's number is a UDP port of the scan like any other. A SYN proxy's UDP ports are its
+// own: reported as they answer, held with its SYN-ACKs until the verdict, their replies
+// explained, and every line of the host carries the verdict.
+TEST(Liars, ASynProxyScannedForTcpAndUdpKeepsBothAxesRight) {
+  NetworkProfile p;
+  HostProfile h = with_services(Lie::kSynProxy, {22, 80, 443});
+  h.udp_ports[123] = {Answer::kOpen};
+  h.udp_ports[69] = {Answer::kSilent};
+  p.hosts[kLiar] = h;
+  SimScan s(p);
+  auto plan = liar_plan({"198.18.2.10"}, port_range(1, 1000));
+  const auto canaries = verdict::choose_canaries(plan.canary_pool, plan.ports, 3, plan.seed).extra;
+  ASSERT_EQ(canaries.size(), 3u);
+  plan.udp_ports = {53, 69, 123, 161, canaries[0]};
+  std::sort(plan.udp_ports.begin(), plan.udp_ports.end());
+  const SimResult r = s.run(plan);
+  expect_every_port_right(s, p, plan);
+  const auto* v = verdict_for(r.summary, kLiar);
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->kind, VerdictKind::kSynProxy);
+  EXPECT_EQ(v->service_ports, (std::vector<uint16_t>{22, 80, 443}));
+  EXPECT_EQ(v->open_ports, 1000u);  // its SYN-ACKs: the UDP answer is not one of them
+  EXPECT_EQ(r.summary.canary_probes, 3u);
+  for (uint16_t c : canaries) EXPECT_GE(s.net.probes_to(kLiar, c), 1u) << c;  // a SYN each
+  // The UDP probe to canaries[0] is the scan's own UDP port, once per pass it stays unanswered;
+  // the other canaries never got a datagram.
+  EXPECT_GE(s.net.udp_probes_to(kLiar, canaries[0]), 1u);
+  EXPECT_EQ(s.net.udp_probes_to(kLiar, canaries[1]), 0u);
+  EXPECT_EQ(s.net.udp_probes_to(kLiar, canaries[2]), 0u);
+  using config::Proto;
+  EXPECT_EQ(s.results.proto_reason.at({kLiar, Proto::kUdp, 123}), probe::Reason::kUdpResponse);
+  EXPECT_EQ(s.results.proto_reason.at({kLiar, Proto::kUdp, 53}), probe::Reason::kIcmpPortUnreach);
+  EXPECT_EQ(s.results.proto_reason.at({kLiar, Proto::kUdp, canaries[0]}), probe::Reason::kIcmpPortUnreach);
+  EXPECT_EQ(s.results.proto_reason.at({kLiar, Proto::kUdp, 69}), probe::Reason::kNoResponse);
+  EXPECT_EQ(r.summary.open_filtered, 1u);
+  EXPECT_TRUE(s.results.canaries.empty());
+  // Held until the verdict, then every line with it; the NTP answer kept its facts while held.
+  EXPECT_EQ(s.results.results_before_verdict.at(kLiar), 0u);
+  EXPECT_EQ(s.results.marked.at(kLiar), s.results.per_host.at(kLiar));
+  EXPECT_EQ(s.results.per_host.at(kLiar), 1000u + 5u);
+  EXPECT_EQ(s.results.replies.at(kLiar), 1u);
+}
+
+// A UDP-only scan has no canaries (a canary is a SYN, its evidence a SYN-ACK): no TCP probe at
+// all goes out, and an ICMP-limited host (Linux: 6 errors, then one a second) that falls silent
+// to most UDP probes is not a host that blocks us: the block watch judges TCP only.
+TEST(Liars, AUdpScanSendsNoCanaryAndItsSilencesAreNoBlock) {
+  NetworkProfile p;
+  HostProfile h;
+  h.udp_ports[123] = {Answer::kOpen};
+  h.icmp_limit_pps = 1;
+  h.icmp_burst = 6;
+  h.rtt_ns = 300'000;
+  p.hosts[kHonest] = h;
+  SimScan s(p);
+  auto plan = liar_plan({"198.18.2.50"}, {});
+  plan.udp_ports = port_range(1, 400);
+  const SimResult r = s.run(plan);
+  EXPECT_EQ(r.summary.canary_probes, 0u);
+  for (uint16_t c : verdict::choose_canaries(plan.canary_pool, {}, 3, plan.seed).extra)
+    EXPECT_EQ(s.net.probes_to(kHonest, c), 0u) << c;
+  uint64_t datagrams = 0;
+  for (uint16_t port : plan.udp_ports) datagrams += s.net.udp_probes_to(kHonest, port);
+  EXPECT_EQ(s.net.probes_total(), datagrams);  // every probe sent was a datagram
+  EXPECT_TRUE(r.summary.host_verdicts.empty());
+  EXPECT_EQ(s.results.proto_reason.at({kHonest, config::Proto::kUdp, 123}), probe::Reason::kUdpResponse);
+}
+
+// The same host scanned for TCP and UDP at once: its RSTs keep coming while its ICMP errors to
+// the UDP probes run dry; still no block, and the TCP ports all right.
+TEST(Liars, IcmpLimitsInATcpAndUdpScanAreNoBlock) {
+  NetworkProfile p;
+  HostProfile h;
+  h.ports[22] = {Answer::kOpen};
+  h.icmp_limit_pps = 1;
+  h.icmp_burst = 6;
+  h.rtt_ns = 300'000;
+  p.hosts[kHonest] = h;
+  SimScan s(p);
+  auto plan = liar_plan({"198.18.2.50"}, port_range(1, 2000));
+  plan.udp_ports = port_range(1, 2000);
+  const SimResult r = s.run(plan);
+  expect_every_port_right(s, p, plan);
+  EXPECT_TRUE(r.summary.host_verdicts.empty());
+  EXPECT_EQ(r.summary.open, 1u);
+}
+
+// A host that blocks fast sources, scanned for TCP and UDP at once: the block is found from its
+// TCP answers, its UDP probes wait out the silence with its SYNs, no
+// datagram is ever the keepalive (an ICMP error to it would not say the host is back), and both
+// protocols come out right within the bound.
+TEST(Liars, ABlockInATcpAndUdpScanHoldsTheDatagramsToo) {
+  NetworkProfile p;
+  HostProfile h;
+  for (unsigned port : {22, 80, 443}) h.ports[uint16_t(port)] = {Answer::kOpen};
+  h.udp_ports[123] = {Answer::kOpen};
+  h.block_above_pps = 300;
+  h.block_burst = 300;
+  h.block_seconds = 15;
+  h.rtt_ns = 500'000;
+  p.hosts[kLiar] = h;
+  SimScan s(p);
+  auto plan = liar_plan({"198.18.2.10"}, port_range(1, 3000));
+  plan.udp_ports = port_range(1, 3000);
+  plan.rate = INFINITY;
+  const SimResult r = s.run(plan);
+  expect_every_port_right(s, p, plan);
+  unsigned udp_wrong = 0;
+  for (uint16_t port : plan.udp_ports) {
+    const auto it = s.results.proto_reason.find({kLiar, config::Proto::kUdp, port});
+    const auto want = port == 123 ? probe::Reason::kUdpResponse : probe::Reason::kIcmpPortUnreach;
+    udp_wrong += it == s.results.proto_reason.end() || it->second != want;
+  }
+  EXPECT_EQ(udp_wrong, 0u);
+  // The host meters SYNs: the minimum is its TCP ports at the rate it bears, and the first
+  // silence (15 s) cannot be avoided. Counting the datagrams as SYNs, or waiting for a datagram
+  // keepalive to bring the host back, costs ~10 s more (35.4 s against 25.6 s).
+  const double minimum = 3000 / 300.0;
+  std::printf("block above 300 SYN/s, 3000 TCP + 3000 UDP ports: %.1f s simulated, minimum %.1f s + the first 15 s "
+              "silence, %llu blocked\n",
+              r.sim_seconds, minimum, (unsigned long long)s.net.probes_blocked());
+  EXPECT_LE(r.sim_seconds, 1.5 * minimum + h.block_seconds);
+  const auto* v = verdict_for(r.summary, kLiar);
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->kind, VerdictKind::kRateBlock);
+  EXPECT_TRUE(evidence<bool>(*v, "answered_again"));
 }

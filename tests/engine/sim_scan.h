@@ -29,6 +29,7 @@ class Collector final : public output::ResultWriter {
     reason[{r.addr, r.port}] = r.reason;
     ++per_host[r.addr];
     if (f.host_verdict) ++marked[r.addr];
+    if (f.reply) ++replies[r.addr];
     ++by_proto[{r.addr, r.proto, r.port}];
     proto_reason[{r.addr, r.proto, r.port}] = r.reason;
     if (on_result) on_result(r);
@@ -47,6 +48,7 @@ class Collector final : public output::ResultWriter {
   std::map<std::pair<config::Address, uint16_t>, probe::Reason> reason;
   std::map<config::Address, uint64_t> per_host;
   std::map<config::Address, uint64_t> marked;  // results that carried their host's verdict (PortFacts)
+  std::map<config::Address, uint64_t> replies;  // results that carried a UDP reply's facts
   std::map<config::Address, verdict::VerdictKind> verdicts;  // the last told for each host
   std::map<config::Address, uint64_t> results_before_verdict;
   std::map<std::pair<config::Address, uint16_t>, int> canaries;

@@ -116,3 +116,34 @@ TEST(BlockWatch, HostsThatRarelyAnswerOrShareAGroupAreNotWatched) {
   slow.send(300, 6, 1);
   EXPECT_FALSE(slow.send(100, 2, 0));
 }
+
+// UDP probes (most never answered) are not the watch's to judge: the sender does not count them
+// (RateController::on_probe) and their answers are not in the counts it is given. A datagram to
+// a silent host is deferred with its SYNs but never becomes the keepalive, nor a keepalive slot;
+// a paced host's datagrams take none of its SYN tokens.
+TEST(BlockWatch, DatagramsWaitOutASilenceButAreNeverKeepalivesNorTakeTokens) {
+  Rig r;
+  r.watch.on_pass_start(0, r.now, r.answered);
+  EXPECT_FALSE(r.send(300, 6, 1));
+  EXPECT_TRUE(r.send(1000, 20, 0));
+  ASSERT_TRUE(r.watch.silent_now());
+  uint64_t wait_until = 0;
+  // Due for a keepalive, a datagram is still deferred, and is not remembered as one.
+  r.now += 200 * kMs;
+  EXPECT_FALSE(r.watch.admit(kHost, 7000, r.now, wait_until, config::Proto::kUdp));
+  EXPECT_EQ(wait_until, 0u);
+  EXPECT_EQ(r.watch.take_deferred(), 1u);
+  uint64_t slot = 0;
+  EXPECT_FALSE(r.watch.keepalive_due(r.now, slot));  // no TCP slot deferred yet: none to send
+  EXPECT_TRUE(r.watch.admit(kHost, 7001, r.now, wait_until));  // the SYN is the keepalive
+  r.watch.on_probe(kGroup, kHost);
+  r.now += 15'000 * kMs;
+  r.answered[kGroup]++;
+  ASSERT_TRUE(r.watch.poll(r.now, r.answered));
+  // Paced: the SYNs take the tokens, the datagrams go without.
+  EXPECT_TRUE(r.watch.admit(kHost, 8000, r.now, wait_until));
+  while (r.watch.admit(kHost, 8001, r.now, wait_until)) {
+  }
+  EXPECT_GT(wait_until, r.now);  // out of SYN tokens
+  for (uint64_t s = 9000; s < 9100; ++s) EXPECT_TRUE(r.watch.admit(kHost, s, r.now, wait_until, config::Proto::kUdp));
+}

@@ -88,3 +88,36 @@ TEST(ProbeSpacePrefix, TheMainSpaceIsWhatItIsWithoutOne) {
   }
   EXPECT_THROW(probe::ProbeSpace(targets, ports, 5, 0, 1, {80}), std::invalid_argument);
 }
+
+// TCP and UDP ports on the axis (TCP first, then UDP) and canaries in front: the canaries are
+// TCP probes with no place on the axis, every UDP probe is where it is without them, and a UDP
+// port may share a canary's number (its probe is a datagram, the canary's a SYN).
+TEST(ProbeSpacePrefix, CanariesAreTcpAndLeaveTheUdpPortsInPlace) {
+  const auto targets = config::parse_targets({"198.18.0.1-198.18.0.5"});
+  const std::vector<uint16_t> tcp = range(1, 40), udp = {53, 123, 161, 50002}, prefix = {50001, 50002, 50003};
+  for (uint32_t shards : {1u, 3u}) {
+    std::set<std::tuple<config::Address, config::Proto, uint16_t>> seen;
+    for (uint32_t shard = 0; shard < shards; ++shard) {
+      const probe::ProbeSpace with(targets, tcp, udp, 11, shard, shards, prefix);
+      const probe::ProbeSpace without(targets, tcp, udp, 11, shard, shards);
+      EXPECT_EQ(with.port_axis_size(), tcp.size() + udp.size());
+      ASSERT_EQ(with.slots() - with.prefix_slots(), without.slots());
+      for (uint64_t s = 0; s < with.slots(); ++s) {
+        const auto t = with.at(s);
+        if (s < with.prefix_slots()) {
+          EXPECT_EQ(t.proto, config::Proto::kTcp);
+          EXPECT_TRUE(with.is_prefix_port(t.port, t.proto));
+        } else {
+          EXPECT_EQ(t, without.at(s - with.prefix_slots()));
+          EXPECT_FALSE(with.is_prefix_port(t.port, t.proto)) << t.port;  // 50002/udp is the scan's
+        }
+        EXPECT_TRUE(seen.insert({t.addr, t.proto, t.port}).second);
+        EXPECT_EQ(with.slot_of(t.addr, t.port, t.proto), s);
+      }
+    }
+    EXPECT_EQ(seen.size(), 5u * (40 + 4 + 3)) << shards << " shards";
+  }
+  // A prefix port may not be a TCP port of the scan; a UDP one it may.
+  EXPECT_THROW(probe::ProbeSpace(targets, tcp, udp, 11, 0, 1, {40}), std::invalid_argument);
+  EXPECT_NO_THROW(probe::ProbeSpace(targets, tcp, udp, 11, 0, 1, {53}));
+}

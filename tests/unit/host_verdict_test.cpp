@@ -198,6 +198,14 @@ TEST(Classify, OpenCanariesWithoutCookiesAreAnswersAll) {
   EXPECT_EQ(v->kind, VerdictKind::kAnswersAll);
   EXPECT_EQ(ev<int64_t>(*v, "canaries_open"), 11);
   EXPECT_FALSE(ev<bool>(*v, "syn_cookies"));
+  EXPECT_EQ(verdict::unverified_note(*v),
+            "Without -sV, the open ports of this host are unverified: a SYN-ACK here says the host answers, not that a "
+            "service listens");
+  // With -sV (service/service_stage.h): no connect check ran, so no port was tried.
+  verdict::HostVerdict with_sv = *v;
+  with_sv.services_identified = true;
+  EXPECT_EQ(verdict::unverified_note(with_sv),
+            "-sV tried none of its open ports: on a host that answers on every port, an open port is not a service");
   // A follow-up canary that answers RST: not everywhere after all.
   f.canary_others = 1;
   EXPECT_FALSE(h.classify(&f));
