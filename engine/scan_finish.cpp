@@ -51,7 +51,9 @@ void fill_counters(output::ScanSummary& s, const ScanSetup& setup, const ScanLoo
   s.canary_packets = st.prefix_sent.load();
   s.send_errors = st.send_errors.load();
   s.passes = st.pass.load() + 1;
-  if (s.passes > 1 && !s.interrupted)
+  // Only while some probe is still unanswered: with every one answered no port can be wrong (the
+  // last pass may also have been the first send of probes the block watch had deferred).
+  if (s.passes > 1 && !s.interrupted && setup.table.answered() < setup.table.size())
     s.last_retry_answers = setup.table.answered() - st.answered_at_pass_start.load();
   const double send_seconds = double(st.busy_ns.load()) / 1e9;
   s.pps = send_seconds > 0 ? double(s.packets_sent) / send_seconds : 0;
