@@ -126,7 +126,7 @@ nlohmann::ordered_json summary_json(const std::string& scan_name, const output::
     j["services"] = {{"identified", s.services_identified},   {"unrecognised", s.services_unrecognised},
                      {"silent", s.services_silent},           {"tcpwrapped", s.services_tcpwrapped},
                      {"unfinished", s.services_unfinished},   {"connections", s.service_connections},
-                     {"seconds_after_scan", s.service_extra_seconds}};
+                     {"not_tried", s.services_not_tried},     {"seconds_after_scan", s.service_extra_seconds}};
   j["replies"] = {{"accepted", s.replies_accepted}, {"duplicate", s.duplicates}, {"rejected", s.replies_rejected}};
   j["pcap"] = {{"received", s.pcap_received},
                {"dropped", s.pcap_dropped},

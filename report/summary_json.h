@@ -20,6 +20,7 @@
 //               "evidence": {"window": 0, "syn_cookies": true, ...}, "open_ports": 65536,
 //               "service_ports": [22, 80, 443], "services_checked": true, "cost_seconds": 1.2}],
 //    "canary_probes": 3, "follow_ups": {"probes": 12, "seconds": 0.4}, "hosts_untracked": 0,
+//    "services": {"identified": 3, ..., "not_tried": 65533, ...} (with -sV: output/report.h),
 //    "silences_forgotten": 0,
 //    "warnings": ["the capture dropped 310 packets; ...", "198.18.2.10: ..."]}
 //

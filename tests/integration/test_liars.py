@@ -13,7 +13,11 @@ every port (tproxy to one listener), the tarpit (a raw-socket LaBrea), the hones
     CSV carry it; the text report leads with the verdict and lists none of the liars' open ports
     but the proxy's real services;
   - the honest hosts cost at most three canary probes each;
-  - `portauth probe` on a liar's port says what the host is.
+  - `portauth probe` on a liar's port says what the host is;
+  - -sV on the SYN proxy tries only its real services (the ports the connect check reached),
+    not its 3,000 SYN-ACKs, and says so: those ports carry a probed service, every other open
+    line the table's, the summary counts the rest as not tried, and the verdict says -sV tried
+    only the ports that reach a service.
 The rate-blocking host has its own test (test_rate_block.py). Exit 0 pass, 1 fail, 77 skipped.
 """
 import csv
@@ -154,6 +158,36 @@ def main():
         if probe.returncode != 0 or "Verdict: syn-proxy" not in probe.stdout or "reaches a service" not in probe.stdout:
             problems.append(lablib.describe(probe))
         failed |= lablib.report("portauth probe says what the host is", problems)
+
+        sv = {ext: os.path.join(tmp, f"sv.{ext}") for ext in ("jsonl", "json")}
+        proc = lab.run([args.binary, "scan", liarlab.SYN_PROXY, "-p", PORTS, "-sV", "-oJ", sv["jsonl"],
+                        "--summary-json", sv["json"]], timeout=240)
+        problems = []
+        if proc.returncode != 0:
+            problems.append(lablib.describe(proc))
+        else:
+            records, problems = lablib.read_jsonl(sv["jsonl"])
+            probed = sorted(r["port"] for r in records if r.get("service", {}).get("method") == "probed")
+            if probed != services:
+                problems.append(f"ports with a probed service {probed}, want the proxy's services {services}")
+            unmarked = [r["port"] for r in records if r.get("host_verdict") != "syn-proxy"]
+            if unmarked:
+                problems.append(f"{len(unmarked)} lines without host_verdict, e.g. {unmarked[:5]}")
+            with open(sv["json"]) as f:
+                summary = json.loads(f.readline())
+            svc = summary.get("services", {})
+            if svc.get("not_tried") != len(ports) - len(services):
+                problems.append(f"services not tried {svc.get('not_tried')}, want {len(ports) - len(services)}")
+            if svc.get("connections", 0) > 3 * len(services):
+                problems.append(f"-sV made {svc.get('connections')} connections for {len(services)} services")
+            host = {h["ip"]: h for h in summary["hosts"]}.get(liarlab.SYN_PROXY, {})
+            if host.get("verdict") != "syn-proxy" or host.get("service_ports") != services or \
+                    host.get("services_identified") is not True:
+                problems.append(f"summary host: {host}")
+            said = proc.stdout + proc.stderr  # the summary lines: the text report's, or stderr's
+            if f"{len(ports) - len(services):,} open ports of hosts that answer on every port not tried" not in said:
+                problems.append("the summary does not say which ports -sV left alone: " + said[-800:])
+        failed |= lablib.report("-sV on the SYN proxy identifies only the ports that reach a service", problems)
     return failed
 
 
