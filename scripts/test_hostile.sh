@@ -23,10 +23,12 @@ TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   build-tsan/tests/unit/unit_tests --gtest_brief=1 --gtest_filter='ProbeTable.*:SpscQueue.*:CaptureLoop.*:CaptureThreads.*'
 # Whole scans: the sender, capture and main threads around the table, the result queue and the
 # rate controller's counters, on the in-memory network (a few of them: TSan is ~10x slower);
-# UdpScan.*: the UDP phase after the passes, its ICMP meter fed from the capture thread.
+# UdpScan.*: the UDP phase after the passes, its ICMP meter fed from the capture thread;
+# Liars.*: the evidence per host kept by the capture thread, the block watch on the sender's,
+# and (ABlockInATcpAndUdp) both with UDP probes in the scan.
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   build-tsan/tests/engine/engine_tests --gtest_brief=1 \
-  --gtest_filter='EngineScan.Retries*:EngineScan.Interrupt*:EngineScan.Forged*:RateControl.HostLimitedTo20000*:RateControl.OneLimited*:Liars.SynProxy*:Liars.AShortBlock*:UdpScan.*'
+  --gtest_filter='EngineScan.Retries*:EngineScan.Interrupt*:EngineScan.Forged*:RateControl.HostLimitedTo20000*:RateControl.OneLimited*:Liars.SynProxy*:Liars.AShortBlock*:Liars.ABlockInATcpAndUdp*:UdpScan.*'
 
 # portauth serve: the event loops, the scan threads, the admission counters, the scan gate and
 # the report store, over real loopback sockets.
