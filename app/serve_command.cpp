@@ -66,7 +66,11 @@ int run(const web::ServeArgs& args) {
   (void)db::system_service_name(0, "tcp");
 
   const web::ClientPolicy policy(config.policy);
-  web::LiveScanRunner runner(config.pacing, config.listen_port);
+  web::ServedServiceScan services;
+  services.enabled = config.service_scan;
+  services.timeout_seconds = config.service_timeout;
+  services.db = db.get();
+  web::LiveScanRunner runner(config.pacing, config.listen_port, services);
   try {
     // The pacing options are checked now, on a scan of loopback's common ports, not at the
     // first visitor's.
@@ -143,6 +147,11 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--wait", a->wait, "each scan's longest wait for late replies after a pass, in seconds")
       ->check(CLI::Range(0.05, 10.0))
+      ->capture_default_str();
+  cmd->add_flag("--no-service-scan", a->no_service_scan,
+               "connect to no open port of a visitor: report the SYN scan's answer and the port database's name only");
+  cmd->add_option("--service-timeout", a->service_timeout,
+                  "service identification's wait per connection, in seconds (at most 5 times it in all after a scan)")
       ->capture_default_str();
   cmd->callback([a, &exit_code] { exit_code = run(*a); });
 }

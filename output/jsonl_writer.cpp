@@ -24,6 +24,8 @@ Json tls_json(const service::TlsFacts& t) {
   return j;
 }
 
+}  // namespace
+
 Json service_json(const Annotation& a, const service::ServiceInfo* s) {
   Json j;
   if (!s) {
@@ -49,8 +51,6 @@ Json service_json(const Annotation& a, const service::ServiceInfo* s) {
   j["banner"] = s->banner.empty() ? Json() : Json(service::escape_banner(s->banner));
   return j;
 }
-
-}  // namespace
 
 std::string jsonl_line(const probe::ScanResult& r, const Annotation& a, const PortFacts& f, bool service_scan) {
   const auto state = probe::state_of(r.reason);

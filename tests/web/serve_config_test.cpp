@@ -26,7 +26,13 @@ TEST(ServeConfig, DefaultsAreSafe) {
   EXPECT_EQ(c.gate.burst, 10u);
   EXPECT_EQ(describe_serve_config(c),
             "listening on http://127.0.0.1:8080/; clients: ::1, 10.0.0.0/8, 127.0.0.0/8, 172.16.0.0/12, "
-            "192.168.0.0/16, fc00::/7; trusted proxies: none; 4 scans at once, 10 per 60 s per client");
+            "192.168.0.0/16, fc00::/7; trusted proxies: none; 4 scans at once, 10 per 60 s per client; services "
+            "identified (3 s per connection)");
+  EXPECT_TRUE(c.service_scan);
+  ServeArgs off;
+  off.no_service_scan = true;
+  EXPECT_FALSE(make_serve_config(off).service_scan);
+  EXPECT_TRUE(describe_serve_config(make_serve_config(off)).ends_with("; no service identification"));
 }
 
 TEST(ServeConfig, BadOptionsNameThemselves) {
@@ -53,6 +59,11 @@ TEST(ServeConfig, BadOptionsNameThemselves) {
   a = {};
   a.server_names = {"a b"};
   EXPECT_EQ(message(a).rfind("--server-name: ", 0), 0u);
+  for (double t : {0.0, 0.05, 31.0, -1.0}) {
+    a = {};
+    a.service_timeout = t;
+    EXPECT_EQ(message(a).rfind("--service-timeout: ", 0), 0u) << t;
+  }
 }
 
 }  // namespace
