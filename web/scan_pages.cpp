@@ -205,9 +205,8 @@ std::string probe_bottom_html(const ScanOrder& order, const ScanOutcome& outcome
       o += what_answers_html(*f.service, port, names);
       if (!report::expected_here(*f.service, names))
         if (const auto page = report::service_page(db, *f.service)) {
-          o += "<p class=\"note\" id=\"service-page-note\">Below: the page of " + esc(f.service->name) +
-               ", the service found. <a href=\"/port/" + std::to_string(port) + "\">Port " + std::to_string(port) +
-               "'s own page</a>.</p>\n";
+          o += "<p class=\"note\" id=\"service-page-note\">(The port's own page: <a href=\"/port/" +
+               std::to_string(port) + "\">Port " + std::to_string(port) + "</a>.)</p>\n";
           o += port_page_body(*page);
           return o + page_end();
         }

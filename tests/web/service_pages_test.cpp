@@ -73,7 +73,7 @@ TEST_F(RouterTest, ProbePortSaysWhatAnswersAndShowsThatServicesPage) {
   EXPECT_NE(page.find("id=\"service-page-note\""), std::string::npos);
   EXPECT_NE(page.find("data-port=\"22\""), std::string::npos);
   EXPECT_EQ(page.find("data-port=\"2022\""), std::string::npos);
-  EXPECT_NE(page.find("<a href=\"/port/2022\">Port 2022's own page</a>"), std::string::npos);
+  EXPECT_NE(page.find("(The port's own page: <a href=\"/port/2022\">Port 2022</a>.)"), std::string::npos);
   EXPECT_NE(page.find("Goto Port 2023"), std::string::npos);
   EXPECT_NE(page.find("id=\"probe-banner\">SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\\r\\n</code>"), std::string::npos);
 }
