@@ -192,14 +192,8 @@ const char* const kScript = R"JS(
     if (s.method === "probed") return s.name ? (s.tunnel === "ssl" ? "ssl/" : "") + s.name : "unknown";
     return s.name || "";
   }
-  // What answered, in a few words: "OpenSSH 9.2p1 (...)", or what the port did ("silent", ...).
-  function answered(s) {
-    if (!s || s.method !== "probed" && !s.answer) return "";
-    var words = [s.product, s.version, s.extrainfo ? "(" + s.extrainfo + ")" : ""].filter(Boolean).join(" ");
-    return words || (s.answer && s.answer !== "identified" ? s.answer : "");
-  }
   function cellTitle(d) {
-    var name = serviceName(d.service), what = answered(d.service);
+    var name = serviceName(d.service), what = d.answered;
     return d.port + "/tcp " + d.state + " (" + d.reason + ")" + (name ? ": " + name : "") + (what ? " " + what : "");
   }
 
@@ -258,7 +252,7 @@ const char* const kScript = R"JS(
         var a = el("a", "", p.port + "/tcp");
         a.href = "/port/" + p.port;
         var svc = el("span", "", serviceName(p.service) || "unknown");
-        var what = answered(p.service);
+        var what = p.answered;
         if (what) {
           var cell = el("span");
           cell.appendChild(svc);

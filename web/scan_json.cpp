@@ -4,6 +4,7 @@
 
 #include "config/address.h"
 #include "output/jsonl_writer.h"
+#include "output/service_text.h"
 #include "report/shieldsup_report.h"
 
 namespace portauth::web {
@@ -47,6 +48,8 @@ nlohmann::json port_json(const PortFinding& f, const db::PortDb& db) {
   output::Annotation a;
   a.service = p.service;
   j["service"] = output::service_json(a, f.service.get());
+  // The same in a few words, as the results pages and nmap's VERSION column say it.
+  if (const std::string v = output::service_version(f.service.get()); !v.empty()) j["answered"] = v;
   return j;
 }
 

@@ -20,7 +20,9 @@
 // says nothing); "service" is the object `scan -sV --format jsonl` writes (output/jsonl_writer.h):
 // on an identified open port {"name", "product", "version", "extrainfo", "hostname", "ostype",
 // "tunnel", "method": "probed", "conf", "answer", "details", "tls", "banner" (escaped)}, on the
-// others the database's name {"name", "method": "table", "conf": 3}.
+// others the database's name {"name", "method": "table", "conf": 3}; "answered" (there once
+// identification concluded) says the same in a few words, as the pages do: "nginx 1.22.1",
+// "silent: accepts connections, never sends a byte" (output/service_text.h).
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>

@@ -110,6 +110,8 @@ TEST_F(RouterTest, TheApiCarriesTheJsonlWritersServiceObject) {
   EXPECT_EQ(ssh["method"], "probed");
   EXPECT_EQ(ssh["answer"], "identified");
   EXPECT_EQ(ssh["banner"], "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\\r\\n");
+  EXPECT_EQ(by_port.at(2022)["answered"], "OpenSSH 9.2p1 (Debian 2+deb12u3; protocol 2.0)");
+  EXPECT_FALSE(by_port.at(22).contains("answered"));
   // Open but not identified, closed, stealth: the table form with the database's name.
   EXPECT_EQ(by_port.at(22)["service"], (nlohmann::json{{"name", "ssh"}, {"method", "table"}, {"conf", 3}}));
   EXPECT_EQ(by_port.at(113)["service"]["method"], "table");
