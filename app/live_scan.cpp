@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "app/privileges.h"
+#include "common/setup_error.h"
 #include "app/signals.h"
 #include "engine/live_wire.h"
 #include "engine/scan_setup.h"
@@ -25,6 +26,16 @@ LiveScanOptions live_scan_options(const config::ScanOptions& o, const std::strin
 
 output::ScanSummary run_live_scan(const config::ScanPlan& plan, const output::Annotator& annotate,
                                   const std::vector<output::ResultWriter*>& writers, LiveScanOptions options) {
+  engine::RunOptions& run = options.run;
+  if (!options.resume_slot && !plan.dry_run &&
+      ResumeFileSlot::named(run.resume_path, run.resume != nullptr)) {
+    try {
+      options.resume_slot = std::make_shared<ResumeFileSlot>(run.resume_path, run.resume != nullptr, options.user);
+    } catch (const std::exception& e) {
+      throw common::SetupError(e.what());
+    }
+  }
+  run.resume_fd = options.resume_slot ? options.resume_slot->fd() : -1;
   const auto route = engine::scan_route(plan);
   engine::ScanSetup setup(plan, route, options.run.resume);
   std::optional<engine::TrustealthWatch> trustealth;
@@ -40,7 +51,6 @@ output::ScanSummary run_live_scan(const config::ScanPlan& plan, const output::An
                  wire.send_path_reason.c_str());
 
   SignalGuard signals;
-  engine::RunOptions& run = options.run;
   run.interrupt = signals.flags();
   run.extension = trustealth ? &*trustealth : nullptr;
   // Capture, socket, outputs, config and database are open: run as an ordinary user with
@@ -50,7 +60,14 @@ output::ScanSummary run_live_scan(const config::ScanPlan& plan, const output::An
     if (!plan.offline() || geteuid() == 0) drop_privileges(options.user);
   };
   scanner::SteadyClock clock;
-  return engine::run_scan(setup, wire, clock, annotate, writers, run);
+  auto summary = engine::run_scan(setup, wire, clock, annotate, writers, run);
+  // An interrupt that came once the loop was over (while the results were being written) cut
+  // nothing short: say so, rather than nothing.
+  if (!summary.interrupted && run.interrupt.interrupts->load() > 0)
+    std::fprintf(stderr,
+                 "portauth: interrupted as the scan was ending: it had finished, so its results are complete\n");
+  if (options.resume_slot) options.resume_slot->settle(summary);
+  return summary;
 }
 
 }  // namespace portauth::app

@@ -49,6 +49,15 @@ std::string drop_target_user(const std::string& requested) {
   return "nobody";
 }
 
+bool give_to_user(int fd, const std::string& user) {
+  if (user == "root" || geteuid() != 0) return true;
+  std::vector<char> buf(16384);
+  passwd pw{};
+  passwd* found = nullptr;
+  if (getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || !found) return false;
+  return fchown(fd, found->pw_uid, found->pw_gid) == 0;
+}
+
 void drop_privileges(const std::string& user) {
   if (user == "root") {
     static bool warned = false;

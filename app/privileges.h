@@ -19,4 +19,9 @@ std::string drop_target_user(const std::string& requested);
 // file's next scan) only re-checks.
 void drop_privileges(const std::string& user);
 
+// Started as root: makes the file behind `fd`, just created, `user`'s (uid and primary gid), so
+// that after the drop the scan may still replace or remove it where the directory lets its
+// owner do so (a sticky /tmp). A no-op for "root", or when not root; false if it failed.
+bool give_to_user(int fd, const std::string& user);
+
 }  // namespace portauth::app

@@ -40,7 +40,9 @@ int run(ProbeArgs& a, const std::string& command_line) {
   if (!db) return 1;
 
   report::PortAnnotator annotator(db.get());
-  const output::Annotator annotate = [&](uint16_t p) -> const output::Annotation& { return annotator(p); };
+  const output::Annotator annotate = [&](uint16_t p, config::Proto proto) -> const output::Annotation& {
+    return annotator(p, proto);
+  };
   output::CollectingWriter collected;
   // -sV by default: the open port is identified before the report is written.
   std::unique_ptr<service::ServiceStage> stage;
@@ -52,7 +54,7 @@ int run(ProbeArgs& a, const std::string& command_line) {
   try {
     auto summary = run_live_scan(host->plan, annotate, writers, live_scan_options(o, command_line));
     finish_service_stage(stage.get(), summary);
-    report_resume(summary, nullptr, o.resume_file);
+    report_resume(summary);
   } catch (const common::SetupError& e) {
     std::fprintf(stderr, "portauth: %s\n", e.what());
     return 2;

@@ -73,7 +73,9 @@ int run_shieldsup_report(config::ScanPlan plan, const db::PortDb& db, const std:
   plan.show = outputs->delivery_mask();
 
   report::PortAnnotator annotator(&db);
-  const output::Annotator annotate = [&](uint16_t p) -> const output::Annotation& { return annotator(p); };
+  const output::Annotator annotate = [&](uint16_t p, config::Proto proto) -> const output::Annotation& {
+    return annotator(p, proto);
+  };
   LiveScanOptions live = live_scan_options(options, command_line);
   live.trustealth = true;
   std::unique_ptr<service::ServiceStage> stage;
@@ -105,7 +107,7 @@ int run_shieldsup_report(config::ScanPlan plan, const db::PortDb& db, const std:
   }
   std::cout << report::format_shieldsup_report(report) << std::flush;
   std::fprintf(stderr, "portauth: %s\n", report::shieldsup_run_line(summary).c_str());
-  report_resume(summary, nullptr, options.resume_file);
+  report_resume(summary);
   return 0;
 }
 

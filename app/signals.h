@@ -1,7 +1,8 @@
 // Ctrl-C and SIGTERM during a scan: the handler raises the engine's interrupt flags
 // (engine/run_scan.h InterruptFlags) and nothing else. It sets the stop-sending flag itself,
 // so sending stops within one batch however busy the main thread is (lock-free atomics are
-// async-signal-safe). Installed for one scan's lifetime; the old handlers come back after.
+// async-signal-safe). Signals within 250 ms of the last one counted count as the same interrupt
+// (one Ctrl-C, relayed twice). Installed for one scan's lifetime; the old handlers come back after.
 #pragma once
 #include <signal.h>
 

@@ -15,13 +15,10 @@ void print_plan(const config::ScanPlan& plan, const config::ScanOptions& o, cons
     std::fprintf(stderr, "portauth: %s\n", line.c_str());
 }
 
-void report_resume(const output::ScanSummary& summary, const config::ResumeState* resumed,
-                   const std::string& resume_path) {
-  if (!summary.resume_file.empty())
-    std::fprintf(stderr, "portauth: interrupted; to finish the scan: portauth scan --resume %s\n",
-                 summary.resume_file.c_str());
-  else if (resumed && std::remove(resume_path.c_str()) == 0)
-    std::fprintf(stderr, "portauth: resumed scan finished; removed %s\n", resume_path.c_str());
+void report_resume(const output::ScanSummary& summary) {
+  // Interrupted: what is left, and how to finish it; resumed: the counts are the whole scan's.
+  if (const std::string line = output::resume_line(summary); !line.empty())
+    std::fprintf(stderr, "portauth: %s\n", line.c_str());
 }
 
 std::unique_ptr<db::PortDb> load_port_db(const std::string& db_path) {

@@ -19,10 +19,10 @@ namespace portauth::app {
 void print_plan(const config::ScanPlan& plan, const config::ScanOptions& o, const std::string& where,
                 const std::string& port_set);
 
-// After the scan: how to finish an interrupted scan, or the removal of the resume file that
-// a finished resumed scan no longer needs.
-void report_resume(const output::ScanSummary& summary, const config::ResumeState* resumed,
-                   const std::string& resume_path);
+// After an interrupted scan: what is left, and how to finish it; after a resumed one, that its
+// counts are the whole scan's. (A finished resumed scan's resume file is removed by its
+// ResumeFileSlot, app/resume_file_slot.h.)
+void report_resume(const output::ScanSummary& summary);
 
 // Loads the database named by --db (or the defaults). Prints the error and returns null.
 std::unique_ptr<db::PortDb> load_port_db(const std::string& db_path);

@@ -2,6 +2,9 @@
 
 #include <sched.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "capture/reply_parser.h"
 
 namespace portauth::capture {
@@ -34,13 +37,26 @@ void CaptureLoop::handle(const uint8_t* frame, size_t caplen) {
         .fetch_add(1, std::memory_order_relaxed);
     return;
   }
+  // ICMP errors to UDP probes are rate-limited by the host on purpose: not a congestion signal
+  // for the controller, but each one (repeats too) is a token the ICMP meter counts.
+  const bool paced = reply.proto != 17 || reply.kind == probe::ReplyKind::kUdp;
+  if (!paced && limited_observer_) limited_observer_->on_answer(reply.target_ip, v.slot, reply.our_port, false);
   if (!table_.record(v.slot, uint8_t(v.reason))) {
     stats_.duplicates.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   stats_.accepted.fetch_add(1, std::memory_order_relaxed);
-  if (observer_) observer_->on_answer(reply.target_ip, v.slot, reply.our_port);
-  const probe::ScanResult result{reply.target_ip, reply.target_port, v.reason, reply.ttl};
+  if (observer_) observer_->on_answer(reply.target_ip, v.slot, reply.our_port, paced);
+  probe::ScanResult result{reply.target_ip, v.other_port ? v.port : reply.target_port, v.reason, reply.ttl, v.proto};
+  if (bytes_ && reply.kind == probe::ReplyKind::kUdp) {
+    // Pushed before the result, so that the main thread finds them when the result says so.
+    probe::ReplyBytes b;
+    b.payload_len = uint16_t(reply.udp_len - 8);
+    b.kept = uint16_t(std::min<size_t>(reply.payload_len, probe::ReplyBytes::kKeep));
+    std::memcpy(b.bytes, reply.payload, b.kept);
+    while (!bytes_->try_push(b)) sched_yield();
+    result.has_bytes = true;
+  }
   // The main thread drains every few milliseconds, and keeps draining until this thread
   // has exited; if it ever falls behind, wait for room rather than lose a result (the
   // kernel ring buffers replies meanwhile).

@@ -10,6 +10,7 @@
 #include "probe/answer_observer.h"
 #include "probe/reply_classifier.h"
 #include "probe/probe_table.h"
+#include "probe/reply_bytes.h"
 #include "probe/scan_result.h"
 #include "capture/spsc_queue.h"
 
@@ -36,6 +37,13 @@ class CaptureLoop {
   void set_host_watch(HostWatch* watch) { watch_ = watch; }
   // Tells `observer` of every fresh answer (the rate controller); null: nobody. Set before run().
   void set_answer_observer(probe::AnswerObserver* observer) { observer_ = observer; }
+  // Tells `observer` of every accepted ICMP error to a UDP probe, a repeat for an answered
+  // probe included (each is a token of the host's ICMP rate limit: scanner/icmp_rate_meter.h);
+  // null: nobody. Set before run().
+  void set_limited_observer(probe::AnswerObserver* observer) { limited_observer_ = observer; }
+  // Copies the first bytes of every UDP reply that makes a result into `bytes`, just before
+  // the result (which says has_bytes); null: none kept. Set before run().
+  void set_reply_bytes(SpscQueue<probe::ReplyBytes>* bytes) { bytes_ = bytes; }
 
   // Runs until `stop` is set or the source is exhausted.
   void run(const std::atomic<bool>& stop);
@@ -52,6 +60,8 @@ class CaptureLoop {
   int linktype_ = -1;
   HostWatch* watch_ = nullptr;
   probe::AnswerObserver* observer_ = nullptr;
+  probe::AnswerObserver* limited_observer_ = nullptr;
+  SpscQueue<probe::ReplyBytes>* bytes_ = nullptr;
   CaptureStats stats_;
 };
 

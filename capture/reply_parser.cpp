@@ -86,6 +86,7 @@ struct IpView {
   size_t payload_len;  // bounded by both the length field and the captured bytes
   uint8_t protocol, ttl;
   bool v6;
+  uint32_t ident;  // IPv4: the id; IPv6: the flow label
   Address src, dst;
 };
 
@@ -101,6 +102,7 @@ ParseStatus parse_ipv4(const uint8_t* p, size_t len, IpView& v, bool quoted) {
   v.protocol = p[9];
   v.ttl = p[8];
   v.v6 = false;
+  v.ident = be16(p + 4);
   v.src = Address::v4(be32(p + 12));
   v.dst = Address::v4(be32(p + 16));
   v.payload = p + ihl;
@@ -122,6 +124,7 @@ ParseStatus parse_ipv6(const uint8_t* p, size_t len, IpView& v, bool quoted) {
   if (!quoted && payload_len != 0 && kIpv6Header + payload_len < avail) avail = kIpv6Header + payload_len;
   v.ttl = p[7];
   v.v6 = true;
+  v.ident = be32(p) & 0xfffff;
   v.src = Address::from_bytes(p + 8);
   v.dst = Address::from_bytes(p + 24);
   uint8_t next = p[6];
@@ -188,8 +191,9 @@ ParseStatus parse_quote(const IpView& ip, ReplyKind kind, bool v6, Reply& out) {
   if (((q[0] >> 4) == 6) != v6) return ParseStatus::kNotAReply;
   const ParseStatus status = parse_ip(q, q_len, inner, true);
   if (status != ParseStatus::kOk) return status;
-  if (inner.protocol != 6) return ParseStatus::kNotAReply;
-  // RFC 792 and RFC 4443 both leave at least 8 bytes of the original: ports and sequence.
+  if (inner.protocol != 6 && inner.protocol != 17) return ParseStatus::kNotAReply;
+  // RFC 792 and RFC 4443 both leave at least 8 bytes of the original: ports and sequence
+  // (a UDP probe: ports, length and checksum).
   if (inner.payload_len < 8) return ParseStatus::kTruncated;
   out.kind = kind;
   out.icmp_code = icmp[1];
@@ -197,7 +201,30 @@ ParseStatus parse_quote(const IpView& ip, ReplyKind kind, bool v6, Reply& out) {
   out.our_ip = inner.src;
   out.our_port = be16(inner.payload);
   out.target_port = be16(inner.payload + 2);
-  out.quoted_seq = be32(inner.payload + 4);
+  out.proto = inner.protocol;
+  // A UDP header has no sequence number: the probe's cookie bits are in its IP header.
+  out.quoted_seq = inner.protocol == 6 ? be32(inner.payload + 4) : inner.ident;
+  return ParseStatus::kOk;
+}
+
+// A UDP datagram: its addresses and ports, and its payload as far as it was captured.
+ParseStatus parse_udp(const IpView& ip, Reply& out) {
+  if (ip.payload_len < 8) return ParseStatus::kTruncated;
+  const uint8_t* udp = ip.payload;
+  const size_t length = be16(udp + 4);
+  if (length < 8) return ParseStatus::kTruncated;
+  out.kind = ReplyKind::kUdp;
+  out.proto = 17;
+  out.target_ip = ip.src;
+  out.target_port = be16(udp);
+  out.our_ip = ip.dst;
+  out.our_port = be16(udp + 2);
+  out.udp_len = uint16_t(length);
+  // What was captured of the payload, never past the UDP length (padding is not payload).
+  size_t have = ip.payload_len - 8;
+  if (have > length - 8) have = length - 8;
+  out.payload = udp + 8;
+  out.payload_len = uint16_t(have);
   return ParseStatus::kOk;
 }
 
@@ -239,8 +266,13 @@ ParseStatus parse_reply(int linktype, const uint8_t* frame, size_t caplen, Reply
   out.target_port = 0;
   out.ack_flag = false;
   out.icmp_code = 0;
+  out.payload = nullptr;
+  out.payload_len = 0;
+  out.udp_len = 0;
+  out.proto = 6;
   const bool v6 = ip.v6;
   if (ip.protocol == 6) return parse_tcp(ip, out);
+  if (ip.protocol == 17) return parse_udp(ip, out);
   if (!v6 && ip.protocol == 1) {
     if (ip.payload_len < 8) return ParseStatus::kTruncated;
     if (ip.payload[0] == 0) return parse_echo_reply(ip, out);

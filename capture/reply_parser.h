@@ -4,8 +4,9 @@
 //
 // Link types: Ethernet (with 802.1Q / 802.1ad tags), Linux cooked v1 and v2, raw IP, BSD
 // loopback (DLT_NULL), each carrying IPv4 or IPv6. Replies of interest: TCP segments with RST
-// or SYN+ACK, ICMP / ICMPv6 destination-unreachable messages quoting a TCP header of the
-// same family, and ICMP / ICMPv6 echo replies (probe/reply.h says which fields they fill).
+// or SYN+ACK, UDP datagrams (their payload as captured), ICMP / ICMPv6 destination-unreachable
+// messages quoting a TCP or UDP header of the same family, and ICMP / ICMPv6 echo replies
+// (probe/reply.h says which fields they fill).
 // IPv6 extension headers (hop-by-hop, routing, fragment, destination options, AH) are walked,
 // at most 8 of them; a later fragment is kFragment, a longer chain kBadExtensionHeaders.
 #pragma once

@@ -21,7 +21,8 @@ struct Subcommand {
   config::Command command;
 };
 constexpr Subcommand kSubcommands[] = {
-    {"scan", "TCP SYN scan: classify ports as open, closed or stealth", config::kScan},
+    {"scan", "TCP SYN and UDP (-sU) scan: classify ports as open, closed, stealth or open|filtered",
+     config::kScan},
     {"probe", "probe one TCP port of one host and explain the answer", config::kProbe},
     {"shieldsup", "ShieldsUP-style test of one host, with the TruStealth verdict", config::kShieldsUp},
 };

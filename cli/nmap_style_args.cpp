@@ -9,10 +9,10 @@
 namespace portauth::cli {
 namespace {
 
-// nmap options with no meaning for a TCP SYN scanner: refused rather than silently ignored,
-// so that nobody believes a UDP scan or OS detection ran. (-sV is an option: --service-scan.)
+// nmap options with no meaning for a SYN and UDP scanner: refused rather than silently
+// ignored, so that nobody believes OS detection ran. (-sV is an option: --service-scan.)
 constexpr std::pair<std::string_view, std::string_view> kUnsupported[] = {
-    {"-sU", "UDP scan"},           {"-sT", "TCP connect scan"},        {"-sA", "ACK scan"},
+    {"-sT", "TCP connect scan"},   {"-sA", "ACK scan"},
     {"-sW", "window scan"},        {"-sM", "Maimon scan"},            {"-sN", "NULL scan"},
     {"-sF", "FIN scan"},           {"-sX", "Xmas scan"},              {"-sI", "idle scan"},
     {"-sY", "SCTP INIT scan"},     {"-sZ", "SCTP COOKIE-ECHO scan"},  {"-sO", "IP protocol scan"},
@@ -55,7 +55,7 @@ std::vector<std::string> rewrite_nmap_style_args(int argc, const char* const* ar
     }
     if (const auto what = unsupported(arg); !what.empty())
       throw config::SpecError(arg.substr(0, arg.find('=')) + " (" + std::string(what) +
-                              ") is not supported: portauth is a TCP SYN scanner (nmap's -sS); nothing was sent");
+                              ") is not supported: portauth scans with TCP SYN (nmap's -sS) and UDP (-sU) probes; nothing was sent");
     for (const auto& [from, to] : rewrites) {
       if (arg == from) arg = to;
       // --max-rate=500, as --rate=500 (nmap's multi-letter short options take no '=').

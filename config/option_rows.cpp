@@ -54,8 +54,9 @@ std::vector<OptionSpec> build_rows() {
 
   // Ports.
   row({.names = "-p,--ports", .yaml_key = "ports", .kind = K::kText, .value_name = "SPEC",
-       .help = "ports: 22,80,443 / 1-1024 / - (all 0-65535); default: ShieldsUP's service range 0-1055 and "
-               "every database-ranked port above it",
+       .help = "ports: 22,80,443 / 1-1024 / - (all 0-65535) / nmap's T:22,80,U:53,161 (a T: or U: item is a port "
+               "of that protocol; plain ports go to each protocol scanned); default: ShieldsUP's service range "
+               "0-1055 and every database-ranked port above it (-sU: the database-ranked UDP ports)",
        .group = G::kPorts, .resume = R::kProbeSpace, .commands = kScan | kShieldsUp, .field = &ScanOptions::ports,
        .example = "22,80,443"});
   row({.names = "--preset", .yaml_key = "preset", .kind = K::kText, .value_name = "NAME",
@@ -63,9 +64,13 @@ std::vector<OptionSpec> build_rows() {
        .group = G::kPorts, .resume = R::kFixed, .commands = kScan | kShieldsUp, .field = &ScanOptions::preset,
        .example = "common"});
   row({.names = "--top-ports", .yaml_key = "top_ports", .kind = K::kInt, .value_name = "N",
-       .help = "the N ports most commonly found open (database rank)", .group = G::kPorts, .resume = R::kFixed,
+       .help = "the N ports most commonly found open (database rank; with -sU, of each protocol)", .group = G::kPorts, .resume = R::kFixed,
        .commands = kScan | kShieldsUp, .field = &ScanOptions::top_ports_count, .lo = 1, .hi = 65536,
        .example = "100"});
+  row({.names = "--udp-scan", .alias = "-sU", .yaml_key = "udp_scan", .kind = K::kFlag,
+       .help = "nmap's -sU: scan UDP ports, with a payload each service answers (an empty datagram where none is "
+               "known); alone, UDP only; with -sS, TCP and UDP in one scan",
+       .group = G::kPorts, .resume = R::kFixed, .field = &ScanOptions::udp_scan});
 
   // Timing.
   row({.names = "-T,--timing", .yaml_key = "timing", .kind = K::kText, .value_name = "0-5",
@@ -104,6 +109,12 @@ std::vector<OptionSpec> build_rows() {
                "round trip it measured, at least 50 ms, and this long while nothing has answered",
        .group = G::kTiming, .resume = R::kStored,
        .commands = kEveryCommand, .field = &ScanOptions::wait_seconds, .lo = 0, .hi = 600, .example = "1.5"});
+  row({.names = "--wait-unreachable", .yaml_key = "wait_unreachable", .kind = K::kFlag,
+       .help = "UDP: wait for the ICMP port-unreachable of every closed port, at the rate the host sends them "
+               "(Linux: one a second after a burst of 6), so no port is left open|filtered that is closed; "
+               "default: open ports found at once, the rest reported open|filtered with the time this would take",
+       .group = G::kTiming, .resume = R::kStored, .field = &ScanOptions::wait_unreachable,
+       .resume_optional = true, .resume_when_set = true});
 
   // Service identification.
   row({.names = "--service-scan", .alias = "-sV", .yaml_key = "service_scan", .kind = K::kFlag,
@@ -221,7 +232,8 @@ std::vector<OptionSpec> build_rows() {
        .group = G::kAdvanced, .commands = kEveryCommand, .field = &ScanOptions::pcap_buffer, .lo = 4096,
        .hi = 1073741824, .example = "64M"});
   row({.names = "--dry-run", .kind = K::kFlag,
-       .help = "run the whole scan logic without sending or capturing (no root needed); prints the probe rate",
+       .help = "say what the scan would do (probes, passes, interface and source, rate, a time estimate, files) and "
+               "build every probe once, without sending, capturing or writing anything (no root needed)",
        .group = G::kAdvanced, .field = &ScanOptions::dry_run});
   row({.names = "--pcap-out", .kind = K::kText, .value_name = "FILE",
        .help = "write the probes to this pcap file (raw IP) instead of sending them", .group = G::kAdvanced,
@@ -240,9 +252,9 @@ std::vector<OptionSpec> build_rows() {
   row({.names = "--db", .yaml_key = "database", .kind = K::kPath, .value_name = "FILE",
        .help = "port database file (default: $PORTAUTH_DB, then the installed one)", .group = G::kAdvanced,
        .commands = kEveryCommand, .field = &ScanOptions::db, .example = "ports.yaml"});
-  row({.names = "--syn-scan", .alias = "-sS", .kind = K::kFlag,
-       .help = "nmap's -sS: accepted; every portauth scan is a TCP SYN scan", .group = G::kAdvanced,
-       .commands = kEveryCommand, .apply = noop});
+  row({.names = "--syn-scan", .alias = "-sS", .yaml_key = "syn_scan", .kind = K::kFlag,
+       .help = "nmap's -sS: scan TCP ports with SYN probes, the default; with -sU, TCP and UDP in one scan",
+       .group = G::kAdvanced, .commands = kEveryCommand, .field = &ScanOptions::syn_scan});
   row({.names = "--no-ping", .alias = "-Pn", .kind = K::kFlag,
        .help = "nmap's -Pn: accepted; portauth never pings before it scans", .group = G::kAdvanced,
        .commands = kEveryCommand, .apply = noop});

@@ -79,6 +79,7 @@ struct OptionSpec {
   std::function<void(const ScanOptions& from, ScanOptions& to)> copy{};
   std::string example{};         // a valid value (tests run every option with it)
   bool resume_optional = false;  // may be missing from a resume file (added after format 1)
+  bool resume_when_set = false;  // a flag written to resume files only when set (resume_optional too)
   bool hidden = false;           // accepted, not listed by --help (CLI11's group "")
 
   // "--ports" (the first long name), "-T" when there is none, or the YAML key.

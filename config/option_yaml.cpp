@@ -94,7 +94,7 @@ namespace {
 void read_ports(const YAML::Node& n, ScanOptions& o, const YamlReader& in) {
   auto check_spec = [&](const YAML::Node& at, const std::string& spec) {
     try {
-      parse_ports(spec);
+      parse_port_spec(spec);
     } catch (const SpecError& e) {
       in.fail(at, e.what());
     }

@@ -55,7 +55,7 @@ std::string absolute(const std::string& path) {
 ScanOptions resumed_options(const ScanPlan& plan) {
   ScanOptions o;
   for (const auto& r : plan.targets.ranges()) o.targets.push_back(format_address(r.first) + "-" + format_address(r.last));
-  o.ports = format_ports(plan.ports);
+  o.ports = format_port_spec(plan.ports, plan.udp_ports);
   o.seed = plan.seed;
   o.shard = std::to_string(plan.shard_index + 1) + "/" + std::to_string(plan.shard_count);
   if (std::isinf(plan.rate)) {
@@ -68,6 +68,7 @@ ScanOptions resumed_options(const ScanPlan& plan) {
   o.min_rate = plan.min_rate;
   o.fixed_rate = plan.fixed_rate;
   o.retries = int(plan.retries);
+  o.wait_unreachable = plan.wait_unreachable;
   o.wait_seconds = plan.wait_seconds;
   o.interface = plan.interface;
   o.source_ip = plan.source_v4 ? format_address(*plan.source_v4) : "";
@@ -82,15 +83,23 @@ bool stored(const OptionSpec& spec) {
          (spec.resume == ResumePolicy::kProbeSpace || spec.resume == ResumePolicy::kStored);
 }
 
-std::string emit(const ScanPlan& plan, uint64_t next_slot, const SlotRanges& answered) {
+std::string emit(const ScanPlan& plan, uint64_t next_slot, const SlotRanges& answered, const EarlierRuns& earlier) {
   const ScanOptions o = resumed_options(plan);
   YAML::Emitter e;
   e << YAML::BeginMap;
   e << YAML::Key << "portauth_resume" << YAML::Value << kFormatVersion;
   for (const auto& spec : option_table())
-    if (stored(spec)) emit_option(e, spec, o);
+    if (stored(spec) && !(spec.resume_when_set && !(o.*std::get<bool ScanOptions::*>(spec.field))))
+      emit_option(e, spec, o);
   e << YAML::Key << "next_slot" << YAML::Value << next_slot;
   e << YAML::Key << "answered" << YAML::Value << format_slot_ranges(answered);
+  e << YAML::Key << "earlier" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  e << YAML::Key << "runs" << YAML::Value << earlier.runs;
+  e << YAML::Key << "open" << YAML::Value << earlier.open;
+  e << YAML::Key << "closed" << YAML::Value << earlier.closed;
+  e << YAML::Key << "packets_sent" << YAML::Value << earlier.packets_sent;
+  e << YAML::Key << "milliseconds" << YAML::Value << uint64_t(std::llround(earlier.seconds * 1000));
+  e << YAML::EndMap;
   e << YAML::EndMap;
   return std::string("# portauth resume file: continue with  portauth scan --resume THIS_FILE\n") + e.c_str() + "\n";
 }
@@ -133,23 +142,41 @@ SlotRanges parse_slot_ranges(const std::string& name, const YAML::Node& n) {
 
 }  // namespace
 
+namespace {
+
+bool write_all(int fd, const std::string& text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::pwrite(fd, text.data() + done, text.size() - done, off_t(done));
+    if (n < 0) return false;
+    done += size_t(n);
+  }
+  return true;
+}
+
+}  // namespace
+
 void write_resume_file(const std::string& path, const ScanPlan& plan, uint64_t next_slot,
-                       const SlotRanges& answered) {
-  const std::string text = emit(plan, next_slot, answered);
+                       const SlotRanges& answered, const EarlierRuns& earlier) {
+  const std::string text = emit(plan, next_slot, answered, earlier);
   const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw SpecError("cannot write resume file '" + tmp + "': " + std::strerror(errno));
   fchmod(fd, 0600);  // an existing file keeps its old mode through O_CREAT
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      ::close(fd);
-      throw SpecError("cannot write resume file '" + tmp + "': " + std::strerror(errno));
-    }
-    done += size_t(n);
+  if (!write_all(fd, text)) {
+    const int err = errno;
+    ::close(fd);
+    throw SpecError("cannot write resume file '" + tmp + "': " + std::strerror(err));
   }
   if (fsync(fd) != 0 || ::close(fd) != 0 || std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw SpecError("cannot write resume file '" + path + "': " + std::strerror(errno));
+}
+
+void write_resume_fd(int fd, const std::string& path, const ScanPlan& plan, uint64_t next_slot,
+                     const SlotRanges& answered, const EarlierRuns& earlier) {
+  const std::string text = emit(plan, next_slot, answered, earlier);
+  fchmod(fd, 0600);
+  if (ftruncate(fd, 0) != 0 || !write_all(fd, text) || fsync(fd) != 0)
     throw SpecError("cannot write resume file '" + path + "': " + std::strerror(errno));
 }
 
@@ -185,6 +212,25 @@ ResumeState parse_resume_text(const std::string& text, const std::string& name) 
   o.confirm_large = true;  // it was confirmed (or small) when it started
   st.next_slot = parse_u64(name, node("next_slot"), "next_slot");
   st.answered = parse_slot_ranges(name, node("answered"));
+  if (const YAML::Node e = root["earlier"]) {
+    if (!e.IsMap()) fail(name, e, "'earlier' must be a map of counts");
+    auto count = [&](const char* key) -> uint64_t {
+      const YAML::Node n = e[key];
+      if (!n) fail(name, e, std::string("'earlier' has no '") + key + "'");
+      return parse_u64(name, n, key);
+    };
+    uint64_t answered = 0;
+    for (const auto& [a, b] : st.answered) answered += b - a + 1;
+    st.earlier.runs = unsigned(std::min<uint64_t>(count("runs"), 1u << 20));
+    st.earlier.open = count("open");
+    st.earlier.closed = count("closed");
+    // The counts are the answered slots: a file whose counts say otherwise was not written
+    // by a scan, and a summary built on it would not add up.
+    if (st.earlier.open > answered || st.earlier.closed > answered - st.earlier.open)
+      fail(name, e, "'earlier' counts more answers than 'answered' holds");
+    st.earlier.packets_sent = count("packets_sent");
+    st.earlier.seconds = double(count("milliseconds")) / 1000;
+  }
   return st;
 }
 
@@ -193,6 +239,10 @@ ResumeState load_resume_file(const std::string& path) {
   if (!in) throw SpecError("cannot read resume file '" + path + "': " + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
+  // A named resume file is created empty when its scan starts (app/resume_file_slot.h).
+  if (text.str().empty())
+    throw SpecError(path + ": empty: the scan that created it was never interrupted (it was killed, or it "
+                           "completed and could not remove it); there is nothing to resume");
   return parse_resume_text(text.str(), path);
 }
 

@@ -12,7 +12,7 @@ namespace portauth::config {
 
 ScanJob plan_scan_job(const std::string& name, ScanOptions o, const PortRanking& ranking) {
   const std::string where = name.empty() ? "" : "scan '" + name + "': ";
-  std::vector<uint16_t> ranked;
+  RankedPorts ranked;
   try {
     ranked = ranking(o);
   } catch (const std::exception& e) {
@@ -21,14 +21,27 @@ ScanJob plan_scan_job(const std::string& name, ScanOptions o, const PortRanking&
   ScanJob job;
   job.name = name;
   std::string warning;
+  const bool tcp = o.syn_scan || !o.udp_scan;
   if (o.top_ports_count > 0) {
-    o.top_ports.assign(ranked.begin(), ranked.begin() + std::min<size_t>(ranked.size(), o.top_ports_count));
-    if (o.top_ports.size() < o.top_ports_count)
-      warning = "the database ranks only " + std::to_string(o.top_ports.size()) + " ports; --top-ports " +
-                std::to_string(o.top_ports_count) + " scans those";
+    auto top = [&](const std::vector<uint16_t>& from, std::vector<uint16_t>& to, const char* what) {
+      to.assign(from.begin(), from.begin() + std::min<size_t>(from.size(), o.top_ports_count));
+      if (to.size() < o.top_ports_count)
+        warning = "the database ranks only " + std::to_string(to.size()) + what + " ports; --top-ports " +
+                  std::to_string(o.top_ports_count) + " scans those";
+    };
+    if (tcp) top(ranked.tcp, o.top_ports, "");
+    if (o.udp_scan) top(ranked.udp, o.udp_top_ports, " UDP");
   } else if (o.ports.empty() && o.preset.empty()) {
-    o.top_ports = default_port_set(ranked);
-    job.port_set = describe_default_port_set(o.top_ports);
+    if (tcp) {
+      o.top_ports = default_port_set(ranked.tcp);
+      job.port_set = describe_default_port_set(o.top_ports);
+    }
+    if (o.udp_scan) {
+      o.udp_top_ports = ranked.udp;
+      std::sort(o.udp_top_ports.begin(), o.udp_top_ports.end());
+      job.port_set += (job.port_set.empty() ? "" : "; ") + std::string("the ") +
+                      std::to_string(o.udp_top_ports.size()) + " database-ranked UDP ports";
+    }
   }
   try {
     o.shard = resolve_shard_auto(o.shard);

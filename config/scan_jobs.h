@@ -34,18 +34,22 @@ struct CommandLineView {
   std::string refused_by_resume;
 };
 
-// The port database named by a scan's --db, loaded (or taken from a cache): its ports ranked
-// by how often they are found open, most often first (nmap's frequency order). Called once
-// per scan, so that a database that does not load stops the command before anything is sent;
-// it throws what the loader throws.
-using PortRanking = std::function<std::vector<uint16_t>(const ScanOptions&)>;
+// The port database named by a scan's --db, loaded (or taken from a cache): its ports of each
+// protocol ranked by how often they are found open, most often first (nmap's frequency
+// order). Called once per scan, so that a database that does not load stops the command
+// before anything is sent; it throws what the loader throws.
+struct RankedPorts {
+  std::vector<uint16_t> tcp, udp;
+};
+using PortRanking = std::function<RankedPorts(const ScanOptions&)>;
 
 // Throws SpecError naming the scan ("scan 'web': ...") for any bad input.
 std::vector<ScanJob> plan_scan_jobs(const CommandLineView& command_line, const PortRanking& ranking);
 
 // One scan's plan: --top-ports N takes the ranking's first N (a warning when it ranks fewer),
-// no port option at all takes the default port set (presets.h); then --shard auto and the
-// plan itself. `name` prefixes the errors.
+// no port option at all takes the default port set (presets.h); with -sU the same for UDP
+// (the default UDP set: every ranked UDP port); then --shard auto and the plan itself.
+// `name` prefixes the errors.
 ScanJob plan_scan_job(const std::string& name, ScanOptions options, const PortRanking& ranking);
 
 }  // namespace portauth::config

@@ -17,10 +17,13 @@ struct ScanOptions {
   std::vector<std::string> target_files;   // -iL ("-": standard input)
   std::vector<std::string> exclude_files;  // --exclude-file
   std::string shard;                  // "i/n", 1-based
-  std::string ports;                  // -p spec
+  std::string ports;                  // -p spec (nmap's T:/U: prefixes allowed: port_spec.h)
+  bool syn_scan = false;              // -sS: scan TCP (the default unless -sU alone is given)
+  bool udp_scan = false;              // -sU: scan UDP (plain ports go to every protocol asked for)
   std::string preset;                 // common | service | all
   uint64_t top_ports_count = 0;       // --top-ports N (resolved from the database into top_ports)
   std::vector<uint16_t> top_ports;    // the ports --top-ports N (or the default set) stands for
+  std::vector<uint16_t> udp_top_ports;  // the same for UDP, with -sU (resolved by the caller)
   std::vector<std::string> excludes;
   std::vector<std::string> allow;
   bool confirm_large = false;
@@ -31,6 +34,7 @@ struct ScanOptions {
   bool fixed_rate = false;            // --fixed-rate: hold the ceiling, do not adapt
   int retries = 2;
   double wait_seconds = 1.0;
+  bool wait_unreachable = false;      // --wait-unreachable: classify every UDP port, at the ICMP rate
   uint64_t pcap_buffer = 0;           // --pcap-buffer BYTES (0: sized from the rate)
   // The wire.
   std::string interface;

@@ -172,6 +172,43 @@ RangeSet resolve_targets(const std::vector<AddressRange>& named, const RangeSet&
   return left;
 }
 
+namespace {
+
+// The ports of each protocol. -p, --preset and --top-ports add up ("--preset common -p 8080"
+// scans 27 ports). nmap's rules: TCP is scanned unless -sU alone is given; plain ports (and
+// presets, and top or default sets) go to every protocol asked for; a T: or U: item is a port
+// of that protocol, and asks for it.
+void resolve_ports(const ScanOptions& o, ScanPlan& plan) {
+  const bool tcp = o.syn_scan || !o.udp_scan;
+  const bool udp = o.udp_scan;
+  PortSpecParts given;
+  if (!o.ports.empty()) given = parse_port_spec(o.ports);
+  std::vector<uint16_t> plain = given.plain;
+  if (!o.preset.empty()) {
+    const auto p = preset_ports(o.preset);
+    plain.insert(plain.end(), p.begin(), p.end());
+  }
+  auto build = [&](bool asked, const std::vector<uint16_t>& top, const std::vector<uint16_t>& prefixed) {
+    std::vector<uint16_t> ports = prefixed;
+    if (asked) {
+      ports.insert(ports.end(), top.begin(), top.end());
+      ports.insert(ports.end(), plain.begin(), plain.end());
+    }
+    std::sort(ports.begin(), ports.end());
+    ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
+    return ports;
+  };
+  plan.ports = build(tcp, o.top_ports, given.tcp);
+  plan.udp_ports = build(udp, o.udp_top_ports, given.udp);
+  if (udp && plan.udp_ports.empty())
+    throw SpecError("-sU asks for a UDP scan, but -p '" + o.ports + "' names no UDP port (add U:PORTS, or plain ports)");
+  if (o.syn_scan && plan.ports.empty())
+    throw SpecError("-sS asks for a TCP scan, but -p '" + o.ports + "' names no TCP port (add T:PORTS, or plain ports)");
+  if (plan.ports.empty() && plan.udp_ports.empty()) throw SpecError("no ports to scan");
+}
+
+}  // namespace
+
 void parse_shard(const ScanOptions& o, ScanPlan& plan) {
   if (o.shard.empty()) return;
   unsigned i = 0, n = 0;
@@ -190,7 +227,7 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
     throw SpecError("-sV (--service-scan) and --no-service-scan contradict each other: give one");
   if (o.targets.empty() && o.target_files.empty())
     throw SpecError("no targets given (e.g. portauth scan 198.18.0.2 -p 1-1024)");
-  if (o.ports.empty() && o.preset.empty() && o.top_ports.empty())
+  if (o.ports.empty() && o.preset.empty() && o.top_ports.empty() && o.udp_top_ports.empty())
     throw SpecError("no ports given: use -p (e.g. -p 22,80,443 or -p 0-65535), --preset or --top-ports");
   std::string zone;  // of a link-local IPv6 target (fe80::1%eth0): the interface it is on
   std::vector<AddressRange> requested = parse_target_ranges(o.targets, resolve, &zone);
@@ -203,19 +240,7 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
                       " lists no targets (only blank lines and comments); add targets to it, or leave it out");
     requested.insert(requested.end(), ranges.begin(), ranges.end());
   }
-  // -p, --preset and --top-ports add up: "--preset common -p 8080" scans 27 ports.
-  std::vector<uint16_t> ports = o.top_ports;
-  if (!o.ports.empty()) {
-    const auto p = parse_ports(o.ports);
-    ports.insert(ports.end(), p.begin(), p.end());
-  }
-  if (!o.preset.empty()) {
-    const auto p = preset_ports(o.preset);
-    ports.insert(ports.end(), p.begin(), p.end());
-  }
-  std::sort(ports.begin(), ports.end());
-  ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
-  plan.ports = std::move(ports);
+  resolve_ports(o, plan);
   RangeSet excludes = o.excludes.empty() ? RangeSet() : parse_target_list(o.excludes, resolve);
   for (const auto& file : o.exclude_files) excludes.add(read_target_file(file, resolve));
   RangeSet allow = o.allow.empty() ? RangeSet() : parse_targets(o.allow);
@@ -247,6 +272,10 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   if (!(o.wait_seconds >= 0 && o.wait_seconds <= 600))
     throw SpecError("bad --wait: must be 0-600 seconds");
   plan.wait_seconds = o.wait_seconds;
+  plan.wait_unreachable = o.wait_unreachable;
+  if (o.wait_unreachable && plan.udp_ports.empty())
+    throw SpecError("--wait-unreachable waits for the ICMP errors of closed UDP ports, but this scan has no UDP "
+                    "port: add -sU");
   plan.interface = o.interface;
   if (!zone.empty()) {
     if (!plan.interface.empty() && plan.interface != zone)
@@ -271,7 +300,7 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
                     "if that is really meant, add --confirm-large");
   if ((plan.probe_count() + plan.shard_count - 1) / plan.shard_count > kMaxProbes)
     throw SpecError(std::to_string(plan.probe_count()) + " probes (" + std::to_string(plan.targets.count()) +
-                    " addresses x " + std::to_string(plan.ports.size()) +
+                    " addresses x " + std::to_string(plan.port_count()) +
                     " ports) is more than one run tracks (2^32 = 4294967296 per shard); split it with --shard");
   return plan;
 }

@@ -39,12 +39,14 @@ inline constexpr uint64_t kMaxAddresses = uint64_t{1} << 32;
 
 struct ScanPlan {
   RangeSet targets;             // after every exclude; never empty
-  std::vector<uint16_t> ports;  // sorted, unique, never empty
+  std::vector<uint16_t> ports;  // TCP ports: sorted, unique (empty only in a UDP-only scan)
+  std::vector<uint16_t> udp_ports;  // UDP ports (-sU, U:): sorted, unique; ports and udp_ports are never both empty
   double rate = INFINITY;       // packets per second; infinity for --rate max (no pacing): the ceiling
   double min_rate = 0;          // --min-rate: the floor a rate controller may not go below (0: none)
   bool fixed_rate = false;      // --fixed-rate: send at `rate`, never adapt
   unsigned retries = 2;         // extra passes over unanswered probes
   double wait_seconds = 1.0;    // after the last probe of a pass, for late replies
+  bool wait_unreachable = false;  // UDP: wait for the ICMP of every closed port (at the host's ICMP rate)
   std::string interface;        // empty: chosen from the routing table
   std::optional<Address> source_v4;  // --source-ip, per family (empty: from the route)
   std::optional<Address> source_v6;
@@ -64,7 +66,10 @@ struct ScanPlan {
 
   bool offline() const { return dry_run || !pcap_out.empty(); }
 
-  uint64_t probe_count() const { return targets.count() * ports.size(); }
+  // Every (address, port) of both protocols: the probe space's size.
+  uint64_t port_count() const { return ports.size() + udp_ports.size(); }
+  uint64_t probe_count() const { return targets.count() * port_count(); }
+  bool has_udp() const { return !udp_ports.empty(); }
 };
 
 // Largest shard this build keeps per-probe state for (1 bit a probe: 512 MiB): a one-port

@@ -76,19 +76,22 @@ LoadedDb load_db_yaml(std::string_view yaml, const std::string& source) {
     fail_at(source, *ports.value, "'ports' must be a list of port entries");
 
   db.entries.reserve(ports.value->items.size());
-  std::unordered_map<int, size_t> rank_owner;  // rank -> entry position
+  std::unordered_map<int, size_t> rank_owner[2];  // per protocol (tcp, udp): rank -> entry position
   std::vector<std::vector<Field>> fields;      // per entry, for the cross-entry checks
   fields.reserve(ports.value->items.size());
   for (const YamlNode& item : ports.value->items) {
     ReadEntry read = read_entry(item, source);
     claim_ports(db, read, source);
     if (read.entry.rank > 0) {
-      const auto [it, fresh] = rank_owner.emplace(read.entry.rank, db.entries.size());
+      // Each protocol has its own ranking (nmap's frequencies are per protocol too).
+      auto& owners = rank_owner[read.entry.proto == Proto::kUdp ? 1 : 0];
+      const auto [it, fresh] = owners.emplace(read.entry.rank, db.entries.size());
       if (!fresh) {
         const PortEntry& owner = db.entries[it->second];
         fail_at(source, *read.rank_node,
                 "rank " + std::to_string(read.entry.rank) + " already given to port " +
-                    std::to_string(owner.first) + " at line " + std::to_string(owner.line));
+                    std::to_string(owner.first) + "/" + std::string(proto_name(owner.proto)) + " at line " +
+                    std::to_string(owner.line));
       }
     }
     db.entries.push_back(std::move(read.entry));

@@ -159,7 +159,7 @@ LoadedDb read_index(std::string_view bytes, const std::string& source) {
     trojan.line = static_cast<int>(body_in.u32() & 0x7fffffff);
   }
   db.entries.resize(body_in.count(kMinEntryBytes));
-  std::unordered_set<int> ranks;
+  std::unordered_set<int> ranks[2];  // per protocol, as the loader checks them
   for (size_t i = 0; i < db.entries.size(); ++i) {
     PortEntry& entry = db.entries[i];
     entry.first = body_in.u16();
@@ -188,7 +188,8 @@ LoadedDb read_index(std::string_view bytes, const std::string& source) {
     // What the rest of portauth relies on, re-checked so a forged index cannot break it.
     if (entry.first > entry.last) body_in.corrupt("reversed port range");
     if (entry.name.empty() || entry.purpose.empty()) body_in.corrupt("entry without a name");
-    if (entry.rank > 0 && !ranks.insert(entry.rank).second) body_in.corrupt("rank given twice");
+    if (entry.rank > 0 && !ranks[entry.proto == Proto::kUdp ? 1 : 0].insert(entry.rank).second)
+      body_in.corrupt("rank given twice");
     if (db.index.first_taken(entry.proto, entry.first, entry.last) >= 0)
       body_in.corrupt("port listed twice");
     db.index.claim(entry.proto, entry.first, entry.last, static_cast<int32_t>(i));

@@ -51,10 +51,10 @@ void PortDb::build_lookups() {
     };
     add(entry.name);
     for (const std::string& alias : entry.aliases) add(alias);
-    if (entry.rank > 0 && entry.proto == Proto::kTcp) by_rank_.push_back(i);
+    if (entry.rank > 0) (entry.proto == Proto::kTcp ? by_rank_ : by_udp_rank_).push_back(i);
   }
-  std::sort(by_rank_.begin(), by_rank_.end(),
-            [&](uint32_t a, uint32_t b) { return entries_[a].rank < entries_[b].rank; });
+  for (auto* ranked : {&by_rank_, &by_udp_rank_})
+    std::sort(ranked->begin(), ranked->end(), [&](uint32_t a, uint32_t b) { return entries_[a].rank < entries_[b].rank; });
 }
 
 std::vector<const PortEntry*> PortDb::find_by_name(std::string_view name) const {
@@ -65,11 +65,12 @@ std::vector<const PortEntry*> PortDb::find_by_name(std::string_view name) const 
   return found;
 }
 
-std::vector<uint16_t> PortDb::top_ports(size_t n) const {
+std::vector<uint16_t> PortDb::top_ports(size_t n, Proto proto) const {
+  const std::vector<uint32_t>& ranked = proto == Proto::kUdp ? by_udp_rank_ : by_rank_;
   std::vector<uint16_t> ports;
-  const size_t count = std::min(n, by_rank_.size());
+  const size_t count = std::min(n, ranked.size());
   ports.reserve(count);
-  for (size_t i = 0; i < count; ++i) ports.push_back(entries_[by_rank_[i]].first);
+  for (size_t i = 0; i < count; ++i) ports.push_back(entries_[ranked[i]].first);
   return ports;
 }
 

@@ -41,9 +41,9 @@ class PortDb {
   // each entry once.
   std::vector<const PortEntry*> find_by_name(std::string_view name) const;
 
-  // The `n` best-ranked tcp ports (rank 1 first); a ranged entry contributes its first
-  // port. Fewer than `n` if fewer tcp entries are ranked.
-  std::vector<uint16_t> top_ports(size_t n) const;
+  // The `n` best-ranked ports of `proto` (rank 1 first); a ranged entry contributes its first
+  // port. Fewer than `n` if fewer entries of that protocol are ranked.
+  std::vector<uint16_t> top_ports(size_t n, Proto proto = Proto::kTcp) const;
 
   // A page for any port as a TCP scan finds it: the tcp entry, else a udp-only entry, else
   // the lower tiers of port_page.h (`iana`: the registry to consult; the system's copy by
@@ -69,7 +69,8 @@ class PortDb {
   PortIndex index_;
   std::vector<TrojanName> trojans_;
   std::unordered_map<std::string, std::vector<uint32_t>> by_name_;  // lower-case name/alias
-  std::vector<uint32_t> by_rank_;  // ranked tcp entries, rank ascending
+  std::vector<uint32_t> by_rank_;      // ranked tcp entries, rank ascending
+  std::vector<uint32_t> by_udp_rank_;  // ranked udp entries, rank ascending
 };
 
 }  // namespace portauth::db

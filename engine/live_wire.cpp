@@ -8,7 +8,9 @@
 #include "capture/null_source.h"
 #include "common/setup_error.h"
 #include "config/ipv4.h"
+#include "config/own_addresses.h"
 #include "scanner/next_hop.h"
+#include "probe/reply_bytes.h"
 #include "scanner/packet_ring_sink.h"
 #include "scanner/pcap_file_sink.h"
 #include "scanner/raw_socket_sink.h"
@@ -103,7 +105,15 @@ scanner::RouteChoice scan_route(const config::ScanPlan& plan) {
                                  r6.interface + "; a scan captures on one interface: scan each family on its own");
       route.interface = r6.interface;
       route.source_v6 = r6.source_v6;
+      route.own_addresses = route.own_addresses || r6.own_addresses;
     }
+    // One scan captures on one interface: our own addresses (over loopback) and others cannot
+    // share it (config/own_addresses.h leaves them out of a command's plan, with a warning).
+    const config::RangeSet own = config::own_addresses_among(plan.targets, scanner::local_addresses());
+    if (!own.empty() && own.count() != plan.targets.count())
+      throw common::SetupError(config::format_address(own.ranges().front().first) +
+                               " is this machine's own address, which a scan reaches over loopback, not with the "
+                               "other targets: scan it on its own");
   } catch (const common::SetupError&) {
     if (!plan.offline()) throw;
     // Nothing leaves: no route needed.
@@ -124,11 +134,13 @@ int capture_buffer_bytes(const config::ScanPlan& plan) {
 
 // The sink for the plan's --send-mode: auto takes the fastest path that serves the plan and
 // falls back to raw (saying why) when it cannot, or when its socket cannot be opened.
-static void open_send_path(const config::ScanPlan& plan, const std::string& interface, Wire& w) {
+// `raw_bind`: the interface a raw socket is bound to ("" for none).
+static void open_send_path(const config::ScanPlan& plan, const std::string& interface, const std::string& raw_bind,
+                           Wire& w) {
   const config::SendMode asked = plan.send_mode;
   if (asked == config::SendMode::kRaw) {
     const uint64_t v4 = plan.targets.count_v4();
-    w.sink = std::make_unique<scanner::RawSocketSink>(interface, v4 > 0, v4 < plan.targets.count());
+    w.sink = std::make_unique<scanner::RawSocketSink>(raw_bind, v4 > 0, v4 < plan.targets.count());
     w.send_path = "raw";
     w.send_path_reason = "asked for (--send-mode raw)";
     return;
@@ -159,7 +171,7 @@ static void open_send_path(const config::ScanPlan& plan, const std::string& inte
     w.send_path_reason = "auto: " + failures;
   }
   const uint64_t v4 = plan.targets.count_v4();
-  w.sink = std::make_unique<scanner::RawSocketSink>(interface, v4 > 0, v4 < plan.targets.count());
+  w.sink = std::make_unique<scanner::RawSocketSink>(raw_bind, v4 > 0, v4 < plan.targets.count());
 }
 
 Wire open_wire(const config::ScanPlan& plan, const scanner::RouteChoice& route, const std::string& capture_filter) {
@@ -182,8 +194,13 @@ Wire open_wire(const config::ScanPlan& plan, const scanner::RouteChoice& route, 
   // For the before/after bench row only (bench/README.md, "Capture"): let the kernel hand
   // the capture socket our own outgoing frames again, as it did before PACKET_IGNORE_OUTGOING.
   if (const char* e = std::getenv("PORTAUTH_BENCH_CAPTURE_OUTGOING"); e && *e == '1') lo.ignore_outgoing = false;
+  // A UDP service's answer is explained from its first bytes (probe/reply_bytes.h): capture
+  // enough of them (the link, IPv6 and UDP headers and ReplyBytes::kKeep).
+  if (plan.has_udp()) lo.snaplen = int(14 + 8 + 40 + 8 + probe::ReplyBytes::kKeep);
   w.source = capture::open_live(lo);
-  open_send_path(plan, route.interface, w);
+  // Our own addresses: the raw socket is bound to no interface, so the kernel delivers them as
+  // local (over loopback, where the capture is).
+  open_send_path(plan, route.interface, route.own_addresses ? "" : route.interface, w);
   return w;
 }
 

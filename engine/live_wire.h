@@ -1,8 +1,8 @@
 // The two ends of the wire for a scan, chosen from the plan:
 //
-//   --dry-run          NullSink + NullSource: the whole scan logic (permutation, cookies,
-//                      template, batching, retry passes), nothing sent, nothing captured;
-//                      needs no privileges and no route (the generation rate, masscan's --offline)
+//   --dry-run          NullSink + NullSource: every probe built once (permutation, cookies,
+//                      template, batching; one unpaced pass, no waits), nothing sent, nothing
+//                      captured; needs no privileges and no route (the generation rate)
 //   --pcap-out FILE    PcapFileSink + NullSource: the same, with every probe written to FILE
 //   --send-mode auto   the default: the fastest path that serves the plan (scanner/send_path.h):
 //                      on an Ethernet link with one next hop per family whose MAC the neighbour

@@ -36,7 +36,9 @@ namespace portauth::engine {
 // Raised by the caller's signal handler (app/signals.h); both may be null (never raised).
 struct InterruptFlags {
   std::atomic<bool>* stop_sending = nullptr;  // set by the handler itself: sending stops within a batch
-  const std::atomic<int>* interrupts = nullptr;  // how many interrupts so far: 1 finish gracefully, 2 now
+  // How many interrupts so far: the first finishes gracefully (announced on stderr with the wait
+  // it will keep); one more after that announcement stops at once.
+  const std::atomic<int>* interrupts = nullptr;
 };
 
 struct RunOptions {
@@ -46,8 +48,11 @@ struct RunOptions {
   // Continue an interrupted scan: its first pass starts at resume->next_slot and the slots
   // it already answered are neither probed nor reported again.
   const config::ResumeState* resume = nullptr;
-  // Where an interrupted scan writes its resume file.
+  // Where an interrupted scan writes its resume file, and, when the user named that path, its
+  // descriptor, opened before the privilege drop (app/resume_file_slot.h): the file is written
+  // there, never moved to /tmp. -1: the default path, with /tmp as the fallback it announces.
   std::string resume_path = "portauth-resume.yaml";
+  int resume_fd = -1;
   // Called once the wire (and any extension's socket) is open, before the first probe: the
   // caller drops privileges here (app/privileges.h). May be empty.
   std::function<void()> after_wire_open;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 
 namespace portauth::engine {
@@ -16,16 +17,26 @@ config::SlotRanges answered_ranges(const probe::ProbeTable& table) {
   return answered;
 }
 
-std::string write_resume(const ScanSetup& setup, const std::string& path, uint64_t next_slot) {
+std::string write_resume(const ScanSetup& setup, const std::string& path, int fd, uint64_t next_slot,
+                         const config::EarlierRuns& earlier) {
   const auto answered = answered_ranges(setup.table);
   try {
-    config::write_resume_file(path, setup.plan, next_slot, answered);
+    config::write_resume_file(path, setup.plan, next_slot, answered, earlier);
     return path;
   } catch (const std::exception& e) {
+    if (fd >= 0) {  // the user's path: there or nowhere
+      try {
+        config::write_resume_fd(fd, path, setup.plan, next_slot, answered, earlier);
+        return path;
+      } catch (const std::exception& e2) {
+        std::fprintf(stderr, "portauth: %s\n", e2.what());
+        return "";
+      }
+    }
     const std::string fallback = "/tmp/portauth-resume-" + std::to_string(getpid()) + ".yaml";
     std::fprintf(stderr, "portauth: %s; writing %s instead\n", e.what(), fallback.c_str());
     try {
-      config::write_resume_file(fallback, setup.plan, next_slot, answered);
+      config::write_resume_file(fallback, setup.plan, next_slot, answered, earlier);
       return fallback;
     } catch (const std::exception& e2) {
       std::fprintf(stderr, "portauth: %s\n", e2.what());
@@ -34,11 +45,13 @@ std::string write_resume(const ScanSetup& setup, const std::string& path, uint64
   return "";
 }
 
-void fill_counters(output::ScanSummary& s, const ScanLoop& loop, const Wire& wire) {
+void fill_counters(output::ScanSummary& s, const ScanSetup& setup, const ScanLoop& loop, const Wire& wire) {
   const auto& st = loop.sender_stats();
   s.packets_sent = st.sent.load();
   s.send_errors = st.send_errors.load();
   s.passes = st.pass.load() + 1;
+  if (s.passes > 1 && !s.interrupted)
+    s.last_retry_answers = setup.table.answered() - st.answered_at_pass_start.load();
   const double send_seconds = double(st.busy_ns.load()) / 1e9;
   s.pps = send_seconds > 0 ? double(s.packets_sent) / send_seconds : 0;
   const auto& cs = loop.capture_stats();
@@ -48,6 +61,9 @@ void fill_counters(output::ScanSummary& s, const ScanLoop& loop, const Wire& wir
   if (const scanner::RateController* rc = loop.controller()) {
     const auto& c = rc->stats();
     s.adaptive = true;
+    s.rate_ceiling = rc->ceiling();
+    s.rate_ceiling_is_max = !std::isfinite(setup.plan.rate);
+    s.rate_at_send_path = scanner::HeldBy(c.held_why.load()) == scanner::HeldBy::kSendPath;
     s.rate_min = c.rate_min.load();
     s.rate_max = c.rate_max.load();
     s.rate_final = c.rate.load();
@@ -56,6 +72,21 @@ void fill_counters(output::ScanSummary& s, const ScanLoop& loop, const Wire& wir
     s.rtt_p50_ms = rc->rtt_percentile_ms(0.5);
     s.rtt_p99_ms = rc->rtt_percentile_ms(0.99);
     s.extra_passes = c.extra_passes.load();
+  }
+  if (setup.plan.dry_run) {
+    // What the scan would do on the wire, for the dry run's report: the controller's start
+    // and ceiling, and the first pass's time if nothing held the rate back.
+    const config::ScanPlan& plan = setup.plan;
+    s.dry_run = true;
+    s.rate_ceiling = std::min(plan.rate, scanner::RateController::kMaxRate);
+    s.rate_ceiling_is_max = !std::isfinite(plan.rate);
+    s.adaptive = !plan.fixed_rate;
+    const scanner::ControllerConfig start;
+    s.rate_initial = std::min(start.initial, s.rate_ceiling);
+    const uint64_t probes = setup.space.slots() - std::min(setup.sender_config.first_pass_start, setup.space.slots());
+    s.estimated_send_seconds =
+        plan.fixed_rate ? (std::isfinite(plan.rate) ? double(probes) / plan.rate : 0)
+                        : scanner::RateController::ramp_seconds(probes, s.rate_initial, s.rate_ceiling);
   }
   const auto pc = wire.source->counters();
   s.pcap_received = pc.received;

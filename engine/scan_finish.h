@@ -24,7 +24,7 @@ uint64_t sweep_stealth(const ScanSetup& setup, Report&& report) {
     if (setup.table.get(slot) != 0) continue;
     ++n;
     const auto t = setup.space.at(slot);
-    report(probe::ScanResult{t.addr, t.port, probe::Reason::kNoResponse, 0});
+    report(probe::ScanResult{t.addr, t.port, probe::Reason::kNoResponse, 0, t.proto});
   }
   return n;
 }
@@ -32,11 +32,14 @@ uint64_t sweep_stealth(const ScanSetup& setup, Report&& report) {
 // The answered slots as ranges, for the resume file.
 config::SlotRanges answered_ranges(const probe::ProbeTable& table);
 
-// Writes the resume file where asked or, failing that (after the privilege drop the scan may
-// not write where it started), to /tmp; returns the path written, or "" (the reason printed).
-std::string write_resume(const ScanSetup& setup, const std::string& path, uint64_t next_slot);
+// Writes the resume file at `path`: atomically where the scan may (a new file, renamed over it),
+// else through `fd` (the user's path, opened before the privilege drop), else (the default
+// path, fd -1) to /tmp, saying so. Returns the path written, or "" (the reason printed).
+// `earlier`: what every run of the scan so far found, this one included.
+std::string write_resume(const ScanSetup& setup, const std::string& path, int fd, uint64_t next_slot,
+                         const config::EarlierRuns& earlier);
 
 // Fills the summary's counters from the loop's and the wire's.
-void fill_counters(output::ScanSummary& s, const ScanLoop& loop, const Wire& wire);
+void fill_counters(output::ScanSummary& s, const ScanSetup& setup, const ScanLoop& loop, const Wire& wire);
 
 }  // namespace portauth::engine

@@ -20,9 +20,32 @@ std::unique_ptr<scanner::RateController> make_controller(const config::ScanPlan&
   return std::make_unique<scanner::RateController>(clock, c);
 }
 
-scanner::SenderConfig with_controller(scanner::SenderConfig c, scanner::RateController* rc) {
+scanner::SenderConfig with_controller(scanner::SenderConfig c, scanner::RateController* rc,
+                                      scanner::UnreachablePhase* udp_phase) {
   c.controller = rc;
+  c.udp_phase = udp_phase;
   return c;
+}
+
+// A scan with UDP ports on the wire: the ICMP meter and the UDP phase (none offline: nothing answers).
+std::unique_ptr<scanner::IcmpRateMeter> make_meter(const ScanSetup& setup, scanner::Clock& clock) {
+  if (!setup.plan.has_udp() || setup.plan.offline()) return nullptr;
+  auto meter = std::make_unique<scanner::IcmpRateMeter>(setup.space, clock);
+  return meter->enabled() ? std::move(meter) : nullptr;
+}
+
+std::unique_ptr<scanner::UnreachablePhase> make_udp_phase(const ScanSetup& setup, Wire& wire, scanner::Clock& clock,
+                                                          const scanner::IcmpRateMeter* meter) {
+  if (!meter) return nullptr;
+  scanner::UdpPhaseConfig c;
+  c.wait_all = setup.plan.wait_unreachable;
+  // The wait for a limited host's next error after its burst: --wait and half again, so that
+  // Linux's one-a-second is measured with the default --wait of 1 s.
+  c.measure_window_ns = uint64_t(setup.plan.wait_seconds * 1.5e9);
+  c.answer_wait_ns = setup.sender_config.pass_wait_ns;
+  c.rate_pps = setup.plan.rate;
+  return std::make_unique<scanner::UnreachablePhase>(setup.space, setup.table, setup.module(), *wire.sink, clock, *meter,
+                                                     c);
 }
 
 }  // namespace
@@ -33,11 +56,19 @@ ScanLoop::ScanLoop(ScanSetup& setup, Wire& wire, scanner::Clock& clock, const Ru
       clock_(clock),
       options_(options),
       controller_(make_controller(setup.plan, clock)),
+      meter_(make_meter(setup, clock)),
+      udp_phase_(make_udp_phase(setup, wire, clock, meter_.get())),
       results_(1 << 16),
       capture_(*wire.source, setup.module(), setup.table, results_),
       sender_(setup.space, setup.table, setup.module(), *wire.sink, clock,
-              with_controller(setup.sender_config, controller_.get())) {
+              with_controller(setup.sender_config, controller_.get(), udp_phase_.get())) {
   capture_.set_answer_observer(controller_.get());
+  capture_.set_limited_observer(meter_.get());
+  if (setup.plan.has_udp()) {
+    // The replies of UDP services, to explain them: 4096 x 516 bytes, only in UDP scans.
+    reply_bytes_ = std::make_unique<capture::SpscQueue<probe::ReplyBytes>>(4096);
+    capture_.set_reply_bytes(reply_bytes_.get());
+  }
 }
 
 void ScanLoop::report_progress(const LoopOutcome& o, bool sending_done) {
@@ -65,7 +96,7 @@ void ScanLoop::report_progress(const LoopOutcome& o, bool sending_done) {
   options_.progress(p);
 }
 
-LoopOutcome ScanLoop::run_impl(void (*deliver)(void*, const probe::ScanResult&), void* ctx,
+LoopOutcome ScanLoop::run_impl(void (*deliver)(void*, const probe::ScanResult&, const probe::ReplyBytes*), void* ctx,
                                const std::vector<output::ResultWriter*>& writers) {
   std::atomic<bool>& stop_sender = options_.interrupt.stop_sending ? *options_.interrupt.stop_sending : own_stop_;
   const std::atomic<int>& interrupts = options_.interrupt.interrupts ? *options_.interrupt.interrupts : no_interrupts_;
@@ -90,32 +121,45 @@ LoopOutcome ScanLoop::run_impl(void (*deliver)(void*, const probe::ScanResult&),
     clock_.leave();
   });
 
+  auto bytes = std::make_unique<probe::ReplyBytes>();
   auto drain = [&] {
     probe::ScanResult r;
     while (results_.try_pop(r)) {
-      (probe::state_of(r.reason) == probe::PortState::kOpen ? o.open : o.closed)++;
-      deliver(ctx, r);
+      (r.state() == probe::PortState::kOpen ? o.open : o.closed)++;
+      // Pushed before the result: there when the result says so.
+      const bool have = r.has_bytes && reply_bytes_ && reply_bytes_->try_pop(*bytes);
+      deliver(ctx, r, have ? bytes.get() : nullptr);
     }
   };
-  const uint64_t wait_ns = uint64_t(setup_.plan.wait_seconds * 1e9);
+  const uint64_t wait_ns = setup_.plan.dry_run ? 0 : uint64_t(setup_.plan.wait_seconds * 1e9);
   uint64_t deadline = 0;
   bool have_deadline = false;
+  int announced = 0;  // interrupts seen when the first was announced
   uint64_t last_flush = clock_.now_ns();
   while (true) {
     drain();
     if (ext) ext->on_pass(sender_.stats().pass.load());
     const int sigs = interrupts.load(std::memory_order_relaxed);
-    if (sigs >= 2) break;
-    if (sigs >= 1 && !o.interrupted) {
-      o.interrupted = true;
-      std::fprintf(stderr, "portauth: interrupted; waiting %.1f s for replies (Ctrl-C again to stop now)\n",
-                   setup_.plan.wait_seconds);
-    }
     const uint64_t now = clock_.now_ns();
+    // "Ctrl-C again" means again after the announcement: two signals that arrive together (a
+    // terminal's SIGINT relayed by sudo as well) are one interrupt, announced and waited for.
+    if (o.interrupted && sigs > announced) break;
     if (controller_) controller_->note_capture_drops(wire_.source->counters().dropped);
-    if (!have_deadline && (sender_.stats().finished.load(std::memory_order_acquire) || stop_sender.load())) {
+    const bool interrupted_now = sigs > 0 && !o.interrupted;
+    if (!have_deadline &&
+        (sender_.stats().finished.load(std::memory_order_acquire) || stop_sender.load() || interrupted_now)) {
       deadline = now + (controller_ ? controller_->wait_ns() : wait_ns);
       have_deadline = true;
+    }
+    if (interrupted_now) {
+      // Say what happens, and then do it: the wait announced is the deadline's (the one under
+      // way, if sending had already ended), which the loop keeps to unless every probe answers.
+      o.interrupted = true;
+      announced = sigs;
+      std::fprintf(stderr,
+                   "portauth: interrupted: sending stopped; waiting up to %.2f s for late replies, then writing the "
+                   "results (Ctrl-C again to stop now)\n",
+                   double(deadline > now ? deadline - now : 0) / 1e9);
     }
     // Every probe answered: no late reply can change a result, so the wait is over early.
     if (have_deadline && (now >= deadline || setup_.table.answered() == setup_.table.size())) break;
@@ -126,7 +170,6 @@ LoopOutcome ScanLoop::run_impl(void (*deliver)(void*, const probe::ScanResult&),
     }
     clock_.sleep_until_ns(now + 5 * kMs);
   }
-  if (interrupts.load() >= 2) o.interrupted = true;
   stop_sender.store(true);
   stop_capture.store(true);
   // Joining is not waiting on the clock: let simulated time run while the threads finish.

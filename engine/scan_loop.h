@@ -16,7 +16,9 @@
 #include "output/report.h"
 #include "engine/run_scan.h"
 #include "engine/scan_setup.h"
+#include "scanner/icmp_rate_meter.h"
 #include "scanner/rate_controller.h"
+#include "scanner/unreachable_phase.h"
 #include "scanner/sender.h"
 #include "capture/spsc_queue.h"
 
@@ -33,7 +35,8 @@ class ScanLoop {
   ScanLoop(ScanSetup& setup, Wire& wire, scanner::Clock& clock, const RunOptions& options);
 
   capture::CaptureLoop& capture() { return capture_; }
-  // `deliver` gets each answer once, in arrival order.
+  // `deliver(result, bytes)` gets each answer once, in arrival order; `bytes` is the first
+  // bytes of a UDP service's reply (probe/reply_bytes.h), else null.
   template <class Deliver>
   LoopOutcome run(Deliver&& deliver, const std::vector<output::ResultWriter*>& writers);
 
@@ -41,9 +44,11 @@ class ScanLoop {
   // The closed-loop controller (null with --fixed-rate).
   const scanner::RateController* controller() const { return controller_.get(); }
   const capture::CaptureStats& capture_stats() const { return capture_.stats(); }
+  // The UDP phase (null: the scan has no UDP port, or is offline), read after run().
+  const scanner::UnreachablePhase* udp_phase() const { return udp_phase_.get(); }
 
  private:
-  LoopOutcome run_impl(void (*deliver)(void*, const probe::ScanResult&), void* ctx,
+  LoopOutcome run_impl(void (*deliver)(void*, const probe::ScanResult&, const probe::ReplyBytes*), void* ctx,
                        const std::vector<output::ResultWriter*>& writers);
   void report_progress(const LoopOutcome& o, bool sending_done);
 
@@ -52,7 +57,10 @@ class ScanLoop {
   scanner::Clock& clock_;
   const RunOptions& options_;
   std::unique_ptr<scanner::RateController> controller_;
+  std::unique_ptr<scanner::IcmpRateMeter> meter_;          // scans with UDP ports only
+  std::unique_ptr<scanner::UnreachablePhase> udp_phase_;   // with the meter
   capture::SpscQueue<probe::ScanResult> results_;
+  std::unique_ptr<capture::SpscQueue<probe::ReplyBytes>> reply_bytes_;  // scans with UDP ports only
   capture::CaptureLoop capture_;
   scanner::Sender sender_;
   std::atomic<bool> own_stop_{false};
@@ -63,7 +71,8 @@ class ScanLoop {
 template <class Deliver>
 LoopOutcome ScanLoop::run(Deliver&& deliver, const std::vector<output::ResultWriter*>& writers) {
   using D = std::remove_reference_t<Deliver>;
-  return run_impl([](void* ctx, const probe::ScanResult& r) { (*static_cast<D*>(ctx))(r); }, &deliver, writers);
+  return run_impl([](void* ctx, const probe::ScanResult& r, const probe::ReplyBytes* b) { (*static_cast<D*>(ctx))(r, b); },
+                  &deliver, writers);
 }
 
 }  // namespace portauth::engine

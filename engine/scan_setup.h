@@ -7,8 +7,10 @@
 //   probe table    one byte per slot; a resumed scan marks what it already answered
 //   probe module   the TCP SYN probe of each family the targets hold (probe/syn_probe.h,
 //                  probe/syn6_probe.h), templates built once; both behind one DualStackProbe
-//                  for a mixed scan
-//   sender config  rate, retries, waits, where the first pass starts
+//                  for a mixed scan; the UDP probe (probe/udp_probe.h) for UDP ports, and a
+//                  ProtocolDispatchProbe in front of both when a scan has TCP and UDP
+//   sender config  rate, retries, waits, where the first pass starts (a dry run: one unpaced
+//                  pass, no waits)
 #pragma once
 #include <memory>
 #include <string>
@@ -26,6 +28,8 @@ namespace portauth::probe {
 class SynProbe;
 class Syn6Probe;
 class DualStackProbe;
+class UdpProbe;
+class ProtocolDispatchProbe;
 }  // namespace portauth::probe
 
 namespace portauth::engine {
@@ -52,7 +56,9 @@ class ScanSetup {
   std::unique_ptr<probe::SynProbe> v4_;
   std::unique_ptr<probe::Syn6Probe> v6_;
   std::unique_ptr<probe::DualStackProbe> mixed_;
-  const probe::ProbeModule* module_ = nullptr;  // one of the three
+  std::unique_ptr<probe::UdpProbe> udp_;
+  std::unique_ptr<probe::ProtocolDispatchProbe> both_;
+  const probe::ProbeModule* module_ = nullptr;  // the one in front
 };
 
 // The first of the scan's source ports: --source-port's, or random above 61000 (above Linux's

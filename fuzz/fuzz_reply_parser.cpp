@@ -117,7 +117,8 @@ void check_verdict(const Fixture& f, const probe::Reply& r, const probe::Verdict
       FUZZ_CHECK(probe::reason_for_icmp6_unreachable(r.icmp_code) == v.reason);
       break;
     case probe::ReplyKind::kEchoReply:
-      FUZZ_CHECK(false);  // the SYN rule never takes an echo reply (Reject::kOtherKind)
+    case probe::ReplyKind::kUdp:
+      FUZZ_CHECK(false);  // the SYN rule never takes an echo reply or a datagram (Reject::kOtherKind)
       break;
   }
   FUZZ_CHECK(v.slot < f.space.slots());

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -96,7 +97,13 @@ PlanKey parse_plan(const J& plan, const std::string& name) {
     k.targets.emplace_back(*a, *b);
   }
   try {
-    k.ports = config::parse_ports(str(plan, name, "ports", "plan.ports"));
+    // A TCP plan's ports are a plain list, as before UDP; a plan with UDP ports prefixes both.
+    const config::PortSpecParts parts = config::parse_port_spec(str(plan, name, "ports", "plan.ports"));
+    k.ports = parts.plain;
+    k.ports.insert(k.ports.end(), parts.tcp.begin(), parts.tcp.end());
+    std::sort(k.ports.begin(), k.ports.end());
+    k.ports.erase(std::unique(k.ports.begin(), k.ports.end()), k.ports.end());
+    k.udp_ports = parts.udp;
   } catch (const std::exception& e) {
     fail(name, std::string("'plan.ports': ") + e.what());
   }
@@ -113,6 +120,7 @@ PlanKey plan_key(const config::ScanPlan& plan) {
   PlanKey k;
   for (const auto& r : plan.targets.ranges()) k.targets.emplace_back(r.first, r.last);
   k.ports = plan.ports;
+  k.udp_ports = plan.udp_ports;
   k.seed = plan.seed;
   k.shards = plan.shard_count;
   return k;
@@ -120,7 +128,7 @@ PlanKey plan_key(const config::ScanPlan& plan) {
 
 std::string fingerprint(const PlanKey& k) {
   // A fixed text form, so the fingerprint is the same on every machine and build.
-  return sha256_hex("portauth-plan 1\ntargets " + ranges_text(k) + "\nports " + config::format_ports(k.ports) +
+  return sha256_hex("portauth-plan 1\ntargets " + ranges_text(k) + "\nports " + config::format_port_spec(k.ports, k.udp_ports) +
                     "\nseed " + std::to_string(k.seed) + "\nshards " + std::to_string(k.shards) + "\n");
 }
 
@@ -134,7 +142,9 @@ std::string describe_difference(const PlanKey& a, const PlanKey& b) {
                     " range(s) vs " + std::to_string(nb) + " in " + std::to_string(b.targets.size()) +
                     (na == nb ? " (other ranges or excludes)" : ""));
   }
-  if (a.ports != b.ports) parts.push_back("ports " + config::format_ports(a.ports) + " vs " + config::format_ports(b.ports));
+  if (a.ports != b.ports || a.udp_ports != b.udp_ports)
+    parts.push_back("ports " + config::format_port_spec(a.ports, a.udp_ports) + " vs " +
+                    config::format_port_spec(b.ports, b.udp_ports));
   if (a.seed != b.seed) parts.push_back("seed " + std::to_string(a.seed) + " vs " + std::to_string(b.seed));
   if (a.shards != b.shards) parts.push_back("shard count " + std::to_string(a.shards) + " vs " + std::to_string(b.shards));
   std::string out;
@@ -195,7 +205,7 @@ std::string manifest_json(const Manifest& m) {
   auto or_null = [](const std::string& v) { return v.empty() ? J(nullptr) : J(v); };
   J j = {{"portauth_manifest", kFormatVersion},
          {"fingerprint", m.fingerprint},
-         {"plan", {{"targets", targets}, {"ports", config::format_ports(m.plan.ports)}, {"seed", m.plan.seed},
+         {"plan", {{"targets", targets}, {"ports", config::format_port_spec(m.plan.ports, m.plan.udp_ports)}, {"seed", m.plan.seed},
                    {"shards", m.plan.shards}}},
          {"shard", m.shard},
          {"complete", m.complete},
@@ -205,7 +215,7 @@ std::string manifest_json(const Manifest& m) {
          {"show", show_text(m.show)},
          {"counts", {{"open", c.open}, {"closed", c.closed}, {"stealth", c.stealth}, {"probed", c.probed},
                      {"not_sent", c.not_sent}, {"packets_sent", c.packets_sent}, {"send_errors", c.send_errors},
-                     {"passes", c.passes}}},
+                     {"passes", c.passes}, {"last_retry_answers", c.last_retry_answers}}},
          {"pcap", {{"received", c.pcap_received}, {"dropped", c.pcap_dropped}}},
          {"rate", m.rate > 1e12 ? J("max") : J(m.rate)},
          {"retries", m.retries},
@@ -215,6 +225,8 @@ std::string manifest_json(const Manifest& m) {
          {"argv", m.argv},
          {"engine", m.engine},
          {"outputs", outputs}};
+  // A plan with UDP ports counts its silent ones apart (TCP's manifests are what they were).
+  if (c.udp) j["counts"]["open_filtered"] = c.open_filtered;
   // Replacement, not an exception, for argv bytes that are not UTF-8.
   return j.dump(1, ' ', false, J::error_handler_t::replace) + "\n";
 }
@@ -260,11 +272,18 @@ Manifest parse_manifest(const std::string& text, const std::string& name) {
   m.counts.open = u64(c, name, "open", "counts.open");
   m.counts.closed = u64(c, name, "closed", "counts.closed");
   m.counts.stealth = u64(c, name, "stealth", "counts.stealth");
+  if (c.is_object() && c.contains("open_filtered")) {
+    m.counts.udp = true;
+    m.counts.open_filtered = u64(c, name, "open_filtered", "counts.open_filtered");
+  }
   m.counts.probed = u64(c, name, "probed", "counts.probed");
   m.counts.not_sent = u64(c, name, "not_sent", "counts.not_sent");
   m.counts.packets_sent = u64(c, name, "packets_sent", "counts.packets_sent");
   m.counts.send_errors = u64(c, name, "send_errors", "counts.send_errors");
   m.counts.passes = unsigned(u64(c, name, "passes", "counts.passes"));
+  // Written since issue 19.0; older manifests lack it.
+  if (c.contains("last_retry_answers"))
+    m.counts.last_retry_answers = u64(c, name, "last_retry_answers", "counts.last_retry_answers");
   const J& pcap = field(j, name, "pcap", "pcap");
   m.counts.pcap_received = u64(pcap, name, "received", "pcap.received");
   m.counts.pcap_dropped = u64(pcap, name, "dropped", "pcap.dropped");

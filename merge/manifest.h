@@ -9,7 +9,8 @@
 //    "interrupted": false, "resume_file": null, "error": null,
 //    "show": "open,closed,stealth",   the states the outputs hold (--show)
 //    "counts": {"open":..., "closed":..., "stealth":..., "probed":..., "not_sent":...,
-//               "packets_sent":..., "send_errors":..., "passes":...},
+//               "packets_sent":..., "send_errors":..., "passes":...,
+//               "last_retry_answers":...},   (absent from older manifests: 0)
 //    "pcap": {"received":..., "dropped":...},
 //    "rate": 10000, "retries": 2,
 //    "start": 1700000000, "end": 1700000060,   Unix seconds
@@ -37,7 +38,8 @@ namespace portauth::merge {
 // The probe space's identity (see above).
 struct PlanKey {
   std::vector<std::pair<config::Address, config::Address>> targets;  // inclusive ranges, ascending
-  std::vector<uint16_t> ports;                          // sorted, unique
+  std::vector<uint16_t> ports;                          // TCP: sorted, unique
+  std::vector<uint16_t> udp_ports;                      // UDP: sorted, unique (written "T:..,U:.." when any)
   uint64_t seed = 0;
   uint32_t shards = 1;
   bool operator==(const PlanKey&) const = default;

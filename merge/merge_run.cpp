@@ -139,15 +139,17 @@ int run_merge(const MergeRequest& a) {
   for (const auto& f : set.shards) info.start_unix = std::min(info.start_unix, f.manifest.start);
   info.command_line = a.command_line;
   info.ports = set.plan.ports;
+  info.udp_ports = set.plan.udp_ports;
   for (const auto& [lo, hi] : set.plan.targets) info.address_count += config::clamp64(config::AddressRange{lo, hi}.size());
-  info.probe_count = info.address_count * info.ports.size();
+  info.probe_count = info.address_count * (info.ports.size() + info.udp_ports.size());
   info.rate = first.rate;
   info.retries = first.retries;
   for (auto* w : writers) w->begin(info);
 
   output::ScanSummary s = combine(set);
+  s.udp = !set.plan.udp_ports.empty();
   const auto sink = [&](const probe::ScanResult& r) {
-    const auto& note = annotator(r.port);
+    const auto& note = annotator(r.port, r.proto);
     for (auto* w : writers) w->result(r, note, {});
   };
   for (size_t i = 0; i < set.shards.size(); ++i) {
@@ -161,6 +163,7 @@ int run_merge(const MergeRequest& a) {
     s.open += tallies[i].open;
     s.closed += tallies[i].closed;
     s.stealth += tallies[i].stealth;
+    s.open_filtered += tallies[i].open_filtered;
     s.probed += tallies[i].probes;
   }
   for (auto* w : writers) w->finish(s);

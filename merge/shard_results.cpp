@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -39,21 +40,24 @@ bool parse_canonical(std::string_view line, probe::ScanResult& out) {
     line.remove_prefix(size_t(p - line.data()));
     return true;
   };
-  std::string_view ip, state, reason;
+  std::string_view ip, proto_text, state, reason;
   uint64_t port = 0, ttl = 0;
   if (!take("{\"ip\":\"") || !until_quote(ip) || !take(",\"port\":") || !number(port, 65535) ||
-      !take(",\"proto\":\"tcp\",\"state\":\"") || !until_quote(state) || !take(",\"reason\":\"") ||
-      !until_quote(reason) || !take(",\"ttl\":"))
+      !take(",\"proto\":\"") || !until_quote(proto_text) || !take(",\"state\":\"") || !until_quote(state) ||
+      !take(",\"reason\":\"") || !until_quote(reason) || !take(",\"ttl\":"))
     return false;
   const bool null_ttl = take("null");
   if (!null_ttl && !number(ttl, 255)) return false;
   if (line.empty() || (line.front() != ',' && line.front() != '}')) return false;
   const auto addr = config::parse_address(ip);
   const auto r = probe::reason_from_name(reason);
-  if (!addr || !r || *r == probe::Reason::kNone || probe::state_name(probe::state_of(*r)) != state) return false;
-  const bool stealth = probe::state_of(*r) == probe::PortState::kStealth;
-  if (stealth != null_ttl) return false;
-  out = {*addr, uint16_t(port), *r, uint8_t(ttl)};
+  const auto proto = config::proto_from_name(proto_text);
+  if (!addr || !r || !proto || *r == probe::Reason::kNone) return false;
+  const auto st = probe::state_of(*r, *proto);
+  if (probe::state_name(st) != state) return false;
+  const bool silent = st == probe::PortState::kStealth || st == probe::PortState::kOpenFiltered;
+  if (silent != null_ttl) return false;
+  out = {*addr, uint16_t(port), *r, uint8_t(ttl), *proto};
   return true;
 }
 
@@ -64,7 +68,7 @@ std::string parse_result_line(std::string_view line, probe::ScanResult& out) {
   const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return "not a JSON object";
   const auto ip = j.find("ip"), port = j.find("port"), state = j.find("state"), reason = j.find("reason"),
-             ttl = j.find("ttl");
+             ttl = j.find("ttl"), proto = j.find("proto");
   if (ip == j.end() || !ip->is_string()) return "no \"ip\" string";
   const auto addr = config::parse_address(ip->get<std::string>());
   if (!addr) return "bad \"ip\" '" + ip->get<std::string>() + "'";
@@ -73,13 +77,19 @@ std::string parse_result_line(std::string_view line, probe::ScanResult& out) {
     return "no \"state\" or \"reason\" string";
   const auto r = probe::reason_from_name(reason->get<std::string>());
   if (!r || *r == probe::Reason::kNone) return "unknown reason '" + reason->get<std::string>() + "'";
-  if (probe::state_name(probe::state_of(*r)) != state->get<std::string>())
+  // Lines written before UDP existed may lack "proto": they are TCP.
+  std::optional<config::Proto> p = config::Proto::kTcp;
+  if (proto != j.end()) p = proto->is_string() ? config::proto_from_name(proto->get<std::string>()) : std::nullopt;
+  if (!p) return "bad \"proto\" (tcp or udp)";
+  const auto st = probe::state_of(*r, *p);
+  if (probe::state_name(st) != state->get<std::string>())
     return "state '" + state->get<std::string>() + "' does not go with reason '" + reason->get<std::string>() + "'";
   out.addr = *addr;
   out.port = uint16_t(port->get<uint64_t>());
   out.reason = *r;
+  out.proto = *p;
   out.ttl = 0;
-  if (probe::state_of(*r) != probe::PortState::kStealth) {
+  if (st != probe::PortState::kStealth && st != probe::PortState::kOpenFiltered) {
     if (ttl == j.end() || !ttl->is_number_unsigned() || ttl->get<uint64_t>() > 255) return "bad \"ttl\"";
     out.ttl = uint8_t(ttl->get<uint64_t>());
   }
@@ -92,8 +102,8 @@ ShardTally read_shard_results(const PlanKey& plan, const ShardFile& shard, unsig
   const std::string name = "shard " + std::to_string(shard.manifest.shard) + "/" + std::to_string(plan.shards);
   std::vector<config::AddressRange> ranges;
   for (const auto& [a, b] : plan.targets) ranges.push_back({a, b});
-  const probe::ProbeSpace space(config::RangeSet(ranges), plan.ports, plan.seed, shard.manifest.shard - 1,
-                                  plan.shards);
+  const probe::ProbeSpace space(config::RangeSet(ranges), plan.ports, plan.udp_ports, plan.seed,
+                                shard.manifest.shard - 1, plan.shards);
   probe::ProbeTable seen(space.slots());
   ShardTally t;
   t.probes = space.slots();
@@ -107,7 +117,7 @@ ShardTally read_shard_results(const PlanKey& plan, const ShardFile& shard, unsig
   constexpr size_t kChunk = 1 << 20;
   std::unique_ptr<char[]> buf(new char[kChunk]);
   std::string carry;  // a line split across two reads
-  uint64_t stealth_listed = 0;
+  uint64_t stealth_listed = 0, open_filtered_listed = 0;
   auto line = [&](std::string_view text) {
     ++t.lines;
     auto bad = [&](const std::string& what) {
@@ -116,15 +126,16 @@ ShardTally read_shard_results(const PlanKey& plan, const ShardFile& shard, unsig
     probe::ScanResult r;
     const std::string why = parse_result_line(text, r);
     if (!why.empty()) bad(why + " (not a line of portauth's JSONL output)");
-    const std::string where = config::format_address(r.addr) + ":" + std::to_string(r.port);
-    const auto slot = space.slot_of(r.addr, r.port);
+    const std::string where = config::format_address(r.addr) + ":" + std::to_string(r.port) +
+                              (r.proto == config::Proto::kUdp ? "/udp" : "");
+    const auto slot = space.slot_of(r.addr, r.port, r.proto);
     if (!slot) bad(where + " is not a probe of " + name + " of this plan");
     if (!seen.record(*slot, 0)) bad(where + " is listed twice");
-    const auto state = probe::state_of(r.reason);
+    const auto state = r.state();
     unsigned bit = config::kShowStealth;
     if (state == probe::PortState::kOpen) ++t.open, bit = config::kShowOpen;
-    else if (state == probe::PortState::kClosed) ++t.closed, bit = config::kShowClosed;
-    else ++stealth_listed;
+    else if (state == probe::PortState::kClosed || state == probe::PortState::kFiltered) ++t.closed, bit = config::kShowClosed;
+    else (r.proto == config::Proto::kUdp ? open_filtered_listed : stealth_listed) += 1;
     if (sink && (deliver_mask & bit)) sink(r);
   };
   size_t n;
@@ -156,13 +167,18 @@ ShardTally read_shard_results(const PlanKey& plan, const ShardFile& shard, unsig
       throw std::runtime_error(path + ": " + std::to_string(unlisted) + " of the " + std::to_string(t.probes) +
                                " probes of " + name + " are not in it, though it lists every state");
     t.stealth = stealth_listed;
+    t.open_filtered = open_filtered_listed;
   } else if ((show & config::kShowOpen) && (show & config::kShowClosed)) {
     t.stealth = unlisted;
-    if (sink && (deliver_mask & config::kShowStealth))
+    const bool deliver = sink && (deliver_mask & config::kShowStealth);
+    // A plan with UDP ports splits the unlisted by protocol (a walk over the shard's slots).
+    if (deliver || !plan.udp_ports.empty())
       for (uint64_t slot = 0; slot < space.slots(); ++slot) {
         if (seen.get(slot)) continue;
         const auto p = space.at(slot);
-        sink({p.addr, p.port, probe::Reason::kNoResponse, 0});
+        if (p.proto == config::Proto::kUdp) --t.stealth, ++t.open_filtered;
+        if (!deliver) continue;
+        sink({p.addr, p.port, probe::Reason::kNoResponse, 0, p.proto});
       }
   }
   return t;

@@ -23,7 +23,8 @@ namespace portauth::merge {
 struct ShardTally {
   uint64_t lines = 0;
   uint64_t open = 0, closed = 0;
-  uint64_t stealth = 0;  // listed plus derived (0 when the shard cannot tell)
+  uint64_t stealth = 0;  // listed plus derived (0 when the shard cannot tell); TCP's
+  uint64_t open_filtered = 0;  // the same for UDP ports (no answer: open|filtered)
   uint64_t probes = 0;   // the shard's share of the plan
 };
 

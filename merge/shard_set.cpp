@@ -198,6 +198,10 @@ ShardSet check_shard_set(std::vector<ShardFile> files) {
       set.warnings.push_back(where + ": the capture dropped " + std::to_string(m.counts.pcap_dropped) +
                              " packets, so some ports it calls stealth may have answered; to be sure, run it again "
                              "with a lower --rate: " + rerun_command(m, index));
+    if (m.counts.last_retry_answers > 0)
+      set.warnings.push_back(where + ": its last retry pass still found " + std::to_string(m.counts.last_retry_answers) +
+                             " answers, so some ports it calls stealth may be open or closed; to be sure, run it "
+                             "again with a lower --rate: " + rerun_command(m, index));
     if (m.counts.send_errors > 0)
       set.warnings.push_back(where + ": " + std::to_string(m.counts.send_errors) +
                              " probes could not be sent; their ports may be reported stealth");

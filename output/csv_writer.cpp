@@ -18,11 +18,11 @@ std::string csv_field(std::string_view text) {
 }
 
 std::string csv_row(const probe::ScanResult& r, const Annotation& a, const PortFacts& f, bool service_scan) {
-  const auto state = probe::state_of(r.reason);
+  const auto state = r.state();
   std::string row = config::format_address(r.addr);
-  row += ',' + std::to_string(r.port) + ",tcp,";
+  row += ',' + std::to_string(r.port) + ',' + std::string(config::proto_name(r.proto)) + ',';
   row += std::string(probe::state_name(state)) + ',' + std::string(probe::reason_name(r.reason)) + ',';
-  if (state != probe::PortState::kStealth) row += std::to_string(r.ttl);
+  if (state != probe::PortState::kStealth && state != probe::PortState::kOpenFiltered) row += std::to_string(r.ttl);
   const service::ServiceInfo* s = f.service.get();
   const std::string name = !service_scan ? a.service : s && s->probed ? s->name : s && !s->name.empty() ? s->name : a.service;
   row += ',' + csv_field(name) + ',' + csv_field(a.purpose) + ',' + csv_field(a.risk);

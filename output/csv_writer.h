@@ -3,7 +3,8 @@
 //   ip,port,proto,state,reason,ttl,service,purpose,risk
 //   198.18.0.2,22,tcp,open,syn-ack,64,ssh,Secure Shell,medium
 // States and reasons are portauth's, as in JSONL (closed by ICMP stays "closed", reason
-// "icmp-port-unreach"). ttl is empty for stealth ports; service/purpose/risk are empty when
+// "icmp-port-unreach"); a UDP port says udp and nmap's UDP state (open, closed, filtered,
+// open|filtered). ttl is empty for ports that sent nothing; service/purpose/risk are empty when
 // the database has nothing. With -sV the header adds product,version,extrainfo,tunnel,method,
 // conf,answer and "service" is the name identification gave (the database's on ports it did
 // not name). Fields are quoted per RFC 4180 when they hold a comma, a quote

@@ -48,15 +48,15 @@ void GrepableWriter::finish(const ScanSummary& s) {
         first = false;
         // nmap's port entry: port/state/protocol/owner/service/rpc/version/; -sV's service with
         // its tunnel ("ssl|http": '/' is the separator) and version.
-        const service::ServiceInfo* sv = host.service(p->port);
+        const service::ServiceInfo* sv = p->proto == config::Proto::kTcp ? host.service(p->port) : nullptr;
         std::string service = p->annotation ? field(p->annotation->service) : "";
         std::string version;
         if (sv && sv->probed) {
           service = field(sv->name.empty() ? "unknown" : service::service_column(*sv));
           version = field(service::product_line(*sv));
         }
-        line += std::to_string(p->port) + "/" + std::string(nmap_state_name(nmap_state(p->reason))) + "/tcp//" +
-                service + "//" + version + "/";
+        line += std::to_string(p->port) + "/" + std::string(nmap_state_name(nmap_state(p->reason, p->proto))) + "/" +
+                std::string(config::proto_name(p->proto)) + "//" + service + "//" + version + "/";
       }
       if (view.ignored.size() == 1)
         line += "\tIgnored State: " + std::string(nmap_state_name(view.ignored[0].state)) + " (" +

@@ -5,8 +5,8 @@
 namespace portauth::output {
 
 void HostTable::add(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) {
-  hosts_[r.addr].push_back({r.port, r.reason, r.ttl, &a});
-  if (f.service) services_[r.addr][r.port] = f.service;
+  hosts_[r.addr].push_back({r.port, r.reason, r.ttl, &a, r.proto});
+  if (f.service && r.proto == config::Proto::kTcp) services_[r.addr][r.port] = f.service;
 }
 
 std::vector<HostRecords> HostTable::take_sorted() {
@@ -14,7 +14,9 @@ std::vector<HostRecords> HostTable::take_sorted() {
   out.reserve(hosts_.size());
   for (auto& [addr, ports] : hosts_) {
     // Open and closed arrive in reply order, stealth at the end: sort once here.
-    std::sort(ports.begin(), ports.end(), [](const PortRecord& a, const PortRecord& b) { return a.port < b.port; });
+    std::sort(ports.begin(), ports.end(), [](const PortRecord& a, const PortRecord& b) {
+      return a.proto != b.proto ? a.proto < b.proto : a.port < b.port;
+    });
     out.push_back({addr, std::move(ports), {}});
     if (const auto it = services_.find(addr); it != services_.end()) out.back().services = std::move(it->second);
   }

@@ -1,6 +1,6 @@
 // Results grouped by host, for the writers that write a report at the end (nmap XML,
-// grepable, HTML). Memory: 16 bytes per reported (address, port), plus the facts of the few
-// ports that have any (the services -sV found), kept beside them by port.
+// grepable, HTML). Memory: 16 bytes per reported (address, proto, port), plus the facts of the
+// few ports that have any (the services -sV found on TCP ports), kept beside them by port.
 #pragma once
 #include <cstdint>
 #include <unordered_map>
@@ -16,12 +16,13 @@ struct PortRecord {
   probe::Reason reason = probe::Reason::kNone;
   uint8_t ttl = 0;
   const Annotation* annotation = nullptr;  // owned by the Annotator; valid for the scan
+  config::Proto proto = config::Proto::kTcp;
 };
 
 struct HostRecords {
   config::Address addr;
-  std::vector<PortRecord> ports;  // ascending port, one record per port
-  std::unordered_map<uint16_t, std::shared_ptr<const service::ServiceInfo>> services;  // -sV, by port
+  std::vector<PortRecord> ports;  // TCP then UDP (nmap's order), ascending port, one record per port
+  std::unordered_map<uint16_t, std::shared_ptr<const service::ServiceInfo>> services;  // -sV, by TCP port
 
   // The service found on `port`, or null.
   const service::ServiceInfo* service(uint16_t port) const {

@@ -26,10 +26,12 @@ struct Counts {
 Counts count(const std::vector<PortRecord>& ports) {
   Counts c;
   for (const auto& p : ports) {
-    switch (probe::state_of(p.reason)) {
+    switch (probe::state_of(p.reason, p.proto)) {
       case PortState::kOpen: ++c.open; break;
-      case PortState::kClosed: ++c.closed; break;
-      case PortState::kStealth: ++c.stealth; break;
+      case PortState::kClosed:
+      case PortState::kFiltered: ++c.closed; break;  // a UDP port's ICMP refusal: the host answered
+      case PortState::kStealth:
+      case PortState::kOpenFiltered: ++c.stealth; break;
     }
   }
   return c;
@@ -66,6 +68,7 @@ std::string page_data(const std::vector<uint16_t>& ports, const std::vector<Host
     std::string codes(ports.size(), kNotProbed);
     size_t k = 0;
     for (const auto& p : h.ports) {  // both sorted: one merge pass
+      if (p.proto != config::Proto::kTcp) break;  // the grid is TCP's (UDP ports come last)
       while (k < ports.size() && ports[k] < p.port) ++k;
       if (k == ports.size()) break;
       if (ports[k] != p.port) continue;
@@ -112,13 +115,15 @@ std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows) {
     // Open ports first: they are what the reader has to act on.
     std::vector<const PortRecord*> order;
     for (const auto& p : h.ports)
-      if (probe::state_of(p.reason) == PortState::kOpen) order.push_back(&p);
-    for (const auto& p : h.ports)
-      if (probe::state_of(p.reason) == PortState::kClosed) order.push_back(&p);
+      if (probe::state_of(p.reason, p.proto) == PortState::kOpen) order.push_back(&p);
+    for (const auto& p : h.ports) {
+      const auto state = probe::state_of(p.reason, p.proto);
+      if (state == PortState::kClosed || state == PortState::kFiltered) order.push_back(&p);
+    }
     for (const PortRecord* pp : order) {
       const PortRecord& p = *pp;
-      const auto state = probe::state_of(p.reason);
-      if (state == PortState::kClosed) {
+      const auto state = probe::state_of(p.reason, p.proto);
+      if (state != PortState::kOpen) {
         if (budget == 0) {
           ++left_out;
           continue;
@@ -131,14 +136,15 @@ std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows) {
       const std::string st(probe::state_name(state));
       // With -sV the service cell says what answers (name, product, TLS certificate), not only
       // what the port number suggests.
-      const service::ServiceInfo* s = h.service(p.port);
+      const service::ServiceInfo* s = p.proto == config::Proto::kTcp ? h.service(p.port) : nullptr;
       std::string service = esc(service_name(a, s, true));
       if (const std::string v = service_version(s); !v.empty()) service += "<br><small>" + esc(v) + "</small>";
       if (s && s->tls)
         service += "<br><small>TLS " + esc(s->tls->version) + ", " + esc(s->tls->subject) +
                    (s->tls->self_signed ? ", self-signed" : ", issuer " + esc(s->tls->issuer)) +
                    (s->tls->not_after.empty() ? "" : ", expires " + esc(s->tls->not_after)) + "</small>";
-      rows += "<tr class=\"" + st + "\"><td>" + std::to_string(p.port) + "/tcp</td><td><span class=\"st " + st +
+      rows += "<tr class=\"" + st + "\"><td>" + std::to_string(p.port) + "/" + std::string(config::proto_name(p.proto)) +
+              "</td><td><span class=\"st " + st +
               "\">" + st + "</span></td><td>" + esc(probe::reason_name(p.reason)) + "</td><td>" +
               std::to_string(p.ttl) + "</td><td>" + service + "</td><td>" +
               esc(a.purpose) + "</td><td class=\"desc\">" + esc(a.description) + "</td><td>" +
@@ -165,9 +171,10 @@ std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows) {
 std::string html_report(const ScanInfo& info, const std::vector<HostRecords>& hosts, const ScanSummary& s,
                         size_t max_table_rows) {
   std::vector<uint16_t> ports = info.ports;
-  if (ports.empty()) {  // begin() never came: grid over the ports that were reported
+  if (ports.empty()) {  // begin() never came: grid over the TCP ports that were reported
     for (const auto& h : hosts)
-      for (const auto& p : h.ports) ports.push_back(p.port);
+      for (const auto& p : h.ports)
+        if (p.proto == config::Proto::kTcp) ports.push_back(p.port);
     std::sort(ports.begin(), ports.end());
     ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
   }
@@ -215,6 +222,9 @@ std::string html_report(const ScanInfo& info, const std::vector<HostRecords>& ho
        "(accepts connections) <span class=\"key closed\"></span>closed (refused: the host answered) "
        "<span class=\"key stealth\"></span>stealth (no answer at all) ";
   if (s.interrupted) o += "<span class=\"key unprobed\"></span>no result (interrupted) ";
+  if (!info.udp_ports.empty())
+    o += "&middot; the grid is the TCP ports'; the " + std::to_string(info.udp_ports.size()) +
+         " UDP ports are counted above (open|filtered as stealth) and listed below ";
   o += "&middot; hover a cell for the port, click to pin it.</p>\n"
        "<noscript><p class=\"note\">The grids are drawn by the page's script; the table below lists the open "
        "and closed ports.</p></noscript>\n<div id=\"pinned\" class=\"pinned\" hidden></div>\n";

@@ -1,5 +1,6 @@
 #include "output/jsonl_writer.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "config/address.h"
@@ -53,18 +54,26 @@ Json service_json(const Annotation& a, const service::ServiceInfo* s) {
 }
 
 std::string jsonl_line(const probe::ScanResult& r, const Annotation& a, const PortFacts& f, bool service_scan) {
-  const auto state = probe::state_of(r.reason);
+  const auto state = r.state();
+  const bool silent = state == probe::PortState::kStealth || state == probe::PortState::kOpenFiltered;
   Json j;
   j["ip"] = config::format_address(r.addr);
   j["port"] = r.port;
-  j["proto"] = "tcp";
+  j["proto"] = config::proto_name(r.proto);
   j["state"] = probe::state_name(state);
   j["reason"] = probe::reason_name(r.reason);
-  j["ttl"] = state == probe::PortState::kStealth ? Json() : Json(r.ttl);
+  j["ttl"] = silent ? Json() : Json(r.ttl);
   if (service_scan) j["service"] = service_json(a, f.service.get());
   else j["service"] = or_null(a.service);
   j["purpose"] = or_null(a.purpose);
   j["risk"] = or_null(a.risk);
+  if (const probe::ReplyFacts* reply = f.reply.get()) {
+    j["reply"] = reply->summary;
+    j["reply_bytes"] = reply->reply_bytes;
+    j["probe_bytes"] = reply->probe_bytes;
+    j["amplification"] = reply->probe_bytes ? Json(std::round(reply->amplification * 100) / 100) : Json();
+    j["reply_risk"] = or_null(reply->risk);
+  }
   // Bytes from strangers may not be UTF-8 (certificate names are made printable, banners
   // escaped, but be safe): replace what is not.
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -3,6 +3,10 @@
 //   {"ip":"198.18.0.2","port":22,"proto":"tcp","state":"open","reason":"syn-ack","ttl":64,
 //    "service":"ssh","purpose":"Secure Shell","risk":"medium"}
 // ttl is null for stealth ports; service/purpose/risk are null when the database has none.
+// UDP ports say "proto":"udp" with nmap's UDP states (open, closed, filtered, open|filtered;
+// ttl null for open|filtered), and an open one adds what its service answered:
+//   ..., "reply":"NTP answered: server mode, stratum 8, version 4","reply_bytes":48,
+//   "probe_bytes":48,"amplification":1.0,"reply_risk":null}
 // With -sV (ScanInfo::service_scan) "service" is an object on every line, as nmap's XML has a
 // <service> on every port: on an identified open port
 //   "service":{"name":"http","product":"nginx","version":"1.22.1","extrainfo":null,

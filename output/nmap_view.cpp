@@ -48,7 +48,17 @@ std::vector<ReasonGroup> nmap_reason_order(std::vector<ReasonGroup> groups) {
 
 }  // namespace
 
-NmapState nmap_state(Reason r) {
+NmapState nmap_state(Reason r, config::Proto proto) {
+  if (proto == config::Proto::kUdp) {
+    switch (r) {
+      case Reason::kUdpResponse: return NmapState::kOpen;
+      case Reason::kIcmpPortUnreach:
+      case Reason::kPortUnreach: return NmapState::kClosed;
+      case Reason::kNone:
+      case Reason::kNoResponse: return NmapState::kOpenFiltered;
+      default: return NmapState::kFiltered;
+    }
+  }
   switch (r) {
     case Reason::kSynAck: return NmapState::kOpen;
     case Reason::kRst: return NmapState::kClosed;
@@ -61,6 +71,7 @@ std::string_view nmap_state_name(NmapState s) {
     case NmapState::kOpen: return "open";
     case NmapState::kClosed: return "closed";
     case NmapState::kFiltered: return "filtered";
+    case NmapState::kOpenFiltered: return "open|filtered";
   }
   return "unknown";
 }
@@ -84,6 +95,7 @@ std::string_view nmap_reason_name(Reason r) {
     case Reason::kFailedPolicy: return "failed-policy";
     case Reason::kRejectRoute: return "reject-route";
     case Reason::kEchoReply: return "echo-reply";
+    case Reason::kUdpResponse: return "udp-response";
     case Reason::kNone:
     case Reason::kNoResponse: return "no-response";
   }
@@ -91,9 +103,10 @@ std::string_view nmap_reason_name(Reason r) {
 }
 
 NmapHostView nmap_host_view(const std::vector<PortRecord>& ports) {
-  constexpr NmapState kStates[] = {NmapState::kClosed, NmapState::kOpen, NmapState::kFiltered};
-  size_t counts[4] = {};
-  for (const auto& p : ports) ++counts[size_t(nmap_state(p.reason))];
+  constexpr NmapState kStates[] = {NmapState::kClosed, NmapState::kOpen, NmapState::kFiltered,
+                                   NmapState::kOpenFiltered};
+  size_t counts[8] = {};
+  for (const auto& p : ports) ++counts[size_t(nmap_state(p.reason, p.proto))];
   auto ignored = [&](NmapState s) { return s != NmapState::kOpen && counts[size_t(s)] > kNmapMaxListedPerState; };
 
   NmapHostView view;
@@ -105,18 +118,18 @@ NmapHostView nmap_host_view(const std::vector<PortRecord>& ports) {
                    [&](NmapState a, NmapState b) { return counts[size_t(a)] > counts[size_t(b)]; });
   for (NmapState s : order) {
     IgnoredState is{s, counts[size_t(s)], {}};
-    for (const auto& p : ports) {  // ascending port: groups in order of first appearance
-      if (nmap_state(p.reason) != s) continue;
+    for (const auto& p : ports) {  // nmap's port order: groups in order of first appearance
+      if (nmap_state(p.reason, p.proto) != s) continue;
       auto it = std::find_if(is.reasons.begin(), is.reasons.end(),
-                             [&](const ReasonGroup& g) { return g.reason == p.reason; });
-      if (it == is.reasons.end()) it = is.reasons.insert(is.reasons.end(), ReasonGroup{p.reason, {}});
+                             [&](const ReasonGroup& g) { return g.reason == p.reason && g.proto == p.proto; });
+      if (it == is.reasons.end()) it = is.reasons.insert(is.reasons.end(), ReasonGroup{p.reason, p.proto, {}});
       it->ports.push_back(p.port);
     }
     is.reasons = nmap_reason_order(std::move(is.reasons));
     view.ignored.push_back(std::move(is));
   }
   for (const auto& p : ports)
-    if (!ignored(nmap_state(p.reason))) view.listed.push_back(&p);
+    if (!ignored(nmap_state(p.reason, p.proto))) view.listed.push_back(&p);
   return view;
 }
 

@@ -1,7 +1,10 @@
-// How nmap would present one host of a SYN scan (-sS, default verbosity), shared by the XML
-// and grepable writers so that both follow nmap's rules exactly:
-//   * states: syn-ack -> open, rst -> closed ("reset"), no answer -> filtered ("no-response"),
-//     an ICMP unreachable -> filtered with nmap's reason name ("port-unreach", ...);
+// How nmap would present one host of a SYN and UDP scan (-sS -sU, default verbosity), shared
+// by the XML and grepable writers so that both follow nmap's rules exactly:
+//   * TCP states: syn-ack -> open, rst -> closed ("reset"), no answer -> filtered
+//     ("no-response"), an ICMP unreachable -> filtered with nmap's reason name ("port-unreach", ...);
+//   * UDP states: a reply -> open ("udp-response"), ICMP port unreachable -> closed
+//     ("port-unreach"), another unreachable -> filtered, no answer -> open|filtered ("no-response");
+//   * ports in nmap's order: every TCP port, then every UDP port;
 //   * a state other than open with more than 25 ports is not listed port by port but summed
 //     up as "extraports" (output.cc / portlist.cc: isIgnoredState, nextIgnoredState);
 //   * ignored states in descending count, ties in nmap's state-number order (closed first);
@@ -17,10 +20,10 @@
 namespace portauth::output {
 
 // nmap's own state numbers (portlist.h), which decide the order of ties.
-enum class NmapState : uint8_t { kClosed = 1, kOpen = 2, kFiltered = 3 };
+enum class NmapState : uint8_t { kClosed = 1, kOpen = 2, kFiltered = 3, kOpenFiltered = 7 };
 
-NmapState nmap_state(probe::Reason r);
-std::string_view nmap_state_name(NmapState s);    // "open", "closed", "filtered"
+NmapState nmap_state(probe::Reason r, config::Proto proto = config::Proto::kTcp);
+std::string_view nmap_state_name(NmapState s);    // "open", "closed", "filtered", "open|filtered"
 std::string_view nmap_reason_name(probe::Reason r);  // "syn-ack", "reset", "no-response", "port-unreach", ...
 
 // Ports above this count in one (non-open) state are summed up instead of listed.
@@ -28,6 +31,7 @@ inline constexpr size_t kNmapMaxListedPerState = 25;
 
 struct ReasonGroup {
   probe::Reason reason = probe::Reason::kNone;
+  config::Proto proto = config::Proto::kTcp;  // nmap groups by reason and protocol
   std::vector<uint16_t> ports;  // ascending
 };
 

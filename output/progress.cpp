@@ -10,16 +10,6 @@
 namespace portauth::output {
 namespace {
 
-// 27525 -> "27,525": the counts run to millions, grouping makes them readable at a glance.
-std::string grouped(uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 std::string duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "--:--";
   const auto s = uint64_t(std::llround(seconds));

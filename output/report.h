@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "probe/scan_result.h"
+#include "probe/udp_reply_facts.h"
 #include "service/service_info.h"
 
 namespace portauth::output {
@@ -29,19 +30,28 @@ struct Annotation {
 //   service   -sV: what answers on the port, identified by service/ (service_info.h). With -sV
 //             an open result reaches the writers only once its identification concluded
 //             (service/service_stage.h), so streaming writers write it whole.
+//   reply     an open UDP port: what its service answered to the -sU probe, explained, and
+//             the amplification measured (probe/udp_reply_facts.h)
 struct PortFacts {
   std::shared_ptr<const service::ServiceInfo> service;
+  std::shared_ptr<const probe::ReplyFacts> reply;
 };
 
-// Returns the annotation for a port; must be cheap (called per result). The reference stays
-// valid for the whole scan (writers may keep it until finish()).
-using Annotator = std::function<const Annotation&(uint16_t port)>;
+// Returns the annotation for a port of a protocol; must be cheap (called per result). The
+// reference stays valid for the whole scan (writers may keep it until finish()).
+using Annotator = std::function<const Annotation&(uint16_t port, config::Proto proto)>;
 
 struct ScanSummary {
   uint64_t open = 0, closed = 0, stealth = 0;
   uint64_t probed = 0;        // distinct (address, port) pairs sent at least once
   uint64_t not_sent = 0;      // left unprobed by an interrupt
-  uint64_t packets_sent = 0;  // including retries
+  uint64_t unanswered = 0;    // interrupted: probed, not answered yet (their retries are left to the resumed run)
+  // A resumed scan's counts, packets and seconds are the whole scan's, earlier runs included
+  // (open + closed + stealth == probed once it completes): how many runs came before, and how
+  // many answers they had found.
+  unsigned earlier_runs = 0;
+  uint64_t earlier_answers = 0;
+  uint64_t packets_sent = 0;  // including retries (and a resumed scan's earlier runs)
   uint64_t send_errors = 0;
   unsigned passes = 0;
   double seconds = 0;
@@ -67,16 +77,45 @@ struct ScanSummary {
   bool adaptive = false;
   double rate_min = 0, rate_max = 0, rate_final = 0;
   uint64_t rate_backoffs = 0;
+  double rate_ceiling = 0;          // the most it would allow: --rate, or its own maximum for --rate max
+  bool rate_ceiling_is_max = false; // --rate max
+  bool rate_at_send_path = false;   // --rate max came down to what the send path delivered
   std::string rate_held_by;  // "198.18.0.4's answers", "capture drops", ... ("" if never held)
   double rtt_p50_ms = -1, rtt_p99_ms = -1;
   unsigned extra_passes = 0;  // retry passes beyond --retries, because retries kept finding answers
+  // A scan with UDP ports: its silent ones (open|filtered, counted apart from TCP's stealth),
+  // and the hosts that limit their ICMP errors as the UDP phase found them
+  // (scanner/unreachable_phase.h): the rate each grants, and what is left unclassified.
+  bool udp = false;
+  uint64_t open_filtered = 0;
+  struct IcmpLimit {
+    config::Address addr;
+    uint32_t icmp_before = 0;  // errors before the UDP phase (its burst)
+    double period_s = 0;       // seconds per error it grants (0: not measured)
+    double bound_s = 0;        // not measured: at least this long
+    uint64_t classified = 0, unclassified = 0;
+  };
+  std::vector<IcmpLimit> icmp_limited;
+  bool waited_unreachable = false;  // --wait-unreachable ran
+  double udp_phase_seconds = 0;
+  // Answers found by the last pass when it was a retry pass (0: it found none, or there was no
+  // retry, or the scan was interrupted). Not 0: the scan stopped while its retries were still
+  // finding answers, so some ports reported stealth may be open or closed.
+  uint64_t last_retry_answers = 0;
+  // --dry-run: nothing was sent and no port has a state; what a real scan would do instead:
+  // the rate controller's start (adaptive) and ceiling, and the first pass's sending time if
+  // nothing held the rate back (rate_ceiling, rate_ceiling_is_max above).
+  bool dry_run = false;
+  double rate_initial = 0;
+  double estimated_send_seconds = 0;
 };
 
 // What a report needs to say about the scan before any result (nmap XML's scaninfo, ...).
 struct ScanInfo {
   int64_t start_unix = 0;           // seconds since the epoch
   std::string command_line;         // as typed, for the record
-  std::vector<uint16_t> ports;      // sorted
+  std::vector<uint16_t> ports;      // TCP ports, sorted
+  std::vector<uint16_t> udp_ports;  // UDP ports, sorted
   uint64_t address_count = 0;
   uint64_t probe_count = 0;
   double rate = 0;
@@ -114,12 +153,30 @@ class ResultWriter {
   virtual void finish(const ScanSummary& summary) = 0;
 };
 
+// The lines that sum a scan up (output/summary_lines.cpp), e.g.
+//   summary_line       "18 open, 65436 closed, 82 stealth of 65536 ports probed in 0.82 s (79,902 ports/s)"
+//                      (ports a second over the whole scan, its waits included)
+//   send_line          "sent: 65,700 SYNs in 3 passes, 210,820 a second while sending (...)"
+//   rate_summary_line  the closed loop's account: the rates it allowed, what held them and how
+//                      often it backed off, the round-trip times, retry passes added ("" for a
+//                      fixed-rate scan)
+//   retries_warning    "" unless the last retry pass still found answers: how many ports may be
+//                      wrong and what to do about it
+//   resume_line        "" unless the scan was interrupted (what is left, and how to resume) or
+//                      resumed (the counts are the whole scan's)
 std::string summary_line(const ScanSummary& s);
+std::string send_line(const ScanSummary& s);
 // -sV's account: "services: 19 identified, 0 unrecognised, 1 silent, 1 tcpwrapped; 40
 // connections; 7.10 s after the SYN scan". "" without -sV.
 std::string service_summary_line(const ScanSummary& s);
-// The closed loop's account, for the summary: the rates used, how often and why it backed off,
-// the round-trip times, retry passes added. "" for a fixed-rate scan.
 std::string rate_summary_line(const ScanSummary& s);
+// What the UDP phase found about hosts that limit their ICMP errors, one line per host (the
+// first `max_hosts`, then how many more): the rate, and how long classifying the ports it
+// left open|filtered would take (or what --wait-unreachable did). Empty when nothing limited.
+std::vector<std::string> icmp_limit_lines(const ScanSummary& s, size_t max_hosts = 5);
+std::string retries_warning(const ScanSummary& s);
+std::string resume_line(const ScanSummary& s);
+// 27525 -> "27,525".
+std::string grouped(uint64_t n);
 
 }  // namespace portauth::output

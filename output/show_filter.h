@@ -19,13 +19,17 @@ class ShowFilter final : public ResultWriter {
   ShowFilter(ResultWriter& inner, unsigned show_mask) : inner_(&inner), mask_(show_mask) {}
   void begin(const ScanInfo& info) override { inner_->begin(info); }
   void result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) override {
-    if (mask_ & state_bit(probe::state_of(r.reason))) inner_->result(r, a, f);
+    if (mask_ & state_bit(r.state())) inner_->result(r, a, f);
   }
+  // The --show bit of a state: UDP's filtered (an ICMP refusal) goes with closed, its
+  // open|filtered (no answer) with stealth.
   static unsigned state_bit(probe::PortState s) {
     switch (s) {
       case probe::PortState::kOpen: return 1;
-      case probe::PortState::kClosed: return 2;
-      case probe::PortState::kStealth: return 4;
+      case probe::PortState::kClosed:
+      case probe::PortState::kFiltered: return 2;
+      case probe::PortState::kStealth:
+      case probe::PortState::kOpenFiltered: return 4;
     }
     return 0;
   }

@@ -8,49 +8,15 @@
 
 namespace portauth::output {
 
-std::string summary_line(const ScanSummary& s) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "%" PRIu64 " open, %" PRIu64 " closed, %" PRIu64 " stealth of %" PRIu64
-                " probed in %.2f s (%.0f pps)",
-                s.open, s.closed, s.stealth, s.probed, s.seconds, s.pps);
-  return buf;
-}
-
-std::string service_summary_line(const ScanSummary& s) {
-  if (!s.service_scan) return "";
-  char buf[320];
-  std::snprintf(buf, sizeof buf,
-                "services: %" PRIu64 " identified, %" PRIu64 " unrecognised, %" PRIu64 " silent, %" PRIu64
-                " tcpwrapped%s; %" PRIu64 " connections; %.2f s after the SYN scan",
-                s.services_identified, s.services_unrecognised, s.services_silent, s.services_tcpwrapped,
-                s.services_unfinished ? (", " + std::to_string(s.services_unfinished) + " unfinished").c_str() : "",
-                s.service_connections, s.service_extra_seconds);
-  return buf;
-}
-
-std::string rate_summary_line(const ScanSummary& s) {
-  if (!s.adaptive) return "";
-  char buf[512];
-  int n = std::snprintf(buf, sizeof buf, "rate %.0f-%.0f pps, ended at %.0f", s.rate_min, s.rate_max, s.rate_final);
-  auto add = [&](const char* fmt, auto... v) {
-    if (n >= 0 && size_t(n) < sizeof buf) n += std::snprintf(buf + n, sizeof buf - size_t(n), fmt, v...);
-  };
-  if (s.rate_backoffs > 0)
-    add("; backed off %" PRIu64 " time%s, last %s", s.rate_backoffs, s.rate_backoffs == 1 ? "" : "s",
-        s.rate_held_by.c_str());
-  if (s.rtt_p50_ms >= 0) add("; RTT p50 %.2g ms, p99 %.2g ms", s.rtt_p50_ms, s.rtt_p99_ms);
-  if (s.extra_passes > 0)
-    add("; %u extra retry pass%s (retries kept finding answers)", s.extra_passes, s.extra_passes == 1 ? "" : "es");
-  return buf;
-}
-
 void TextWriter::result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) {
-  rows_.push_back({r, &a, f.service});
+  rows_.push_back({r, &a, f.service, f.reply});
 }
 
 void TextWriter::finish(const ScanSummary& s) {
   std::sort(rows_.begin(), rows_.end(), [](const Row& x, const Row& y) {
-    return x.r.addr != y.r.addr ? x.r.addr < y.r.addr : x.r.port < y.r.port;
+    // nmap's order within a host: TCP ports, then UDP ports.
+    if (x.r.addr != y.r.addr) return x.r.addr < y.r.addr;
+    return x.r.proto != y.r.proto ? x.r.proto < y.r.proto : x.r.port < y.r.port;
   });
   config::Address host;
   bool first = true;
@@ -62,22 +28,27 @@ void TextWriter::finish(const ScanSummary& s) {
                    service_scan_ ? "VERSION" : "PURPOSE");
       first = false;
     }
-    const auto state = probe::state_of(row.r.reason);
-    const std::string port = std::to_string(row.r.port) + "/tcp";
-    const std::string ttl = state == probe::PortState::kStealth ? "-" : std::to_string(row.r.ttl);
+    const auto state = row.r.state();
+    const std::string port = std::to_string(row.r.port) + "/" + std::string(config::proto_name(row.r.proto));
+    const bool silent = state == probe::PortState::kStealth || state == probe::PortState::kOpenFiltered;
+    const std::string ttl = silent ? "-" : std::to_string(row.r.ttl);
     const std::string service = service_name(*row.a, row.s.get(), true);
     const std::string last = service_scan_ ? service_version(row.s.get()) : row.a->purpose;
     std::fprintf(out_, "%-9s %-8s %-22s %-4s %-16s %s\n", port.c_str(), std::string(probe::state_name(state)).c_str(),
                  std::string(probe::reason_name(row.r.reason)).c_str(), ttl.c_str(), service.c_str(), last.c_str());
+    if (row.reply) {
+      std::fprintf(out_, "  | %s\n", row.reply->summary.c_str());
+      if (!row.reply->risk.empty()) std::fprintf(out_, "  | risk: %s\n", row.reply->risk.c_str());
+    }
   }
   if (rows_.empty()) std::fprintf(out_, "no ports to show (use --show all to list closed and stealth ports)\n");
   std::fprintf(out_, "\n%s\n", summary_line(s).c_str());
   if (const std::string sv = service_summary_line(s); !sv.empty()) std::fprintf(out_, "%s\n", sv.c_str());
+  if (s.packets_sent > 0) std::fprintf(out_, "%s\n", send_line(s).c_str());
   if (const std::string rate = rate_summary_line(s); !rate.empty()) std::fprintf(out_, "%s\n", rate.c_str());
-  if (s.interrupted)
-    std::fprintf(out_, "interrupted: %" PRIu64 " probes never sent; stealth ports are reported when the scan finishes%s%s\n",
-                 s.not_sent, s.resume_file.empty() ? "" : "; resume with: portauth scan --resume ",
-                 s.resume_file.c_str());
+  for (const auto& line : icmp_limit_lines(s)) std::fprintf(out_, "%s\n", line.c_str());
+  if (const std::string w = retries_warning(s); !w.empty()) std::fprintf(out_, "warning: %s\n", w.c_str());
+  if (const std::string r = resume_line(s); !r.empty()) std::fprintf(out_, "%s\n", r.c_str());
   std::fflush(out_);
 }
 

@@ -1,7 +1,9 @@
 // The human report: per host, a table of the reported ports sorted by port with state,
 // reason, TTL and what the database knows (with -sV: the service identified and its VERSION
-// as nmap words it, instead of the database's purpose); then the summary line
-//   "N open, N closed, N stealth of N probed in S s (P pps)".
+// as nmap words it, instead of the database's purpose); then the summary lines (output/report.h):
+//   "N open, N closed, N stealth of N ports probed in S s (P ports/s)", -sV's account, what was
+//   sent, what the rate controller did, and the warning when the last retry pass still found
+//   answers.
 #pragma once
 #include <cstdio>
 #include <vector>
@@ -14,6 +16,7 @@ class TextWriter final : public ResultWriter {
  public:
   explicit TextWriter(std::FILE* out) : out_(out) {}
   void begin(const ScanInfo& info) override { service_scan_ = info.service_scan; }
+  // An open UDP port's row is followed by what its service answered (and the amplification).
   void result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) override;
   void flush() override {}
   void finish(const ScanSummary& summary) override;
@@ -23,6 +26,7 @@ class TextWriter final : public ResultWriter {
     probe::ScanResult r;
     const Annotation* a;
     std::shared_ptr<const service::ServiceInfo> s;
+    std::shared_ptr<const probe::ReplyFacts> reply;  // an open UDP port's answer, explained
   };
   std::FILE* out_;
   bool service_scan_ = false;

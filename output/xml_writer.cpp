@@ -55,8 +55,13 @@ void XmlWriter::begin(const ScanInfo& info) {
   put(out_, "<nmaprun" + attr("scanner", "nmap") + attr("args", info.command_line) +
                 attr("start", std::to_string(info.start_unix)) + attr("startstr", when) + attr("version", version) +
                 attr("xmloutputversion", "1.05") + ">\n");
-  put(out_, "<scaninfo type=\"syn\" protocol=\"tcp\"" + attr("numservices", std::to_string(info.ports.size())) +
-                attr("services", config::format_ports(info.ports)) + "/>\n");
+  // nmap writes one scaninfo per scan type, SYN before UDP (output.cc).
+  if (!info.ports.empty() || info.udp_ports.empty())
+    put(out_, "<scaninfo type=\"syn\" protocol=\"tcp\"" + attr("numservices", std::to_string(info.ports.size())) +
+                  attr("services", config::format_ports(info.ports)) + "/>\n");
+  if (!info.udp_ports.empty())
+    put(out_, "<scaninfo type=\"udp\" protocol=\"udp\"" + attr("numservices", std::to_string(info.udp_ports.size())) +
+                  attr("services", config::format_ports(info.udp_ports)) + "/>\n");
   put(out_, "<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n");
   std::fflush(out_);
 }
@@ -78,15 +83,16 @@ void XmlWriter::finish(const ScanSummary& s) {
                     attr("count", std::to_string(ig.count)) + ">\n");
       for (const auto& g : ig.reasons)
         put(out_, "<extrareasons" + attr("reason", std::string(nmap_reason_name(g.reason))) +
-                      attr("count", std::to_string(g.ports.size())) + " proto=\"tcp\"" +
+                      attr("count", std::to_string(g.ports.size())) + attr("proto", std::string(config::proto_name(g.proto))) +
                       attr("ports", config::format_ports(g.ports)) + "/>\n");
       put(out_, "</extraports>\n");
     }
     for (const PortRecord* p : view.listed) {
-      put(out_, "<port protocol=\"tcp\"" + attr("portid", std::to_string(p->port)) + "><state" +
-                    attr("state", std::string(nmap_state_name(nmap_state(p->reason)))) +
+      put(out_, "<port" + attr("protocol", std::string(config::proto_name(p->proto))) +
+                    attr("portid", std::to_string(p->port)) + "><state" +
+                    attr("state", std::string(nmap_state_name(nmap_state(p->reason, p->proto)))) +
                     attr("reason", std::string(nmap_reason_name(p->reason))) +
-                    attr("reason_ttl", std::to_string(p->ttl)) + "/>" + service_element(*p, host.service(p->port)) +
+                    attr("reason_ttl", std::to_string(p->ttl)) + "/>" + service_element(*p, p->proto == config::Proto::kTcp ? host.service(p->port) : nullptr) +
                     "</port>\n");
     }
     put(out_, "</ports>\n</host>\n");

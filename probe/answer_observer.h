@@ -13,7 +13,10 @@ class AnswerObserver {
   virtual ~AnswerObserver() = default;
   // `our_port`: the source port the answered probe left from. A retry pass sends from another
   // port (scanner/sender.h), so it tells which copy of a re-sent probe was answered.
-  virtual void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port) noexcept = 0;
+  // `paced`: false for an answer the host rate-limits on purpose whatever our rate (an ICMP
+  // error to a UDP probe: Linux sends one a second after a burst of 6): it times the round
+  // trip but says nothing about congestion, so it must not move the rate.
+  virtual void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port, bool paced) noexcept = 0;
 };
 
 }  // namespace portauth::probe

@@ -110,4 +110,24 @@ uint32_t syn_cookie(const CookieKey& key, const config::Address& target, uint16_
   return uint32_t(h ^ (h >> 32));
 }
 
+void udp_cookie_message(const config::Address& target, uint16_t target_port, const config::Address& source,
+                        uint64_t out[5]) {
+  out[0] = target.hi();
+  out[1] = target.lo();
+  out[2] = source.hi();
+  out[3] = source.lo();
+  // "UDP" in the high bytes: a SYN message's last word never has bits above 32 set.
+  out[4] = (uint64_t{0x554450} << 40) | target_port;
+}
+
+uint64_t udp_cookie(const CookieKey& key, const config::Address& target, uint16_t target_port,
+                    const config::Address& source) {
+  uint64_t m[5];
+  udp_cookie_message(target, target_port, source, m);
+  SipState s(key);
+  for (uint64_t w : m) s.compress(w);
+  s.compress(uint64_t{40} << 56);
+  return s.finish();
+}
+
 }  // namespace portauth::probe

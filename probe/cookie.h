@@ -37,6 +37,15 @@ uint32_t syn_cookie(const CookieKey& key, const config::Address& target, uint16_
 void cookie_message6(const config::Address& target, uint16_t target_port, const config::Address& source,
                      uint16_t source_port, uint64_t out[5]);
 
+// The UDP probe's cookie (probe/udp_probe.h): all 64 bits of SipHash-2-4 of the 40-byte
+// message (target, source: 128 bits each, then a tag that no SYN message can hold, and the
+// target port), equal to siphash24() over udp_cookie_message(). The source port is derived
+// from it, so it is not part of the message; the tag keeps UDP and SYN cookies unrelated.
+uint64_t udp_cookie(const CookieKey& key, const config::Address& target, uint16_t target_port,
+                    const config::Address& source);
+void udp_cookie_message(const config::Address& target, uint16_t target_port, const config::Address& source,
+                        uint64_t out[5]);
+
 // The two little-endian words syn_cookie() hashes (exposed for the equivalence test).
 void cookie_message(uint32_t target_ip, uint16_t target_port, uint32_t source_ip,
                     uint16_t source_port, uint64_t out[2]);

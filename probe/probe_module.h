@@ -28,8 +28,13 @@ class ProbeModule : public ReplyClassifier {
   // The longest probe write() produces; the sender sizes its batch buffers by it.
   virtual size_t max_len() const = 0;
   // Writes the probe for `target` from `source_port` into out[0..max_len()); returns its
-  // length.
+  // length. A module that derives its source port from the probe (source_port() below)
+  // ignores the argument.
   virtual size_t write(uint8_t* out, const ProbeTarget& target, uint16_t source_port) const noexcept = 0;
+  // The source port the probe to `target` leaves from when the sender offers `offered` (its
+  // port for this slot and pass): `offered`, unless the module puts part of its cookie there
+  // (the UDP probe: a UDP header has no sequence number to carry it).
+  virtual uint16_t source_port(const ProbeTarget& /*target*/, uint16_t offered) const noexcept { return offered; }
   virtual std::string capture_filter() const = 0;
 };
 

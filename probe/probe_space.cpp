@@ -4,29 +4,38 @@
 
 namespace portauth::probe {
 
-ProbeSpace::ProbeSpace(config::RangeSet targets, std::vector<uint16_t> ports, uint64_t seed,
-                       uint32_t shard, uint32_t shards)
+ProbeSpace::ProbeSpace(config::RangeSet targets, std::vector<uint16_t> ports, uint64_t seed, uint32_t shard,
+                       uint32_t shards)
+    : ProbeSpace(std::move(targets), std::move(ports), {}, seed, shard, shards) {}
+
+ProbeSpace::ProbeSpace(config::RangeSet targets, std::vector<uint16_t> tcp_ports, std::vector<uint16_t> udp_ports,
+                       uint64_t seed, uint32_t shard, uint32_t shards)
     : targets_(std::move(targets)),
-      ports_(std::move(ports)),
-      port_index_(new int32_t[65536]),
+      ports_(std::move(tcp_ports)),
+      udp_ports_(std::move(udp_ports)),
+      port_index_(new int32_t[2 * 65536]),
       addr_count_(targets_.count()),
-      total_(addr_count_ * ports_.size()),
+      total_(addr_count_ * (ports_.size() + udp_ports_.size())),
       shard_(shard),
       shards_(shards),
       slots_(shards == 0 || shard >= shards || total_ <= shard ? 0 : (total_ - shard + shards - 1) / shards),
       perm_(total_, seed) {
   if (shards == 0 || shard >= shards) throw std::invalid_argument("shard must be < shards");
-  for (int p = 0; p < 65536; ++p) port_index_[p] = -1;
+  for (int p = 0; p < 2 * 65536; ++p) port_index_[p] = -1;
   for (size_t i = 0; i < ports_.size(); ++i) port_index_[ports_[i]] = int32_t(i);
+  for (size_t i = 0; i < udp_ports_.size(); ++i) port_index_[65536 + udp_ports_[i]] = int32_t(ports_.size() + i);
 }
 
 ProbeTarget ProbeSpace::at(uint64_t slot) const {
   const uint64_t index = perm_.forward(slot * shards_ + shard_);
-  return {targets_.at(index % addr_count_), ports_[index / addr_count_]};
+  const uint64_t port_idx = index / addr_count_;
+  const config::Address addr = targets_.at(index % addr_count_);
+  if (port_idx < ports_.size()) return {addr, ports_[port_idx]};
+  return {addr, udp_ports_[port_idx - ports_.size()], config::Proto::kUdp};
 }
 
-std::optional<uint64_t> ProbeSpace::slot_of(const config::Address& addr, uint16_t port) const {
-  const int32_t port_idx = port_index_[port];
+std::optional<uint64_t> ProbeSpace::slot_of(const config::Address& addr, uint16_t port, config::Proto proto) const {
+  const int32_t port_idx = port_index_[(proto == config::Proto::kUdp ? 65536 : 0) + port];
   if (port_idx < 0) return std::nullopt;
   const auto addr_idx = targets_.index_of(addr);
   if (!addr_idx) return std::nullopt;

@@ -5,7 +5,7 @@
 namespace portauth::probe {
 namespace {
 
-constexpr std::array<std::string_view, 19> kNames = {
+constexpr std::array<std::string_view, 20> kNames = {
     "none",
     "syn-ack",
     "rst",
@@ -25,6 +25,7 @@ constexpr std::array<std::string_view, 19> kNames = {
     "failed-policy",
     "reject-route",
     "echo-reply",
+    "udp-response",
 };
 
 }  // namespace
@@ -32,10 +33,23 @@ constexpr std::array<std::string_view, 19> kNames = {
 PortState state_of(Reason r) {
   switch (r) {
     case Reason::kSynAck:
-    case Reason::kEchoReply: return PortState::kOpen;
+    case Reason::kEchoReply:
+    case Reason::kUdpResponse: return PortState::kOpen;
     case Reason::kNone:
     case Reason::kNoResponse: return PortState::kStealth;
     default: return PortState::kClosed;
+  }
+}
+
+PortState state_of(Reason r, config::Proto proto) {
+  if (proto == config::Proto::kTcp) return state_of(r);
+  switch (r) {
+    case Reason::kUdpResponse: return PortState::kOpen;
+    case Reason::kIcmpPortUnreach:
+    case Reason::kPortUnreach: return PortState::kClosed;
+    case Reason::kNone:
+    case Reason::kNoResponse: return PortState::kOpenFiltered;
+    default: return PortState::kFiltered;
   }
 }
 
@@ -49,6 +63,8 @@ std::string_view state_name(PortState s) {
     case PortState::kOpen: return "open";
     case PortState::kClosed: return "closed";
     case PortState::kStealth: return "stealth";
+    case PortState::kFiltered: return "filtered";
+    case PortState::kOpenFiltered: return "open|filtered";
   }
   return "unknown";
 }

@@ -22,6 +22,11 @@ enum class Reject : uint8_t {
 struct Verdict {
   Reject reject = Reject::kNone;
   Reason reason = Reason::kNone;
+  config::Proto proto = config::Proto::kTcp;  // of the probe it answers
+  // The probe's port when it is not the reply's source port (a TFTP server answers from a
+  // port of its own); else the reply's source port is the probe's port.
+  bool other_port = false;
+  uint16_t port = 0;
   uint64_t slot = 0;
 };
 

@@ -4,7 +4,7 @@ namespace portauth::probe {
 
 Verdict ReplyValidator::check(const Reply& r) const noexcept {
   Verdict v;
-  if (r.kind == ReplyKind::kEchoReply) {
+  if (r.kind == ReplyKind::kEchoReply || r.kind == ReplyKind::kUdp || r.proto == 17) {
     v.reject = Reject::kOtherKind;
     return v;
   }
@@ -37,6 +37,9 @@ Verdict ReplyValidator::check(const Reply& r) const noexcept {
     }
     case ReplyKind::kEchoReply:  // turned away above
       break;
+    case ReplyKind::kUdp:  // a datagram answers a UDP probe (probe/udp_probe.h), never a SYN
+      v.reject = Reject::kOtherKind;
+      return v;
   }
   if (v.reject != Reject::kNone) return v;
   // The cookie check comes first because it is cheaper than the range search and rejects

@@ -13,8 +13,10 @@ namespace portauth::report {
 
 class PortAnnotator {
  public:
-  explicit PortAnnotator(const db::PortDb* db) : db_(db), cache_(65536) {}
-  const output::Annotation& operator()(uint16_t port);
+  explicit PortAnnotator(const db::PortDb* db) : db_(db), cache_(2 * 65536) {}
+  // A TCP port: its tcp page (or a udp-only service's, saying why a SYN scan cannot see it);
+  // a UDP port: its udp page.
+  const output::Annotation& operator()(uint16_t port, config::Proto proto = config::Proto::kTcp);
 
  private:
   const db::PortDb* db_;  // may be null: no annotations

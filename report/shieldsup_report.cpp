@@ -100,6 +100,12 @@ std::string_view state_meaning(probe::PortState state) {
     case probe::PortState::kStealth:
       return "Stealth: nothing came back at all, not even a refusal. There is no evidence that anything "
              "exists at this address.";
+    case probe::PortState::kFiltered:
+      return "Filtered: a firewall or router refused the datagram with an ICMP error, so something on the "
+             "way answered for the host.";
+    case probe::PortState::kOpenFiltered:
+      return "Open or filtered: nothing came back. A UDP service answers only what it understands, so a "
+             "silent port may be open, or a firewall may drop what is sent to it.";
   }
   return "";
 }

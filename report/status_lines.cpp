@@ -44,12 +44,12 @@ std::vector<std::string> plan_lines(const config::ScanPlan& plan, int verbosity,
   for (const auto& w : plan.warnings) lines.push_back("warning: " + where + w);
   for (const auto& n : plan.notices) lines.push_back("note: " + where + n);
   if (verbosity < 1) return lines;
-  const std::string ports = port_set.empty() ? config::format_ports(plan.ports) : port_set;
+  const std::string ports = port_set.empty() ? config::format_port_spec(plan.ports, plan.udp_ports) : port_set;
   const std::string rate = std::isinf(plan.rate) ? "max" : std::to_string(uint64_t(plan.rate));
   const std::string floor = plan.min_rate > 0 ? " (floor " + std::to_string(uint64_t(plan.min_rate)) + ")" : "";
   lines.push_back(format("%splan: %" PRIu64 " address(es) x %zu port(s) = %" PRIu64
                          " probes; rate %s pps%s, %u retries, %g s wait; ports %s",
-                         where.c_str(), plan.targets.count(), plan.ports.size(), plan.probe_count(), rate.c_str(),
+                         where.c_str(), plan.targets.count(), size_t(plan.port_count()), plan.probe_count(), rate.c_str(),
                          floor.c_str(), plan.retries, plan.wait_seconds, ports.c_str()));
   if (verbosity < 2) return lines;
   const std::string source_ports =
@@ -75,11 +75,11 @@ std::vector<std::string> run_lines(const output::ScanSummary& s, const config::S
                          s.duplicates, s.replies_rejected, s.pcap_received, s.pcap_dropped));
   if (!s.send_path.empty()) lines.push_back("send path: " + s.send_path + ": " + s.send_path_reason);
   if (!port_set.empty()) lines.push_back("ports: " + port_set);
-  if (plan.offline()) {
-    const std::string what = plan.dry_run ? "dry run" : "probes written to " + plan.pcap_out;
-    lines.push_back(format("%s: %" PRIu64 " probes generated at %.0f pps (send time %.3f s); nothing was sent",
-                           what.c_str(), s.packets_sent, s.pps, s.pps > 0 ? double(s.packets_sent) / s.pps : 0.0));
-  }
+  if (!plan.pcap_out.empty())
+    lines.push_back(format("probes written to %s: %" PRIu64 " probes generated at %.0f pps (send time %.3f s); nothing "
+                           "was sent",
+                           plan.pcap_out.c_str(), s.packets_sent, s.pps,
+                           s.pps > 0 ? double(s.packets_sent) / s.pps : 0.0));
   return lines;
 }
 

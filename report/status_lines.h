@@ -17,7 +17,8 @@ std::vector<std::string> plan_lines(const config::ScanPlan& plan, int verbosity,
                                     const std::string& port_set);
 
 // After the scan: packets sent, replies accepted and rejected, capture drops; the default
-// port set when it was used; for --dry-run / --pcap-out, what was generated instead.
+// port set when it was used; for --pcap-out, what was generated instead. (A dry run has lines
+// of its own: report/dry_run_report.h.)
 std::vector<std::string> run_lines(const output::ScanSummary& summary, const config::ScanPlan& plan,
                                    const std::string& port_set);
 

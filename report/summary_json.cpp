@@ -4,6 +4,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "config/address.h"
+
 namespace portauth::report {
 
 std::vector<std::string> incomplete_reasons(const output::ScanSummary& s) {
@@ -11,6 +13,7 @@ std::vector<std::string> incomplete_reasons(const output::ScanSummary& s) {
   if (s.interrupted) out.emplace_back("interrupted");
   if (s.pcap_dropped > 0) out.emplace_back("pcap-drops");
   if (s.send_errors > 0) out.emplace_back("send-errors");
+  if (s.last_retry_answers > 0) out.emplace_back("retries-still-answering");
   return out;
 }
 
@@ -39,15 +42,34 @@ nlohmann::ordered_json summary_json(const std::string& scan_name, const output::
   j["stealth"] = s.stealth;
   j["probed"] = s.probed;
   j["not_sent"] = s.not_sent;
+  j["unanswered"] = s.unanswered;
+  j["earlier_runs"] = s.earlier_runs;
   j["packets_sent"] = s.packets_sent;
   j["send_errors"] = s.send_errors;
   j["passes"] = s.passes;
+  j["last_retry_answers"] = s.last_retry_answers;
   j["seconds"] = s.seconds;
   j["pps"] = s.pps;
+  j["ports_per_second"] = s.seconds > 0 ? double(s.probed) / s.seconds : 0.0;
+  if (s.udp) {
+    // UDP: the silent ports, and each host that limits its ICMP errors (its rate, what is left).
+    J hosts = J::array();
+    for (const auto& h : s.icmp_limited)
+      hosts.push_back({{"ip", config::format_address(h.addr)},
+                       {"icmp_before", h.icmp_before},
+                       {"seconds_per_error", h.period_s > 0 ? J(h.period_s) : J(nullptr)},
+                       {"at_least_seconds_per_error", h.period_s > 0 ? J(nullptr) : J(h.bound_s)},
+                       {"classified", h.classified},
+                       {"open_filtered", h.unclassified}});
+    j["udp"] = {{"open_filtered", s.open_filtered},
+                {"wait_unreachable", s.waited_unreachable},
+                {"phase_seconds", s.udp_phase_seconds},
+                {"icmp_limited", hosts}};
+  }
   if (s.adaptive) {
     j["rate"] = {{"mode", "closed-loop"},    {"min", s.rate_min},        {"max", s.rate_max},
                  {"final", s.rate_final},    {"backoffs", s.rate_backoffs}, {"held_by", s.rate_held_by},
-                 {"extra_passes", s.extra_passes}};
+                 {"extra_passes", s.extra_passes}, {"ceiling", s.rate_ceiling}};
     if (s.rtt_p50_ms >= 0) j["rate"]["rtt_ms"] = {{"p50", s.rtt_p50_ms}, {"p99", s.rtt_p99_ms}};
   } else {
     j["rate"] = {{"mode", "fixed"}};

@@ -8,7 +8,11 @@
 //
 //   {"summary": 1, "scan": "web", "complete": false, "incomplete": ["pcap-drops"],
 //    "open": 18, "closed": 65436, "stealth": 82, "probed": 65536, "not_sent": 0,
-//    "packets_sent": 65700, "send_errors": 0, "passes": 3, "seconds": 9.1, "pps": 49990.0,
+//    "unanswered": 0, "earlier_runs": 0,
+//    "packets_sent": 65700, "send_errors": 0, "passes": 3, "last_retry_answers": 0,
+//    "seconds": 9.1, "pps": 49990.0, "ports_per_second": 7201.8,
+//    "rate": {"mode": "closed-loop", "min": 50000, "max": 400000, "final": 8600, "backoffs": 9,
+//             "held_by": "...", "extra_passes": 2, "ceiling": 10000000, "rtt_ms": {...}},
 //    "replies": {"accepted": 65454, "duplicate": 0, "rejected": 12},
 //    "pcap": {"received": 65466, "dropped": 310, "interface_dropped": 0, "buffer_bytes": 65536},
 //    "source_ip": "198.18.0.1", "interface": "veth-scan", "resume_file": null,
@@ -20,6 +24,14 @@
 //                  stealth that are not (lower --rate, or a bigger --pcap-buffer)
 //   "send-errors"  some probes could not be sent
 //   "setup-error"  the wire could not be set up and nothing was sent ("error" says why)
+//   "retries-still-answering"  the last retry pass still found answers ("last_retry_answers"
+//                  of them): some of the ports reported stealth may be open or closed
+//                  (a lower --rate, or more --retries; the warning says so)
+// The counts add up: open + closed + stealth + unanswered (interrupted: probed, no answer
+// yet) == probed, and probed + not_sent == every probe of the scan (this shard). A resumed
+// scan's counts, "packets_sent" and "seconds" are the whole scan's, its "earlier_runs"
+// included. "pps" is SYNs a second while sending (the waits not counted); "ports_per_second" is the
+// ports probed over the whole scan's "seconds", waits included.
 // "summary" is the format's version (1).
 #pragma once
 #include <cstdio>

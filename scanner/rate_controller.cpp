@@ -13,10 +13,6 @@ constexpr uint64_t kMinWindow = 10'000'000;
 constexpr uint64_t kMaxWindow = 200'000'000;
 // A group's phi is judged only on windows with this many probes to it: fewer make phi noise.
 constexpr uint64_t kMinGroupProbes = 64;
-// A retry pass "found answers" when this share of its probes was answered (and at least
-// kMinRetryAnswers): random loss of ~1% leaves far fewer after two passes.
-constexpr double kRetryYield = 0.01;
-constexpr uint64_t kMinRetryAnswers = 8;
 constexpr double kCongestedLine = RateController::kCongested;
 
 // One window's verdict on an answered fraction: true when the answers are not keeping up.
@@ -51,7 +47,7 @@ RateController::RateController(Clock& clock, ControllerConfig config)
 }
 
 void RateController::set_rate(double r, HeldBy why, const config::Address& addr) {
-  r = std::clamp(r, std::max(config_.floor, 1.0), config_.ceiling);
+  r = std::clamp(std::min(r, pass_ceiling_), std::max(config_.floor, 1.0), config_.ceiling);
   if (r < rate_ && why != HeldBy::kSendPath) stats_.backoffs.fetch_add(1, std::memory_order_relaxed);
   if (r >= config_.ceiling && why == HeldBy::kNothing) why = HeldBy::kCeiling;
   rate_ = r;
@@ -69,9 +65,16 @@ void RateController::sample(uint64_t slot, uint16_t source_port, uint64_t sent_n
   s.slot.store(slot << 16 | source_port, std::memory_order_release);
 }
 
-void RateController::on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port) noexcept {
-  answered_[group_of(addr)].fetch_add(1, std::memory_order_relaxed);
-  answers_total_.fetch_add(1, std::memory_order_relaxed);
+void RateController::forget(uint64_t slot) {
+  Sample& s = samples_[slot % kSamples];
+  if ((s.slot.load(std::memory_order_relaxed) >> 16) == slot) s.slot.store(UINT64_MAX, std::memory_order_release);
+}
+
+void RateController::on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port, bool paced) noexcept {
+  if (paced) {
+    answered_[group_of(addr)].fetch_add(1, std::memory_order_relaxed);
+    answers_total_.fetch_add(1, std::memory_order_relaxed);
+  }
   Sample& s = samples_[slot % kSamples];
   const uint64_t tag = slot << 16 | our_port;
   if (s.slot.load(std::memory_order_acquire) != tag) return;
@@ -95,6 +98,20 @@ double RateController::rtt_percentile_ms(double q) const {
     if (seen >= want) return double(uint64_t{2} << i) / 1000.0;  // the bucket's upper edge
   }
   return double(uint64_t{1} << 31) / 1000.0;
+}
+
+double RateController::ramp_seconds(uint64_t probes, double initial, double ceiling) {
+  double seconds = 0, sent = 0, rate = std::max(1.0, std::min(initial, ceiling));
+  const double total = double(probes);
+  while (sent < total) {
+    if (rate >= ceiling) return seconds + (total - sent) / rate;
+    const double window = std::max(rate * double(kMinWindow) / 1e9, double(4 * kMinGroupProbes));
+    if (sent + window >= total) return seconds + (total - sent) / rate;
+    sent += window;
+    seconds += window / rate;
+    rate = std::min(2 * rate, ceiling);
+  }
+  return seconds;
 }
 
 uint64_t RateController::wait_ns() const {
@@ -189,23 +206,31 @@ void RateController::on_pass_start(unsigned pass) {
   const uint64_t now = clock_.now_ns();
   const uint64_t answers = answers_total_.load(std::memory_order_relaxed);
   if (pass > 0) {
-    // The pass that just ended. Once two retry passes in a row found answers, and the second
-    // found at least a quarter as many as the first, the answers are the limit: a host that
-    // rate-limits its RSTs answers at its own pace however fast we ask, while random loss is
-    // recovered by the first retry and leaves the next one nearly nothing. Then the next pass
-    // goes at twice the rate the answers came over the whole last pass (its wait included, as
-    // a limited host's answers stop soon after our probes do), and never faster than half the
-    // last rate, so the passes close in on the limit.
+    // The pass that just ended. A retry pass that found answers proves probes were lost.
+    // Random loss is recovered by one retry, so the next finds only a small share of what
+    // that one found (1% loss: ~2%). When a retry finds at least a quarter as many answers
+    // as the pass before it (pass 0 included), the losses come from our speed: a policer
+    // dropping SYNs, a host rate-limiting its RSTs. Then the next pass goes at half the rate,
+    // or at twice the rate the answers came at over the whole last pass (its wait included,
+    // as a limited host's answers stop soon after our probes do) if that is lower, but never
+    // under an eighth of it: most probes of a late retry pass go to silent ports, so the
+    // answers' rate says little about the probes' rate, and one pass must not collapse it.
+    // Nor may the passes together: under a limit the cuts end once the rate is under it (the
+    // next pass finds nothing); loss that no pace cures (a link losing most packets) would
+    // halve it pass after pass, so it stops at kMaxRetrySlowdown below where pass 0 ended.
     const uint64_t answered = answers - pass_answers_mark_;
     const double seconds = std::max(1e-3, double(now - pass_start_ns_) / 1e9);
     const double answer_rate = double(answered) / seconds;
-    const double yield = pass_sent_ ? double(answered) / double(pass_sent_) : 0;
-    const bool retry = pass >= 2;  // the pass that ended was a retry pass
-    if (retry && prev_retry_answers_ > 0 && answered >= kMinRetryAnswers && yield >= kRetryYield &&
-        4 * answered >= prev_retry_answers_)
-      set_rate(std::min(rate_ * 0.5, std::max(2 * answer_rate, 1.0)), HeldBy::kRetries, stats_.held_by.load());
-    prev_retry_answers_ = retry ? answered : 0;
+    if (pass == 1) retry_floor_ = rate_ / kMaxRetrySlowdown;
+    if (pass >= 2 && answered > 0 && 4 * answered >= prev_pass_answers_ && rate_ > retry_floor_)
+      set_rate(std::max(retry_floor_, std::min(rate_ * 0.5, std::max(2 * answer_rate, rate_ * 0.125))),
+               HeldBy::kRetries, stats_.held_by.load());
+    prev_pass_answers_ = answered;
   }
+  // A retry pass re-probes what went unanswered: going faster than the pass before it ended
+  // would lose the same probes again, so within it the rate may fall but not rise above
+  // where it starts.
+  pass_ceiling_ = pass > 0 ? rate_ : INFINITY;
   pass_start_ns_ = now;
   pass_answers_mark_ = answers;
   pass_sent_ = 0;
@@ -231,12 +256,15 @@ void RateController::on_pass_end() {
 
 bool RateController::want_extra_pass(unsigned pass, unsigned base_passes) {
   if (pass + 1 < base_passes) return true;
-  if (pass + 1 >= base_passes + kMaxExtraPasses || pass == 0) return false;
+  // With no retry at all (--retries 0) there is no evidence either way.
+  if (pass == 0) return false;
+  // Any answer to a retry is a port that the passes before it would have called stealth:
+  // there may be more, so retry again, until a pass finds nothing (or the bound is reached,
+  // which the summary reports: ScanSummary::last_retry_answers).
   const uint64_t answers = answers_total_.load(std::memory_order_relaxed) - pass_answers_mark_;
-  const double yield = pass_sent_ ? double(answers) / double(pass_sent_) : 0;
-  const bool more = answers >= kMinRetryAnswers && yield >= kRetryYield;
-  if (more) stats_.extra_passes.fetch_add(1, std::memory_order_relaxed);
-  return more;
+  if (answers == 0 || pass + 1 >= base_passes + kMaxExtraPasses) return false;
+  stats_.extra_passes.fetch_add(1, std::memory_order_relaxed);
+  return true;
 }
 
 std::string rate_note(const ControllerStats& stats) {

@@ -22,11 +22,13 @@
 //     tops out sooner than the TX ring), the rate is brought down to kPathHeadroom x what the path
 //     delivered, so the number shown is real and a later backoff acts on it (not a backoff itself);
 //   - between passes: a retry pass whose probes are answered proves that earlier ones were
-//     lost. Random loss is recovered by the first retry; when a second retry still finds
-//     answers (at least a quarter as many), the answers are the limit, and each next pass
-//     goes at twice the rate they came at (at most half the last rate), closing in on it.
-//     More passes follow (up to kMaxExtraPasses beyond --retries) while retries keep finding
-//     answers.
+//     lost. A retry pass never goes faster than the pass before it ended. Random loss is
+//     recovered by the first retry; when a retry finds at least a quarter as many answers as
+//     the pass before it, our speed is losing them, and the next pass goes at half the rate
+//     (or twice the rate the answers came at, if lower), never under 1/kMaxRetrySlowdown of
+//     the rate pass 0 ended at. More passes follow while a retry pass finds any answer at all;
+//     kMaxExtraPasses beyond --retries is only a bound for links that lose most packets
+//     whatever the pace, and a scan that reaches it says so (ScanSummary::last_retry_answers).
 // The waits: after a pass and at the end, max(kMinWait, kRttFactor x the 99th-percentile RTT
 // seen), capped by --wait, which is also the wait while nothing has answered yet.
 //
@@ -36,6 +38,7 @@
 #pragma once
 #include <array>
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -82,7 +85,8 @@ class RateController final : public probe::AnswerObserver {
   static constexpr unsigned kGroups = 256;
   static constexpr double kCongested = 0.75;
   static constexpr double kGrowth = 1.10;
-  static constexpr unsigned kMaxExtraPasses = 6;
+  static constexpr unsigned kMaxExtraPasses = 24;
+  static constexpr double kMaxRetrySlowdown = 256;
   static constexpr uint64_t kMinWait = 50'000'000;
   static constexpr double kRttFactor = 3;
   static constexpr double kMaxRate = 1e7;
@@ -102,6 +106,9 @@ class RateController final : public probe::AnswerObserver {
   // One probe per batch: its slot, source port and send time, for RTTs. Only an answer to that
   // very probe (same slot, same source port: not an earlier or later copy) is timed.
   void sample(uint64_t slot, uint16_t source_port, uint64_t sent_ns);
+  // The probe of `slot` is sent again from the same source port (a UDP probe's is fixed): an
+  // answer can no longer tell the copies apart, so its sample is not timed.
+  void forget(uint64_t slot);
   void on_batch(uint64_t now_ns, uint64_t send_errors_total);
   void on_pass_start(unsigned pass);
   void on_pass_end();  // its last probe handed to the sink
@@ -110,11 +117,16 @@ class RateController final : public probe::AnswerObserver {
   uint64_t wait_ns() const;
 
   // Capture thread: an accepted answer to `slot` from `addr`.
-  void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port) noexcept override;
+  void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port, bool paced) noexcept override;
   // Main thread: the capture source's cumulative drop count.
   void note_capture_drops(uint64_t total) noexcept { drops_seen_.store(total, std::memory_order_relaxed); }
 
+  // The time slow start takes to send `probes` when nothing holds it back: from `initial`,
+  // doubling every shortest window (10 ms, at least 256 probes), up to `ceiling`.
+  static double ramp_seconds(uint64_t probes, double initial, double ceiling);
+
   const ControllerStats& stats() const { return stats_; }
+  double ceiling() const { return config_.ceiling; }  // --rate, or kMaxRate for --rate max
   double rtt_percentile_ms(double q) const;
 
  private:
@@ -141,7 +153,9 @@ class RateController final : public probe::AnswerObserver {
   bool slow_start_ = true;
   uint64_t window_start_ = 0, window_sent_ = 0;
   uint64_t pass_start_ns_ = 0, pass_end_ns_ = 0, pass_answers_mark_ = 0, pass_sent_ = 0, pass_end_answers_ = 0;
-  uint64_t prev_retry_answers_ = 0;  // answers of the last retry pass (0: none, or not a retry)
+  uint64_t prev_pass_answers_ = 0;   // answers of the pass before the one that just ended
+  double pass_ceiling_ = INFINITY;   // a retry pass never rises above the rate it started at
+  double retry_floor_ = 0;           // retries are paced no slower: where pass 0 ended / kMaxRetrySlowdown
   uint64_t all_mark_ = 0;
   double all_ref_ = -1, all_avg_ = -1;
   bool all_low_before_ = false;

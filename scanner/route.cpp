@@ -17,26 +17,33 @@ namespace {
 
 using config::Address;
 
-std::string interface_with_address(const Address& addr) {
+// Calls f(address, interface name, flags) for every address of every interface.
+template <class F>
+void each_interface_address(F&& f) {
   ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) return {};
-  std::string name;
+  if (getifaddrs(&list) != 0) return;
   for (ifaddrs* i = list; i; i = i->ifa_next) {
     if (!i->ifa_addr) continue;
-    Address a;
     if (i->ifa_addr->sa_family == AF_INET)
-      a = Address::v4(ntohl(reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr.s_addr));
+      f(Address::v4(ntohl(reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr.s_addr)), i->ifa_name,
+        i->ifa_flags);
     else if (i->ifa_addr->sa_family == AF_INET6)
-      a = Address::from_bytes(reinterpret_cast<const sockaddr_in6*>(i->ifa_addr)->sin6_addr.s6_addr);
-    else
-      continue;
-    if (a == addr) {
-      name = i->ifa_name;
-      break;
-    }
+      f(Address::from_bytes(reinterpret_cast<const sockaddr_in6*>(i->ifa_addr)->sin6_addr.s6_addr), i->ifa_name,
+        i->ifa_flags);
   }
   freeifaddrs(list);
+}
+
+std::string interface_with_address(const Address& addr) {
+  std::string name;
+  each_interface_address([&](const Address& a, const char* ifname, unsigned) {
+    if (a == addr && name.empty()) name = ifname;
+  });
   return name;
+}
+
+bool is_loopback_block(const Address& a) {
+  return a.is_v4() ? (a.v4() >> 24) == 127 : a == Address{1};
 }
 
 // Asks the routing code which source address the kernel would use towards `target`.
@@ -79,14 +86,47 @@ Address routed_source(const Address& target, const std::string& interface_hint) 
 
 }  // namespace
 
+std::vector<Address> local_addresses() {
+  std::vector<Address> out;
+  each_interface_address([&](const Address& a, const char*, unsigned) { out.push_back(a); });
+  return out;
+}
+
+std::string loopback_interface() {
+  std::string name;
+  each_interface_address([&](const Address&, const char* ifname, unsigned flags) {
+    if ((flags & IFF_LOOPBACK) && name.empty()) name = ifname;
+  });
+  return name.empty() ? "lo" : name;
+}
+
 RouteChoice choose_route(const Address& target, const std::string& interface_hint,
                          std::optional<Address> source_hint) {
   RouteChoice choice;
   choice.interface = interface_hint;
   if (!interface_hint.empty() && if_nametoindex(interface_hint.c_str()) == 0)
     throw common::SetupError("no interface named '" + interface_hint + "' (see 'ip link')");
-  const Address source = source_hint ? *source_hint : routed_source(target, interface_hint);
+  // With --source-ip the route is asked only to spot our own address: a target with no route
+  // may still be reached on the given interface.
+  std::optional<Address> routed;
+  try {
+    routed = routed_source(target, interface_hint);
+  } catch (const common::SetupError&) {
+    if (!source_hint) throw;
+  }
+  const Address source = source_hint ? *source_hint : *routed;
   (target.is_v4() ? choice.source_v4 : choice.source_v6) = source;
+  // Our own address: the kernel picks it as its own source, and delivers and answers it over
+  // loopback, not on the interface that holds it.
+  if (routed == target || is_loopback_block(target)) {
+    const std::string lo = loopback_interface();
+    if (!interface_hint.empty() && interface_hint != lo)
+      throw common::SetupError(config::format_address(target) + " is this machine's own address: its answers come "
+                               "back over " + lo + ", not " + interface_hint + "; leave out --interface (or give " +
+                               lo + ")");
+    choice.interface = lo;
+    choice.own_addresses = true;
+  }
   if (choice.interface.empty()) {
     choice.interface = interface_with_address(source);
     if (choice.interface.empty())

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/address.h"
 
@@ -14,6 +15,10 @@ struct RouteChoice {
   std::string interface;
   config::Address source_v4;  // our IPv4 source (zero: the scan has no IPv4 target)
   config::Address source_v6;  // our IPv6 source (zero: the scan has no IPv6 target)
+  // The targets are this machine's own addresses: captured on loopback, and sent through a
+  // socket bound to no interface, so that the kernel routes them as local (bound to lo, a SYN
+  // to an address of another interface is taken as "on link" there, and no RST comes back).
+  bool own_addresses = false;
 
   // Our source for `target`'s family.
   const config::Address& source_for(const config::Address& target) const {
@@ -30,8 +35,16 @@ struct RouteChoice {
 // The route to `target` alone: its family's source is filled in, the other left zero.
 // Throws SetupError naming the target when there is no route, or when the given interface
 // or source address does not exist. A link-local IPv6 target needs `interface_hint` (its
-// %zone).
+// %zone). One of this machine's own addresses (the kernel's source for it is itself, or it
+// is loopback) is reached over the loopback interface, whichever interface holds it, since
+// that is where the kernel delivers and answers it (issue 19.3); an `interface_hint` other
+// than loopback for it is a SetupError that says so.
 RouteChoice choose_route(const config::Address& target, const std::string& interface_hint,
                          std::optional<config::Address> source_hint);
+
+// The addresses of this machine's (this namespace's) interfaces, both families.
+std::vector<config::Address> local_addresses();
+// The loopback interface's name ("lo").
+std::string loopback_interface();
 
 }  // namespace portauth::scanner

@@ -1,6 +1,7 @@
 #include "scanner/sender.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -26,6 +27,7 @@ void Sender::run(const std::atomic<bool>& stop) {
   const unsigned base_passes = config_.retries + 1;
   for (unsigned pass = 0;; ++pass) {
     stats_.pass.store(pass, std::memory_order_relaxed);
+    stats_.answered_at_pass_start.store(table_.answered(), std::memory_order_relaxed);
     if (rc) rc->on_pass_start(pass);
     const uint64_t pass_start = clock_.now_ns();
     const bool completed = run_pass(pass, stop);
@@ -36,15 +38,23 @@ void Sender::run(const std::atomic<bool>& stop) {
     if (rc && pass + 1 >= base_passes + RateController::kMaxExtraPasses) break;
     // Let replies to this pass arrive before deciding what is still unanswered; once every
     // slot is answered there is nothing left to wait for, nor to retry.
-    const uint64_t until = clock_.now_ns() + (rc ? rc->wait_ns() : config_.pass_wait_ns);
-    while (!stop.load(std::memory_order_relaxed) && clock_.now_ns() < until && table_.answered() < table_.size())
-      clock_.sleep_until_ns(std::min(until, clock_.now_ns() + 10000000));
+    // A scan with UDP ports asks the controller's wait again as the first answers' round trips
+    // come in: at the pass's end nothing may have answered yet, and its wait is then --wait (a
+    // hundred UDP probes are one batch, and few of them are answered). A TCP scan keeps the wait
+    // it had at the pass's end.
+    const uint64_t pass_end = clock_.now_ns();
+    const uint64_t first_wait = rc ? rc->wait_ns() : config_.pass_wait_ns;
+    auto until = [&] { return pass_end + (rc && config_.udp_phase ? rc->wait_ns() : first_wait); };
+    while (!stop.load(std::memory_order_relaxed) && clock_.now_ns() < until() && table_.answered() < table_.size())
+      clock_.sleep_until_ns(std::min(until(), clock_.now_ns() + 10000000));
     if (stop.load(std::memory_order_relaxed)) break;
     if (rc && !rc->want_extra_pass(pass, base_passes)) break;
     bool any_left = false;
     for (uint64_t s = 0; s < table_.size() && !any_left; ++s) any_left = table_.get(s) == 0;
     if (!any_left) break;
   }
+  if (config_.udp_phase && !stop.load(std::memory_order_relaxed) && table_.answered() < table_.size())
+    config_.udp_phase->run(stop, stats_.sent, rc ? rc->wait_ns() : config_.pass_wait_ns, rc ? rc->rate() : 0, rc);
   stats_.finished.store(true, std::memory_order_release);
 }
 
@@ -68,10 +78,18 @@ bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
     // Fill a batch, skipping slots already answered (always none on the first pass).
     size_t n = 0;
     uint64_t first_slot = 0;
+    probe::ProbeTarget first_target{};
+    // UDP probes are timed more often: few of them are answered (silence is their usual
+    // answer), and a scan of a hundred ports is two batches.
+    std::array<std::pair<uint64_t, probe::ProbeTarget>, 32> udp_samples;
+    size_t udp_sampled = 0;
     for (; slot < slots && n < batch; ++slot) {
       if (pass > 0 && table_.get(slot) != 0) continue;
       const probe::ProbeTarget t = space_.at(slot);
-      if (n == 0) first_slot = slot;
+      if (t.proto == config::Proto::kUdp && rc && pass > 0) rc->forget(slot);  // the same 4-tuple again
+      if (n == 0) first_slot = slot, first_target = t;
+      else if (t.proto == config::Proto::kUdp && rc && pass == 0 && udp_sampled < udp_samples.size())
+        udp_samples[udp_sampled++] = {slot, t};
       uint8_t* out = &buffer[n * stride];
       const size_t len = module_.write(out, t, probe_source_port(config_, slot, pass));
       packets[n] = {out, uint16_t(len), t.addr};
@@ -96,7 +114,10 @@ bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
     if (rc) {
       const uint64_t now = clock_.now_ns();
       for (size_t i = 0; i < n; ++i) rc->on_probe(packets[i].dst);
-      rc->sample(first_slot, probe_source_port(config_, first_slot, pass), now);
+      // The port the sampled probe really left from (a UDP probe picks its own).
+      rc->sample(first_slot, module_.source_port(first_target, probe_source_port(config_, first_slot, pass)), now);
+      for (size_t i = 0; i < udp_sampled; ++i)
+        rc->sample(udp_samples[i].first, module_.source_port(udp_samples[i].second, 0), now);
       rc->on_batch(now, stats_.send_errors.load(std::memory_order_relaxed));
       if (rc->rate() != rate) {
         rate = rc->rate();

@@ -2,7 +2,8 @@
 // probe, and hands batches to a sink at the rate of the moment (the rate controller's, or a
 // fixed one). After the first pass it re-probes only the slots still unanswered in the
 // ProbeTable, `retries` more passes (more while the controller sees retries answered),
-// waiting between passes so late replies can land first.
+// waiting between passes so late replies can land first; then, in a scan with UDP ports, the
+// UDP phase for hosts that limit their ICMP errors (unreachable_phase.h).
 //
 // Thread contract: run() is called on one thread (the sender thread). The table is shared
 // with the capture thread (see probe_table.h); stats are atomics readable from any thread.
@@ -15,6 +16,7 @@
 #include "scanner/clock.h"
 #include "scanner/packet_sink.h"
 #include "scanner/rate_controller.h"
+#include "scanner/unreachable_phase.h"
 #include "probe/probe_module.h"
 #include "probe/probe_space.h"
 #include "probe/probe_table.h"
@@ -37,6 +39,9 @@ struct SenderConfig {
   // the waits, and whether retries go on past `retries`. Null: open loop at rate_pps
   // (--fixed-rate), the fixed pass_wait_ns, exactly `retries` retry passes.
   RateController* controller = nullptr;
+  // A scan with UDP ports: what to do after the passes about hosts that limit their ICMP
+  // errors (scanner/unreachable_phase.h). Null: nothing.
+  UnreachablePhase* udp_phase = nullptr;
 };
 
 struct SenderStats {
@@ -47,6 +52,9 @@ struct SenderStats {
   // this were never probed and must not be reported as stealth.
   std::atomic<uint64_t> first_pass_done{0};
   std::atomic<uint64_t> busy_ns{0};  // time spent sending (passes only, not the waits)
+  // The table's answered count when the current (last) pass began: what came after it is
+  // what that pass found (with any late answers to the pass before).
+  std::atomic<uint64_t> answered_at_pass_start{0};
   std::atomic<bool> finished{false};
 };
 

@@ -134,6 +134,13 @@ def zmap_runs(targets, ports, rate, out_prefix, blocklist):
     return argvs, outs
 
 
+def sent_pps(stderr):
+    """portauth's SYNs a second while sending, from its "sent: N SYNs (P passes, R a second while
+    sending; ...)" line (output/report.h)."""
+    m = re.search(r"sent: [\d,]+ SYNs .*?(?:\(|: )\d+ pass(?:es)?, ([\d,]+) a second while sending", stderr)
+    return float(m.group(1).replace(",", "")) if m else None
+
+
 def tool_report(tool, stderr, outs):
     """The send rate and capture drops the tool reports itself, where it does."""
     rep = {"reported_pps": None, "pcap_drops": None}
@@ -145,8 +152,7 @@ def tool_report(tool, stderr, outs):
                 rep["controller"] = {k: rate.get(k) for k in ("min", "max", "final", "backoffs", "held_by", "rtt_ms")}
         except (OSError, ValueError, IndexError):
             pass
-        m = re.search(r"probed in [\d.]+ s \((\d+) pps\)", stderr)
-        rep["reported_pps"] = float(m.group(1)) if m else None
+        rep["reported_pps"] = sent_pps(stderr)
         m = re.search(r"pcap: \d+ received, (\d+) dropped", stderr)
         rep["pcap_drops"] = int(m.group(1)) if m else None
     elif tool == "masscan":
@@ -303,9 +309,9 @@ def scenario_tx(args, lab, results):
                         "max", "--retries", "0", "--wait", "0", "--send-mode", mode, "--format", "csv", "-o",
                         "/dev/null"]
                 proc, cpu = cpu_run(lab, argv)
-                m = re.search(r"probed in [\d.]+ s \((\d+) pps\)", proc.stderr)
+                pps = sent_pps(proc.stderr)
                 r = {"scenario": "tx", "tool": "portauth", "label": f"--send-mode {mode}", "rc": proc.returncode,
-                     "probes": 1 << 20, "pps": int(m.group(1)) if m else None, "cpu_s": cpu,
+                     "probes": 1 << 20, "pps": int(pps) if pps else None, "cpu_s": cpu,
                      "command": " ".join(argv)}
                 log(f"  {mode}: {r['pps']} pps, {cpu} s CPU for {r['probes']} probes")
                 results.append(r)

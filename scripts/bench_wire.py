@@ -200,14 +200,14 @@ def scenario_capcpu(args, lab, results):
             proc, threads, total = thread_cpu_run(lab, argv, env)
             m = re.search(r"pcap: (\d+) received, (\d+) dropped", proc.stderr_text)
             replies = int(m.group(1)) if m else 0
-            m2 = re.search(r"probed in ([\d.]+) s \((\d+) pps\)", proc.stderr_text)
+            sent_pps = race.sent_pps(proc.stderr_text)  # SYNs a second while sending
             cap, snd = threads.get("pa-capture"), threads.get("pa-sender")
             r = {"scenario": "capcpu", "tool": "portauth", "label": label, "run": i, "rc": proc.returncode,
                  "replies": replies, "pcap_drops": int(m.group(2)) if m else None,
                  "capture_cpu_s": cap, "sender_cpu_s": snd, "process_cpu_s": total,
                  "capture_ns_per_reply": round(cap * 1e9 / replies) if cap and replies else None,
                  "sender_ns_per_probe": round(snd * 1e9 / (1 << 20)) if snd else None,
-                 "pps": int(m2.group(2)) if m2 else None, "load": loadavg(), "command": " ".join(argv)}
+                 "pps": int(sent_pps) if sent_pps else None, "load": loadavg(), "command": " ".join(argv)}
             race.log(f"  {label:36} replies {replies}  capture {cap}s ({r['capture_ns_per_reply']} ns/reply)  "
                      f"sender {snd}s ({r['sender_ns_per_probe']} ns/probe)  process {total}s  {r['pps']} pps  "
                      f"load {r['load']}")

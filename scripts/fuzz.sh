@@ -5,7 +5,7 @@
 #   scripts/fuzz.sh --ci               every harness for 25 s, one per core (scripts/test.sh runs this)
 #   scripts/fuzz.sh --time 3600 --jobs 2 port_db config_file   chosen harnesses, 1 h each, two at once
 #
-# Harnesses: reply_parser target_grammar config_file resume_file port_db (fuzz/CMakeLists.txt).
+# Harnesses: reply_parser udp_reply target_grammar config_file resume_file port_db (fuzz/CMakeLists.txt).
 # Each run starts from the seed corpus in fuzz/corpus/NAME plus what earlier runs found
 # (BUILD/work/NAME, kept between runs, never committed). A crash leaves its input in
 # BUILD/artifacts/NAME/ and makes this script exit 1: minimise it (fuzz_NAME -minimize_crash=1
@@ -16,7 +16,7 @@ set -euo pipefail
 
 readonly REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${FUZZ_BUILD_DIR:-$REPO_DIR/build-fuzz}
-ALL=(reply_parser target_grammar config_file resume_file port_db web_request service_rules service_session)
+ALL=(reply_parser udp_reply target_grammar config_file resume_file port_db web_request service_rules service_session)
 SECONDS_EACH=600
 JOBS=1
 HARNESSES=()

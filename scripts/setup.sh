@@ -40,7 +40,7 @@ readonly PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   iproute2 nftables python3 tcpdump util-linux procps libcap2-bin libcap-dev
   nmap ndiff libxml2-utils chromium
-  libwireshark-data
+  libwireshark-data tshark
   zsh
   clang libclang-rt-14-dev
   libxdp-dev libbpf-dev

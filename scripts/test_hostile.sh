@@ -21,10 +21,11 @@ cmake --build build-tsan -j"$(nproc)" --target unit_tests engine_tests web_unit_
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   build-tsan/tests/unit/unit_tests --gtest_brief=1 --gtest_filter='ProbeTable.*:SpscQueue.*:CaptureLoop.*:CaptureThreads.*'
 # Whole scans: the sender, capture and main threads around the table, the result queue and the
-# rate controller's counters, on the in-memory network (a few of them: TSan is ~10x slower).
+# rate controller's counters, on the in-memory network (a few of them: TSan is ~10x slower);
+# UdpScan.*: the UDP phase after the passes, its ICMP meter fed from the capture thread.
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   build-tsan/tests/engine/engine_tests --gtest_brief=1 \
-  --gtest_filter='EngineScan.Retries*:EngineScan.Interrupt*:EngineScan.Forged*:RateControl.HostLimitedTo20000*:RateControl.OneLimited*'
+  --gtest_filter='EngineScan.Retries*:EngineScan.Interrupt*:EngineScan.Forged*:RateControl.HostLimitedTo20000*:RateControl.OneLimited*:UdpScan.*'
 
 # portauth serve: the event loops, the scan threads, the admission counters, the scan gate and
 # the report store, over real loopback sockets.

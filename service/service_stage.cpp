@@ -28,7 +28,9 @@ void ServiceStage::begin(const output::ScanInfo& info) {
 }
 
 void ServiceStage::result(const probe::ScanResult& r, const output::Annotation& a, const output::PortFacts& f) {
-  if (probe::state_of(r.reason) != probe::PortState::kOpen) {
+  // Identification connects over TCP: a UDP port (its reply already explained, f.reply) and
+  // every port that is not open go straight through.
+  if (r.proto != config::Proto::kTcp || probe::state_of(r.reason) != probe::PortState::kOpen) {
     for (auto* w : writers_) w->result(r, a, f);
     return;
   }

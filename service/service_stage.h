@@ -2,10 +2,10 @@
 // ResultWriter (so the engine needs no change: its main thread already hands each result to
 // the writers the moment the capture thread finds it).
 //
-//   open result   -> a job for the connection engine at once (identification starts while the
+//   open TCP result -> a job for the connection engine at once (identification starts while the
 //                    SYN scan goes on); the result is held until its identification concludes,
 //                    then handed to the writers with PortFacts::service
-//   other results -> straight through to the writers
+//   other results -> straight through to the writers (UDP ports with their reply facts)
 //   flush()       -> (every 200 ms, engine main thread) concluded ports go to the writers
 //   finish()      -> waits for the ports still being identified, bounded (below), delivers
 //                    them, adds the stage's counts to the summary, finishes the writers

@@ -134,7 +134,7 @@ ScanOutcome LiveScanRunner::run(const ScanOrder& order, ScanEvents& events) {
     run.command_line = "portauth serve";
     run.extension = &served;
     static const output::Annotation kNone;
-    const output::Annotator annotate = [](uint16_t) -> const output::Annotation& { return kNone; };
+    const output::Annotator annotate = [](uint16_t, config::Proto) -> const output::Annotation& { return kNone; };
     scanner::SteadyClock clock;
     outcome.summary = engine::run_scan(setup, wire, clock, annotate, {&writer}, run);
     if (services) services->amend(outcome.summary);

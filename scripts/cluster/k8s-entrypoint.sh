@@ -36,4 +36,5 @@ index=$JOB_COMPLETION_INDEX
 # -o FILE (not -oJ FILE): the results go to the file INSTEAD of standard output, so a shard
 # never also prints (and holds in memory) a text report of its ports into the pod's log.
 exec "$bin" scan -c "${PORTAUTH_PROFILE:-/etc/portauth/sweep.yaml}" --shard "auto/$PORTAUTH_SHARDS" --no-progress \
-  --format jsonl -o "$out/shard-$index.jsonl" --manifest "$out/shard-$index.manifest.json" "$@"
+  --format jsonl -o "$out/shard-$index.jsonl" --manifest "$out/shard-$index.manifest.json" \
+  --resume-file "$out/shard-$index.resume.yaml" "$@"

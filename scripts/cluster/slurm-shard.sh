@@ -6,7 +6,8 @@
 #   portauth merge OUTDIR/shard-*.manifest.json -oX all.xml -oJ all.jsonl
 #
 # Each task scans shard $SLURM_ARRAY_TASK_ID of 16 (--shard auto/16: the task ID is the shard
-# number, so the array must be 1-N) and writes OUTDIR/shard-ID.jsonl and its manifest. The
+# number, so the array must be 1-N) and writes OUTDIR/shard-ID.jsonl and its manifest; a task
+# that is cancelled (SIGTERM) leaves OUTDIR/shard-ID.resume.yaml, which finishes it (merge says how). The
 # profile and the options must give every task the same plan: put --seed in one of them.
 # A task that died is re-run alone with the same arguments: sbatch --array=ID ... (merge
 # prints the command). Environment:
@@ -30,4 +31,5 @@ wrap=()
 # -o FILE (not -oJ FILE): the results go to the file INSTEAD of standard output, so a task
 # never also prints (and holds in memory) a text report of its ports into its Slurm log.
 exec "${wrap[@]}" "${PORTAUTH:-portauth}" scan -c "$profile" --shard "auto/$shards" --no-progress \
-  --format jsonl -o "$out/shard-$SLURM_ARRAY_TASK_ID.jsonl" --manifest "$out/shard-$SLURM_ARRAY_TASK_ID.manifest.json" "$@"
+  --format jsonl -o "$out/shard-$SLURM_ARRAY_TASK_ID.jsonl" --manifest "$out/shard-$SLURM_ARRAY_TASK_ID.manifest.json" \
+  --resume-file "$out/shard-$SLURM_ARRAY_TASK_ID.resume.yaml" "$@"

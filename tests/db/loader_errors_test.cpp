@@ -57,7 +57,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"range_overlap.yaml", 6, 11, "port 6010 already listed at line 3 (in 6000-6063)"},
         ErrorCase{"reversed_range.yaml", 3, 11,
                   "port range 6063-6000 is reversed (the first port must not be above the last)"},
-        ErrorCase{"duplicate_rank.yaml", 10, 11, "rank 7 already given to port 25 at line 3"},
+        ErrorCase{"duplicate_rank.yaml", 10, 11, "rank 7 already given to port 25/tcp at line 3"},
         ErrorCase{"bad_rank.yaml", 6, 11,
                   "'rank' must be a whole number from 1 (most commonly open) to 1000000"},
         ErrorCase{"missing_purpose.yaml", 6, 5,

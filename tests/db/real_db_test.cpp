@@ -11,6 +11,7 @@
 
 #include "db/db_path.h"
 #include "db/port_db.h"
+#include "probe/udp_payloads.h"
 
 namespace portauth::db {
 namespace {
@@ -171,16 +172,38 @@ TEST_F(RealDbTest, TensorBoardAndEsphomeHaveTheirOwnPagesInsideTheX11Range) {
 }
 
 TEST_F(RealDbTest, AtLeast300UniquelyRankedPorts) {
-  std::set<int> ranks;
-  size_t ranked = 0;
+  // Each protocol has its own ranking, unique within it.
+  std::set<int> ranks[2];
+  size_t ranked[2] = {0, 0};
   for (const PortEntry& entry : db_->entries()) {
     if (entry.rank == 0) continue;
-    ++ranked;
-    ranks.insert(entry.rank);
+    const int p = entry.proto == Proto::kUdp ? 1 : 0;
+    ++ranked[p];
+    ranks[p].insert(entry.rank);
   }
-  EXPECT_GE(ranked, 300u);
-  EXPECT_EQ(ranks.size(), ranked) << "ranks must be unique";
+  EXPECT_GE(ranked[0], 300u);
+  EXPECT_EQ(ranks[0].size(), ranked[0]) << "TCP ranks must be unique";
   EXPECT_EQ(db_->top_ports(300).size(), 300u);
+  // UDP: the default port set of -sU, every ranked UDP service.
+  EXPECT_GE(ranked[1], 35u);
+  EXPECT_EQ(ranks[1].size(), ranked[1]) << "UDP ranks must be unique";
+  const auto udp = db_->top_ports(100, Proto::kUdp);
+  EXPECT_EQ(udp.size(), ranked[1]);
+  EXPECT_EQ(udp.front(), 53);  // DNS first
+  for (uint16_t port : udp) EXPECT_NE(db_->find(port, Proto::kUdp), nullptr) << port;
+}
+
+TEST_F(RealDbTest, EveryUdpServiceProbedHasAPage) {
+  // The UDP probe sends a payload to these ports (probe/udp_payloads.h): each has a udp page
+  // that says what answers, the exposure, and what to do.
+  for (const auto& payload : probe::udp_payloads())
+    for (uint16_t port : payload.ports) {
+      const PortEntry* e = db_->find(port, Proto::kUdp);
+      ASSERT_NE(e, nullptr) << port << "/udp (" << payload.name << ")";
+      EXPECT_GT(e->description.size(), 80u) << port;
+      EXPECT_FALSE(e->security.empty() && e->background.empty()) << port;
+      EXPECT_NE(e->risk, Risk::kUnknown) << port;
+    }
 }
 
 }  // namespace

@@ -172,15 +172,89 @@ TEST(EngineScan, InterruptFlushesEveryResultAndTheResumedRunCompletesTheSet) {
 
   const config::ResumeState state = config::load_resume_file(resume_path);
   std::remove(resume_path.c_str());
+  // The interrupted run's counts add up too: what answered, what did not yet, what was not sent.
+  EXPECT_EQ(r1.summary.open + r1.summary.closed + r1.summary.unanswered + r1.summary.not_sent, 20000u);
+  EXPECT_EQ(state.earlier.runs, 1u);
+  EXPECT_EQ(state.earlier.open, r1.summary.open);
+  EXPECT_EQ(state.earlier.closed, r1.summary.closed);
   SimScan second(p);
   second.key = first.key;
-  second.run(plan, {}, &state);
+  const SimResult r2 = second.run(plan, {}, &state);
+  // Issue 19.5: the resumed run's summary states the whole scan, both runs: its counts add up to
+  // every probe and equal the profile's (they missed what answered before the interrupt).
+  SimScan whole(p);
+  const SimResult all = whole.run(plan);
+  EXPECT_EQ(r2.summary.earlier_runs, 1u);
+  EXPECT_EQ(r2.summary.earlier_answers, r1.summary.open + r1.summary.closed);
+  EXPECT_EQ(r2.summary.open + r2.summary.closed + r2.summary.stealth, 20000u);
+  EXPECT_EQ(r2.summary.probed, 20000u);
+  EXPECT_EQ(r2.summary.open, all.summary.open);
+  EXPECT_EQ(r2.summary.closed, all.summary.closed);
+  EXPECT_EQ(r2.summary.stealth, all.summary.stealth);
+  EXPECT_GT(r2.summary.packets_sent, r1.summary.packets_sent);  // both runs' SYNs
   for (const auto& [k, n] : first.results.count) {
     ASSERT_FALSE(second.results.count.contains(k)) << k.second << " reported twice";
     second.results.count[k] = n;
     second.results.reason[k] = first.results.reason.at(k);
   }
   expect_equals_profile(second, p, plan);
+}
+
+// Issue 19.6: "interrupted; waiting 1.0 s for replies", then an exit ~0.1 s later, and sometimes no
+// line at all: two SIGINTs that arrive together (a terminal's, relayed by sudo too) were taken as
+// "again: stop now". They are one interrupt, which waits what it says; one more after that stops.
+TEST(EngineScan, AnInterruptWaitsWhatItSaysAndOnlyALaterOneStopsAtOnce) {
+  const NetworkProfile p = one_host(lab_host());
+  auto plan = sim_plan({"198.18.0.2"}, port_range(1, 20000), 2, 0.3, 20000);
+  plan.fixed_rate = true;  // the wait is --wait exactly: 0.3 s
+  for (const int together : {1, 2}) {
+    std::atomic<bool> stop{false};
+    std::atomic<int> interrupts{0};
+    SimScan s(p);
+    uint64_t at = 0;
+    s.results.on_result = [&](const probe::ScanResult&) {
+      if (s.results.count.size() == 5000) {
+        stop.store(true);
+        interrupts.store(together);
+        at = s.clock.now_ns();
+      }
+    };
+    engine::RunOptions o;
+    o.interrupt = {&stop, &interrupts};
+    o.resume_path = testing::TempDir() + "engine-resume-twice.yaml";
+    const SimResult r = s.run(plan, o);
+    std::remove(o.resume_path.c_str());
+    ASSERT_TRUE(r.summary.interrupted);
+    const double waited = double(s.clock.now_ns() - at) / 1e9;
+    EXPECT_GE(waited, 0.3) << together << " interrupt(s) at once";
+    EXPECT_LT(waited, 0.4) << together << " interrupt(s) at once";
+  }
+  // One more interrupt once the first was announced: stop at once.
+  std::atomic<bool> stop{false};
+  std::atomic<int> interrupts{0};
+  SimScan s(p);
+  uint64_t at = 0;
+  s.results.on_result = [&](const probe::ScanResult&) {
+    if (s.results.count.size() == 5000) {
+      stop.store(true);
+      interrupts.store(1);
+    }
+  };
+  engine::RunOptions o;
+  o.interrupt = {&stop, &interrupts};
+  o.resume_path = testing::TempDir() + "engine-resume-again.yaml";
+  o.progress = [&](const output::ProgressSnapshot& snap) {  // every ~250 ms, from the loop
+    if (interrupts.load() == 1 && snap.sending_done && at == 0) {
+      interrupts.store(2);
+      at = s.clock.now_ns();
+    }
+  };
+  plan.wait_seconds = 5;
+  const SimResult r = s.run(plan, o);
+  std::remove(o.resume_path.c_str());
+  ASSERT_TRUE(r.summary.interrupted);
+  ASSERT_NE(at, 0u);
+  EXPECT_LT(double(s.clock.now_ns() - at) / 1e9, 0.05);
 }
 
 TEST(EngineScan, RandomLossIsRecoveredByRetries) {
@@ -230,4 +304,37 @@ TEST(EngineScan, TheFixedRateIsHeld) {
   const SimResult r = s.run(plan);
   EXPECT_LE(s.net.peak_probe_rate(), 5000 * 1.15);
   EXPECT_NEAR(r.sim_seconds, 4.0, 0.3);
+}
+
+// Issue 19.8: a dry run took the whole scan's waits (3 s for one port), reported every port
+// stealth and counted the retries' packets. It builds each probe once, at full speed, reports
+// no port state, and estimates what the real scan would take.
+TEST(EngineScan, ADryRunBuildsEveryProbeOnceReportsNoStateAndEstimatesTheTime) {
+  NetworkProfile p;  // nobody: nothing could answer anyway
+  SimScan s(p);
+  auto plan = sim_plan({"198.18.0.2"}, port_range(1, 1000), 2, 1.0, 20000);
+  plan.dry_run = true;
+  const SimResult r = s.run(plan);
+  EXPECT_TRUE(s.results.count.empty());
+  EXPECT_EQ(r.summary.stealth, 0u);
+  EXPECT_EQ(r.summary.probed, 1000u);
+  EXPECT_EQ(r.summary.packets_sent, 1000u);
+  EXPECT_EQ(r.summary.passes, 1u);
+  EXPECT_LT(r.sim_seconds, 0.01);  // no pacing, no waits
+  EXPECT_TRUE(r.summary.dry_run);
+  EXPECT_EQ(r.summary.rate_ceiling, 20000);
+  EXPECT_EQ(r.summary.rate_initial, 20000);  // the controller starts at 50,000, or the ceiling if lower
+  EXPECT_NEAR(r.summary.estimated_send_seconds, 1000 / 20000.0, 1e-6);
+  plan.rate = INFINITY;  // --rate max: slow start from 50,000, doubling every 10 ms window
+  SimScan t(p);
+  const SimResult m = t.run(plan);
+  // 500 SYNs in the first 10 ms window at 50,000, the other 500 at 100,000.
+  EXPECT_NEAR(m.summary.estimated_send_seconds, 0.015, 1e-6);
+  plan.ports = port_range(1, 65535);
+  SimScan u(p);
+  const SimResult big = u.run(plan);
+  // 500, 1,000, ... 32,000 SYNs in seven 10 ms windows, the rest at 6,400,000: ~70 ms, not the
+  // 1.3 s 65,535 SYNs would take at the starting rate.
+  EXPECT_GT(big.summary.estimated_send_seconds, 0.05);
+  EXPECT_LT(big.summary.estimated_send_seconds, 0.1);
 }

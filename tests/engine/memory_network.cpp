@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "frames.h"
+#include "udp_fixture.h"
 #include "capture/reply_parser.h"
 
 namespace portauth::test {
@@ -75,9 +76,19 @@ size_t MemoryNetwork::send(const scanner::OutPacket* packets, size_t n) {
     ++total_;
     ++per_window_[now / 100'000'000];
     const uint8_t* p = packets[i].data;
+    const bool v6 = packets[i].len >= 48 && (p[0] >> 4) == 6;
+    if (v6 ? p[6] == 17 : packets[i].len >= 28 && p[9] == 17) {
+      const size_t l4 = v6 ? 40 : size_t(p[0] & 0x0f) * 4;
+      ++udp_probes_[{v6 ? config::Address::from_bytes(p + 24) : config::Address::v4(be32(p + 16)), be16(p + l4 + 2)}];
+      if (profile_.loss_each_way > 0 && coin(rng_) < profile_.loss_each_way) {
+        ++dropped_;
+        continue;
+      }
+      answer_udp(p, packets[i].len, now);
+      continue;
+    }
     // Not a TCP probe: the network ignores it.
-    const bool v6 = packets[i].len >= 60 && (p[0] >> 4) == 6;
-    if (v6 ? p[6] != 6 : packets[i].len < 40 || p[9] != 6) continue;
+    if (v6 ? packets[i].len < 60 || p[6] != 6 : packets[i].len < 40 || p[9] != 6) continue;
     const size_t l4 = v6 ? 40 : size_t(p[0] & 0x0f) * 4;
     ++probes_[{v6 ? config::Address::from_bytes(p + 24) : config::Address::v4(be32(p + 16)), be16(p + l4 + 2)}];
     if (profile_.bottleneck_pps > 0 &&
@@ -129,6 +140,48 @@ void MemoryNetwork::answer(const uint8_t* probe, size_t len, uint64_t now) {
   schedule(std::move(frame), at);
 }
 
+void MemoryNetwork::answer_udp(const uint8_t* probe, size_t len, uint64_t now) {
+  const bool v6 = (probe[0] >> 4) == 6;
+  const size_t ihl = v6 ? 40 : size_t(probe[0] & 0x0f) * 4;
+  if (len < ihl + 8) return;
+  const config::Address us = v6 ? config::Address::from_bytes(probe + 8) : config::Address::v4(be32(probe + 12));
+  const config::Address target = v6 ? config::Address::from_bytes(probe + 24) : config::Address::v4(be32(probe + 16));
+  const uint8_t* udp = probe + ihl;
+  const uint16_t uport = be16(udp), tport = be16(udp + 2);
+  const auto host_it = profile_.hosts.find(target);
+  const HostProfile* host = host_it != profile_.hosts.end() ? &host_it->second
+                            : profile_.other_hosts       ? &*profile_.other_hosts
+                                                         : nullptr;
+  if (!host) return;
+  const PortAnswer a = host->udp_answer_for(tport);
+  if (a.answer == Answer::kSilent) return;
+  const uint64_t at = now + host->rtt_ns;
+  std::vector<uint8_t> frame;
+  if (a.answer == Answer::kOpen) {
+    std::vector<uint8_t> payload(udp + 8, probe + len);  // the service echoes what carries the cookie
+    if (tport == 123 && payload.size() == 48) {            // NTP: a server's answer (RFC 5905 7.3)
+      std::copy(payload.begin() + 40, payload.end(), payload.begin() + 24);
+      payload[0] = 0x24;  // version 4, mode 4
+      payload[1] = 3;     // stratum 3
+    }
+    frame = udp_reply(target, tport, us, uport, payload);
+  } else {
+    // An ICMP error, within the host's limit (Linux's: per peer, a bucket of icmp_burst).
+    if (host->icmp_limit_pps > 0 &&
+        !icmp_limits_[target].take(now + host->rtt_ns / 2, host->icmp_limit_pps, host->icmp_burst)) {
+      ++limited_;
+      return;
+    }
+    ++icmp_sent_;
+    const uint8_t code = a.answer == Answer::kClosed ? uint8_t(v6 ? 4 : 3) : a.icmp_code;
+    frame = icmp_quoting(target, std::vector<uint8_t>(probe, probe + len), code, len);
+  }
+  std::uniform_real_distribution<double> coin(0, 1);
+  if (profile_.loss_each_way > 0 && coin(rng_) < profile_.loss_each_way) return;
+  for (unsigned d = 0; d < host->duplicates; ++d) schedule(frame, at + (d + 1) * 1'000'000);
+  schedule(std::move(frame), at);
+}
+
 int MemoryNetwork::dispatch(capture::PacketSource::Handler handler, void* ctx) {
   std::vector<std::vector<uint8_t>> ready;
   uint64_t next = 0;
@@ -161,6 +214,17 @@ uint64_t MemoryNetwork::probes_to(const config::Address& addr, uint16_t port) co
   std::lock_guard lock(mu_);
   const auto it = probes_.find({addr, port});
   return it == probes_.end() ? 0 : it->second;
+}
+
+uint64_t MemoryNetwork::udp_probes_to(const config::Address& addr, uint16_t port) const {
+  std::lock_guard lock(mu_);
+  const auto it = udp_probes_.find({addr, port});
+  return it == udp_probes_.end() ? 0 : it->second;
+}
+
+uint64_t MemoryNetwork::icmp_sent() const {
+  std::lock_guard lock(mu_);
+  return icmp_sent_;
 }
 
 uint64_t MemoryNetwork::probes_total() const {

@@ -4,7 +4,12 @@
 // Each probe is read as the wire would carry it (an IPv4 or IPv6 TCP SYN: addresses, ports,
 // seq) and answered by its host's profile in the probe's family: SYN-ACK (open), RST
 // (closed), an ICMP or ICMPv6 unreachable quoting the probe (closed, by code), or nothing
-// (silent). Faults a real network has are scripted
+// (silent). A UDP probe is answered by the host's UDP profile: a datagram back that carries
+// the probe's payload (the cookie echoed where the probe put it; port 123 answers as an NTP
+// server, origin timestamp = our transmit timestamp), an ICMP port unreachable quoting the
+// whole probe (as Linux does), another unreachable, or nothing; and a host may limit its ICMP
+// errors as Linux does (a token bucket of `icmp_burst` refilled at `icmp_limit_pps`, full when
+// the scan starts). Faults a real network has are scripted
 // too: the round-trip time, late answers, duplicated answers, a per-host limit on answers
 // per second (as hosts limit RSTs and ICMP errors), a bottleneck that drops probes above a
 // rate, random loss each way. Replies come back as Ethernet frames (DLT_EN10MB) through the
@@ -50,9 +55,18 @@ struct HostProfile {
   double reply_limit_pps = 0;
   double reply_burst = 50;
   bool limit_syn_ack = false;
+  // UDP: kOpen a datagram back, kClosed ICMP port unreachable, kIcmp that code, kSilent nothing.
+  PortAnswer udp_default{Answer::kClosed};
+  std::map<uint16_t, PortAnswer> udp_ports;
+  double icmp_limit_pps = 0;  // ICMP errors to UDP probes a second (0: no limit); Linux: 1
+  double icmp_burst = 6;      // Linux: XRLIM_BURST_FACTOR
   PortAnswer answer_for(uint16_t port) const {
     const auto it = ports.find(port);
     return it == ports.end() ? default_answer : it->second;
+  }
+  PortAnswer udp_answer_for(uint16_t port) const {
+    const auto it = udp_ports.find(port);
+    return it == udp_ports.end() ? udp_default : it->second;
   }
 };
 
@@ -77,6 +91,8 @@ class MemoryNetwork {
 
   // What the network saw: probes per (address, port), and totals.
   uint64_t probes_to(const config::Address& addr, uint16_t port) const;
+  uint64_t udp_probes_to(const config::Address& addr, uint16_t port) const;
+  uint64_t icmp_sent() const;  // ICMP errors the hosts sent to UDP probes
   uint64_t probes_total() const;
   uint64_t probes_dropped() const;   // by the bottleneck or loss
   uint64_t answers_limited() const;  // withheld by a host's answer limit
@@ -101,6 +117,7 @@ class MemoryNetwork {
     bool take(uint64_t now_ns, double rate, double burst);
   };
   void answer(const uint8_t* probe, size_t len, uint64_t now_ns);  // with mu_ held
+  void answer_udp(const uint8_t* probe, size_t len, uint64_t now_ns);  // with mu_ held
   void schedule(std::vector<uint8_t> frame, uint64_t at_ns);      // with mu_ held
 
   scanner::Clock& clock_;
@@ -109,7 +126,9 @@ class MemoryNetwork {
   std::mt19937_64 rng_;
   std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending_;
   uint64_t order_ = 0;
-  std::map<std::pair<config::Address, uint16_t>, uint64_t> probes_;
+  std::map<std::pair<config::Address, uint16_t>, uint64_t> probes_, udp_probes_;
+  std::map<config::Address, Bucket> icmp_limits_;
+  uint64_t icmp_sent_ = 0;
   uint64_t total_ = 0, dropped_ = 0, limited_ = 0, delivered_ = 0;
   Bucket bottleneck_;
   std::map<config::Address, Bucket> host_limits_;

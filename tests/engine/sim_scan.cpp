@@ -28,7 +28,7 @@ SimResult SimScan::run(const config::ScanPlan& plan, engine::RunOptions options,
   const output::Annotation none;
   const uint64_t start = clock.now_ns();
   SimResult r;
-  r.summary = engine::run_scan(setup, wire, clock, [&](uint16_t) -> const output::Annotation& { return none; },
+  r.summary = engine::run_scan(setup, wire, clock, [&](uint16_t, config::Proto) -> const output::Annotation& { return none; },
                                {&results}, options);
   r.sim_seconds = double(clock.now_ns() - start) / 1e9;
   return r;

@@ -2,6 +2,7 @@
 // binary runs it (setup, loop, finish), with a MemoryNetwork for the wire and a SimClock.
 #pragma once
 #include <map>
+#include <tuple>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,8 @@ class Collector final : public output::ResultWriter {
   void result(const probe::ScanResult& r, const output::Annotation&, const output::PortFacts&) override {
     ++count[{r.addr, r.port}];
     reason[{r.addr, r.port}] = r.reason;
+    ++by_proto[{r.addr, r.proto, r.port}];
+    proto_reason[{r.addr, r.proto, r.port}] = r.reason;
     if (on_result) on_result(r);
   }
   void flush() override {}
@@ -32,6 +35,9 @@ class Collector final : public output::ResultWriter {
 
   std::map<std::pair<config::Address, uint16_t>, int> count;
   std::map<std::pair<config::Address, uint16_t>, probe::Reason> reason;
+  // The same keyed by protocol too (a scan of both protocols reports a port number twice).
+  std::map<std::tuple<config::Address, config::Proto, uint16_t>, int> by_proto;
+  std::map<std::tuple<config::Address, config::Proto, uint16_t>, probe::Reason> proto_reason;
   std::function<void(const probe::ScanResult&)> on_result;
   int begins = 0, finishes = 0;
 };

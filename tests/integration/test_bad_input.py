@@ -97,20 +97,28 @@ FILE_CASES = [
     ("--pcap-buffer too small", {}, ["scan", T, "-p", "80", *ALLOW, "--pcap-buffer", "12"], 1,
      "portauth: bad --pcap-buffer '12': give a size from 4096 to 1073741824 bytes (a number, optionally with k, M "
      "or G)"),
-    ("nmap UDP scan", {}, ["scan", "-sU", T, "-p", "53"], 1,
-     "portauth: -sU (UDP scan) is not supported: portauth is a TCP SYN scanner (nmap's -sS); nothing was sent"),
+    ("-sU with only T: ports", {}, ["scan", "-sU", T, "-p", "T:22", *ALLOW], 1,
+     "portauth: -sU asks for a UDP scan, but -p 'T:22' names no UDP port (add U:PORTS, or plain ports)"),
+    ("an SCTP port prefix", {}, ["scan", T, "-p", "S:9", *ALLOW], 1,
+     "portauth: bad port list 'S:9': 'S:' asks for SCTP ports; portauth scans TCP (T:) and UDP (U:)"),
+    ("--report shieldsup with -sU", {}, ["scan", T, "-sU", "-p", "53", "--report", "shieldsup", *ALLOW], 1,
+     "portauth: --report shieldsup tests TCP ports, as ShieldsUP does; drop -sU and the U: ports, or write the "
+     "UDP results with -o"),
+    ("--wait-unreachable without UDP", {}, ["scan", T, "-p", "53", "--wait-unreachable", *ALLOW], 1,
+     "portauth: --wait-unreachable waits for the ICMP errors of closed UDP ports, but this scan has no UDP port: "
+     "add -sU"),
     ("-sV with --no-service-scan", {}, ["scan", "-sV", "--no-service-scan", T, "-p", "22", *ALLOW], 1,
      "portauth: -sV (--service-scan) and --no-service-scan contradict each other: give one"),
     ("-sV timeout out of range", {}, ["scan", "-sV", T, "-p", "22", *ALLOW, "--service-timeout", "0"], 1,
      "portauth: bad --service-timeout '0': give a number from 0.1 to 300"),
     ("nmap OS detection", {}, ["scan", "-O", T], 1,
-     "portauth: -O (OS detection) is not supported: portauth is a TCP SYN scanner (nmap's -sS); nothing was sent"),
+     "portauth: -O (OS detection) is not supported: portauth scans with TCP SYN (nmap's -sS) and UDP (-sU) probes; nothing was sent"),
     ("nmap -A", {}, ["scan", "-A", T], 1,
-     "portauth: -A (OS and version detection, scripts and traceroute) is not supported: portauth is a TCP SYN "
-     "scanner (nmap's -sS); nothing was sent"),
+     "portauth: -A (OS and version detection, scripts and traceroute) is not supported: portauth scans with TCP "
+     "SYN (nmap's -sS) and UDP (-sU) probes; nothing was sent"),
     ("nmap scripts", {}, ["scan", T, "--script=vuln"], 1,
-     "portauth: --script (the scripting engine) is not supported: portauth is a TCP SYN scanner (nmap's -sS); "
-     "nothing was sent"),
+     "portauth: --script (the scripting engine) is not supported: portauth scans with TCP SYN (nmap's -sS) and UDP "
+     "(-sU) probes; nothing was sent"),
     ("unknown option, with the closest", {}, ["scan", T, "-p", "80", "--rtae", "5"], 1,
      "portauth: unknown option '--rtae' (did you mean '--rate'?)"),
     ("bad timing template", {}, ["scan", T, "-p", "80", "-T7"], 1,

@@ -50,7 +50,10 @@ CASES = [
      "1073741824 bytes (a number, optionally with k, M or G)"),
     (["scan", T, "-p", "80", "--report", "nmap"], "portauth: bad --report 'nmap': the one report is shieldsup"),
     (["scan", T, "-p", "80", "--show", "nope"], None),
-    (["scan", T, "-sU", "-p", "53"], None),
+    (["scan", T, "-sO", "-p", "53"], "portauth: -sO (IP protocol scan) is not supported: portauth scans with TCP "
+     "SYN (nmap's -sS) and UDP (-sU) probes; nothing was sent"),
+    (["scan", T, "-sU", "-p", "T:53"], "portauth: -sU asks for a UDP scan, but -p 'T:53' names no UDP port (add "
+     "U:PORTS, or plain ports)"),
     (["scan", "224.0.0.0/3", "-p", "80"], None),  # "no targets left" and the skipped blocks: one line
     # Item 4: empty values and lists.
     (["scan", T, "-p", ""], "portauth: -p was given an empty value (an unset shell variable?); give one, e.g. "

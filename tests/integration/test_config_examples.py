@@ -33,7 +33,7 @@ import lablib  # noqa: E402
 import test_shieldsup  # noqa: E402  (the ShieldsUP report's parser and the common ports)
 
 T = lablib.TARGET_IP
-SUMMARY = re.compile(r"^(\d+) open, (\d+) closed, (\d+) stealth of (\d+) probed")
+SUMMARY = re.compile(r"^(\d+) open, (\d+) closed, (\d+) stealth of (\d+) ports probed")
 
 
 def profile_counts(profile, addr, ports):

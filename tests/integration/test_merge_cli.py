@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """`scan --manifest`, `--shard auto/N` and `portauth merge` through the real binary, offline.
 
-Every scan here is --dry-run (no socket, nothing sent; every probe comes out stealth), so this
-needs no root and no lab; the lab tests (test_slurm_cluster.py, test_container_entrypoint.py) merge
-real answers. Checks:
+Every scan here is offline, --pcap-out /dev/null (no socket, nothing sent; every probe comes out
+stealth; a --dry-run reports no port state at all), so this needs no root and no lab; as root the
+scans still run in a namespace of their own (a bare one: only lo, down). The lab tests
+(test_slurm_cluster.py, test_container_entrypoint.py) merge real answers. Checks:
   * 3 shards (--shard auto/3 from JOB_COMPLETION_INDEX, and from SLURM_ARRAY_TASK_ID) with
     --show all: their manifests say complete, shard i, the engine variable, a SHA-256 equal to
     sha256sum's; merge -oX -oJ -oG -oC -oH writes each, the XML is valid and ndiff finds no
@@ -27,17 +28,39 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lablib  # noqa: E402
 
 TARGET, PORTS = "198.18.1.0/28", "22,80,443"
-COMMON = ["--allow", "198.18.0.0/15", "--seed", "77", "--dry-run", "--retries", "0", "--wait", "0", "--no-progress"]
+COMMON = ["--allow", "198.18.0.0/15", "--seed", "77", "--pcap-out", os.devnull, "--retries", "0", "--wait", "0",
+          "--no-progress"]
+# As root, every scan runs in a bare namespace (netns_up); otherwise as is: nothing is sent either way.
+NETNS = []
+
+
+def netns_up():
+    if os.geteuid() == 0 and subprocess.run(["ip", "netns", "add", f"pam{os.getpid()}"],
+                                            capture_output=True).returncode == 0:
+        NETNS[:] = ["ip", "netns", "exec", f"pam{os.getpid()}"]
+
+
+def netns_down():
+    if NETNS:
+        subprocess.run(["ip", "netns", "del", f"pam{os.getpid()}"], capture_output=True)
 
 
 def run(argv, env=None, cwd=None):
     e = {k: v for k, v in os.environ.items() if k not in ("JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID")}
     e.update(env or {})
-    return subprocess.run(argv, capture_output=True, text=True, timeout=60, env=e, cwd=cwd)
+    return subprocess.run([*NETNS, *argv], capture_output=True, text=True, timeout=60, env=e, cwd=cwd)
 
 
 def main():
     args = lablib.parse_args(__doc__.splitlines()[0])
+    netns_up()
+    try:
+        return check(args)
+    finally:
+        netns_down()
+
+
+def check(args):
     problems = []
     b = args.binary
     with tempfile.TemporaryDirectory(prefix="portauth-merge-") as tmp:
@@ -111,8 +134,8 @@ def main():
         if os.path.exists(p("r.manifest.json")):
             problems.append("a scan refused at planning still created its manifest")
 
-        # Interrupted: a slow dry run, SIGINT after 1 s.
-        proc = subprocess.Popen([b, "scan", "198.18.0.0/22", "-p", PORTS, *COMMON, "--rate", "1000", "--shard", "1/3",
+        # Interrupted: a slow offline run, SIGINT after 1 s.
+        proc = subprocess.Popen([*NETNS, b, "scan", "198.18.0.0/22", "-p", PORTS, *COMMON, "--rate", "1000", "--shard", "1/3",
                                  "--show", "all", "-oJ", p("i1.jsonl"), "--manifest", p("i1.manifest.json"),
                                  "--resume-file", p("i1.resume")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)

@@ -222,7 +222,7 @@ def check_text(tmp, ports, problems):
     rows = re.findall(r"^(\d+)/tcp\s", text, re.M)
     if sorted(map(int, rows)) != ports:
         problems.append(f"text: {len(rows)} port rows, want {len(ports)}")
-    if not re.search(r"^\d+ open, \d+ closed, \d+ stealth of \d+ probed", text, re.M):
+    if not re.search(r"^\d+ open, \d+ closed, \d+ stealth of \d+ ports probed", text, re.M):
         problems.append("text: no summary line")
 
 

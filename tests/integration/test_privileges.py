@@ -7,6 +7,12 @@
 2. --user with an unknown user: exit 2, a message naming the step, nothing sent.
 3. A copy of the binary given cap_net_raw with setcap, run by uid 65534 (not root at all),
    scans the lab correctly.
+4. Files the user named are made before the drop (issue 19.7: as root without sudo, `--resume-file
+   /tmp/x/r2.yaml` was "Permission denied; writing /tmp/portauth-resume-PID.yaml instead"): in a
+   directory only root may write, an interrupted scan's resume file is where it was asked (mode
+   0600, a resume file), nothing in /tmp instead; `--resume` of it finishes the scan, which then
+   empties it (nobody may not remove it) and says so; --resume-file in a missing directory is
+   refused (exit 1, named) before anything is sent.
 Exit 0 pass, 1 fail, 77 skipped.
 """
 import os
@@ -99,6 +105,49 @@ def setcap_user_scan(args, lab, profile, tmp, problems):
     lablib.log(f"setcap'd binary run by uid {NOBODY}: {len(records)} results as profiled")
 
 
+def named_resume_file(args, lab, tmp, problems):
+    env = {k: v for k, v in os.environ.items() if k != "SUDO_USER"}
+    rootonly = os.path.join(tmp, "x")
+    os.mkdir(rootonly, 0o755)  # root's: 'nobody' can neither create nor remove files here
+    resume = os.path.join(rootonly, "r2.yaml")
+    out = os.path.join(tmp, "named.jsonl")
+    before = set(os.listdir("/tmp"))
+    proc = subprocess.Popen(["ip", "netns", "exec", lab.scan_ns, args.binary, "scan", lablib.TARGET_IP, "-p-", *ALLOW,
+                             "--rate", "8000", "--format", "jsonl", "-o", out, "--resume-file", resume],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    time.sleep(1.0)
+    proc.send_signal(2)  # SIGINT
+    _, err = proc.communicate(timeout=60)
+    # Ours only: other scans on a shared machine may leave theirs in /tmp meanwhile (`ip netns
+    # exec` execs portauth, so the Popen pid is the scanner's).
+    strays = [f for f in set(os.listdir("/tmp")) - before if f == f"portauth-resume-{proc.pid}.yaml"]
+    ok = os.path.isfile(resume) and os.path.getsize(resume) > 0 and (os.stat(resume).st_mode & 0o777) == 0o600
+    if proc.returncode != 0 or not ok or strays or "instead" in err or f"--resume {resume}" not in err:
+        problems.append(f"named --resume-file as root: exit {proc.returncode}, at {resume}: {ok}, strays {strays}: "
+                        f"{err.strip()[-400:]}")
+        for f in strays:
+            os.unlink(os.path.join("/tmp", f))
+        return
+    if not open(resume).read().startswith("# portauth resume file"):
+        problems.append(f"{resume} is not a resume file")
+    lablib.log(f"4. interrupted as nobody: the resume file is {resume} ({os.path.getsize(resume)} bytes, mode 0600)")
+    proc = subprocess.run(["ip", "netns", "exec", lab.scan_ns, args.binary, "scan", "--resume", resume],
+                          capture_output=True, text=True, timeout=120, env=env)
+    if proc.returncode != 0 or not os.path.isfile(resume) or os.path.getsize(resume) != 0 or \
+            f"the resume file {resume} is left empty" not in proc.stderr:
+        problems.append(f"resumed as nobody: want the finished scan's resume file emptied, with a note: "
+                        f"{lablib.describe(proc)}")
+    else:
+        lablib.log("4. resumed and finished: " + proc.stderr.strip().splitlines()[-1])
+    missing = os.path.join(tmp, "no", "such", "dir", "r.yaml")
+    with lablib.PacketCounter(lab.scan_ns) as counter:
+        proc = lab.run([args.binary, "scan", lablib.TARGET_IP, "-p", "22", *ALLOW, "--resume-file", missing])
+    seen = counter.result()["count"]
+    if proc.returncode != 1 or f"cannot create the --resume-file '{missing}'" not in proc.stderr or seen:
+        problems.append(f"--resume-file in a missing directory: exit {proc.returncode}, {seen} packets: "
+                        f"{proc.stderr.strip()[:300]!r}")
+
+
 def main():
     args = lablib.parse_args(__doc__.splitlines()[0])
     lablib.require_lab_support()
@@ -109,6 +158,7 @@ def main():
         dropped_while_scanning(args, lab, profile, tmp, problems)
         unknown_user(args, lab, problems)
         setcap_user_scan(args, lab, profile, tmp, problems)
+        named_resume_file(args, lab, tmp, problems)
     return lablib.report("root drops to an unprivileged user with CAP_NET_RAW only", problems)
 
 

@@ -217,10 +217,11 @@ def main():
             if os.path.exists(os.path.join(out2, "merged.jsonl")):
                 problems.append("a refused merge still wrote its output")
             lablib.log(f"3. task 3 killed, task 2 cancelled; merge refused:\n{err.strip()}")
-            # The cancelled scanner's resume file (outside tmp: the task could not write beside it).
-            for word in err.split():
-                if word.startswith("/tmp/portauth-resume-") and word.endswith(".yaml") and os.path.isfile(word):
-                    os.unlink(word)
+            # The cancelled scanner's resume file is where the task was told to write it, beside its
+            # outputs (issue 19.7: it landed in the node's /tmp, the task having dropped root).
+            resume2 = os.path.join(out2, "shard-2.resume.yaml")
+            if f"--resume {resume2} " not in err or not os.path.getsize(resume2):
+                problems.append(f"task 2's resume file is not {resume2}: {err.strip()[:600]}")
 
             job = slurm.submit("2,3", [shard_script, profile_path, "4", out2], env)
             states = slurm.wait(job)

@@ -69,7 +69,7 @@ TEST(StageScan, OpenPortsAreIdentifiedWhileTheScanGoesOn) {
   engine::ScanSetup setup(plan, {"mem0", test::kScanner, test::kScanner6}, nullptr, &sim.key);
   engine::Wire wire = sim.net.wire();
   const output::Annotation none;
-  auto summary = engine::run_scan(setup, wire, sim.clock, [&](uint16_t) -> const output::Annotation& { return none; },
+  auto summary = engine::run_scan(setup, wire, sim.clock, [&](uint16_t, config::Proto) -> const output::Annotation& { return none; },
                                   {&stage}, {});
   stage.amend(summary);
 
@@ -92,6 +92,58 @@ TEST(StageScan, OpenPortsAreIdentifiedWhileTheScanGoesOn) {
   EXPECT_GE(summary.service_connections, 2u);
 }
 
+// -sS -sU -sV: identification connects over TCP only; an open UDP port (its reply already
+// explained by the UDP module) goes straight through, and no connection is made for it.
+TEST(StageScan, UdpPortsGoStraightThrough) {
+  LoopbackServers srv;
+  const uint16_t ssh = srv.add(Behaviour::kGreet, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10\r\n");
+  srv.start();
+  const config::Address lo = config::Address::v4(0x7f000001);
+  test::NetworkProfile profile;
+  test::HostProfile& host = profile.hosts[lo];
+  host.ports[ssh] = {test::Answer::kOpen};
+  host.udp_ports[ssh] = {test::Answer::kOpen};  // the same number open over UDP
+  host.udp_ports[53] = {test::Answer::kOpen};
+  test::SimScan sim(profile);
+  config::ScanPlan plan = test::sim_plan({"127.0.0.1"}, {ssh}, 0, 1.0);
+  plan.udp_ports = {53, ssh};
+
+  std::map<std::pair<config::Proto, uint16_t>, Seen> seen;
+  class ByProto final : public output::ResultWriter {
+   public:
+    explicit ByProto(std::map<std::pair<config::Proto, uint16_t>, Seen>& m) : m_(m) {}
+    void result(const probe::ScanResult& r, const output::Annotation&, const output::PortFacts& f) override {
+      m_[{r.proto, r.port}] = {r.reason, f.service};
+    }
+    void flush() override {}
+    void finish(const output::ScanSummary&) override {}
+
+   private:
+    std::map<std::pair<config::Proto, uint16_t>, Seen>& m_;
+  } writer(seen);
+  StageOptions so;
+  so.timeout_seconds = 1.0;
+  ServiceStage stage({&writer}, so);
+  engine::ScanSetup setup(plan, {"mem0", test::kScanner, test::kScanner6}, nullptr, &sim.key);
+  engine::Wire wire = sim.net.wire();
+  const output::Annotation none;
+  auto summary = engine::run_scan(setup, wire, sim.clock,
+                                  [&](uint16_t, config::Proto) -> const output::Annotation& { return none; },
+                                  {&stage}, {});
+  stage.amend(summary);
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(stage.submitted(), 1u);  // the TCP port only
+  const Seen& tcp = seen.at({config::Proto::kTcp, ssh});
+  ASSERT_TRUE(tcp.service);
+  EXPECT_EQ(tcp.service->product, "OpenSSH");
+  for (uint16_t p : {uint16_t(53), ssh}) {
+    const Seen& u = seen.at({config::Proto::kUdp, p});
+    EXPECT_EQ(u.reason, probe::Reason::kUdpResponse) << p;
+    EXPECT_FALSE(u.service) << p;
+  }
+  EXPECT_EQ(summary.services_identified, 1u);
+}
+
 TEST(StageScan, ANoOpenPortScanNeverStartsTheEngine) {
   test::NetworkProfile profile;
   profile.hosts[config::Address::v4(0x7f000001)] = test::HostProfile{};
@@ -102,7 +154,7 @@ TEST(StageScan, ANoOpenPortScanNeverStartsTheEngine) {
   engine::ScanSetup setup(plan, {"mem0", test::kScanner, test::kScanner6}, nullptr, &sim.key);
   engine::Wire wire = sim.net.wire();
   const output::Annotation none;
-  auto summary = engine::run_scan(setup, wire, sim.clock, [&](uint16_t) -> const output::Annotation& { return none; },
+  auto summary = engine::run_scan(setup, wire, sim.clock, [&](uint16_t, config::Proto) -> const output::Annotation& { return none; },
                                   {&stage}, {});
   stage.amend(summary);
   EXPECT_EQ(facts.seen.size(), 3u);

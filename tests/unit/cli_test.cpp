@@ -144,12 +144,12 @@ TEST(NmapHabits, RatesRetriesTemplatesAndVerbosity) {
 
 TEST(NmapHabits, UnsupportedAndUnknownOptionsAreOneClearLine) {
   for (const auto& [flag, what] : std::vector<std::pair<std::string, std::string>>{
-           {"-sU", "UDP scan"}, {"-O", "OS detection"},
+           {"-sA", "ACK scan"}, {"-O", "OS detection"},
            {"-A", "OS and version detection, scripts and traceroute"}, {"--script", "the scripting engine"},
            {"--script=vuln", "the scripting engine"}, {"-sT", "TCP connect scan"}})
     EXPECT_EQ(refusal({flag, kT1}), flag.substr(0, flag.find('=')) + " (" + what +
-                                        ") is not supported: portauth is a TCP SYN scanner (nmap's -sS); nothing "
-                                        "was sent");
+                                        ") is not supported: portauth scans with TCP SYN (nmap's -sS) and UDP "
+                                        "(-sU) probes; nothing was sent");
   EXPECT_EQ(refusal({kT1, "--rtae", "5"}), "unknown option '--rtae' (did you mean '--rate'?)");
   EXPECT_EQ(refusal({kT1, "--max-retires", "5"}), "unknown option '--max-retires' (did you mean '--max-retries'?)");
   EXPECT_EQ(refusal({kT1, "--frobnicate"}), "unknown option '--frobnicate'; 'portauth scan --help' lists the options");

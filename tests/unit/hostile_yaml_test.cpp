@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <string>
 
 #include "config/config_file.h"
@@ -146,4 +147,32 @@ TEST(HostileYaml, ResumeWaitMustBeAWholeNumberText) {
   EXPECT_EQ(resume_error(resume_with_wait("1e999")), "r.yaml:8:7: 'wait' must be a number, not '1e999'");
   EXPECT_EQ(resume_error(resume_with_wait("1abc")), "r.yaml:8:7: 'wait' must be a number, not '1abc'");
   EXPECT_EQ(resume_error(resume_with_wait("1.5")), "");
+}
+
+// Issue 19.5: a resumed scan's totals missed the ports answered before the interrupt. The resume
+// file counts them now; the counts must fit the answered slots it lists.
+TEST(HostileYaml, ResumeFilesCountTheEarlierRunsAndTheCountsMustFit) {
+  ScanOptions o;
+  o.targets = {"198.18.0.2"};
+  o.ports = "0-1055";
+  const ScanPlan plan = build_scan_plan(o);
+  const std::string path = ::testing::TempDir() + "earlier-runs.yaml";
+  write_resume_file(path, plan, 600, {{0, 9}, {20, 29}}, {.runs = 2, .open = 3, .closed = 17, .packets_sent = 640,
+                                                          .seconds = 1.25});
+  const ResumeState st = load_resume_file(path);
+  std::remove(path.c_str());
+  EXPECT_EQ(st.next_slot, 600u);
+  EXPECT_EQ(st.earlier.runs, 2u);
+  EXPECT_EQ(st.earlier.open, 3u);
+  EXPECT_EQ(st.earlier.closed, 17u);
+  EXPECT_EQ(st.earlier.packets_sent, 640u);
+  EXPECT_DOUBLE_EQ(st.earlier.seconds, 1.25);
+  // A file from before the counts were kept still loads, with none.
+  EXPECT_EQ(parse_resume_text(resume_with_wait("1"), "r.yaml").earlier.runs, 0u);
+  // More answers than 'answered' holds (one slot, 3): refused where it is wrong.
+  EXPECT_EQ(resume_error(resume_with_wait("1") +
+                         "earlier: {runs: 1, open: 1, closed: 1, packets_sent: 9, milliseconds: 5}\n"),
+            "r.yaml:15:10: 'earlier' counts more answers than 'answered' holds");
+  EXPECT_EQ(resume_error(resume_with_wait("1") + "earlier: {runs: 1, open: 1}\n"),
+            "r.yaml:15:10: 'earlier' has no 'closed'");
 }

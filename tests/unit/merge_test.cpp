@@ -233,6 +233,30 @@ TEST(Merge, WarnsAboutPcapDropsWithoutRefusing) {
   EXPECT_TRUE(mentions(set.warnings, "the capture dropped 310 packets")) << joined(set.warnings);
 }
 
+// Issue 19.0: a shard whose last retry pass still found answers may call open or closed ports
+// stealth; the merge says so and names the command that runs it again (older manifests have no
+// such count: none).
+TEST(Merge, WarnsAboutAShardWhoseRetriesStillFoundAnswers) {
+  ShardedScan scan("retries", 2);
+  scan.run_all();
+  auto m = merge::load_manifest(scan.manifest(1));
+  EXPECT_EQ(m.counts.last_retry_answers, 0u);
+  m.counts.last_retry_answers = 15;
+  write_text(scan.manifest(1), merge::manifest_json(m));
+  EXPECT_EQ(merge::load_manifest(scan.manifest(1)).counts.last_retry_answers, 15u);
+  const auto set = merge::check_shard_set(scan.load_all());
+  EXPECT_TRUE(set.problems.empty());
+  EXPECT_TRUE(mentions(set.warnings, "its last retry pass still found 15 answers")) << joined(set.warnings);
+  // A manifest written before the count existed still loads.
+  std::string text = merge::manifest_json(m);
+  const size_t key = text.find("\"last_retry_answers\"");
+  ASSERT_NE(key, std::string::npos) << text;
+  const size_t comma = text.rfind(',', key);  // it follows "passes": keep the JSON valid
+  text.erase(comma, text.find_first_of("}\n", key) - comma);
+  write_text(scan.manifest(1), text);
+  EXPECT_EQ(merge::load_manifest(scan.manifest(1)).counts.last_retry_answers, 0u);
+}
+
 TEST(Merge, RerunCommandForEachWayTheShardWasChosen) {
   merge::Manifest m;
   m.plan.shards = 16;

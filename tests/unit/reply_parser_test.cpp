@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "frames.h"
+#include "udp_fixture.h"
 #include "capture/reply_parser.h"
 
 using namespace portauth::capture;
@@ -127,7 +128,7 @@ TEST(ReplyParser, MalformedHeaders) {
   bad[14 + 3] = 30;  // total length says the TCP header is cut
   EXPECT_EQ(parse_reply(kDltEthernet, bad.data(), bad.size(), r), ParseStatus::kTruncated);
   auto icmp = icmp_unreach(kTarget, kUs, 61000, kTarget, 80, 1, 3);
-  icmp[14 + 20 + 8 + 9] = 17;  // quoted protocol UDP
+  icmp[14 + 20 + 8 + 9] = 47;  // quoted protocol GRE: not a probe of ours
   EXPECT_EQ(parse_reply(kDltEthernet, icmp.data(), icmp.size(), r), ParseStatus::kNotAReply);
   icmp = icmp_unreach(kTarget, kUs, 61000, kTarget, 80, 1, 3);
   icmp[14 + 20] = 11;  // time exceeded
@@ -167,4 +168,60 @@ TEST(ReplyParser, EchoRepliesOfBothFamilies) {
   EXPECT_EQ(r.our_ip, us6);
   EXPECT_EQ(r.our_port, 0x5151);
   EXPECT_EQ(r.ack, 0x1234u);
+}
+
+TEST(ReplyParser, UdpDatagram) {
+  const std::vector<uint8_t> payload = {'h', 'e', 'l', 'l', 'o'};
+  auto f = udp_reply(kTargetA, 53, kUsA, 61234, payload, 55);
+  Reply r;
+  ASSERT_EQ(parse_reply(kDltEthernet, f.data(), f.size(), r), ParseStatus::kOk);
+  EXPECT_EQ(r.kind, ReplyKind::kUdp);
+  EXPECT_EQ(r.proto, 17);
+  EXPECT_EQ(r.target_ip, kTargetA);
+  EXPECT_EQ(r.target_port, 53);
+  EXPECT_EQ(r.our_ip, kUsA);
+  EXPECT_EQ(r.our_port, 61234);
+  EXPECT_EQ(r.ttl, 55);
+  EXPECT_EQ(r.udp_len, 13);
+  ASSERT_EQ(r.payload_len, 5);
+  EXPECT_EQ(std::string(r.payload, r.payload + r.payload_len), "hello");
+  // Ethernet padding after the datagram is not payload.
+  f.insert(f.end(), 20, 0);
+  ASSERT_EQ(parse_reply(kDltEthernet, f.data(), f.size(), r), ParseStatus::kOk);
+  EXPECT_EQ(r.payload_len, 5);
+  // A capture cut short: the payload is what was captured, the length what the header says.
+  ASSERT_EQ(parse_reply(kDltEthernet, f.data(), 14 + 20 + 8 + 2, r), ParseStatus::kOk);
+  EXPECT_EQ(r.payload_len, 2);
+  EXPECT_EQ(r.udp_len, 13);
+  EXPECT_EQ(parse_reply(kDltEthernet, f.data(), 14 + 20 + 7, r), ParseStatus::kTruncated);
+  // IPv6 too.
+  const auto* us6 = "2001:2::1";
+  const auto f6 = udp_reply(*portauth::config::parse_address("2001:2::2"), 123, *portauth::config::parse_address(us6),
+                            61000, payload);
+  ASSERT_EQ(parse_reply(kDltEthernet, f6.data(), f6.size(), r), ParseStatus::kOk);
+  EXPECT_EQ(r.kind, ReplyKind::kUdp);
+  EXPECT_EQ(r.payload_len, 5);
+}
+
+TEST(ReplyParser, IcmpQuotingAUdpProbe) {
+  // Our probe: id 0xbeef, 198.18.0.1:61010 -> 198.18.0.2:161, 3 bytes of payload.
+  std::vector<uint8_t> probe = ipv4_header(kUs, kTarget, 17, 11);
+  probe[4] = 0xbe, probe[5] = 0xef;
+  probe.insert(probe.end(), {0xee, 0x52, 0x00, 0xa1, 0x00, 0x0b, 0x12, 0x34, 'a', 'b', 'c'});
+  for (size_t quote : {size_t(28), probe.size()}) {
+    const auto f = icmp_quoting(kTargetA, probe, 3, quote);
+    Reply r;
+    ASSERT_EQ(parse_reply(kDltEthernet, f.data(), f.size(), r), ParseStatus::kOk);
+    EXPECT_EQ(r.kind, ReplyKind::kIcmpUnreachable);
+    EXPECT_EQ(r.proto, 17);
+    EXPECT_EQ(r.icmp_code, 3);
+    EXPECT_EQ(r.target_ip, kTargetA);
+    EXPECT_EQ(r.target_port, 161);
+    EXPECT_EQ(r.our_port, 61010);
+    EXPECT_EQ(r.quoted_seq, 0xbeefu);  // a UDP probe's cookie bits: its IP id
+  }
+  // Fewer than 8 bytes of the UDP header quoted: not enough to say which probe.
+  const auto cut = icmp_quoting(kTargetA, probe, 3, 27);
+  Reply r;
+  EXPECT_EQ(parse_reply(kDltEthernet, cut.data(), cut.size(), r), ParseStatus::kTruncated);
 }

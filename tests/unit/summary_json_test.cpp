@@ -5,6 +5,7 @@
 #include <fstream>
 #include <string>
 
+#include "output/report.h"
 #include "report/summary_json.h"
 
 using namespace portauth;
@@ -81,12 +82,67 @@ TEST(SummaryJson, CarriesWhatTheRateControllerDid) {
   EXPECT_EQ(j["rate"]["rtt_ms"]["p99"], 2);
   EXPECT_EQ(j["rate"]["extra_passes"], 1);
   const std::string line = output::rate_summary_line(s);
-  EXPECT_NE(line.find("rate 10000-160000 pps, ended at 2200"), std::string::npos) << line;
-  EXPECT_NE(line.find("backed off 3 times, last held by 198.18.1.220's answers"), std::string::npos) << line;
-  EXPECT_NE(line.find("RTT p50 0.25 ms, p99 2 ms"), std::string::npos) << line;
-  EXPECT_NE(line.find("1 extra retry pass"), std::string::npos) << line;
+  EXPECT_EQ(line,
+            "rate: the controller allowed 10,000 to 160,000 SYNs a second and ended at 2,200, held by "
+            "198.18.1.220's answers (it backed off 3 times); round trip 0.25 ms median, 2 ms 99th percentile; 1 more "
+            "retry pass than --retries asked, because retries kept finding answers");
   s.adaptive = false;
   EXPECT_EQ(output::rate_summary_line(s), "");
+}
+
+// Issue 19.14: "in 0.76 s (121977 pps)" for 65,536 ports and "rate 50000-10000000 pps, ended at
+// 10000000" said neither what the number counts nor why the rate was what it was.
+TEST(SummaryLines, SayWhatEachNumberCountsAndWhatHeldTheRate) {
+  output::ScanSummary s;
+  s.open = 18;
+  s.closed = 65436;
+  s.stealth = 82;
+  s.probed = 65536;
+  s.packets_sent = 65536;
+  s.passes = 1;
+  s.seconds = 0.76;
+  s.pps = 121977;
+  EXPECT_EQ(output::summary_line(s), "18 open, 65436 closed, 82 stealth of 65536 ports probed in 0.76 s (86,232 ports/s)");
+  EXPECT_EQ(output::send_line(s),
+            "sent: 65,536 SYNs (1 pass, 121,977 a second while sending; the waits for late replies not counted)");
+  s.adaptive = true;
+  s.rate_min = 50000;
+  s.rate_max = s.rate_final = s.rate_ceiling = 1e7;
+  s.rate_ceiling_is_max = true;
+  EXPECT_EQ(output::rate_summary_line(s),
+            "rate: the controller allowed 50,000 to 10,000,000 SYNs a second; nothing held it back, so the SYNs "
+            "went out as fast as this machine sent them");
+  s.rate_ceiling = 2e7;
+  s.rate_ceiling_is_max = false;
+  EXPECT_NE(output::rate_summary_line(s).find("still ramping up"), std::string::npos);
+  s.rate_ceiling = 1e7;
+  EXPECT_NE(output::rate_summary_line(s).find("below the --rate ceiling"), std::string::npos);
+  auto j = report::summary_json("", s, 1 << 25, {});
+  EXPECT_NEAR(j["ports_per_second"].get<double>(), 65536 / 0.76, 1);
+  EXPECT_EQ(j["pps"], 121977);  // kept: SYNs a second while sending
+  EXPECT_EQ(j["rate"]["ceiling"], 1e7);
+}
+
+// Issue 19.0: a scan that stopped while its retries still found answers said "complete": true.
+TEST(SummaryJson, RetriesStillAnsweringMakeTheScanIncompleteWithAWarning) {
+  output::ScanSummary s;
+  s.stealth = 540;
+  s.passes = 27;
+  s.adaptive = true;
+  s.rate_final = 391;
+  EXPECT_EQ(output::retries_warning(s), "");
+  EXPECT_EQ(report::summary_json("", s, 0, {})["last_retry_answers"], 0);
+  s.last_retry_answers = 15;
+  const std::string w = output::retries_warning(s);
+  EXPECT_EQ(w,
+            "the last retry pass (pass 27) still found 15 answers, so up to 540 of the ports reported stealth may be "
+            "open or closed; to get them right, scan again with a lower --rate (e.g. --rate 195) or more retries "
+            "(--retries 29)");
+  const auto j = report::summary_json("", s, 0, {w});
+  EXPECT_EQ(j["complete"], false);
+  EXPECT_EQ(j["incomplete"], nlohmann::ordered_json::array({"retries-still-answering"}));
+  EXPECT_EQ(j["last_retry_answers"], 15);
+  EXPECT_EQ(j["warnings"][0], w);
 }
 
 TEST(SummaryJson, ServicesOnlyWithServiceScan) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "config/ipv4.h"
+#include "config/own_addresses.h"
 #include "config/scan_plan.h"
 #include "config/spec_error.h"
 #include "config/target_spec.h"
@@ -94,5 +95,34 @@ TEST(TargetPolicy, ExactSetProbedAndTheNotice) {
       EXPECT_NE(plan.notices[0].find(c.note), std::string::npos) << label << plan.notices[0];
     }
     EXPECT_TRUE(plan.warnings.empty()) << label;
+  }
+}
+
+// Issue 19.3: this machine's own addresses are scanned over loopback, alone: among other
+// targets they are left out, with a warning that says how to scan them.
+TEST(OwnAddresses, AreLeftOutOfAWiderScanWithAWarningAndKeptAlone) {
+  const std::vector<Address> local = {*parse_address("198.18.0.1"), *parse_address("2001:2::1"),
+                                      *parse_address("127.0.0.1")};
+  auto plan_of = [](std::vector<std::string> targets) {
+    ScanOptions o;
+    o.targets = std::move(targets);
+    o.ports = "22,80";
+    o.allow = {"127.0.0.0/8", "::1"};
+    return build_scan_plan(o, no_dns);
+  };
+  EXPECT_EQ(own_addresses_among(plan_of({"198.18.0.0/30"}).targets, local).count(), 1u);
+  EXPECT_EQ(own_addresses_among(plan_of({"127.0.0.5", "::1"}).targets, local).count(), 2u);  // loopback blocks
+  ScanPlan wide = plan_of({"198.18.0.0/30"});
+  leave_out_own_addresses(wide, local);
+  EXPECT_EQ(wide.targets.count(), 3u);
+  EXPECT_FALSE(wide.targets.contains(*parse_address("198.18.0.1")));
+  ASSERT_EQ(wide.warnings.size(), 1u);
+  EXPECT_EQ(wide.warnings[0], "198.18.0.1 is this machine's own address, which a scan reaches over loopback, not with "
+                              "the other targets: left out; scan it on its own (portauth scan 198.18.0.1 -p 22,80)");
+  for (const auto& alone : {std::vector<std::string>{"198.18.0.1"}, {"2001:2::1", "198.18.0.1"}, {"198.18.0.9"}}) {
+    ScanPlan p = plan_of(alone);
+    leave_out_own_addresses(p, local);
+    EXPECT_EQ(p.targets.count(), alone.size()) << alone[0];
+    EXPECT_TRUE(p.warnings.empty()) << alone[0];
   }
 }
