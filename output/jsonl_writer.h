@@ -20,6 +20,7 @@
 // "banner" is the first bytes the service sent, escaped (service::escape_banner) and capped.
 #pragma once
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "output/line_buffer.h"
 #include "output/report.h"
@@ -38,6 +39,10 @@ class JsonlWriter final : public ResultWriter {
   LineBuffer lines_;
   bool service_scan_ = false;
 };
+
+// The "service" object above, for the other JSON that speaks of a port's service (serve's API):
+// `s` null gives the table form {"name": a.service, "method": "table", "conf": 3}.
+nlohmann::ordered_json service_json(const Annotation& a, const service::ServiceInfo* s);
 
 std::string jsonl_line(const probe::ScanResult& r, const Annotation& a, const PortFacts& f = {},
                        bool service_scan = false);
