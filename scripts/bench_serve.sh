@@ -17,6 +17,7 @@
 # with --client-connections 256 (wrk's 200 connections all come from one address), one with default
 # options for the grids and one with --no-service-scan; all with the lab's --listen and
 # --allow-clients, and --client-rate 1000/min (the default 10/min would hold the grid runs back).
+# SERVE_ARGS (environment) adds options to the 200-connection server, e.g. SERVE_ARGS='--threads 1'.
 # Needs root, iproute2, nftables, wrk, curl, python3; builds nothing (build/ first).
 set -euo pipefail
 
@@ -104,7 +105,7 @@ CONNECTIONS=$CONNECTIONS_WANTED
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 
 ip netns exec "$SCAN_NS" "$BUILD_DIR/portauth" serve --listen 198.18.0.1:8080 --allow-clients 198.18.0.0/15 \
-  --client-connections 256 --client-rate 1000/min 2>"$TMP/serve.log" &
+  --client-connections 256 --client-rate 1000/min ${SERVE_ARGS:-} 2>"$TMP/serve.log" &
 SERVER_PID=$!
 wait_http http://198.18.0.1:8080/port/80
 pages "portauth serve, /port/80" http://198.18.0.1:8080/port/80 "$SERVER_PID"
