@@ -12,6 +12,7 @@
 #include "output/collecting_writer.h"
 #include "report/annotator.h"
 #include "report/probe_report.h"
+#include "report/service_report.h"
 
 namespace portauth::app {
 namespace {
@@ -67,17 +68,8 @@ int run(ProbeArgs& a, const std::string& command_line) {
     sv.info = collected.facts.front().service.get();
   }
   if (sv.info) {
-    if (const db::PortEntry* e = db->find(*port)) {
-      sv.port_names.push_back(e->name);
-      sv.port_names.insert(sv.port_names.end(), e->aliases.begin(), e->aliases.end());
-    }
-    // The page of the service found: the entry named for it (exactly, else the first alias match).
-    if (sv.info->answer == service::Answer::kIdentified && !sv.info->name.empty()) {
-      const db::PortEntry* best = nullptr;
-      for (const db::PortEntry* e : db->find_by_name(sv.info->name))
-        if (!best || (e->name == sv.info->name && best->name != sv.info->name)) best = e;
-      if (best) service_page = db->page(best->first);
-    }
+    sv.port_names = report::port_names(*db, *port);
+    service_page = report::service_page(*db, *sv.info);
     if (service_page) sv.service_page = &*service_page;
   }
   const auto& verdicts = collected.summary.host_verdicts;

@@ -7,9 +7,11 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 
 #include "app/privileges.h"
 #include "app/status.h"
+#include "cli/serve_options.h"
 #include "common/setup_error.h"
 #include "config/spec_error.h"
 #include "db/iana_registry.h"
@@ -66,7 +68,11 @@ int run(const web::ServeArgs& args) {
   (void)db::system_service_name(0, "tcp");
 
   const web::ClientPolicy policy(config.policy);
-  web::LiveScanRunner runner(config.pacing, config.listen_port);
+  web::ServedServiceScan services;
+  services.enabled = config.service_scan;
+  services.timeout_seconds = config.service_timeout;
+  services.db = db.get();
+  web::LiveScanRunner runner(config.pacing, config.listen_port, services);
   try {
     // The pacing options are checked now, on a scan of loopback's common ports, not at the
     // first visitor's.
@@ -111,39 +117,41 @@ int run(const web::ServeArgs& args) {
   return 0;
 }
 
+// One option of serve from its row (cli/serve_options.h): the row's help and default.
+template <class T>
+CLI::Option* add_row(CLI::App* cmd, std::string_view name, T& setting) {
+  const cli::ServeOption& row = cli::serve_option(name);
+  CLI::Option* o = cmd->add_option(std::string(row.name), setting, std::string(row.help));
+  o->type_name(std::string(row.value));
+  if (!row.default_text.empty()) o->default_str(std::string(row.default_text));
+  return o;
+}
+
 }  // namespace
 
 void add_serve_command(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<web::ServeArgs>();
   auto* cmd = app.add_subcommand("serve", "ShieldsUP and the Port Authority as a web service: visitors test their own address");
-  cmd->add_option("--listen", a->listen, "where to listen: ADDR:PORT or [ADDR]:PORT (0.0.0.0:8080 for every IPv4 interface)")
-      ->capture_default_str();
-  cmd->add_option("--allow-clients", a->allow_clients,
-                  "who may use the server (CIDR blocks, comma lists; default: 127.0.0.0/8, ::1, 10.0.0.0/8, "
-                  "172.16.0.0/12, 192.168.0.0/16, fc00::/7); others get 403")
-      ->delimiter(',');
-  cmd->add_option("--trusted-proxy", a->trusted_proxies,
-                  "reverse proxies whose X-Forwarded-For / Forwarded say who the client is (CIDR blocks; default: none)")
-      ->delimiter(',');
-  cmd->add_option("--server-name", a->server_names,
-                  "a host name the server answers to besides its addresses and localhost (Host header)")
-      ->delimiter(',');
-  cmd->add_option("--max-scans", a->max_scans, "scans at once, all clients together")->capture_default_str();
-  cmd->add_option("--client-rate", a->client_rate, "scans a client may start: N/s, N/min or N/h (N back to back)")
-      ->capture_default_str();
-  cmd->add_option("--max-connections", a->max_connections, "HTTP connections at once")->capture_default_str();
-  cmd->add_option("--client-connections", a->client_connections, "HTTP connections at once from one address")
-      ->capture_default_str();
-  cmd->add_option("--threads", a->threads, "event loop threads answering HTTP (0: one per core)")->capture_default_str();
-  cmd->add_option("--user", a->user, "once listening, run as USER with only CAP_NET_RAW (default: $SUDO_USER, else nobody)");
-  cmd->add_option("--db", a->db, "port database file (default: $PORTAUTH_DB, then the installed one)");
-  cmd->add_option("--rate", a->rate, "each scan's rate ceiling in packets per second, or max")->capture_default_str();
-  cmd->add_option("--retries", a->retries, "each scan's extra passes over unanswered ports")
-      ->check(CLI::Range(0, 20))
-      ->capture_default_str();
-  cmd->add_option("--wait", a->wait, "each scan's longest wait for late replies after a pass, in seconds")
-      ->check(CLI::Range(0.05, 10.0))
-      ->capture_default_str();
+  add_row(cmd, "--listen", a->listen);
+  add_row(cmd, "--allow-clients", a->allow_clients)->delimiter(',');
+  add_row(cmd, "--trusted-proxy", a->trusted_proxies)->delimiter(',');
+  add_row(cmd, "--server-name", a->server_names)->delimiter(',');
+  add_row(cmd, "--max-scans", a->max_scans);
+  add_row(cmd, "--client-rate", a->client_rate);
+  add_row(cmd, "--max-connections", a->max_connections);
+  add_row(cmd, "--client-connections", a->client_connections);
+  add_row(cmd, "--threads", a->threads);
+  add_row(cmd, "--user", a->user);
+  add_row(cmd, "--db", a->db);
+  add_row(cmd, "--rate", a->rate);
+  add_row(cmd, "--retries", a->retries)->check(CLI::Range(0, 20));
+  add_row(cmd, "--wait", a->wait)->check(CLI::Range(0.05, 10.0));
+  cmd->add_flag("--no-service-scan", a->no_service_scan, std::string(cli::serve_option("--no-service-scan").help));
+  add_row(cmd, "--service-timeout", a->service_timeout);
+  // Every row bound, nothing bound without a row: the documents say what the command line does.
+  if (cmd->get_options().size() != cli::serve_options().size() + 1)  // + --help
+    throw std::logic_error("serve binds " + std::to_string(cmd->get_options().size() - 1) + " options, its table has " +
+                           std::to_string(cli::serve_options().size()));
   cmd->callback([a, &exit_code] { exit_code = run(*a); });
 }
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "app/signals.h"
+#include "report/service_report.h"
 
 namespace portauth::app {
 
@@ -28,15 +29,7 @@ std::unique_ptr<service::ServiceStage> make_service_stage(const config::ScanOpti
       std::fprintf(stderr, "portauth: identifying the services of %zu open port%s (at most %.0f s more)\n", pending,
                    pending == 1 ? "" : "s", bound);
     };
-  if (db)
-    so.port_names = [db](uint16_t port) {
-      std::vector<std::string> names;
-      if (const db::PortEntry* e = db->find(port)) {
-        names.push_back(e->name);
-        names.insert(names.end(), e->aliases.begin(), e->aliases.end());
-      }
-      return names;
-    };
+  if (db) so.port_names = [db](uint16_t port) { return report::port_names(*db, port); };
   return std::make_unique<service::ServiceStage>(std::move(writers), std::move(so));
 }
 

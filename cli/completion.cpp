@@ -1,9 +1,11 @@
-// Shell completions from the option table (option_docs.h). `lookup` has two options of its
-// own (lookup_command.cpp), listed here by hand: it takes no scan options.
+// Shell completions from the option table (option_docs.h), and serve's from its own rows
+// (serve_options.h). `lookup` has two options of its own (lookup_command.cpp), listed here by
+// hand: it takes no scan options.
 #include <string>
 #include <vector>
 
 #include "cli/option_docs.h"
+#include "cli/serve_options.h"
 #include "config/option_table.h"
 #include "output/formats.h"
 #include "config/timing_templates.h"
@@ -68,7 +70,7 @@ std::string bash_completion() {
       "_portauth() {\n"
       "  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\" opts=\"\"\n"
       "  if [[ $COMP_CWORD -eq 1 ]]; then\n"
-      "    COMPREPLY=($(compgen -W \"scan probe shieldsup lookup --help --version\" -- \"$cur\"))\n"
+      "    COMPREPLY=($(compgen -W \"scan probe shieldsup serve lookup --help --version\" -- \"$cur\"))\n"
       "    return\n"
       "  fi\n"
       "  case \"$prev\" in\n";
@@ -90,6 +92,9 @@ std::string bash_completion() {
       for (const auto& sp : s->spellings()) opts += " " + sp;
     out += "    " + std::string(sub.name) + ") opts=\"" + opts + "\" ;;\n";
   }
+  std::string serve = "--help";
+  for (const auto& o : serve_options()) serve += " " + std::string(o.name);
+  out += "    serve) opts=\"" + serve + "\" ;;\n";
   out += "    lookup) opts=\"--help --format --db\" ;;\n  esac\n";
   out += "  if [[ \"$cur\" == -* ]]; then COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\")); fi\n}\n";
   out += "complete -o default -F _portauth portauth\n";
@@ -104,6 +109,7 @@ std::string zsh_completion() {
       "  local -a commands\n"
       "  commands=(\n";
   for (const auto& sub : kSubcommands) out += "    '" + std::string(sub.name) + ":" + zsh_text(sub.what) + "'\n";
+  out += "    'serve:ShieldsUP and the Port Authority as a web service (visitors test their own address)'\n";
   out += "    'lookup:the Port Authority page for a port or a service name'\n  )\n";
   out += "  if (( CURRENT == 2 )); then\n    _describe 'command' commands\n    return\n  fi\n";
   out += "  local cmd=$words[2]\n  shift words\n  (( CURRENT-- ))\n  case $cmd in\n";
@@ -121,6 +127,17 @@ std::string zsh_completion() {
     }
     out += std::string("        '*:") + (sub.command == config::kScan ? "target" : "host") + ":_hosts'\n      ;;\n";
   }
+  out += "    serve)\n      _arguments \\\n";
+  for (const auto& o : serve_options()) {
+    out += "        '" + std::string(o.name) + "[" + zsh_text(std::string(o.help)) + "]";
+    if (!o.value.empty()) {
+      out += ":" + zsh_text(std::string(o.value)) + ":";
+      if (o.name == "--db") out += "_files";
+      else if (o.name == "--user") out += "_users";
+    }
+    out += "' \\\n";
+  }
+  out += "        '--help[print the options]'\n      ;;\n";
   out += "    lookup)\n      _arguments '--format[text or json]:format:(text json)' '--db[port database]:file:_files' "
          "':port or service:'\n      ;;\n  esac\n}\n_portauth \"$@\"\n";
   return out;

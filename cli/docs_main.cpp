@@ -18,8 +18,10 @@ int update(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   const bool man = path.size() > 2 && path.compare(path.size() - 2, 2, ".1") == 0;
-  const std::string updated = man ? replace_generated(text.str(), kManBegin, kManEnd, man_option_list())
-                                  : replace_generated(text.str(), kReadmeBegin, kReadmeEnd, readme_option_table());
+  const std::string updated =
+      man ? replace_generated(replace_generated(text.str(), kManBegin, kManEnd, man_option_list()), kManServeBegin,
+                              kManServeEnd, man_serve_option_list())
+          : replace_generated(text.str(), kReadmeBegin, kReadmeEnd, readme_option_table());
   std::ofstream(path) << updated;
   std::printf("updated %s\n", path.c_str());
   return 0;

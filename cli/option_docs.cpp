@@ -1,4 +1,5 @@
 #include "cli/option_docs.h"
+#include "cli/serve_options.h"
 
 #include <cstdio>
 #include <stdexcept>
@@ -83,6 +84,18 @@ std::string man_option_list() {
     out += ".TP\n.B \"\\-T" + std::to_string(t.level) + " (" + std::string(t.name) + ")\"\nrate " +
            std::string(t.rate) + " pps, " + std::to_string(t.retries) + " retries, " + roff(number(t.wait_seconds)) +
            " s wait.\n";
+  return out;
+}
+
+std::string man_serve_option_list() {
+  std::string out;
+  for (const auto& o : serve_options()) {
+    out += ".TP\n";
+    out += o.value.empty() ? ".B \"" + roff(o.name) + "\"\n" : ".BI \"" + roff(o.name) + " \" " + roff(o.value) + "\n";
+    out += roff(sentence(std::string(o.help)));
+    if (!o.default_text.empty()) out += " Default: " + roff(o.default_text) + ".";
+    out += "\n";
+  }
   return out;
 }
 

@@ -4,17 +4,22 @@
 // request, answered through cpp-httplib, the client policy and the router (RequestAnswerer), with a
 // scanner that answers from a table and records whom it was asked to probe. The peer is one of two
 // addresses (the input's first byte picks which; one is a trusted proxy).
+// Open ports come back with what answers there as service identification would conclude it from
+// the bytes after the first request (the real identifiers, service/registry.h, or "unrecognised"
+// with them as the banner), so the pages, the JSON and the report render a stranger's service.
 // Properties checked (a violation traps): a framed request never claims more bytes than were
 // received; every reply starts with a status line; every reply from the router carries the
 // Content-Security-Policy; and any scan probes the client the policy admitted, which without a
 // trusted proxy is the peer itself, and through the proxy an address the allow list admits.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "config/target_spec.h"
 #include "db/db_path.h"
+#include "service/registry.h"
 #include "web/http_server.h"
 #include "web/request_framing.h"
 
@@ -34,6 +39,7 @@ class TableRunner final : public web::ScanRunner {
  public:
   config::Address expected;
   bool via_proxy = false;
+  std::shared_ptr<const service::ServiceInfo> answer;  // what answers on every open port
   web::ScanOutcome run(const web::ScanOrder& order, web::ScanEvents& events) override {
     // Probes only the client: the peer, or through the proxy an allowed address.
     if (via_proxy) FUZZ_CHECK(policy_allows(order.target.address()));
@@ -45,6 +51,10 @@ class TableRunner final : public web::ScanRunner {
       f.result.port = p;
       f.result.reason = p % 7 == 0 ? probe::Reason::kSynAck : p % 5 == 0 ? probe::Reason::kRst : probe::Reason::kNoResponse;
       events.port(f);
+      if (f.result.reason == probe::Reason::kSynAck) {
+        f.service = answer;
+        events.service(f);
+      }
       out.ports.push_back(f);
     }
     out.summary.trustealth = true;
@@ -73,6 +83,25 @@ struct World {
   web::RequestAnswerer answerer{router, limits};
 };
 
+// What identification makes of `bytes` sent by a service.
+std::shared_ptr<const service::ServiceInfo> identify(std::string_view bytes) {
+  auto s = std::make_shared<service::ServiceInfo>();
+  s->probed = true;
+  s->banner = std::string(bytes.substr(0, service::kBannerCap));
+  if (const auto m = service::match_any(bytes.substr(0, service::kReplyCap))) {
+    s->answer = service::Answer::kIdentified;
+    s->name = m->id.name;
+    s->product = m->id.product;
+    s->version = m->id.version;
+    s->extrainfo = m->id.extrainfo;
+    s->details = m->id.details;
+    s->conf = m->id.conf;
+  } else {
+    s->answer = service::Answer::kUnrecognised;
+  }
+  return s;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -84,6 +113,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (f.status == web::Framing::kComplete) FUZZ_CHECK(f.total_bytes <= bytes.size() && f.head_bytes <= f.total_bytes);
   w->runner.expected = proxy ? kProxy : kPeer;
   w->runner.via_proxy = proxy;
+  w->runner.answer = identify(f.status == web::Framing::kComplete ? bytes.substr(f.total_bytes) : std::string_view());
   const std::string reply = w->answerer.answer(bytes, proxy ? kProxy : kPeer);
   if (f.status == web::Framing::kIncomplete) {
     FUZZ_CHECK(reply.empty());

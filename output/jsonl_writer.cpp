@@ -25,6 +25,8 @@ Json tls_json(const service::TlsFacts& t) {
   return j;
 }
 
+}  // namespace
+
 Json service_json(const Annotation& a, const service::ServiceInfo* s) {
   Json j;
   if (!s) {
@@ -50,8 +52,6 @@ Json service_json(const Annotation& a, const service::ServiceInfo* s) {
   j["banner"] = s->banner.empty() ? Json() : Json(service::escape_banner(s->banner));
   return j;
 }
-
-}  // namespace
 
 std::string jsonl_line(const probe::ScanResult& r, const Annotation& a, const PortFacts& f, bool service_scan,
                        bool canary) {

@@ -24,6 +24,7 @@
 // "canary": true.
 #pragma once
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "output/line_buffer.h"
 #include "output/report.h"
@@ -43,6 +44,10 @@ class JsonlWriter final : public ResultWriter {
   LineBuffer lines_;
   bool service_scan_ = false;
 };
+
+// The "service" object above, for the other JSON that speaks of a port's service (serve's API):
+// `s` null gives the table form {"name": a.service, "method": "table", "conf": 3}.
+nlohmann::ordered_json service_json(const Annotation& a, const service::ServiceInfo* s);
 
 // `canary`: a canary port the scan added.
 std::string jsonl_line(const probe::ScanResult& r, const Annotation& a, const PortFacts& f = {},

@@ -4,18 +4,13 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/strformat.h"
 #include "config/port_spec.h"
 
 namespace portauth::report {
 namespace {
 
-template <typename... Args>
-std::string format(const char* fmt, Args... args) {
-  const int n = std::snprintf(nullptr, 0, fmt, args...);
-  std::string s(size_t(n > 0 ? n : 0), '\0');
-  std::snprintf(s.data(), s.size() + 1, fmt, args...);
-  return s;
-}
+using common::strformat;
 
 std::string plural(uint64_t n, const char* one, const char* many) {
   return output::grouped(n) + " " + (n == 1 ? one : many);
@@ -25,9 +20,9 @@ std::string per_second(double rate) { return output::grouped(uint64_t(std::llrou
 
 std::string seconds_text(double s) {
   if (s < 0.01) return "under 0.01 s";
-  if (s < 100) return format("%.2f s", s);
-  if (s < 7200) return format("%.0f s (%.0f min)", s, s / 60);
-  return format("%.0f s (%.1f h)", s, s / 3600);
+  if (s < 100) return strformat("%.2f s", s);
+  if (s < 7200) return strformat("%.0f s (%.0f min)", s, s / 60);
+  return strformat("%.0f s (%.1f h)", s, s / 3600);
 }
 
 std::string rate_text(const output::ScanSummary& s, const config::ScanPlan& plan) {
@@ -52,8 +47,8 @@ std::string time_text(const output::ScanSummary& s, const config::ScanPlan& plan
     sending = (s.estimated_send_seconds < 0.01 ? "" : "about ") + seconds_text(s.estimated_send_seconds) +
               " of sending" + (plan.fixed_rate ? "" : " if nothing holds the rate back");
   const std::string waits = plan.fixed_rate
-                                ? format("%g s of waiting for late replies after each pass", plan.wait_seconds)
-                                : format("up to %g s of waiting for late replies after each pass (3 round trips, "
+                                ? strformat("%g s of waiting for late replies after each pass", plan.wait_seconds)
+                                : strformat("up to %g s of waiting for late replies after each pass (3 round trips, "
                                          "at least 0.05 s)",
                                          plan.wait_seconds);
   return sending + ", and " + waits;
@@ -89,7 +84,7 @@ std::vector<std::string> dry_run_lines(const output::ScanSummary& s, const confi
   lines.push_back("dry run: rate: " + rate_text(s, plan));
   lines.push_back("dry run: time: " + time_text(s, plan));
   lines.push_back("dry run: would write: " + output_text(plan) + " (nothing is written now)");
-  lines.push_back(format("dry run: %" PRIu64 " probes generated at %.0f pps by this machine (in %.3f s); nothing "
+  lines.push_back(strformat("dry run: %" PRIu64 " probes generated at %.0f pps by this machine (in %.3f s); nothing "
                          "was sent",
                          s.packets_sent, s.pps, s.pps > 0 ? double(s.packets_sent) / s.pps : 0.0));
   return lines;

@@ -46,6 +46,24 @@ std::string protocol_word(const std::string& name) {
   return out;
 }
 
+std::optional<db::PortPage> service_page(const db::PortDb& db, const service::ServiceInfo& s) {
+  if (s.answer != service::Answer::kIdentified || s.name.empty()) return std::nullopt;
+  const db::PortEntry* best = nullptr;
+  for (const db::PortEntry* e : db.find_by_name(s.name))
+    if (!best || (e->name == s.name && best->name != s.name)) best = e;
+  if (!best) return std::nullopt;
+  return db.page(best->first);
+}
+
+std::vector<std::string> port_names(const db::PortDb& db, uint16_t port) {
+  std::vector<std::string> names;
+  if (const db::PortEntry* e = db.find(port)) {
+    names.push_back(e->name);
+    names.insert(names.end(), e->aliases.begin(), e->aliases.end());
+  }
+  return names;
+}
+
 bool expected_here(const service::ServiceInfo& s, const std::vector<std::string>& port_names) {
   if (s.name.empty()) return false;
   for (const auto& n : port_names)

@@ -4,9 +4,11 @@
 // ms-v-worlds"). Pure formatting, tested on fixed ServiceInfo values.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "db/port_db.h"
 #include "service/service_info.h"
 
 namespace portauth::report {
@@ -21,6 +23,14 @@ std::string service_fields(const service::ServiceInfo& s);
 
 // The paragraph (wrapped at 78, ending in a newline) on what answers on `port`.
 std::string what_answers(const service::ServiceInfo& s, uint16_t port, const std::vector<std::string>& port_names);
+
+// The page of the service found ("http" -> port 80's page): the database entry named exactly
+// for it, else the first whose aliases name it; nullopt when nothing was identified or the
+// database does not know the name.
+std::optional<db::PortPage> service_page(const db::PortDb& db, const service::ServiceInfo& s);
+
+// The port's database name and aliases (what is expected there), empty when it has no entry.
+std::vector<std::string> port_names(const db::PortDb& db, uint16_t port);
 
 // The protocol's display name for a service name: "http" -> "HTTP", "imap" -> "IMAP",
 // "ms-wbt-server" -> "RDP", "domain" -> "DNS"; others upper-cased.

@@ -4,19 +4,14 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/strformat.h"
 #include "config/address.h"
 #include "config/port_spec.h"
 
 namespace portauth::report {
 namespace {
 
-template <typename... Args>
-std::string format(const char* fmt, Args... args) {
-  const int n = std::snprintf(nullptr, 0, fmt, args...);
-  std::string s(size_t(n > 0 ? n : 0), '\0');
-  std::snprintf(s.data(), s.size() + 1, fmt, args...);
-  return s;
-}
+using common::strformat;
 
 std::string target_list(const config::ScanPlan& plan) {
   std::string targets;
@@ -47,7 +42,7 @@ std::vector<std::string> plan_lines(const config::ScanPlan& plan, int verbosity,
   const std::string ports = port_set.empty() ? config::format_port_spec(plan.ports, plan.udp_ports) : port_set;
   const std::string rate = std::isinf(plan.rate) ? "max" : std::to_string(uint64_t(plan.rate));
   const std::string floor = plan.min_rate > 0 ? " (floor " + std::to_string(uint64_t(plan.min_rate)) + ")" : "";
-  lines.push_back(format("%splan: %" PRIu64 " address(es) x %zu port(s) = %" PRIu64
+  lines.push_back(strformat("%splan: %" PRIu64 " address(es) x %zu port(s) = %" PRIu64
                          " probes; rate %s pps%s, %u retries, %g s wait; ports %s",
                          where.c_str(), plan.targets.count(), size_t(plan.port_count()), plan.probe_count(), rate.c_str(),
                          floor.c_str(), plan.retries, plan.wait_seconds, ports.c_str()));
@@ -57,7 +52,7 @@ std::vector<std::string> plan_lines(const config::ScanPlan& plan, int verbosity,
                              : "random";
   const std::string offline =
       plan.dry_run ? " (dry run)" : (plan.pcap_out.empty() ? "" : " (to " + plan.pcap_out + ")");
-  lines.push_back(format("%splan details: targets %s; seed %" PRIu64
+  lines.push_back(strformat("%splan details: targets %s; seed %" PRIu64
                          ", shard %u/%u; source ports %s; send mode %s%s; outputs: %s",
                          where.c_str(), target_list(plan).c_str(), plan.seed, plan.shard_index + 1, plan.shard_count,
                          source_ports.c_str(), config::send_mode_name(plan.send_mode),
@@ -68,7 +63,7 @@ std::vector<std::string> plan_lines(const config::ScanPlan& plan, int verbosity,
 std::vector<std::string> run_lines(const output::ScanSummary& s, const config::ScanPlan& plan,
                                    const std::string& port_set) {
   std::vector<std::string> lines;
-  lines.push_back(format("%" PRIu64 " packets sent from %s on %s in %u pass(es); replies: %" PRIu64
+  lines.push_back(strformat("%" PRIu64 " packets sent from %s on %s in %u pass(es); replies: %" PRIu64
                          " accepted, %" PRIu64 " duplicate, %" PRIu64 " rejected; pcap: %" PRIu64 " received, %" PRIu64
                          " dropped",
                          s.packets_sent, s.source_ip.c_str(), s.interface.c_str(), s.passes, s.replies_accepted,
@@ -76,7 +71,7 @@ std::vector<std::string> run_lines(const output::ScanSummary& s, const config::S
   if (!s.send_path.empty()) lines.push_back("send path: " + s.send_path + ": " + s.send_path_reason);
   if (!port_set.empty()) lines.push_back("ports: " + port_set);
   if (!plan.pcap_out.empty())
-    lines.push_back(format("probes written to %s: %" PRIu64 " probes generated at %.0f pps (send time %.3f s); nothing "
+    lines.push_back(strformat("probes written to %s: %" PRIu64 " probes generated at %.0f pps (send time %.3f s); nothing "
                            "was sent",
                            plan.pcap_out.c_str(), s.packets_sent, s.pps,
                            s.pps > 0 ? double(s.packets_sent) / s.pps : 0.0));
@@ -84,7 +79,7 @@ std::vector<std::string> run_lines(const output::ScanSummary& s, const config::S
 }
 
 std::string shieldsup_run_line(const output::ScanSummary& s) {
-  return format("%" PRIu64 " SYNs and %" PRIu64 " pings sent from %s on %s in %u pass(es); from the host: %" PRIu64
+  return strformat("%" PRIu64 " SYNs and %" PRIu64 " pings sent from %s on %s in %u pass(es); from the host: %" PRIu64
                 " packet(s) besides %" PRIu64 " echo reply(ies)",
                 s.packets_sent, s.echo_requests, s.source_ip.c_str(), s.interface.c_str(), s.passes,
                 s.frames_from_targets, s.echo_replies);

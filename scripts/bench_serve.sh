@@ -11,11 +11,13 @@
 #   baseline the same two runs against the same router behind cpp-httplib's own listen() and a
 #            thread pool of 256 (build/bench/serve/serve_httplib_baseline), for the ratio
 #   grid     POST /api/scan {"ports": "service"} --grids times (default 10) from the lab client, with
-#            serve's default scan options: the 0-1055 grid, request to last port (curl's time_total)
+#            serve's default options (which identify the open ports' services), then as many with
+#            --no-service-scan: the 0-1055 grid, request to last port (curl's time_total)
 # Servers: one with default options (32 connections per address: the first page run, -c32), one
 # with --client-connections 256 (wrk's 200 connections all come from one address), one with default
-# options for the grids; all with the lab's --listen and --allow-clients, and --client-rate 1000/min
-# (the default 10/min would hold the grid runs back).
+# options for the grids and one with --no-service-scan; all with the lab's --listen and
+# --allow-clients, and --client-rate 1000/min (the default 10/min would hold the grid runs back).
+# SERVE_ARGS (environment) adds options to the 200-connection server, e.g. SERVE_ARGS='--threads 1'.
 # Needs root, iproute2, nftables, wrk, curl, python3; builds nothing (build/ first).
 set -euo pipefail
 
@@ -103,7 +105,7 @@ CONNECTIONS=$CONNECTIONS_WANTED
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 
 ip netns exec "$SCAN_NS" "$BUILD_DIR/portauth" serve --listen 198.18.0.1:8080 --allow-clients 198.18.0.0/15 \
-  --client-connections 256 --client-rate 1000/min 2>"$TMP/serve.log" &
+  --client-connections 256 --client-rate 1000/min ${SERVE_ARGS:-} 2>"$TMP/serve.log" &
 SERVER_PID=$!
 wait_http http://198.18.0.1:8080/port/80
 pages "portauth serve, /port/80" http://198.18.0.1:8080/port/80 "$SERVER_PID"
@@ -119,27 +121,40 @@ if ((BASELINE)) && [[ -x $BUILD_DIR/bench/serve/serve_httplib_baseline ]]; then
   kill "$BASE_PID"; wait "$BASE_PID" 2>/dev/null || true
 fi
 
-# The grids, with serve's default scan options.
-kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-ip netns exec "$SCAN_NS" "$BUILD_DIR/portauth" serve --listen 198.18.0.1:8080 --allow-clients 198.18.0.0/15 \
-  --client-rate 1000/min 2>"$TMP/serve-grid.log" &
-SERVER_PID=$!
-wait_http http://198.18.0.1:8080/port/80
+# The grids: serve's default options (which identify what answers on the open ports, -sV), then the
+# same server with --no-service-scan, one after the other in this run.
+grids() {  # LABEL SERVE-OPTION...
+  local label=$1
+  shift
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+  ip netns exec "$SCAN_NS" "$BUILD_DIR/portauth" serve --listen 198.18.0.1:8080 --allow-clients 198.18.0.0/15 \
+    --client-rate 1000/min "$@" 2>"$TMP/serve-grid.log" &
+  SERVER_PID=$!
+  wait_http http://198.18.0.1:8080/port/80
+  : >"$TMP/grid-times"
+  : >"$TMP/grid-server"
+  for i in $(seq "$GRIDS"); do
+    ip netns exec "$TGT_NS" curl -s -o "$TMP/grid.json" -w '%{time_total}\n' -X POST \
+      -H 'Content-Type: application/json' -d '{"ports": "service"}' http://198.18.0.1:8080/api/scan >>"$TMP/grid-times"
+    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); s=d.get('services', {}); print(d['seconds'], s.get('identified', '-'), s.get('tcpwrapped', '-')); assert d['counts']['tested'] == 1056, d" \
+      "$TMP/grid.json" >>"$TMP/grid-server"
+    sleep 0.2
+  done
+  python3 - "$label" "$TMP/grid-times" "$TMP/grid-server" <<'EOF'
+import statistics, sys
+label = sys.argv[1]
+rows = [line.split() for line in open(sys.argv[3])]
+for what, v in (("request to last port (curl time_total)", [float(x) for x in open(sys.argv[2])]),
+                ("the scan alone (server's seconds)", [float(r[0]) for r in rows])):
+    print(f"| {label}: {what} | {min(v):.2f} | {statistics.median(v):.2f} | {max(v):.2f} |")
+if rows[-1][1] != "-":
+    print(f"| {label}: services identified / tcpwrapped (last grid) | {rows[-1][1]} / {rows[-1][2]} | | |")
+EOF
+}
 echo
 echo "| the 0-1055 grid of 198.18.0.2 (POST /api/scan service) | min s | median s | max s |"
 echo "|---|---|---|---|"
-for i in $(seq "$GRIDS"); do
-  ip netns exec "$TGT_NS" curl -s -o "$TMP/grid.json" -w '%{time_total}\n' -X POST \
-    -H 'Content-Type: application/json' -d '{"ports": "service"}' http://198.18.0.1:8080/api/scan >>"$TMP/grid-times"
-  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['seconds']); assert d['counts']['tested'] == 1056, d" \
-    "$TMP/grid.json" >>"$TMP/grid-server"
-  sleep 0.2
-done
-python3 - "$TMP/grid-times" "$TMP/grid-server" <<'EOF'
-import statistics, sys
-for label, path in (("request to last port (curl time_total)", sys.argv[1]), ("the scan alone (server's seconds)", sys.argv[2])):
-    v = [float(x) for x in open(path)]
-    print(f"| {label} | {min(v):.2f} | {statistics.median(v):.2f} | {max(v):.2f} |")
-EOF
+grids "default options (-sV)"
+grids "--no-service-scan" --no-service-scan
 echo
 echo "bench_serve.sh: load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -163,6 +163,7 @@ const char* const kScript = R"JS(
     try { d = JSON.parse(data); } catch (e) { return; }
     if (name === "begin") begin(d);
     else if (name === "port") port(d);
+    else if (name === "service") service(d);
     else if (name === "done") done(d);
     else if (name === "error") status.textContent = "The test could not run: " + d.error;
   }
@@ -184,15 +185,36 @@ const char* const kScript = R"JS(
     status.textContent = "Testing " + d.target + ": " + total + (total === 1 ? " port" : " ports") + "\u2026";
   }
 
+  // The service object (the JSONL writer's): the name found, inside TLS as "ssl/NAME", else the
+  // database's; "unknown" when we talked to the port and nothing could be named.
+  function serviceName(s) {
+    if (!s) return "";
+    if (s.method === "probed") return s.name ? (s.tunnel === "ssl" ? "ssl/" : "") + s.name : "unknown";
+    return s.name || "";
+  }
+  function cellTitle(d) {
+    var name = serviceName(d.service), what = d.answered;
+    return d.port + "/tcp " + d.state + " (" + d.reason + ")" + (name ? ": " + name : "") + (what ? " " + what : "");
+  }
+
   function port(d) {
     var c = cells[d.port];
     if (!c) return;
     c.className = "cell " + d.state;
-    c.title = d.port + "/tcp " + d.state + " (" + d.reason + ")" + (d.service ? ": " + d.service : "");
+    c.title = cellTitle(d);
     counts[d.state] = (counts[d.state] || 0) + 1;
     tested++;
     status.textContent = tested + " of " + total + " ports: " + counts.open + " open, " + counts.closed +
         " closed, " + counts.stealth + " stealth\u2026";
+  }
+
+  // What answers on an open port, once identified (after its port event).
+  function service(d) {
+    var c = cells[d.port];
+    if (c) {
+      c.title = cellTitle(d);
+      c.setAttribute("data-service", serviceName(d.service));
+    }
   }
 
   function row(tr, values) {
@@ -204,6 +226,7 @@ const char* const kScript = R"JS(
 
   function done(d) {
     d.ports.forEach(port0);
+    d.ports.forEach(function (p) { if (p.service && p.service.method === "probed") service(p); });
     status.textContent = "Tested " + d.target + " in " + d.seconds.toFixed(2) + " s: " + d.counts.open + " open, " +
         d.counts.closed + " closed, " + d.counts.stealth + " stealth.";
     var cards = live.appendChild(el("div", "cards"));
@@ -228,8 +251,17 @@ const char* const kScript = R"JS(
       answered.forEach(function (p) {
         var a = el("a", "", p.port + "/tcp");
         a.href = "/port/" + p.port;
+        var svc = el("span", "", serviceName(p.service) || "unknown");
+        var what = p.answered;
+        if (what) {
+          var cell = el("span");
+          cell.appendChild(svc);
+          cell.appendChild(el("br"));
+          cell.appendChild(el("span", "answered", what));
+          svc = cell;
+        }
         row(body.appendChild(el("tr", p.state)), [a, el("span", "st " + p.state, p.state), p.reason, p.ttl,
-            p.service || "unknown", p.risk || "\u2013", p.purpose]);
+            svc, p.risk || "\u2013", p.purpose]);
       });
       if (d.counts.closed > 50)
         live.appendChild(el("p", "note", (d.counts.closed - 50) + " more closed ports are in the grid and the report."));

@@ -1,8 +1,12 @@
 #include "web/live_scan_runner.h"
 
+#include <net/if.h>
+
 #include <algorithm>
 #include <exception>
+#include <memory>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "common/setup_error.h"
 #include "config/port_spec.h"
@@ -12,7 +16,9 @@
 #include "engine/run_scan.h"
 #include "engine/scan_setup.h"
 #include "engine/trustealth_watch.h"
+#include "report/service_report.h"
 #include "scanner/clock.h"
+#include "web/visitor_services.h"
 
 namespace portauth::web {
 namespace {
@@ -35,20 +41,41 @@ class ServedTrustealth final : public engine::ScanExtension {
   uint16_t http_port_;
 };
 
-// Hands each result to the events as it comes, and keeps them all.
+// Hands each result to the events as it comes, and keeps them all; gives each open port to
+// service identification (when it runs) and hands on what answers there as it is found. All
+// on the engine's main thread: result() and flush() during the scan, finish() at its end.
 class EventWriter final : public output::ResultWriter {
  public:
   explicit EventWriter(ScanEvents& events) : events_(events) {}
+  // Open ports from now on go to `services` too (null: none).
+  void identify_with(VisitorServices* services) { services_ = services; }
   void result(const probe::ScanResult& r, const output::Annotation&, const output::PortFacts&) override {
-    found.push_back({r, {}});
+    index_[r.port] = found.size();
+    found.push_back({r, nullptr});
     events_.port(found.back());
+    if (services_ && probe::state_of(r.reason) == probe::PortState::kOpen) services_->submit(r.port);
   }
-  void flush() override {}
-  void finish(const output::ScanSummary&) override {}
+  void flush() override {
+    if (services_) services_->take_done(on_found_);
+  }
+  void finish(const output::ScanSummary&) override {
+    if (services_) services_->finish(on_found_);
+  }
   std::vector<PortFinding> found;
 
  private:
+  void identified(const VisitorServices::Found& f) {
+    const auto it = index_.find(f.port);
+    if (it == index_.end()) return;
+    PortFinding& finding = found[it->second];
+    finding.service = f.info;
+    events_.service(finding);
+  }
+
   ScanEvents& events_;
+  VisitorServices* services_ = nullptr;
+  std::unordered_map<uint16_t, size_t> index_;  // port -> its finding (one host per scan)
+  const VisitorServices::OnFound on_found_ = [this](const VisitorServices::Found& f) { identified(f); };
 };
 
 std::vector<config::Address> no_names(const std::string& name) {
@@ -63,8 +90,8 @@ std::string served_capture_filter(const std::string& inner, uint16_t http_port) 
          ") and not (icmp6 and ip6[40] >= 133 and ip6[40] <= 137)";
 }
 
-LiveScanRunner::LiveScanRunner(config::ScanOptions pacing, uint16_t http_port)
-    : pacing_(std::move(pacing)), http_port_(http_port) {}
+LiveScanRunner::LiveScanRunner(config::ScanOptions pacing, uint16_t http_port, ServedServiceScan services)
+    : pacing_(std::move(pacing)), http_port_(http_port), services_(services) {}
 
 config::ScanPlan LiveScanRunner::plan(const ScanOrder& order) const {
   config::ScanOptions o = pacing_;
@@ -83,10 +110,21 @@ double LiveScanRunner::expected_seconds(const ScanOrder&) const {
 
 ScanOutcome LiveScanRunner::run(const ScanOrder& order, ScanEvents& events) {
   ScanOutcome outcome;
+  std::unique_ptr<VisitorServices> services;
   EventWriter writer(events);
   try {
     const config::ScanPlan p = plan(order);
     const auto route = engine::scan_route(p);
+    if (services_.enabled) {
+      VisitorServiceOptions so;
+      so.concurrency = services_.concurrency;
+      so.timeout_seconds = services_.timeout_seconds;
+      if (!route.interface.empty()) so.link_scope = if_nametoindex(route.interface.c_str());
+      if (const db::PortDb* db = services_.db)
+        so.port_names = [db](uint16_t port) { return report::port_names(*db, port); };
+      services = std::make_unique<VisitorServices>(order.target, std::move(so));
+      writer.identify_with(services.get());
+    }
     engine::ScanSetup setup(p, route);
     engine::TrustealthWatch trustealth(p, route, setup.sender_config.source_port_first,
                                        setup.sender_config.source_port_count);
@@ -99,6 +137,7 @@ ScanOutcome LiveScanRunner::run(const ScanOrder& order, ScanEvents& events) {
     const output::Annotator annotate = [](uint16_t, config::Proto) -> const output::Annotation& { return kNone; };
     scanner::SteadyClock clock;
     outcome.summary = engine::run_scan(setup, wire, clock, annotate, {&writer}, run);
+    if (services) services->amend(outcome.summary);
   } catch (const std::exception& e) {
     outcome.error = e.what();
   }

@@ -89,6 +89,9 @@ class SseEvents final : public ScanEvents {
   void port(const PortFinding& f) override {
     if (open_) open_ = out_.write(sse_event("port", port_json(f, db_)));
   }
+  void service(const PortFinding& f) override {
+    if (open_) open_ = out_.write(sse_event("service", port_json(f, db_)));
+  }
 
  private:
   ChunkWriter& out_;

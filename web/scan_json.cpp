@@ -3,6 +3,8 @@
 #include <ctime>
 
 #include "config/address.h"
+#include "output/jsonl_writer.h"
+#include "output/service_text.h"
 #include "report/shieldsup_report.h"
 
 namespace portauth::web {
@@ -38,10 +40,16 @@ nlohmann::json port_json(const PortFinding& f, const db::PortDb& db) {
                       {"state", probe::state_name(state)},
                       {"reason", probe::reason_name(f.result.reason)},
                       {"ttl", state == probe::PortState::kStealth ? nlohmann::json(nullptr) : nlohmann::json(f.result.ttl)},
-                      {"service", p.service},
+                      {"service", nullptr},
                       {"purpose", p.purpose},
                       {"risk", p.risk}};
-  if (!f.answered.empty()) j["answered"] = f.answered;
+  // The JSONL writer's -sV object (output/jsonl_writer.h), so the API and `scan -sV --format
+  // jsonl` speak of a service alike: what identification found, or the database's name.
+  output::Annotation a;
+  a.service = p.service;
+  j["service"] = output::service_json(a, f.service.get());
+  // The same in a few words, as the results pages and nmap's VERSION column say it.
+  if (const std::string v = output::service_version(f.service.get()); !v.empty()) j["answered"] = v;
   return j;
 }
 
@@ -71,6 +79,11 @@ nlohmann::json result_json(const ScanOrder& order, const ScanOutcome& outcome, c
                                       {"echo_replies", s.echo_replies},
                                       {"frames_from_target", s.frames_from_targets}}},
                       {"report", "/report.txt"}};
+  if (s.service_scan)
+    j["services"] = {{"identified", s.services_identified}, {"unrecognised", s.services_unrecognised},
+                     {"silent", s.services_silent}, {"tcpwrapped", s.services_tcpwrapped},
+                     {"unfinished", s.services_unfinished}, {"connections", s.service_connections},
+                     {"seconds", s.service_extra_seconds}};
   if (!outcome.error.empty()) j["error"] = outcome.error;
   return j;
 }

@@ -3,16 +3,26 @@
 //
 //   begin  {"target", "test", "count", "ports": [[first, last], ...]}          before any probe
 //   port   {"port", "state", "reason", "ttl", "service", "purpose", "risk"}    one per tested port
+//   service  the same object for an open port once what answers there is known (after its port
+//          event; the page's script updates the cell)
 //   done   the whole result, as POST /api/scan answers it:
 //          {"target", "test", "started", "seconds", "complete",
 //           "counts": {"open", "closed", "stealth", "tested"},
 //           "ports": [port objects, by port],
 //           "trustealth": {"passed", "all_stealth": {"passed", "detail"}, "unsolicited": {...},
 //                          "ping": {...}, "echo_requests", "echo_replies", "frames_from_target"},
+//           "services": {"identified", "unrecognised", "silent", "tcpwrapped", "unfinished",
+//                        "connections", "seconds"}   (when identification ran: the counts, and
+//                                                     its time after the SYN scan)
 //           "report": "/report.txt"}
 //   error  {"error"}                                                            the scan did not run
-// "ttl" is null for a stealth port; "service", "purpose" and "risk" come from the port database
-// ("" when it says nothing); "answered" is there only when something was identified.
+// "ttl" is null for a stealth port; "purpose" and "risk" come from the port database ("" when it
+// says nothing); "service" is the object `scan -sV --format jsonl` writes (output/jsonl_writer.h):
+// on an identified open port {"name", "product", "version", "extrainfo", "hostname", "ostype",
+// "tunnel", "method": "probed", "conf", "answer", "details", "tls", "banner" (escaped)}, on the
+// others the database's name {"name", "method": "table", "conf": 3}; "answered" (there once
+// identification concluded) says the same in a few words, as the pages do: "nginx 1.22.1",
+// "silent: accepts connections, never sends a byte" (output/service_text.h).
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>

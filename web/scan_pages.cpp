@@ -3,9 +3,12 @@
 #include <cstdio>
 
 #include "config/address.h"
+#include "output/service_text.h"
+#include "report/service_report.h"
 #include "report/shieldsup_report.h"
 #include "web/page_layout.h"
 #include "web/port_pages.h"
+#include "web/service_html.h"
 
 namespace portauth::web {
 namespace {
@@ -42,6 +45,12 @@ std::string counts_html(const output::ScanSummary& s) {
          "</b>stealth</div><div class=\"card tested\"><b>" + std::to_string(tested) + "</b>tested</div></div>\n";
 }
 
+output::Annotation annotation(const report::ShieldsUpPort& p) {
+  output::Annotation a;
+  a.service = p.service;
+  return a;
+}
+
 // Open and closed ports with what they mean (the database's background, risk and trojans).
 std::string answered_html(const ScanOutcome& outcome, const db::PortDb& db) {
   std::string rows;
@@ -61,9 +70,7 @@ std::string answered_html(const ScanOutcome& outcome, const db::PortDb& db) {
     rows += "<tr class=\"" + st + "\"><td><a href=\"/port/" + std::to_string(p.port) + "\">" +
             std::to_string(p.port) + "/tcp</a></td><td><span class=\"st " + st + "\">" + st + "</span></td><td>" +
             esc(probe::reason_name(p.reason)) + "</td><td>" + std::to_string(p.ttl) + "</td><td>" +
-            esc(p.service.empty() ? "unknown" : p.service) +
-            (f.answered.empty() ? std::string() : "<br><span class=\"answered\">" + esc(f.answered) + "</span>") +
-            "</td><td>" + (p.risk.empty() ? std::string("&ndash;") : "<span class=\"risk " + esc(p.risk) + "\">" +
+            service_cell_html(annotation(p), f.service.get()) + "</td><td>" + (p.risk.empty() ? std::string("&ndash;") : "<span class=\"risk " + esc(p.risk) + "\">" +
                                                                           esc(p.risk) + "</span>") +
             "</td><td class=\"desc\">" + esc(p.implications) + "</td></tr>\n";
   }
@@ -122,9 +129,15 @@ std::string grid_html(const ScanOutcome& outcome) {
   for (const PortFinding& f : outcome.ports) {
     if (k % kGridColumns == 0) o += "<span class=\"rl\">" + std::to_string(f.result.port) + "</span>";
     const std::string st = state_of(f);
-    o += "<a class=\"cell " + st + "\" href=\"/port/" + std::to_string(f.result.port) + "\" title=\"" +
-         std::to_string(f.result.port) + "/tcp " + st + " (" + std::string(probe::reason_name(f.result.reason)) +
-         ")\"></a>";
+    std::string title = std::to_string(f.result.port) + "/tcp " + st + " (" +
+                        std::string(probe::reason_name(f.result.reason)) + ")";
+    if (f.service) {
+      output::Annotation none;
+      title += ": " + output::service_name(none, f.service.get(), true);
+      if (const std::string v = output::service_version(f.service.get()); !v.empty()) title += " " + v;
+    }
+    o += "<a class=\"cell " + st + "\" href=\"/port/" + std::to_string(f.result.port) + "\" title=\"" + esc(title) +
+         "\"></a>";
     ++k;
   }
   return o + "</div>\n<p class=\"legend\"><span class=\"key open\"></span>open <span class=\"key closed\"></span>"
@@ -183,8 +196,21 @@ std::string probe_bottom_html(const ScanOrder& order, const ScanOutcome& outcome
          (state == probe::PortState::kStealth ? std::string("&ndash; (nothing came back)")
                                               : std::to_string(f.result.ttl)) +
          "</dd>";
-    if (!f.answered.empty()) o += "<dt>What answered</dt><dd class=\"answered\">" + esc(f.answered) + "</dd>";
+    if (f.service) o += service_facts_html(*f.service);
     o += "</dl>\n<p class=\"meaning\">" + esc(report::state_meaning(state)) + "</p>\n";
+    if (f.service) {
+      // What answers, and when it is not what the port usually carries, the page of the service
+      // found before the port's own (as `portauth probe` does).
+      const std::vector<std::string> names = report::port_names(db, port);
+      o += what_answers_html(*f.service, port, names);
+      if (!report::expected_here(*f.service, names))
+        if (const auto page = report::service_page(db, *f.service)) {
+          o += "<p class=\"note\" id=\"service-page-note\">(The port's own page: <a href=\"/port/" +
+               std::to_string(port) + "\">Port " + std::to_string(port) + "</a>.)</p>\n";
+          o += port_page_body(*page);
+          return o + page_end();
+        }
+    }
   }
   o += port_page_body(db.page(port));
   return o + page_end();

@@ -4,6 +4,7 @@
 
 #include "common/version.h"
 #include "db/text_wrap.h"
+#include "output/report.h"
 #include "report/shieldsup_report.h"
 
 namespace portauth::web {
@@ -36,15 +37,13 @@ std::string port_authority_report(const ScanOrder& order, const ScanOutcome& out
   r.host = host;
   r.port_set = report::describe_port_set(order.ports);
   r.summary = outcome.summary;
-  for (const PortFinding& f : outcome.ports) r.ports.push_back(report::shieldsup_port(f.result, db.page(f.result.port)));
-  out += report::format_shieldsup_report(r);
-  std::vector<std::string> answered;
-  for (const PortFinding& f : outcome.ports)
-    if (!f.answered.empty()) answered.push_back(std::to_string(f.result.port) + "/tcp: " + f.answered);
-  if (!answered.empty()) {
-    out += "\nWhat answered\n-------------\n";
-    for (const std::string& a : answered) out += db::wrap_paragraph(a, 78, "", "  ");
+  for (const PortFinding& f : outcome.ports) {
+    r.ports.push_back(report::shieldsup_port(f.result, db.page(f.result.port)));
+    r.ports.back().found = f.service;  // what answers: in the table and the implications
   }
+  out += report::format_shieldsup_report(r);
+  if (const std::string services = output::service_summary_line(outcome.summary); !services.empty())
+    out += "\n" + db::wrap_paragraph(services, 78, "", "  ");
   return out;
 }
 
@@ -60,6 +59,7 @@ std::string scan_log_line(const ScanOrder& order, const ScanOutcome& outcome, co
                 outcome.error.empty() ? (report::judge_trustealth(s, host).passed() ? "passed" : "failed") : "-",
                 s.seconds, int(started_utc.size()), started_utc.data());
   std::string out = buf;
+  if (s.service_scan) out += " identified=" + std::to_string(s.services_identified);
   if (client.via_proxy) out += " via=" + config::format_address(client.peer);
   if (s.interrupted) out += " interrupted";
   if (!outcome.error.empty()) {

@@ -23,8 +23,9 @@ std::string port_authority_report(const ScanOrder& order, const ScanOutcome& out
                                   std::string_view started_utc, std::string_view server);
 
 // "scan client=198.18.0.2 test=service ports=1056 open=18 closed=12 stealth=1026 trustealth=failed
-//  seconds=0.41 at=2025-01-31T12:00:00Z" (+ " via=PROXY" through a proxy, " error=..." when it
-// did not run): one line per scan, for the server's log.
+//  seconds=0.41 at=2025-01-31T12:00:00Z" (+ " identified=N" when services were identified,
+// " via=PROXY" through a proxy, " error=..." when it did not run): one line per scan, for the
+// server's log.
 std::string scan_log_line(const ScanOrder& order, const ScanOutcome& outcome, const Client& client,
                           std::string_view started_utc);
 

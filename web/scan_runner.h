@@ -4,11 +4,13 @@
 // answers from a table, so every route is tested without root or a network.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "output/report.h"
 #include "probe/scan_result.h"
+#include "service/service_info.h"
 #include "web/client_policy.h"
 
 namespace portauth::web {
@@ -16,10 +18,10 @@ namespace portauth::web {
 // One tested port.
 struct PortFinding {
   probe::ScanResult result;  // port, reason (the state follows), TTL
-  // What answered on the port, in a few words ("OpenSSH 9.2p1 (SSH-2.0)"); "" when nothing was
-  // identified. The hook for service identification (-sV, issue 20): when it lands, the live
-  // runner fills this for open ports and "Probe Port N" shows it; nothing else changes.
-  std::string answered;
+  // What answers on the port, found by service identification (-sV, service/): set on open
+  // ports once identified (silent, tcpwrapped, ... included: ServiceInfo::answer says which);
+  // null on closed and stealth ports, and on open ones the scan did not identify.
+  std::shared_ptr<const service::ServiceInfo> service;
 };
 
 // Called on the thread that runs the scan.
@@ -27,12 +29,17 @@ class ScanEvents {
  public:
   virtual ~ScanEvents() = default;
   // Open and closed ports as their answers arrive, stealth ones once the last pass is over.
+  // The state comes first: an open port is reported at once, before anyone connects to it.
   virtual void port(const PortFinding& finding) = 0;
+  // An open port, already reported by port(), once service identification concluded what
+  // answers there (finding.service set). At most once per port; before run() returns.
+  virtual void service(const PortFinding&) {}
 };
 
 struct ScanOutcome {
-  std::vector<PortFinding> ports;  // every tested port, sorted by port
-  output::ScanSummary summary;     // counts, TruStealth evidence (summary.trustealth), timing
+  std::vector<PortFinding> ports;  // every tested port, sorted by port, with what answered
+  output::ScanSummary summary;     // counts, TruStealth evidence (summary.trustealth), timing,
+                                   // service identification's counts (summary.service_scan)
   std::string error;               // not empty: the scan could not be run (the wire, privileges)
 };
 

@@ -1,5 +1,7 @@
 #include "web/serve_config.h"
 
+#include <cstdio>
+
 #include "config/range_set.h"
 #include "config/spec_error.h"
 #include "config/target_spec.h"
@@ -33,6 +35,13 @@ std::string describe(const config::RangeSet& set) {
   std::string out;
   for (const auto& r : set.ranges()) out += (out.empty() ? "" : ", ") + describe(r);
   return out.empty() ? "none" : out;
+}
+
+// "3", "0.5": a number of seconds as typed.
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
 }
 
 }  // namespace
@@ -91,6 +100,10 @@ ServeConfig make_serve_config(const ServeArgs& a) {
   c.pacing.retries = a.retries;
   c.pacing.wait_seconds = a.wait;
   c.pacing.db = a.db;
+  if (!(a.service_timeout >= 0.1 && a.service_timeout <= 30))
+    throw config::SpecError("--service-timeout: give 0.1-30 seconds");
+  c.service_scan = !a.no_service_scan;
+  c.service_timeout = a.service_timeout;
   c.user = a.user;
   c.db = a.db;
   return c;
@@ -102,7 +115,9 @@ std::string describe_serve_config(const ServeConfig& c) {
          std::to_string(c.listen_port) + "/; clients: " + describe(c.policy.allow_clients) +
          "; trusted proxies: " + describe(c.policy.trusted_proxies) + "; " + std::to_string(c.gate.max_scans) +
          " scans at once, " + std::to_string(c.gate.burst) + " per " + std::to_string(int(c.gate.period)) +
-         " s per client";
+         " s per client; " +
+         (c.service_scan ? "services identified (" + number(c.service_timeout) + " s per connection)"
+                         : "no service identification");
 }
 
 }  // namespace portauth::web

@@ -31,6 +31,9 @@ struct ServeArgs {
   std::string rate = "max";
   int retries = 2;
   double wait = 1.0;
+  // Service identification of the visitor's open ports (web/visitor_services.h).
+  bool no_service_scan = false;
+  double service_timeout = 3.0;  // seconds, per connection
 };
 
 struct ServeConfig {
@@ -41,6 +44,8 @@ struct ServeConfig {
   HttpLimits limits;
   unsigned threads = 0;
   config::ScanOptions pacing;  // rate, retries, wait (targets and ports are set per scan)
+  bool service_scan = true;    // identify what answers on the visitor's open ports
+  double service_timeout = 3.0;
   std::string user;
   std::string db;
 };

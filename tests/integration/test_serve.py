@@ -13,6 +13,12 @@ Checks:
   API       GET /api/port/22 is `portauth lookup 22 --format json`; POST /api/scan {"ports":
             "service"} from 198.18.0.2 reports all 1,056 ports as profiled; the streaming form
             sends begin, one event per port, done; the report downloads
+  -sV       a real OpenSSH (sshd -D, a fresh host key) in the client's namespace on 2022, a port
+            the database gives to another service: "Probe Port 2022" names ssh, OpenSSH and the
+            version the daemon itself sends in its greeting, explains it and shows ssh's page; the
+            stream's port objects carry the JSONL service object (ssh, OpenSSH, that version;
+            tcpwrapped on 22, where the lab's listener closes at once), after the port's event;
+            the report says what answers
   smuggling a target in the query, the JSON body, the path, a header, a form field, and
             REMOTE_ADDR: 400 each, and logged; X-Forwarded-For / Forwarded from a client: ignored
             (its own address is scanned); through the trusted proxy: the client it names
@@ -143,6 +149,7 @@ def main():
             if r["status"] != 200 or "Port Authority Report" not in r["body"] or CLIENT not in r["body"]:
                 problems.append(f"report: {r['status']} {r.get('body', '')[:200]}")
             failed |= lablib.report("the API scans the client and matches the lab profile", problems)
+            failed |= check_what_answers(tgt)
 
             # --- a target named anywhere: 400, never probed ----------------------------------------
             problems = []
@@ -293,8 +300,9 @@ def main():
         log = srv.log()
         scans = [line for line in log.splitlines() if " scan client=" in line]
         refused = [line for line in log.splitlines() if " refused 400 " in line]
-        if len(scans) != 1 + 1 + 1 + 1 + len(CROWD) + 1:  # service, stream, xff, proxy, the crowd, stealthy
-            problems.append(f"{len(scans)} scan lines in the log, want {5 + len(CROWD)}")
+        # service, stream, -sV probe and stream, xff, proxy, the crowd, stealthy
+        if len(scans) != 1 + 1 + 2 + 1 + 1 + len(CROWD) + 1:
+            problems.append(f"{len(scans)} scan lines in the log, want {7 + len(CROWD)}")
         for line in scans:
             for key in ("client=", "test=", "ports=", "open=", "closed=", "stealth=", "trustealth=", "at="):
                 if key not in line:
@@ -307,6 +315,97 @@ def main():
         failed |= lablib.report("every scan is logged in one line, every attempt too", problems)
     failed |= loopback_defaults(args)
     return failed
+
+
+class Sshd:
+    """OpenSSH's sshd in the foreground in namespace ns, on CLIENT:port, with a fresh host key."""
+
+    def __init__(self, ns, port):
+        self.ns, self.port, self.proc = ns, port, None
+
+    def __enter__(self):
+        self.dir = tempfile.TemporaryDirectory(prefix="portauth-sshd-")
+        d = self.dir.name
+        os.makedirs("/run/sshd", exist_ok=True)  # sshd's privilege separation directory (empty)
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{d}/key"], check=True)
+        with open(f"{d}/sshd_config", "w") as f:
+            f.write(f"Port {self.port}\nListenAddress {CLIENT}\nHostKey {d}/key\nPidFile none\nUsePAM no\n"
+                    "PermitRootLogin no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+                    "AuthorizedKeysFile none\n")
+        self.log = open(f"{d}/log", "w+")
+        self.proc = subprocess.Popen(["ip", "netns", "exec", self.ns, "/usr/sbin/sshd", "-D", "-e", "-f",
+                                      f"{d}/sshd_config"], stdout=self.log, stderr=self.log,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        return self
+
+    def greeting(self, timeout=5):
+        """The first line the daemon sends, read inside its namespace: what it says it is."""
+        code = ("import socket,sys,time\n"
+                "for i in range(50):\n"
+                "    try: s = socket.create_connection((sys.argv[1], int(sys.argv[2])), 2); break\n"
+                "    except OSError: time.sleep(0.1)\n"
+                "print(s.makefile('rb').readline().decode('latin1').rstrip())\n")
+        return lablib.ns_run(self.ns, [lablib.PYTHON, "-c", code, CLIENT, str(self.port)],
+                             timeout=timeout + 10).stdout.strip()
+
+    def __exit__(self, *exc):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, 15)  # its session: the daemon and any child it forked
+            self.proc.wait(10)
+        self.log.close()
+        self.dir.cleanup()
+        return False
+
+
+def check_what_answers(tgt):
+    """-sV through the web: a real OpenSSH on a port the database gives to something else."""
+    problems = []
+    port = 2022  # "down" in the port database; not in the lab profile: closed unless something listens
+    if not os.path.exists("/usr/sbin/sshd"):
+        return lablib.report("Probe Port names what answers", ["no /usr/sbin/sshd: install openssh-server "
+                                                               "(scripts/daemon_lab.sh install)"])
+    with Sshd(tgt, port) as sshd:
+        greeting = sshd.greeting()  # "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10"
+        software = greeting.split("-", 2)[2].split(" ", 1)[0] if greeting.count("-") >= 2 else ""
+        product, _, version = software.partition("_")
+        if product != "OpenSSH" or not version:
+            return lablib.report("Probe Port names what answers", [f"sshd's greeting: {greeting!r}"])
+        lablib.log(f"  sshd on {CLIENT}:{port} says {greeting!r}")
+        form = {"kind": "http", "method": "POST", "path": "/probe", "body": f"port={port}",
+                "headers": {"Content-Type": "application/x-www-form-urlencoded"}}
+        r = serve_lib.run_clients(tgt, [form])[0]
+        page = r.get("body", "")
+        for want in ('id="probe-state">open<', 'id="probe-service">ssh</b> (identified from its answer)',
+                     f'id="probe-product">{product} {version} ', f"{product} answers SSH on port {port}/tcp",
+                     "That is not what the port usually carries", 'data-port="22"',
+                     f'id="probe-banner">{greeting}\\r\\n</code>'):
+            if want not in page:
+                problems.append(f"Probe Port {port}: no {want!r} ({r['status']}, {len(page)} bytes)")
+        r = serve_lib.run_clients(tgt, [post_json("/api/scan/stream", {"ports": f"22,{port}"})])[0]
+        events = [b.split("\n", 1) for b in r.get("body", "").split("\n\n") if b.startswith("event: ")]
+        names = [e[0][len("event: "):] for e in events]
+        data = [json.loads(e[1][len("data: "):]) for e in events]
+        if names[:1] != ["begin"] or names[-1:] != ["done"] or sorted(names[1:-1]) != ["port", "port", "service",
+                                                                                           "service"]:
+            problems.append(f"stream events: {names}")
+        else:
+            done = {p["port"]: p for p in data[-1]["ports"]}
+            ssh, wrapped = done[port]["service"], done[22]["service"]
+            want = {"name": "ssh", "product": product, "version": version, "method": "probed", "answer": "identified"}
+            if {k: ssh.get(k) for k in want} != want or not (ssh.get("banner") or "").startswith(greeting):
+                problems.append(f"{port}'s service object: {ssh}, want {want} and the banner {greeting!r}")
+            if (wrapped.get("name"), wrapped.get("answer")) != ("tcpwrapped", "tcpwrapped"):
+                problems.append(f"22 (the lab listener closes at once): {wrapped}")
+            at = {(n, d["port"]): i for i, (n, d) in enumerate(zip(names, data)) if n in ("port", "service")}
+            if not at.get(("port", port), 99) < at.get(("service", port), -1):
+                problems.append(f"the service event of {port} does not follow its port event: {names}")
+            if data[-1].get("services", {}).get("identified") != 1:
+                problems.append(f"services: {data[-1].get('services')}")
+        r = serve_lib.run_clients(tgt, [{"kind": "http", "path": "/report.txt"}])[0]
+        if f"{product} answers SSH on port {port}/tcp" not in " ".join(r.get("body", "").split()):
+            problems.append(f"the report does not say what answers on {port}: {r.get('body', '')[-600:]}")
+    return lablib.report(f"Probe Port {port}, the API and the report name {product} {version} as the daemon does",
+                         problems)
 
 
 def loopback_defaults(args):

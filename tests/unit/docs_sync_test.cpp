@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/option_docs.h"
+#include "cli/serve_options.h"
 #include "config/option_table.h"
 
 using namespace portauth;
@@ -28,6 +29,33 @@ TEST(DocsSync, ManPageOptionListIsTheTable) {
   ASSERT_FALSE(page.empty());
   EXPECT_EQ(cli::generated_part(page, cli::kManBegin, cli::kManEnd), cli::man_option_list())
       << "docs/portauth.1 is out of step with the option table: run scripts/gen-docs.sh build";
+}
+
+TEST(DocsSync, ManPageServeOptionsAreServesRows) {
+  const std::string page = read(std::string(PORTAUTH_SOURCE_DIR) + "/docs/portauth.1");
+  EXPECT_EQ(cli::generated_part(page, cli::kManServeBegin, cli::kManServeEnd), cli::man_serve_option_list())
+      << "docs/portauth.1 is out of step with serve's options (cli/serve_options.cpp): run scripts/gen-docs.sh build";
+  EXPECT_NE(page.find(".B portauth serve\n"), std::string::npos) << "serve is not in the synopsis";
+}
+
+TEST(DocsSync, ServeOptionsAreCompletedAndInTheReadme) {
+  const std::string bash = cli::bash_completion(), zsh = cli::zsh_completion();
+  EXPECT_NE(bash.find("scan probe shieldsup serve lookup"), std::string::npos);
+  EXPECT_NE(zsh.find("'serve:"), std::string::npos);
+  const std::string readme = read(std::string(PORTAUTH_SOURCE_DIR) + "/README.md");
+  const size_t section = readme.find("## ShieldsUP on the web: `portauth serve`");
+  ASSERT_NE(section, std::string::npos);
+  const std::string serve = readme.substr(section, readme.find("\n## ", section + 1) - section);
+  const size_t opts = bash.find("serve) opts=\"");
+  ASSERT_NE(opts, std::string::npos);
+  const size_t from = opts + std::string_view("serve) opts=\"").size();
+  const std::string serve_words = " " + bash.substr(from, bash.find('"', from) - from) + " ";
+  for (const auto& o : cli::serve_options()) {
+    const std::string name(o.name);
+    EXPECT_NE(serve_words.find(" " + name + " "), std::string::npos) << name;
+    EXPECT_NE(zsh.find("'" + name + "["), std::string::npos) << name;
+    EXPECT_NE(serve.find("`" + name), std::string::npos) << name << " is not in README's table of serve's options";
+  }
 }
 
 TEST(DocsSync, ReadmeOptionTableIsTheTable) {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -20,6 +21,9 @@ class FakeRunner final : public ScanRunner {
   // Ports not in `answers` are stealth.
   std::map<uint16_t, probe::Reason> answers = {{22, probe::Reason::kSynAck}, {80, probe::Reason::kSynAck},
                                                {113, probe::Reason::kRst}};
+  // What answers on open ports (service identification), handed on after the port's event as
+  // the live runner does; open ports not in it are not identified.
+  std::map<uint16_t, service::ServiceInfo> services;
   std::chrono::milliseconds delay{0};  // how long a scan takes
   std::string error;                   // not empty: every scan fails with it
 
@@ -48,6 +52,15 @@ class FakeRunner final : public ScanRunner {
         f.result.reason = answered ? it->second : probe::Reason::kNoResponse;
         f.result.ttl = answered ? 64 : 0;
         events.port(f);
+        if (const auto sv = services.find(p);
+            sv != services.end() && probe::state_of(f.result.reason) == probe::PortState::kOpen) {
+          f.service = std::make_shared<const service::ServiceInfo>(sv->second);
+          events.service(f);
+          out.summary.service_scan = true;
+          ++(sv->second.answer == service::Answer::kIdentified ? out.summary.services_identified
+                                                                : out.summary.services_silent);
+          ++out.summary.service_connections;
+        }
         out.ports.push_back(f);
         if (!answered) ++out.summary.stealth;
         else if (probe::state_of(f.result.reason) == probe::PortState::kOpen) ++out.summary.open;

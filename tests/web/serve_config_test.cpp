@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
+#include "cli/serve_options.h"
 #include "config/spec_error.h"
+#include "config/target_spec.h"
 
 namespace portauth::web {
 namespace {
@@ -26,7 +30,46 @@ TEST(ServeConfig, DefaultsAreSafe) {
   EXPECT_EQ(c.gate.burst, 10u);
   EXPECT_EQ(describe_serve_config(c),
             "listening on http://127.0.0.1:8080/; clients: ::1, 10.0.0.0/8, 127.0.0.0/8, 172.16.0.0/12, "
-            "192.168.0.0/16, fc00::/7; trusted proxies: none; 4 scans at once, 10 per 60 s per client");
+            "192.168.0.0/16, fc00::/7; trusted proxies: none; 4 scans at once, 10 per 60 s per client; services "
+            "identified (3 s per connection)");
+  EXPECT_TRUE(c.service_scan);
+  ServeArgs off;
+  off.no_service_scan = true;
+  EXPECT_FALSE(make_serve_config(off).service_scan);
+  EXPECT_TRUE(describe_serve_config(make_serve_config(off)).ends_with("; no service identification"));
+}
+
+// The defaults --help, the man page and the completions show (cli/serve_options.cpp) are the ones
+// the server takes.
+TEST(ServeConfig, TheDocumentedDefaultsAreTheDefaults) {
+  const ServeArgs a;
+  const auto doc = [](std::string_view name) { return std::string(cli::serve_option(name).default_text); };
+  const auto num = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return std::string(buf);
+  };
+  EXPECT_EQ(doc("--listen"), a.listen);
+  EXPECT_EQ(doc("--max-scans"), std::to_string(a.max_scans));
+  EXPECT_EQ(doc("--client-rate"), a.client_rate);
+  EXPECT_EQ(doc("--max-connections"), std::to_string(a.max_connections));
+  EXPECT_EQ(doc("--client-connections"), std::to_string(a.client_connections));
+  EXPECT_EQ(doc("--threads"), std::to_string(a.threads));
+  EXPECT_EQ(doc("--rate"), a.rate);
+  EXPECT_EQ(doc("--retries"), std::to_string(a.retries));
+  EXPECT_EQ(doc("--wait"), num(a.wait));
+  EXPECT_EQ(doc("--service-timeout"), num(a.service_timeout));
+  EXPECT_FALSE(a.no_service_scan);
+  EXPECT_EQ(doc("--trusted-proxy"), "none");
+  EXPECT_TRUE(make_serve_config(a).policy.trusted_proxies.ranges().empty());
+  std::vector<std::string> blocks;
+  const std::string allow = doc("--allow-clients");
+  for (size_t at = 0; at < allow.size();) {
+    const size_t comma = allow.find(", ", at);
+    blocks.push_back(allow.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+    at = comma == std::string::npos ? allow.size() : comma + 2;
+  }
+  EXPECT_EQ(config::parse_targets(blocks).ranges(), PolicyConfig::default_allow_clients().ranges());
 }
 
 TEST(ServeConfig, BadOptionsNameThemselves) {
@@ -53,6 +96,11 @@ TEST(ServeConfig, BadOptionsNameThemselves) {
   a = {};
   a.server_names = {"a b"};
   EXPECT_EQ(message(a).rfind("--server-name: ", 0), 0u);
+  for (double t : {0.0, 0.05, 31.0, -1.0}) {
+    a = {};
+    a.service_timeout = t;
+    EXPECT_EQ(message(a).rfind("--service-timeout: ", 0), 0u) << t;
+  }
 }
 
 }  // namespace
