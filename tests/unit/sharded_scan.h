@@ -115,7 +115,7 @@ class ShardedScan {
   static std::vector<Result> merged(const merge::ShardSet& set, unsigned mask = config::kShowAll) {
     std::vector<Result> out;
     for (const auto& f : set.shards)
-      merge::read_shard_results(set.plan, f, mask, [&](const probe::ScanResult& r) {
+      merge::read_shard_results(set.plan, f, mask, [&](const probe::ScanResult& r, const output::PortFacts&) {
         out.emplace_back(r.addr, r.port, r.reason);
       });
     return out;
