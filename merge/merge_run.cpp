@@ -10,6 +10,7 @@
 #include "config/spec_error.h"
 #include "db/db_path.h"
 #include "db/port_db.h"
+#include "merge/merged_summary.h"
 #include "merge/shard_results.h"
 #include "merge/shard_set.h"
 #include "output/formats.h"
@@ -35,70 +36,6 @@ std::string state_list(unsigned mask) {
                            {config::kShowStealth, "stealth"}})
     if (mask & bit) out += (out.empty() ? "" : ",") + std::string(name);
   return out.empty() ? "none" : out;
-}
-
-// -sV: a shard's manifest says so ("services"), or its lines do (a "service" object).
-bool service_scan(const ShardFile& f, const ShardTally& t) { return f.manifest.counts.service_scan || t.service_objects > 0; }
-
-// The shards must all be scans with -sV or all without: the plan's fingerprint does not
-// cover -sV, and a merged output that says what answers on some ports only would mislead.
-std::string service_scan_problem(const ShardSet& set, const std::vector<ShardTally>& tallies) {
-  const ShardFile *with = nullptr, *without = nullptr;
-  for (size_t i = 0; i < set.shards.size(); ++i) {
-    if (service_scan(set.shards[i], tallies[i])) with = with ? with : &set.shards[i];
-    else if (tallies[i].service_names > 0) without = without ? without : &set.shards[i];
-  }
-  if (!with || !without) return "";
-  auto name = [&](const ShardFile* f) {
-    return "shard " + std::to_string(f->manifest.shard) + "/" + std::to_string(set.plan.shards) + " (" +
-           f->manifest_path + ")";
-  };
-  return name(with) + " was scanned with -sV and " + name(without) + " without; run " + name(without) +
-         " again with -sV (every shard with the same options)";
-}
-
-// The service stage's account of one shard, added to the merged summary. Its manifest has it
-// since manifests record "services"; one written before only has the lines, which still say
-// what answered on each port: the answers are counted there as the stage counts them, but the
-// connections and the stage's time are not on the lines (they stay 0), and a shard that did not
-// list its open ports (--show without open) has no answers to count.
-void add_services(output::ScanSummary& s, const ShardFile& f, const ShardTally& t) {
-  const output::ScanSummary& c = f.manifest.counts;
-  if (c.service_scan) {
-    s.services_identified += c.services_identified;
-    s.services_unrecognised += c.services_unrecognised;
-    s.services_silent += c.services_silent;
-    s.services_tcpwrapped += c.services_tcpwrapped;
-    s.services_unfinished += c.services_unfinished;
-    s.service_connections += c.service_connections;
-    // The shards identified their ports at the same time on their own machines: the
-    // slowest one is how long identification added to the whole scan.
-    s.service_extra_seconds = std::max(s.service_extra_seconds, c.service_extra_seconds);
-  } else {
-    s.services_identified += t.services_identified;
-    s.services_unrecognised += t.services_unrecognised;
-    s.services_silent += t.services_silent;
-    s.services_tcpwrapped += t.services_tcpwrapped;
-    s.services_unfinished += t.services_unfinished;
-  }
-}
-
-output::ScanSummary combine(const ShardSet& set) {
-  output::ScanSummary s;
-  int64_t start = INT64_MAX, end = 0;
-  for (const auto& f : set.shards) {
-    const auto& c = f.manifest.counts;
-    s.packets_sent += c.packets_sent;
-    s.send_errors += c.send_errors;
-    s.passes = std::max(s.passes, c.passes);
-    s.pcap_received += c.pcap_received;
-    s.pcap_dropped += c.pcap_dropped;
-    start = std::min(start, f.manifest.start);
-    end = std::max(end, f.manifest.end);
-  }
-  s.seconds = double(end - start);
-  s.pps = s.seconds > 0 ? double(s.packets_sent) / s.seconds : 0;  // all machines together
-  return s;
 }
 
 }  // namespace
@@ -154,8 +91,8 @@ int run_merge(const MergeRequest& a) {
   }
   if (!problems.empty()) return refuse(problems);
   if (const std::string p = service_scan_problem(set, tallies); !p.empty()) return refuse({p});
-  bool services = false;
-  for (size_t i = 0; i < set.shards.size(); ++i) services = services || service_scan(set.shards[i], tallies[i]);
+  const output::ScanSummary s = merged_summary(set, tallies);
+  const bool services = s.service_scan;
   if (a.check) {
     std::fprintf(stderr, "portauth: %zu shards of %u checked: they merge into one complete scan\n", set.shards.size(),
                  set.plan.shards);
@@ -194,9 +131,6 @@ int run_merge(const MergeRequest& a) {
   info.service_scan = services;  // -sV's "service" object on every JSONL line, the VERSION column, ...
   for (auto* w : writers) w->begin(info);
 
-  output::ScanSummary s = combine(set);
-  s.udp = !set.plan.udp_ports.empty();
-  s.service_scan = services;
   // Each port with what its shard found about it (-sV's service, UDP's reply), as the scan's
   // own stages hand it to the writers.
   const auto sink = [&](const probe::ScanResult& r, const output::PortFacts& facts) {
@@ -211,12 +145,6 @@ int run_merge(const MergeRequest& a) {
       return 1;
     }
     for (auto* w : writers) w->flush();
-    s.open += tallies[i].open;
-    s.closed += tallies[i].closed;
-    s.stealth += tallies[i].stealth;
-    s.open_filtered += tallies[i].open_filtered;
-    s.probed += tallies[i].probes;
-    if (services) add_services(s, set.shards[i], tallies[i]);
   }
   for (auto* w : writers) w->finish(s);
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

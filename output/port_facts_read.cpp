@@ -86,10 +86,11 @@ std::shared_ptr<const service::ServiceInfo> service_info(const Json& j) {
   if (!j.is_object()) bad(where, "must be an object (a line of a -sV scan)");
   if (!j.contains("answer")) {
     // The table form: nothing identified, the database's name (written from the annotation).
-    exact_keys(j, {"name", "method", "conf"}, where);
-    text_or_null(j, "name", where);
-    if (j["method"] != "table" || j["conf"] != 3)
+    const auto method = j.find("method"), conf = j.find("conf");
+    if (j.size() != 3 || !j.contains("name") || method == j.end() || *method != "table" || conf == j.end() ||
+        *conf != 3)
       bad(where, "without \"answer\" must be the table form {\"name\": .., \"method\": \"table\", \"conf\": 3}");
+    text_or_null(j, "name", where);
     return nullptr;
   }
   exact_keys(j,
@@ -142,7 +143,8 @@ std::shared_ptr<const probe::ReplyFacts> reply_facts(const Json& line) {
       bad("\"amplification\"", "must be a number of at least 0, or null");
     f->amplification = amp.get<double>();
   }
-  f->risk = text_or_null(line, "reply_risk", "the line");
+  const Json& risk = line["reply_risk"];
+  f->risk = risk.is_null() ? std::string() : text(risk, "\"reply_risk\"");
   return f;
 }
 
