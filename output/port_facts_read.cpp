@@ -139,8 +139,9 @@ std::shared_ptr<const probe::ReplyFacts> reply_facts(const Json& line) {
   f->probe_bytes = uint32_t(whole(line["probe_bytes"], UINT32_MAX, "\"probe_bytes\""));
   const Json& amp = line["amplification"];
   if (!amp.is_null()) {
-    if (!amp.is_number() || !std::isfinite(amp.get<double>()) || amp.get<double>() < 0)
-      bad("\"amplification\"", "must be a number of at least 0, or null");
+    // At most reply bytes / 1 probe byte: a bound that also keeps the writer's rounding exact.
+    if (!amp.is_number() || !(amp.get<double>() >= 0) || amp.get<double>() > double(UINT32_MAX))
+      bad("\"amplification\"", "must be a number from 0 to 4294967295, or null");
     f->amplification = amp.get<double>();
   }
   const Json& risk = line["reply_risk"];
