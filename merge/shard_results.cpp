@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -19,18 +20,20 @@ namespace {
 // portauth's own lines that carry no fact, as jsonl_writer.cpp writes them, read without
 // building a JSON tree:
 //   {"ip":"A.B.C.D","port":N,"proto":"tcp","state":"S","reason":"R","ttl":T|null,
-//    "service":"NAME"|null,"purpose":...                                           (no -sV)
-//    "service":{"name":"NAME"|null,"method":"table","conf":3},"purpose":...         (-sV's table form)
-// and no UDP reply fields after them. Merging an Internet-wide scan means tens of millions
-// of these (closed and stealth ports), and the general parser spends most of the time on
-// allocation. Anything else (a service object with facts, a reply, other key order, spaces,
-// escapes) returns false and goes to the general parser, which gives the same result or the
-// error, and reads the facts.
+//    "service":"NAME"|null,                                  (no -sV)
+//    "service":{"name":"NAME"|null,"method":"table","conf":3},  (-sV's table form)
+//    "purpose":"TEXT"|null,"risk":"TEXT"|null}
+// and nothing else (no UDP reply fields, no escapes). Merging an Internet-wide scan means tens
+// of millions of these (closed and stealth ports), and the general parser spends most of the
+// time on allocation. Anything else (a service object with facts, a reply, other key order,
+// spaces, escapes) returns false and goes to the general parser, which gives the same result
+// or the error, and reads the facts.
 bool parse_canonical(std::string_view line, ResultLine& parsed) {
   probe::ScanResult& out = parsed.result;
-  auto take = [&](std::string_view lit) {
-    if (line.substr(0, lit.size()) != lit) return false;
-    line.remove_prefix(lit.size());
+  // The literal's length known at compile time: the compiler compares it inline.
+  auto take = [&]<size_t N>(const char (&lit)[N]) {
+    if (line.size() < N - 1 || std::memcmp(line.data(), lit, N - 1) != 0) return false;
+    line.remove_prefix(N - 1);
     return true;
   };
   auto until_quote = [&](std::string_view& field) {
@@ -54,14 +57,16 @@ bool parse_canonical(std::string_view line, ResultLine& parsed) {
     return false;
   const bool null_ttl = take("null");
   if (!null_ttl && !number(ttl, 255)) return false;
-  std::string_view name;
+  auto string_or_null = [&] {
+    std::string_view text;
+    return take("null") || (take("\"") && until_quote(text));
+  };
   if (!take(",\"service\":")) return false;
   const bool object = take("{\"name\":");
-  if (!take("null") && !(take("\"") && until_quote(name))) return false;
-  if (object && !take(",\"method\":\"table\",\"conf\":3}")) return false;
-  // Within a JSON string a quote is escaped, so this finds only the reply keys (or sends a
-  // purpose that mentions them to the general parser, which is merely slower).
-  if (!take(",\"purpose\":") || line.find("\"reply") != std::string_view::npos) return false;
+  if (!string_or_null() || (object && !take(",\"method\":\"table\",\"conf\":3}"))) return false;
+  // The whole line: nothing after the risk (no reply fields, no other key).
+  if (!take(",\"purpose\":") || !string_or_null() || !take(",\"risk\":") || !string_or_null() || line != "}")
+    return false;
   const auto addr = config::parse_address(ip);
   const auto r = probe::reason_from_name(reason);
   const auto proto = config::proto_from_name(proto_text);
