@@ -8,6 +8,7 @@
 #include "app/privileges.h"
 #include "common/setup_error.h"
 #include "app/signals.h"
+#include "engine/live_connect.h"
 #include "engine/live_wire.h"
 #include "engine/scan_setup.h"
 #include "engine/trustealth_watch.h"
@@ -40,7 +41,8 @@ output::ScanSummary run_live_scan(const config::ScanPlan& plan, const output::An
   engine::ScanSetup setup(plan, route, options.run.resume);
   std::optional<engine::TrustealthWatch> trustealth;
   if (options.trustealth)
-    trustealth.emplace(plan, route, setup.sender_config.source_port_first, setup.sender_config.source_port_count);
+    trustealth.emplace(plan, route, setup.sender_config.source_port_first, setup.sender_config.source_port_count,
+                       setup.space.prefix_ports());
   std::string filter = setup.capture_filter();
   if (trustealth) filter = trustealth->capture_filter(filter);
   // Capture first, then the sink: live ones need CAP_NET_RAW and throw SetupError (with the
@@ -59,6 +61,9 @@ output::ScanSummary run_live_scan(const config::ScanPlan& plan, const output::An
   run.after_wire_open = [&] {
     if (!plan.offline() || geteuid() == 0) drop_privileges(options.user);
   };
+  // The connect check of suspects runs after the loop, as whoever we have become by then.
+  engine::LiveConnectChecker connect;
+  if (!plan.offline()) run.connect = &connect;
   scanner::SteadyClock clock;
   auto summary = engine::run_scan(setup, wire, clock, annotate, writers, run);
   // An interrupt that came once the loop was over (while the results were being written) cut

@@ -39,6 +39,7 @@ int run(ProbeArgs& a, const std::string& command_line) {
   const auto db = load_port_db(o.db);
   if (!db) return 1;
 
+  host->plan.canary_pool = report::canary_pool(db.get());
   report::PortAnnotator annotator(db.get());
   const output::Annotator annotate = [&](uint16_t p, config::Proto proto) -> const output::Annotation& {
     return annotator(p, proto);
@@ -71,8 +72,11 @@ int run(ProbeArgs& a, const std::string& command_line) {
     service_page = report::service_page(*db, *sv.info);
     if (service_page) sv.service_page = &*service_page;
   }
-  std::cout << report::format_probe_report(host->label, result, *port, collected.summary.packets_sent, db->page(*port),
-                                           sv);
+  const auto& verdicts = collected.summary.host_verdicts;
+  // The probes to the port itself: canaries are not the port's.
+  const uint64_t to_port = collected.summary.packets_sent - collected.summary.canary_packets;
+  std::cout << report::format_probe_report(host->label, result, *port, to_port, db->page(*port), sv,
+                                           verdicts.empty() ? nullptr : &verdicts.front());
   return 0;
 }
 

@@ -64,6 +64,7 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
   if (!scan.job.name.empty()) std::fprintf(stderr, "portauth: running scan '%s'\n", scan.job.name.c_str());
   auto& outputs = *scan.outputs;
   plan.show = outputs.delivery_mask();  // the outputs filter the rest (output_set.h)
+  plan.canary_pool = report::canary_pool(scan.db);
   output::ProgressDisplay progress(stderr);
   report::PortAnnotator annotator(scan.db);
   output::Annotator annotate = [&](uint16_t port, config::Proto proto) -> const output::Annotation& {
@@ -116,6 +117,10 @@ int run_one(Scan& scan, const std::string& command_line, const config::ScanOptio
       warnings.push_back(w);
       // A text report on the terminal carries it already.
       if (!outputs.text_on_stdout()) std::fprintf(stderr, "portauth: warning: %s\n", w.c_str());
+    }
+    for (auto& w : report::verdict_warnings(summary)) {
+      std::fprintf(stderr, "portauth: warning: %s\n", w.c_str());
+      warnings.push_back(std::move(w));
     }
     if (scan.summary_json) scan.summary_json->write(report::summary_json(scan.job.name, summary, ring, warnings));
     if (scan.manifest) scan.manifest->write(summary);  // after finish(): the outputs are flushed

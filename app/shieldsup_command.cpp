@@ -71,6 +71,7 @@ int run_shieldsup_report(config::ScanPlan plan, const db::PortDb& db, const std:
   output::CollectingWriter collected;
   outputs->add(collected, config::kShowAll);
   plan.show = outputs->delivery_mask();
+  plan.canary_pool = report::canary_pool(&db);
 
   report::PortAnnotator annotator(&db);
   const output::Annotator annotate = [&](uint16_t p, config::Proto proto) -> const output::Annotation& {

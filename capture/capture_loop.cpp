@@ -24,7 +24,8 @@ void CaptureLoop::handle(const uint8_t* frame, size_t caplen) {
   if (linktype_ < 0) linktype_ = source_.linktype();
   if (watch_) watch_->observe(linktype_, frame, caplen);
   probe::Reply reply;
-  const ParseStatus status = parse_reply(linktype_, frame, caplen, reply);
+  probe::SynAckFacts facts;
+  const ParseStatus status = parse_reply(linktype_, frame, caplen, reply, evidence_ ? &facts : nullptr);
   if (status != ParseStatus::kOk) {
     (status == ParseStatus::kNotAReply ? stats_.not_replies : stats_.malformed).fetch_add(1, std::memory_order_relaxed);
     return;
@@ -40,13 +41,16 @@ void CaptureLoop::handle(const uint8_t* frame, size_t caplen) {
   // ICMP errors to UDP probes are rate-limited by the host on purpose: not a congestion signal
   // for the controller, but each one (repeats too) is a token the ICMP meter counts.
   const bool paced = reply.proto != 17 || reply.kind == probe::ReplyKind::kUdp;
-  if (!paced && limited_observer_) limited_observer_->on_answer(reply.target_ip, v.slot, reply.our_port, false);
+  if (!paced && limited_observer_) limited_observer_->on_answer(reply.target_ip, v.slot, reply.our_port, false, v.proto);
   if (!table_.record(v.slot, uint8_t(v.reason))) {
     stats_.duplicates.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   stats_.accepted.fetch_add(1, std::memory_order_relaxed);
-  if (observer_) observer_->on_answer(reply.target_ip, v.slot, reply.our_port, paced);
+  // Before the result is pushed: whoever pops it sees the host's evidence up to this answer.
+  if (evidence_ && v.proto == config::Proto::kTcp)
+    evidence_->record(reply, v.reason, reply.kind == probe::ReplyKind::kSynAck ? &facts : nullptr);
+  if (observer_) observer_->on_answer(reply.target_ip, v.slot, reply.our_port, paced, v.proto);
   probe::ScanResult result{reply.target_ip, v.other_port ? v.port : reply.target_port, v.reason, reply.ttl, v.proto};
   if (bytes_ && reply.kind == probe::ReplyKind::kUdp) {
     // Pushed before the result, so that the main thread finds them when the result says so.

@@ -13,6 +13,7 @@
 #include "probe/reply_bytes.h"
 #include "probe/scan_result.h"
 #include "capture/spsc_queue.h"
+#include "verdict/host_evidence.h"
 
 namespace portauth::capture {
 
@@ -37,6 +38,11 @@ class CaptureLoop {
   void set_host_watch(HostWatch* watch) { watch_ = watch; }
   // Tells `observer` of every fresh answer (the rate controller); null: nobody. Set before run().
   void set_answer_observer(probe::AnswerObserver* observer) { observer_ = observer; }
+  // Keeps evidence per host (verdict/host_evidence.h) from every fresh answer to a TCP probe,
+  // SYN-ACK facts included (answers to UDP probes say nothing about SYN-ACKs, and a UDP port
+  // may share a canary's number); null: none (SYN-ACK options are then not even parsed). Set
+  // before run().
+  void set_evidence(verdict::EvidenceTable* evidence) { evidence_ = evidence; }
   // Tells `observer` of every accepted ICMP error to a UDP probe, a repeat for an answered
   // probe included (each is a token of the host's ICMP rate limit: scanner/icmp_rate_meter.h);
   // null: nobody. Set before run().
@@ -60,6 +66,7 @@ class CaptureLoop {
   int linktype_ = -1;
   HostWatch* watch_ = nullptr;
   probe::AnswerObserver* observer_ = nullptr;
+  verdict::EvidenceTable* evidence_ = nullptr;
   probe::AnswerObserver* limited_observer_ = nullptr;
   SpscQueue<probe::ReplyBytes>* bytes_ = nullptr;
   CaptureStats stats_;

@@ -106,6 +106,16 @@ FrameOrigin HostWatch::observe(int linktype, const uint8_t* frame, size_t caplen
       return FrameOrigin::kEchoReply;
     }
   }
+  if (config_.canary_ports) {
+    probe::Reply reply;
+    const uint32_t first = config_.source_port_first;
+    if (parse_reply(linktype, frame, caplen, reply) == ParseStatus::kOk && reply.kind != probe::ReplyKind::kEchoReply &&
+        (*config_.canary_ports)[reply.target_port] && reply.our_port >= first &&
+        reply.our_port < first + config_.source_port_count) {
+      stats_.canary_answers.fetch_add(1, std::memory_order_relaxed);
+      return FrameOrigin::kCanaryAnswer;
+    }
+  }
   stats_.frames_from_targets.fetch_add(1, std::memory_order_relaxed);
   return FrameOrigin::kFromTarget;
 }

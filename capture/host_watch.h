@@ -4,6 +4,10 @@
 // ping's probe module (probe/icmp_echo_probe.h) accepts as answers to this run's own echo
 // requests (ICMP or ICMPv6: the ping check). A host that is truly stealth sends neither.
 //
+// Answers to our canary probes (the ports a scan adds to see whether a host answers everywhere:
+// verdict/canaries.h) are our own questions' answers, like the echo replies, and are counted
+// apart (canary_answers), not as unsolicited.
+//
 // Our own packets are not the host's: when the scanned address is our own (loopback), the
 // SYNs from our source ports, our kernel's RSTs from those ports and our echo requests carry
 // the target's address as their source too, and are skipped.
@@ -13,6 +17,7 @@
 // Non-IP frames (ARP) and frames too short for their IP header are not counted.
 #pragma once
 #include <atomic>
+#include <bitset>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -32,15 +37,19 @@ struct HostWatchConfig {
   // Judges echo replies: the ping's probe module (its identifier, its cookie). Null: no echo
   // reply is ours, and each counts as a frame from the target. Must outlive the watch.
   const probe::ReplyClassifier* echo = nullptr;
+  // The canary ports the scan added (TCP answers from them, ICMP errors quoting them, to our
+  // source ports); null: none. Must outlive the watch.
+  const std::bitset<65536>* canary_ports = nullptr;
 };
 
 struct HostWatchStats {
   std::atomic<uint64_t> frames_from_targets{0};  // anything from a target but our echo replies
   std::atomic<uint64_t> echo_replies{0};         // echo replies the ping's module accepts
+  std::atomic<uint64_t> canary_answers{0};       // answers to our canary probes
 };
 
 // What observe() made of a frame.
-enum class FrameOrigin : uint8_t { kOther, kOwnPacket, kFromTarget, kEchoReply };
+enum class FrameOrigin : uint8_t { kOther, kOwnPacket, kFromTarget, kEchoReply, kCanaryAnswer };
 
 class HostWatch {
  public:

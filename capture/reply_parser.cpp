@@ -87,6 +87,7 @@ struct IpView {
   uint8_t protocol, ttl;
   bool v6;
   uint32_t ident;  // IPv4: the id; IPv6: the flow label
+  bool dont_fragment;  // IPv4's DF bit (false for IPv6)
   Address src, dst;
 };
 
@@ -103,6 +104,7 @@ ParseStatus parse_ipv4(const uint8_t* p, size_t len, IpView& v, bool quoted) {
   v.ttl = p[8];
   v.v6 = false;
   v.ident = be16(p + 4);
+  v.dont_fragment = (p[6] & 0x40) != 0;
   v.src = Address::v4(be32(p + 12));
   v.dst = Address::v4(be32(p + 16));
   v.payload = p + ihl;
@@ -125,6 +127,7 @@ ParseStatus parse_ipv6(const uint8_t* p, size_t len, IpView& v, bool quoted) {
   v.ttl = p[7];
   v.v6 = true;
   v.ident = be32(p) & 0xfffff;
+  v.dont_fragment = false;
   v.src = Address::from_bytes(p + 8);
   v.dst = Address::from_bytes(p + 24);
   uint8_t next = p[6];
@@ -157,6 +160,58 @@ ParseStatus parse_ipv6(const uint8_t* p, size_t len, IpView& v, bool quoted) {
 ParseStatus parse_ip(const uint8_t* p, size_t len, IpView& v, bool quoted) {
   if (len < 1) return ParseStatus::kTruncated;
   return (p[0] >> 4) == 6 ? parse_ipv6(p, len, v, quoted) : parse_ipv4(p, len, v, quoted);
+}
+
+// A SYN-ACK's facts (probe/syn_ack_facts.h). The option list ends at the TCP header's data
+// offset, which must itself lie within the captured segment; each option's length byte is
+// checked before the option is read.
+void syn_ack_facts(const IpView& ip, probe::SynAckFacts& f) {
+  const uint8_t* tcp = ip.payload;
+  f = probe::SynAckFacts{};
+  f.isn = be32(tcp + 4);
+  f.window = be16(tcp + 14);
+  f.ttl = ip.ttl;
+  f.ip_id = ip.v6 ? 0 : uint16_t(ip.ident);  // IPv6 has no IP id (its flow label is not one)
+  if (ip.dont_fragment) f.flags |= probe::SynAckFacts::kDontFragment;
+  size_t header = size_t(tcp[12] >> 4) * 4;
+  if (header < 20 || header > ip.payload_len) {
+    f.flags |= probe::SynAckFacts::kBadOptions;
+    header = 20;
+  }
+  f.payload = uint16_t(ip.payload_len - header);
+  auto note = [&f](uint8_t kind) {
+    if (f.option_count < probe::SynAckFacts::kMaxOrder)
+      f.option_order |= uint32_t(kind > 14 ? 15 : kind) << (4 * f.option_count);
+    if (f.option_count < 255) ++f.option_count;
+  };
+  for (size_t off = 20; off < header;) {
+    const uint8_t kind = tcp[off];
+    if (kind == 0) {  // end of option list
+      note(0);
+      break;
+    }
+    if (kind == 1) {  // NOP
+      note(1);
+      ++off;
+      continue;
+    }
+    if (off + 1 >= header || tcp[off + 1] < 2 || off + tcp[off + 1] > header) {
+      f.flags |= probe::SynAckFacts::kBadOptions;
+      break;
+    }
+    const uint8_t len = tcp[off + 1];
+    const uint8_t* o = tcp + off;
+    note(kind);
+    if (kind == 2 && len == 4) f.mss = be16(o + 2);
+    else if (kind == 3 && len == 3) f.wscale = o[2];
+    else if (kind == 4 && len == 2) f.flags |= probe::SynAckFacts::kSackPermitted;
+    else if (kind == 8 && len == 10) {
+      f.flags |= probe::SynAckFacts::kTimestamps;
+      f.tsval = be32(o + 2);
+      f.tsecr = be32(o + 6);
+    }
+    off += len;
+  }
 }
 
 ParseStatus parse_tcp(const IpView& ip, Reply& out) {
@@ -247,6 +302,10 @@ long ipv4_offset(int linktype, const uint8_t* frame, size_t caplen, ParseStatus&
 }
 
 ParseStatus parse_reply(int linktype, const uint8_t* frame, size_t caplen, Reply& out) {
+  return parse_reply(linktype, frame, caplen, out, nullptr);
+}
+
+ParseStatus parse_reply(int linktype, const uint8_t* frame, size_t caplen, Reply& out, probe::SynAckFacts* facts) {
   ParseStatus status = ParseStatus::kOk;
   int version = 0;
   const long off = ip_offset(linktype, frame, caplen, status, version);
@@ -271,7 +330,11 @@ ParseStatus parse_reply(int linktype, const uint8_t* frame, size_t caplen, Reply
   out.udp_len = 0;
   out.proto = 6;
   const bool v6 = ip.v6;
-  if (ip.protocol == 6) return parse_tcp(ip, out);
+  if (ip.protocol == 6) {
+    const ParseStatus tcp = parse_tcp(ip, out);
+    if (facts && tcp == ParseStatus::kOk && out.kind == ReplyKind::kSynAck) syn_ack_facts(ip, *facts);
+    return tcp;
+  }
   if (ip.protocol == 17) return parse_udp(ip, out);
   if (!v6 && ip.protocol == 1) {
     if (ip.payload_len < 8) return ParseStatus::kTruncated;

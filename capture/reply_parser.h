@@ -14,6 +14,7 @@
 #include <cstdint>
 
 #include "probe/reply.h"
+#include "probe/syn_ack_facts.h"
 
 namespace portauth::capture {
 
@@ -29,6 +30,12 @@ enum class ParseStatus : uint8_t {
 };
 
 ParseStatus parse_reply(int linktype, const uint8_t* frame, size_t caplen, probe::Reply& out);
+// The same, and when the reply is a SYN-ACK (kind kSynAck, status kOk) also its header facts and
+// options into `facts` (probe/syn_ack_facts.h); `facts` is left alone for every other reply.
+// Options are walked within the TCP header's own length and the captured bytes; a malformed
+// option list stops the walk and sets SynAckFacts::kBadOptions.
+ParseStatus parse_reply(int linktype, const uint8_t* frame, size_t caplen, probe::Reply& out,
+                        probe::SynAckFacts* facts);
 
 // Where the IP header (IPv4 or IPv6) starts behind the link header of `linktype` (the same link types as
 // parse_reply): its offset, or -1 with `status` set (kUnsupportedLink, kTruncated, kNotIpv4).

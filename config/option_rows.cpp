@@ -138,9 +138,17 @@ std::vector<OptionSpec> build_rows() {
        .group = G::kServices, .commands = kEveryCommand, .field = &ScanOptions::service_timeout, .lo = 0.1,
        .hi = 300, .example = "2.5"});
 
+  row({.names = "--canaries", .yaml_key = "canaries", .kind = K::kInt, .value_name = "N", .default_text = "3",
+       .help = "canary ports per host: high ports nothing is registered on, probed to catch hosts that answer "
+               "every port (SYN proxies, tarpits, redirects); taken from the scanned ports when the scan covers "
+               "them, else added to the first pass (0: none)",
+       .group = G::kPorts, .resume = R::kProbeSpace, .commands = kEveryCommand, .field = &ScanOptions::canaries,
+       .lo = 0, .hi = 3, .example = "0", .resume_optional = true});
+
   // Output.
   row({.names = "--show", .yaml_key = "show", .kind = K::kText, .value_name = "TEXT", .default_text = "open",
-       .help = "which states to report: open, closed, stealth, all (comma list)", .group = G::kOutput,
+       .help = "which states to report: open, closed, stealth, all (comma list); canaries: also the canary ports "
+               "the scan added", .group = G::kOutput,
        .resume = R::kStored, .field = &ScanOptions::show, .example = "open,closed"});
   row({.names = "--open", .kind = K::kFlag, .help = "nmap's --open: report open ports only (the default --show)",
        .group = G::kOutput, .resume = R::kStored, .field = &ScanOptions::show,

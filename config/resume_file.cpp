@@ -27,7 +27,8 @@ constexpr int kFormatVersion = 1;
 
 std::string show_names(unsigned mask) {
   std::string out;
-  for (auto [bit, name] : {std::pair{kShowOpen, "open"}, {kShowClosed, "closed"}, {kShowStealth, "stealth"}})
+  for (auto [bit, name] : {std::pair{kShowOpen, "open"}, {kShowClosed, "closed"}, {kShowStealth, "stealth"},
+                           {kShowCanaries, "canaries"}})
     if (mask & bit) out += (out.empty() ? "" : ",") + std::string(name);
   return out;
 }
@@ -68,6 +69,7 @@ ScanOptions resumed_options(const ScanPlan& plan) {
   o.min_rate = plan.min_rate;
   o.fixed_rate = plan.fixed_rate;
   o.retries = int(plan.retries);
+  o.canaries = int(plan.canaries_made());  // the slot layout the run had (engine/scan_setup.h)
   o.wait_unreachable = plan.wait_unreachable;
   o.wait_seconds = plan.wait_seconds;
   o.interface = plan.interface;

@@ -34,6 +34,7 @@ struct ScanOptions {
   bool fixed_rate = false;            // --fixed-rate: hold the ceiling, do not adapt
   int retries = 2;
   double wait_seconds = 1.0;
+  int canaries = 3;                   // --canaries: canary ports per host (verdict/canaries.h)
   bool wait_unreachable = false;      // --wait-unreachable: classify every UDP port, at the ICMP rate
   uint64_t pcap_buffer = 0;           // --pcap-buffer BYTES (0: sized from the rate)
   // The wire.

@@ -120,9 +120,10 @@ unsigned parse_show(const std::string& text) {
     else if (item == "closed") mask |= kShowClosed;
     else if (item == "stealth") mask |= kShowStealth;
     else if (item == "all") mask |= kShowAll;
-    else throw SpecError("bad --show '" + text + "': '" + item + "' is not one of open, closed, stealth, all");
+    else if (item == "canaries") mask |= kShowCanaries;
+    else throw SpecError("bad --show '" + text + "': '" + item + "' is not one of open, closed, stealth, all, canaries");
   }
-  if (mask == 0) throw SpecError("bad --show '" + text + "': give open, closed, stealth or all");
+  if ((mask & kShowAll) == 0) throw SpecError("bad --show '" + text + "': give open, closed, stealth or all");
   return mask;
 }
 
@@ -269,6 +270,8 @@ ScanPlan build_scan_plan(const ScanOptions& o, const Resolver& resolve) {
   plan.pcap_buffer_bytes = int(std::min<uint64_t>(o.pcap_buffer, uint64_t{1} << 30));
   if (o.retries < 0 || o.retries > 20) throw SpecError("bad --retries " + std::to_string(o.retries) + ": must be 0-20");
   plan.retries = unsigned(o.retries);
+  if (o.canaries < 0 || o.canaries > 3) throw SpecError("bad --canaries " + std::to_string(o.canaries) + ": must be 0-3");
+  plan.canaries = unsigned(o.canaries);
   if (!(o.wait_seconds >= 0 && o.wait_seconds <= 600))
     throw SpecError("bad --wait: must be 0-600 seconds");
   plan.wait_seconds = o.wait_seconds;

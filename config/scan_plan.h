@@ -15,7 +15,9 @@
 
 namespace portauth::config {
 
-enum ShowMask : unsigned { kShowOpen = 1, kShowClosed = 2, kShowStealth = 4, kShowAll = 7 };
+// kShowCanaries: also report the canary ports added to the scan (verdict/canaries.h); "all"
+// is the three states of the scan's own ports.
+enum ShowMask : unsigned { kShowOpen = 1, kShowClosed = 2, kShowStealth = 4, kShowAll = 7, kShowCanaries = 8 };
 // The formats and an output's spec are declared with the writers' registry (output/formats.h).
 using OutputFormat = output::Format;
 using OutputSpec = output::OutputSpec;
@@ -45,6 +47,11 @@ struct ScanPlan {
   double min_rate = 0;          // --min-rate: the floor a rate controller may not go below (0: none)
   bool fixed_rate = false;      // --fixed-rate: send at `rate`, never adapt
   unsigned retries = 2;         // extra passes over unanswered probes
+  // Canary ports per host (--canaries, 0-3) and where they are drawn from: the high ports the
+  // port database names nothing on. The pool is the caller's (it has the database); empty:
+  // no canaries (verdict/canaries.h).
+  unsigned canaries = 3;
+  std::vector<uint16_t> canary_pool;
   double wait_seconds = 1.0;    // after the last probe of a pass, for late replies
   bool wait_unreachable = false;  // UDP: wait for the ICMP of every closed port (at the host's ICMP rate)
   std::string interface;        // empty: chosen from the routing table
@@ -70,6 +77,10 @@ struct ScanPlan {
   uint64_t port_count() const { return ports.size() + udp_ports.size(); }
   uint64_t probe_count() const { return targets.count() * port_count(); }
   bool has_udp() const { return !udp_ports.empty(); }
+  // The canaries a host actually gets: none offline (nothing answers them) and none without TCP
+  // ports (a canary is a SYN; its evidence is SYN-ACKs). The probe space's prefix is made of
+  // them (engine/scan_setup.h), so a resume file records this count.
+  unsigned canaries_made() const { return offline() || ports.empty() ? 0 : canaries; }
 };
 
 // Largest shard this build keeps per-probe state for (1 bit a probe: 512 MiB): a one-port

@@ -7,6 +7,9 @@
 //   loop    (scan_loop.h)    the sender and capture threads around the shared probe table;
 //                            this thread streams results to the writers, reports progress,
 //                            watches the interrupt flags
+//   verdicts (host_verdicts.h) the hosts that lie: follow-ups on suspects, the classifier;
+//                            a suspect's results are held back until its verdict is known
+//                            (result_holdback.h), so every writer hears the verdict first
 //   finish  (scan_finish.h)  the stealth sweep or, when interrupted, the resume file; the
 //                            summary
 //
@@ -27,6 +30,7 @@
 #include "scanner/clock.h"
 #include "output/report.h"
 #include "config/resume_file.h"
+#include "engine/connect_check.h"
 #include "engine/scan_extension.h"
 #include "config/scan_plan.h"
 #include "engine/wire.h"
@@ -58,6 +62,9 @@ struct RunOptions {
   std::function<void()> after_wire_open;
   InterruptFlags interrupt;
   ScanExtension* extension = nullptr;  // TruStealth checks, or none
+  // The kernel-connection follow-up for hosts that may be SYN proxies (verdict/classify.h);
+  // null: none (their services stay unverified). Used after the loop, on the main thread.
+  ConnectChecker* connect = nullptr;
 };
 
 class ScanSetup;

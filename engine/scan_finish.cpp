@@ -48,9 +48,12 @@ std::string write_resume(const ScanSetup& setup, const std::string& path, int fd
 void fill_counters(output::ScanSummary& s, const ScanSetup& setup, const ScanLoop& loop, const Wire& wire) {
   const auto& st = loop.sender_stats();
   s.packets_sent = st.sent.load();
+  s.canary_packets = st.prefix_sent.load();
   s.send_errors = st.send_errors.load();
   s.passes = st.pass.load() + 1;
-  if (s.passes > 1 && !s.interrupted)
+  // Only while some probe is still unanswered: with every one answered no port can be wrong (the
+  // last pass may also have been the first send of probes the block watch had deferred).
+  if (s.passes > 1 && !s.interrupted && setup.table.answered() < setup.table.size())
     s.last_retry_answers = setup.table.answered() - st.answered_at_pass_start.load();
   const double send_seconds = double(st.busy_ns.load()) / 1e9;
   s.pps = send_seconds > 0 ? double(s.packets_sent) / send_seconds : 0;
@@ -72,6 +75,7 @@ void fill_counters(output::ScanSummary& s, const ScanSetup& setup, const ScanLoo
     s.rtt_p50_ms = rc->rtt_percentile_ms(0.5);
     s.rtt_p99_ms = rc->rtt_percentile_ms(0.99);
     s.extra_passes = c.extra_passes.load();
+    s.silences_forgotten = rc->block_watch().false_alarms();
   }
   if (setup.plan.dry_run) {
     // What the scan would do on the wire, for the dry run's report: the controller's start

@@ -16,13 +16,14 @@
 
 namespace portauth::engine {
 
-// Reports each stealth slot through `report` (which may ignore it) and returns how many.
+// Reports each stealth slot through `report` (which may ignore it) and returns how many,
+// canary slots (the space's prefix: not ports of the scan) reported but not counted.
 template <class Report>
 uint64_t sweep_stealth(const ScanSetup& setup, Report&& report) {
   uint64_t n = 0;
   for (uint64_t slot = 0; slot < setup.space.slots(); ++slot) {
     if (setup.table.get(slot) != 0) continue;
-    ++n;
+    if (slot >= setup.space.prefix_slots()) ++n;
     const auto t = setup.space.at(slot);
     report(probe::ScanResult{t.addr, t.port, probe::Reason::kNoResponse, 0, t.proto});
   }

@@ -63,6 +63,7 @@ ScanLoop::ScanLoop(ScanSetup& setup, Wire& wire, scanner::Clock& clock, const Ru
       sender_(setup.space, setup.table, setup.module(), *wire.sink, clock,
               with_controller(setup.sender_config, controller_.get(), udp_phase_.get())) {
   capture_.set_answer_observer(controller_.get());
+  capture_.set_evidence(&setup.evidence);
   capture_.set_limited_observer(meter_.get());
   if (setup.plan.has_udp()) {
     // The replies of UDP services, to explain them: 4096 x 516 bytes, only in UDP scans.
@@ -125,7 +126,8 @@ LoopOutcome ScanLoop::run_impl(void (*deliver)(void*, const probe::ScanResult&, 
   auto drain = [&] {
     probe::ScanResult r;
     while (results_.try_pop(r)) {
-      (r.state() == probe::PortState::kOpen ? o.open : o.closed)++;
+      // Answers on canary ports the scan added are not ports of the scan (they are TCP).
+      if (!setup_.is_added_canary(r.port, r.proto)) (r.state() == probe::PortState::kOpen ? o.open : o.closed)++;
       // Pushed before the result: there when the result says so.
       const bool have = r.has_bytes && reply_bytes_ && reply_bytes_->try_pop(*bytes);
       deliver(ctx, r, have ? bytes.get() : nullptr);
@@ -138,6 +140,7 @@ LoopOutcome ScanLoop::run_impl(void (*deliver)(void*, const probe::ScanResult&, 
   uint64_t last_flush = clock_.now_ns();
   while (true) {
     drain();
+    if (tick_) tick_();
     if (ext) ext->on_pass(sender_.stats().pass.load());
     const int sigs = interrupts.load(std::memory_order_relaxed);
     const uint64_t now = clock_.now_ns();

@@ -8,6 +8,7 @@
 // thread found is lost: the capture thread never drops a result for want of queue space, so
 // this thread keeps draining until it has exited.
 #pragma once
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -35,6 +36,9 @@ class ScanLoop {
   ScanLoop(ScanSetup& setup, Wire& wire, scanner::Clock& clock, const RunOptions& options);
 
   capture::CaptureLoop& capture() { return capture_; }
+  // Called on this (the main) thread at every turn of the loop, after the results were drained
+  // (the held results of hosts that may lie are released from here: engine/result_holdback.h).
+  void set_tick(std::function<void()> tick) { tick_ = std::move(tick); }
   // `deliver(result, bytes)` gets each answer once, in arrival order; `bytes` is the first
   // bytes of a UDP service's reply (probe/reply_bytes.h), else null.
   template <class Deliver>
@@ -43,6 +47,7 @@ class ScanLoop {
   const scanner::SenderStats& sender_stats() const { return sender_.stats(); }
   // The closed-loop controller (null with --fixed-rate).
   const scanner::RateController* controller() const { return controller_.get(); }
+  scanner::RateController* controller() { return controller_.get(); }
   const capture::CaptureStats& capture_stats() const { return capture_.stats(); }
   // The UDP phase (null: the scan has no UDP port, or is offline), read after run().
   const scanner::UnreachablePhase* udp_phase() const { return udp_phase_.get(); }
@@ -64,6 +69,7 @@ class ScanLoop {
   capture::CaptureLoop capture_;
   scanner::Sender sender_;
   std::atomic<bool> own_stop_{false};
+  std::function<void()> tick_;
   const std::atomic<int> no_interrupts_{0};
   uint64_t last_progress_ns_ = 0, last_sent_ = 0, start_ns_ = 0;
 };

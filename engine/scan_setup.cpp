@@ -21,8 +21,13 @@ ScanSetup::ScanSetup(const config::ScanPlan& p, const scanner::RouteChoice& r, c
     : plan(p),
       route(r),
       key(k ? *k : probe::CookieKey::random()),
-      space(p.targets, p.ports, p.udp_ports, p.seed, p.shard_index, p.shard_count),
-      table(space.slots()) {
+      // Canaries only where something can answer them with a SYN-ACK (ScanPlan::canaries_made):
+      // a TCP prefix that takes no place on the port axis, so the UDP ports keep their indices.
+      canaries(verdict::choose_canaries(p.canary_pool, p.ports, p.canaries_made(), p.seed)),
+      space(p.targets, p.ports, p.udp_ports, p.seed, p.shard_index, p.shard_count, canaries.extra),
+      table(space.slots()),
+      evidence(p.targets.count()) {
+  evidence.set_canary_ports(canaries.ports, canaries.extra);
   sender_config.rate_pps = plan.rate;
   sender_config.retries = plan.retries;
   sender_config.pass_wait_ns = uint64_t(plan.wait_seconds * 1e9);

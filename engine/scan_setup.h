@@ -3,8 +3,12 @@
 //
 //   source ports   --source-port, or 256 random ports above Linux's ephemeral range
 //   cookie key     random per run (getrandom), never written anywhere
+//   canaries       verdict/canaries.h: the ports whose answers tell a host that answers
+//                  everywhere; those the scan does not cover go first, as the space's prefix
 //   probe space    the plan's targets x ports, permuted by the seed, this shard only
 //   probe table    one byte per slot; a resumed scan marks what it already answered
+//   evidence       per host, what its answers say (verdict/host_evidence.h), filled by the
+//                  capture thread
 //   probe module   the TCP SYN probe of each family the targets hold (probe/syn_probe.h,
 //                  probe/syn6_probe.h), templates built once; both behind one DualStackProbe
 //                  for a mixed scan; the UDP probe (probe/udp_probe.h) for UDP ports, and a
@@ -23,6 +27,8 @@
 #include "scanner/route.h"
 #include "config/scan_plan.h"
 #include "scanner/sender.h"
+#include "verdict/canaries.h"
+#include "verdict/host_evidence.h"
 
 namespace portauth::probe {
 class SynProbe;
@@ -44,9 +50,14 @@ class ScanSetup {
   const config::ScanPlan& plan;
   const scanner::RouteChoice route;
   const probe::CookieKey key;
+  const verdict::CanaryPlan canaries;
   const probe::ProbeSpace space;
   probe::ProbeTable table;
+  verdict::EvidenceTable evidence;
   scanner::SenderConfig sender_config;
+
+  // A result on a canary port the scan added (not a port of the scan). Canaries are TCP.
+  bool is_added_canary(uint16_t port, config::Proto proto) const { return space.is_prefix_port(port, proto); }
 
   const probe::ProbeModule& module() const { return *module_; }
   // The BPF filter for this scan's replies (the wire's capture side opens with it).

@@ -21,10 +21,17 @@ std::vector<uint8_t> echo_template(const config::Address& source) {
   return probe::build_icmp_echo({.source_ip = source, .destination_ip = source});
 }
 
+std::bitset<65536> make_bits(const std::vector<uint16_t>& ports) {
+  std::bitset<65536> bits;
+  for (uint16_t p : ports) bits.set(p);
+  return bits;
+}
+
 }  // namespace
 
 TrustealthWatch::TrustealthWatch(const config::ScanPlan& plan, const scanner::RouteChoice& route,
-                                 uint16_t source_port_first, uint16_t source_port_count)
+                                 uint16_t source_port_first, uint16_t source_port_count,
+                                 const std::vector<uint16_t>& canary_ports)
     : plan_(plan),
       route_(route),
       interface_(route.interface),
@@ -32,8 +39,9 @@ TrustealthWatch::TrustealthWatch(const config::ScanPlan& plan, const scanner::Ro
       echo_space_(plan.targets, {0}, plan.seed),
       echo_(echo_template(route.source_v4), echo_template(route.source_v6), echo_space_, probe::CookieKey::random(),
             {echo_id_, 1}),
-      watch_(plan.targets,
-             {route.source_v4, route.source_v6, echo_id_, source_port_first, source_port_count, &echo_}) {
+      canaries_(make_bits(canary_ports)),
+      watch_(plan.targets, {route.source_v4, route.source_v6, echo_id_, source_port_first, source_port_count, &echo_,
+                            &canaries_}) {
   if (plan.targets.count() > kMaxTrustealthTargets)
     throw std::invalid_argument("TruStealth checks are for at most " + std::to_string(kMaxTrustealthTargets) +
                                 " addresses (" + std::to_string(plan.targets.count()) + " given)");

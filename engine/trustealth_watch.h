@@ -39,8 +39,9 @@ inline constexpr uint64_t kMaxTrustealthTargets = 256;
 
 class TrustealthWatch final : public ScanExtension {
  public:
+  // `canary_ports`: the ports the scan added as canaries (their answers are ours, not unsolicited).
   TrustealthWatch(const config::ScanPlan& plan, const scanner::RouteChoice& route, uint16_t source_port_first,
-                  uint16_t source_port_count);
+                  uint16_t source_port_count, const std::vector<uint16_t>& canary_ports = {});
   ~TrustealthWatch() override;
 
   // The scan's reply filter, widened to the pings' replies and every frame from a target.
@@ -62,6 +63,7 @@ class TrustealthWatch final : public ScanExtension {
   uint16_t echo_id_;
   probe::ProbeSpace echo_space_;  // the targets, "port" 0
   probe::IcmpEchoProbe echo_;
+  std::bitset<65536> canaries_;  // the scan's added canary ports (before watch_, which points at it)
   capture::HostWatch watch_;
   std::unique_ptr<scanner::PacketSink> socket_;
   int last_pass_ = -1;

@@ -3,14 +3,16 @@
 //
 // Input: byte 0 picks the link type (the ones parse_reply knows, plus an unknown one), the rest
 // is the captured frame. Each input goes through
-//   1. CaptureLoop::handle (parse -> validate -> table CAS -> queue), the capture thread's path;
+//   1. CaptureLoop::handle (parse -> validate -> table CAS -> evidence -> queue), the capture
+//      thread's path, with the evidence table on (so SYN-ACK options are walked);
 //   2. HostWatch::observe (TruStealth's own look at every frame, the echo probe module judging
 //      echo replies);
 //   3. the validator and the echo module again on the parsed reply with the cookie fixed up,
 //      because the fuzzer cannot guess a SipHash cookie: this reaches the accept path and the
 //      slot lookup.
 // Properties checked (a violation traps): an accepted reply carries the cookie of its 4-tuple,
-// is addressed to us and maps back to exactly its (address, port); nothing else is accepted.
+// is addressed to us and maps back to exactly its (address, port); nothing else is accepted;
+// a SYN-ACK's facts stay within the frame (option count, payload, data offset).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -140,6 +142,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   probe::ProbeTable table(f.space.slots());
   capture::SpscQueue<probe::ScanResult> results(64);
   capture::CaptureLoop loop(source, f.validator, table, results);
+  verdict::EvidenceTable evidence(f.space.targets().count());
+  evidence.set_canary_ports({65535});
+  loop.set_evidence(&evidence);
   loop.handle(frame, caplen);
   loop.handle(frame, caplen);  // the same frame again is at most a duplicate
   const auto& st = loop.stats();
@@ -155,8 +160,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // 3. The parser and the validator directly; then with the cookie fixed up.
   probe::Reply r;
-  const capture::ParseStatus status = capture::parse_reply(linktype, frame, caplen, r);
+  probe::SynAckFacts facts;
+  const capture::ParseStatus status = capture::parse_reply(linktype, frame, caplen, r, &facts);
   if (status != capture::ParseStatus::kOk) return 0;
+  if (r.kind == probe::ReplyKind::kSynAck) {
+    FUZZ_CHECK(facts.payload < caplen);
+    FUZZ_CHECK(size_t(facts.option_count) <= caplen);
+    char letters[probe::SynAckFacts::kMaxOrder + 1];
+    probe::option_letters(facts, letters);
+  }
   check_verdict(f, r, f.validator.check(r));
   check_echo_verdict(f, r, f.echo.classify(r));
   if (r.kind == probe::ReplyKind::kEchoReply) {

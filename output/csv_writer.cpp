@@ -26,11 +26,13 @@ std::string csv_row(const probe::ScanResult& r, const Annotation& a, const PortF
   const service::ServiceInfo* s = f.service.get();
   const std::string name = !service_scan ? a.service : s && s->probed ? s->name : s && !s->name.empty() ? s->name : a.service;
   row += ',' + csv_field(name) + ',' + csv_field(a.purpose) + ',' + csv_field(a.risk);
-  if (!service_scan) return row;
-  if (!s) return row + ",,,,,table,3,";
-  row += ',' + csv_field(s->product) + ',' + csv_field(s->version) + ',' + csv_field(s->extrainfo) + ',' +
-         (s->ssl_tunnel ? "ssl" : "") + ',' + (s->probed ? "probed" : "table") + ',' + std::to_string(s->conf) + ',' +
-         std::string(service::answer_name(s->answer));
+  if (service_scan && !s) row += ",,,,,table,3,";
+  else if (service_scan)
+    row += ',' + csv_field(s->product) + ',' + csv_field(s->version) + ',' + csv_field(s->extrainfo) + ',' +
+           (s->ssl_tunnel ? "ssl" : "") + ',' + (s->probed ? "probed" : "table") + ',' + std::to_string(s->conf) + ',' +
+           std::string(service::answer_name(s->answer));
+  row += ',';
+  if (f.host_verdict) row += verdict::verdict_name(f.host_verdict->kind);
   return row;
 }
 
@@ -38,8 +40,8 @@ void CsvWriter::header() {
   if (header_written_) return;
   header_written_ = true;
   lines_.add_line(service_scan_ ? "ip,port,proto,state,reason,ttl,service,purpose,risk,product,version,extrainfo,"
-                                  "tunnel,method,conf,answer"
-                                : "ip,port,proto,state,reason,ttl,service,purpose,risk");
+                                  "tunnel,method,conf,answer,host_verdict"
+                                : "ip,port,proto,state,reason,ttl,service,purpose,risk,host_verdict");
 }
 
 void CsvWriter::result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) {

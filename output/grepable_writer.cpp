@@ -62,6 +62,13 @@ void GrepableWriter::finish(const ScanSummary& s) {
         line += "\tIgnored State: " + std::string(nmap_state_name(view.ignored[0].state)) + " (" +
                 std::to_string(view.ignored[0].count) + ")";
     }
+    // portauth's own field, after nmap's: what the host is doing when it lies (verdict/host_verdict.h).
+    // Commas separate ports here: the line's own become semicolons.
+    if (const verdict::HostVerdict* v = verdict::find_verdict(s.host_verdicts, host.addr)) {
+      std::string text = verdict::verdict_line(*v);
+      for (size_t at; (at = text.find(", ")) != std::string::npos;) text.replace(at, 2, "; ");
+      line += "\tHost verdict: " + std::string(verdict::verdict_name(v->kind)) + " (" + field(text) + ")";
+    }
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), out_);
   }

@@ -102,20 +102,43 @@ std::string verdict_html(const Counts& c, uint64_t probed) {
          "host answers none.</p>";
 }
 
-std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows) {
+// A host's verdict as the page says it: the line, and what the open ports are worth.
+std::string verdict_note(const verdict::HostVerdict& v) {
+  std::string o = "<p class=\"verdict fail liar\"><b>" + esc(verdict::verdict_name(v.kind)) + "</b> &mdash; " +
+                  esc(verdict::verdict_line(v));
+  if (const std::string note = verdict::unverified_note(v); !note.empty()) o += "<br><span class=\"note\">" + esc(note) + "</span>";
+  return o + "</p>\n";
+}
+
+// An open TCP port of a host that answers for ports it does not serve (a UDP answer is the host's).
+bool collapsed(const verdict::HostVerdict* v, const PortRecord& p) {
+  return v && v->collapses_open_ports() && p.proto == config::Proto::kTcp &&
+         probe::state_of(p.reason, p.proto) == PortState::kOpen &&
+         !std::binary_search(v->service_ports.begin(), v->service_ports.end(), p.port);
+}
+
+std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows,
+                       const std::vector<verdict::HostVerdict>& verdicts) {
   size_t budget = max_rows, left_out = 0, rows_total = 0;
   // Every open port first, then closed ones while the budget lasts.
   for (const auto& h : hosts) {
-    const Counts c = count(h.ports);
-    budget = budget > c.open ? budget - c.open : 0;
+    const verdict::HostVerdict* v = verdict::find_verdict(verdicts, h.addr);
+    uint64_t open = 0;
+    for (const auto& p : h.ports) open += probe::state_of(p.reason, p.proto) == PortState::kOpen && !collapsed(v, p);
+    budget = budget > open ? budget - open : 0;
   }
   std::string out = "<section id=\"ports\"><h2>Open and closed ports</h2>\n";
   for (const auto& h : hosts) {
     std::string rows;
+    // A host that answers for ports it does not serve: one line, not a row per SYN-ACK.
+    const verdict::HostVerdict* v = verdict::find_verdict(verdicts, h.addr);
+    uint64_t hidden = 0;
     // Open ports first: they are what the reader has to act on.
     std::vector<const PortRecord*> order;
-    for (const auto& p : h.ports)
-      if (probe::state_of(p.reason, p.proto) == PortState::kOpen) order.push_back(&p);
+    for (const auto& p : h.ports) {
+      if (collapsed(v, p)) ++hidden;
+      else if (probe::state_of(p.reason, p.proto) == PortState::kOpen) order.push_back(&p);
+    }
     for (const auto& p : h.ports) {
       const auto state = probe::state_of(p.reason, p.proto);
       if (state == PortState::kClosed || state == PortState::kFiltered) order.push_back(&p);
@@ -138,7 +161,8 @@ std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows) {
       // what the port number suggests.
       const service::ServiceInfo* s = p.proto == config::Proto::kTcp ? h.service(p.port) : nullptr;
       std::string service = esc(service_name(a, s, true));
-      if (const std::string v = service_version(s); !v.empty()) service += "<br><small>" + esc(v) + "</small>";
+      if (const std::string version = service_version(s); !version.empty())
+        service += "<br><small>" + esc(version) + "</small>";
       if (s && s->tls)
         service += "<br><small>TLS " + esc(s->tls->version) + ", " + esc(s->tls->subject) +
                    (s->tls->self_signed ? ", self-signed" : ", issuer " + esc(s->tls->issuer)) +
@@ -152,8 +176,14 @@ std::string table_html(const std::vector<HostRecords>& hosts, size_t max_rows) {
                               : "<span class=\"risk " + esc(a.risk) + "\">" + esc(a.risk) + "</span>") +
               "</td></tr>\n";
     }
+    if (rows.empty() && !v) continue;
+    out += "<h3>" + config::format_address(h.addr) + "</h3>\n";
+    if (v) out += verdict_note(*v);
+    if (hidden > 0)
+      out += "<p class=\"note\">" + std::to_string(hidden) +
+             " open ports are not listed: they are SYN-ACKs of a host that answers for ports it does not serve.</p>\n";
     if (rows.empty()) continue;
-    out += "<h3>" + config::format_address(h.addr) + "</h3>\n<table class=\"ports\"><thead><tr><th>port</th>"
+    out += "<table class=\"ports\"><thead><tr><th>port</th>"
            "<th>state</th><th>reason</th><th>TTL</th><th>service</th><th>purpose</th><th>description</th>"
            "<th>risk if open</th></tr></thead><tbody>\n" +
            rows + "</tbody></table>\n";
@@ -212,6 +242,12 @@ std::string html_report(const ScanInfo& info, const std::vector<HostRecords>& ho
        "<div class=\"card stealth\"><b>" + std::to_string(total.stealth) + "</b>stealth</div>"
        "<div class=\"card probed\"><b>" + std::to_string(probed) + "</b>probed</div></div>\n";
   o += verdict_html(total, probed);
+  if (!s.host_verdicts.empty()) {
+    o += "<h3>Hosts that lie</h3>\n";
+    for (const auto& v : s.host_verdicts) o += "<p class=\"verdict fail liar\"><b>" + config::format_address(v.addr) +
+                                              "</b>: " + esc(verdict::verdict_name(v.kind)) + " &mdash; " +
+                                              esc(verdict::verdict_line(v)) + "</p>\n";
+  }
   if (s.interrupted)
     o += "<p class=\"note\">The scan was interrupted: " + std::to_string(s.not_sent) +
          " probes were never sent, and a port that had not answered yet has no result (grey cells): "
@@ -232,14 +268,17 @@ std::string html_report(const ScanInfo& info, const std::vector<HostRecords>& ho
   for (size_t i = 0; i < hosts.size(); ++i) {
     const Counts c = count(hosts[i].ports);
     const bool stealthy = c.open == 0 && c.closed == 0;
+    const verdict::HostVerdict* v = verdict::find_verdict(s.host_verdicts, hosts[i].addr);
     o += "<details class=\"host\" data-host=\"" + std::to_string(i) + "\" id=\"host-" + std::to_string(i) +
-         "\"><summary><b>" + config::format_address(hosts[i].addr) + "</b> &mdash; " + counts_phrase(c) +
-         " &middot; stealth ports: <span class=\"" + (stealthy ? "pass\">PASSED" : "fail\">FAILED") +
-         "</span></summary><div class=\"grid\" data-host=\"" + std::to_string(i) + "\"></div></details>\n";
+         "\"><summary><b>" + config::format_address(hosts[i].addr) + "</b> &mdash; " +
+         (v ? "<span class=\"fail\">" + esc(verdict::verdict_name(v->kind)) + "</span>: " + esc(verdict::verdict_line(*v))
+            : counts_phrase(c) + " &middot; stealth ports: <span class=\"" + (stealthy ? "pass\">PASSED" : "fail\">FAILED") +
+                  "</span>") +
+         "</summary><div class=\"grid\" data-host=\"" + std::to_string(i) + "\"></div></details>\n";
   }
   if (hosts.empty()) o += "<p>No results.</p>\n";
   o += "</section>\n";
-  o += table_html(hosts, max_table_rows);
+  o += table_html(hosts, max_table_rows, s.host_verdicts);
   o += "</main>\n<footer>portauth " + std::string(portauth_version()) +
        " &middot; open = SYN-ACK, closed = RST or ICMP unreachable, stealth = no reply after every retry."
        "</footer>\n<div id=\"tip\" class=\"tip\" hidden></div>\n";

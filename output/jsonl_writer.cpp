@@ -53,7 +53,8 @@ Json service_json(const Annotation& a, const service::ServiceInfo* s) {
   return j;
 }
 
-std::string jsonl_line(const probe::ScanResult& r, const Annotation& a, const PortFacts& f, bool service_scan) {
+std::string jsonl_line(const probe::ScanResult& r, const Annotation& a, const PortFacts& f, bool service_scan,
+                       bool canary) {
   const auto state = r.state();
   const bool silent = state == probe::PortState::kStealth || state == probe::PortState::kOpenFiltered;
   Json j;
@@ -74,6 +75,8 @@ std::string jsonl_line(const probe::ScanResult& r, const Annotation& a, const Po
     j["amplification"] = reply->probe_bytes ? Json(std::round(reply->amplification * 100) / 100) : Json();
     j["reply_risk"] = or_null(reply->risk);
   }
+  if (f.host_verdict) j["host_verdict"] = verdict::verdict_name(f.host_verdict->kind);
+  if (canary) j["canary"] = true;
   // Bytes from strangers may not be UTF-8 (certificate names are made printable, banners
   // escaped, but be safe): replace what is not.
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -81,6 +84,10 @@ std::string jsonl_line(const probe::ScanResult& r, const Annotation& a, const Po
 
 void JsonlWriter::result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) {
   lines_.add_line(jsonl_line(r, a, f, service_scan_));
+}
+
+void JsonlWriter::canary_result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) {
+  lines_.add_line(jsonl_line(r, a, f, service_scan_, true));
 }
 
 void JsonlWriter::flush() { lines_.emit(); }

@@ -18,6 +18,10 @@
 // refused / no-connection / unfinished when nothing was named, with "name" null or the
 // database's and "method":"table"); on the other ports {"name":..,"method":"table","conf":3}.
 // "banner" is the first bytes the service sent, escaped (service::escape_banner) and capped.
+// A line of a host with a verdict (PortFacts::host_verdict, verdict/host_verdict.h) ends with
+// "host_verdict": KIND (the scan holds such a host's results back until its verdict is known:
+// run_scan.h); with --show canaries, the canary ports the scan added come as lines with
+// "canary": true.
 #pragma once
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -34,6 +38,7 @@ class JsonlWriter final : public ResultWriter {
   void result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) override;
   void flush() override;
   void finish(const ScanSummary& summary) override;
+  void canary_result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) override;
 
  private:
   LineBuffer lines_;
@@ -44,7 +49,8 @@ class JsonlWriter final : public ResultWriter {
 // `s` null gives the table form {"name": a.service, "method": "table", "conf": 3}.
 nlohmann::ordered_json service_json(const Annotation& a, const service::ServiceInfo* s);
 
+// `canary`: a canary port the scan added.
 std::string jsonl_line(const probe::ScanResult& r, const Annotation& a, const PortFacts& f = {},
-                       bool service_scan = false);
+                       bool service_scan = false, bool canary = false);
 
 }  // namespace portauth::output

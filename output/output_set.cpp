@@ -40,7 +40,7 @@ OutputSet::OutputSet(const std::vector<OutputSpec>& specs, unsigned show) {
         text_on_stdout_ = true;
       }
       owned_.push_back(make_writer(spec.format, out));
-      entries_.push_back({owned_.back().get(), info.every_state ? kEveryState : show & kEveryState});
+      entries_.push_back({owned_.back().get(), info.every_state ? kEveryState : show & (kEveryState | kCanaries)});
     }
   } catch (...) {
     owned_.clear();
@@ -61,7 +61,7 @@ void OutputSet::add(ResultWriter& writer, unsigned mask) { entries_.push_back({&
 unsigned OutputSet::delivery_mask() const {
   unsigned mask = 0;
   for (const auto& e : entries_) mask |= e.mask;
-  return mask == 0 ? kEveryState : mask;
+  return (mask & kEveryState) == 0 ? kEveryState | mask : mask;
 }
 
 std::vector<ResultWriter*> OutputSet::writers() {

@@ -14,6 +14,7 @@
 namespace portauth::output {
 
 inline constexpr unsigned kEveryState = 7;  // open | closed | stealth (config::kShowAll)
+inline constexpr unsigned kCanaries = 8;    // config::kShowCanaries: the canary ports the scan added
 
 // Builds the writer of `format` on `out` (which it does not close).
 std::unique_ptr<ResultWriter> make_writer(Format format, std::FILE* out);

@@ -11,6 +11,7 @@
 #include "probe/scan_result.h"
 #include "probe/udp_reply_facts.h"
 #include "service/service_info.h"
+#include "verdict/host_verdict.h"
 
 namespace portauth::output {
 
@@ -32,9 +33,15 @@ struct Annotation {
 //             (service/service_stage.h), so streaming writers write it whole.
 //   reply     an open UDP port: what its service answered to the -sU probe, explained, and
 //             the amplification measured (probe/udp_reply_facts.h)
+//   host_verdict  the verdict on the port's host when it has one (verdict/host_verdict.h: a
+//             host that lies, or blocked the scan): the engine holds a suspect host's results
+//             back until its verdict is made (engine/result_holdback.h), so every line of a
+//             flagged host carries it; writers that report per host are also told once
+//             (ResultWriter::host_verdict)
 struct PortFacts {
   std::shared_ptr<const service::ServiceInfo> service;
   std::shared_ptr<const probe::ReplyFacts> reply;
+  std::shared_ptr<const verdict::HostVerdict> host_verdict;
 };
 
 // Returns the annotation for a port of a protocol; must be cheap (called per result). The
@@ -73,6 +80,9 @@ struct ScanSummary {
   bool service_scan = false;
   uint64_t services_identified = 0, services_silent = 0, services_tcpwrapped = 0, services_unrecognised = 0,
            services_unfinished = 0, service_connections = 0;
+  // Open ports of hosts that answer for ports they do not serve (a host verdict), left
+  // unidentified because no connection to them reached a service (service/service_stage.h).
+  uint64_t services_not_tried = 0;
   double service_extra_seconds = 0;
   bool adaptive = false;
   double rate_min = 0, rate_max = 0, rate_final = 0;
@@ -83,6 +93,15 @@ struct ScanSummary {
   std::string rate_held_by;  // "198.18.0.4's answers", "capture drops", ... ("" if never held)
   double rtt_p50_ms = -1, rtt_p99_ms = -1;
   unsigned extra_passes = 0;  // retry passes beyond --retries, because retries kept finding answers
+  // Hosts that lie (verdict/host_verdict.h), in address order: what each does, its evidence,
+  // and what finding it out cost; beside the port results, never inside them.
+  std::vector<verdict::HostVerdict> host_verdicts;
+  uint64_t canary_probes = 0;     // probes to canary ports the scan added (not in `probed`)
+  uint64_t canary_packets = 0;    // of packets_sent, those to canary ports the scan added (retries included)
+  uint64_t follow_up_probes = 0;  // SYNs and kernel connections sent to suspects after the scan
+  double follow_up_seconds = 0;
+  uint64_t hosts_untracked = 0;   // answering hosts the evidence table had no room for (no verdict possible)
+  uint64_t silences_forgotten = 0;  // silences that were the capture running late (scanner/block_watch.h)
   // A scan with UDP ports: its silent ones (open|filtered, counted apart from TCP's stealth),
   // and the hosts that limit their ICMP errors as the UDP phase found them
   // (scanner/unreachable_phase.h): the rate each grants, and what is left unclassified.
@@ -150,6 +169,14 @@ class ResultWriter {
   virtual void result(const probe::ScanResult& r, const Annotation& a, const PortFacts& facts) = 0;
   // Pushes buffered output to the OS (called every few hundred ms and on interrupt).
   virtual void flush() = 0;
+  // A host's verdict (verdict/host_verdict.h), as soon as it is known: before any result of
+  // the host that the scan held back until then (engine/result_holdback.h), and in any case
+  // before finish(), whose summary lists them all. A streaming writer marks the host's lines.
+  virtual void host_verdict(const verdict::HostVerdict&) {}
+  // A result on a canary port the scan added, not a port of the scan (only with --show
+  // canaries; verdict/canaries.h), with its host's verdict in `facts` as for result().
+  // Ignored unless the writer says otherwise.
+  virtual void canary_result(const probe::ScanResult&, const Annotation&, const PortFacts&) {}
   virtual void finish(const ScanSummary& summary) = 0;
 };
 
@@ -167,7 +194,8 @@ class ResultWriter {
 std::string summary_line(const ScanSummary& s);
 std::string send_line(const ScanSummary& s);
 // -sV's account: "services: 19 identified, 0 unrecognised, 1 silent, 1 tcpwrapped; 40
-// connections; 7.10 s after the SYN scan". "" without -sV.
+// connections; 7.10 s after the SYN scan", and how many open ports of hosts that lie were not
+// tried (services_not_tried). "" without -sV.
 std::string service_summary_line(const ScanSummary& s);
 std::string rate_summary_line(const ScanSummary& s);
 // What the UDP phase found about hosts that limit their ICMP errors, one line per host (the

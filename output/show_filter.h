@@ -34,6 +34,11 @@ class ShowFilter final : public ResultWriter {
     return 0;
   }
   void flush() override { inner_->flush(); }
+  void host_verdict(const verdict::HostVerdict& v) override { inner_->host_verdict(v); }
+  void canary_result(const probe::ScanResult& r, const Annotation& a, const PortFacts& f) override {
+    if (mask_ & kCanaryBit) inner_->canary_result(r, a, f);
+  }
+  static constexpr unsigned kCanaryBit = 8;  // config::kShowCanaries
   void finish(const ScanSummary& summary) override { inner_->finish(summary); }
 
  private:

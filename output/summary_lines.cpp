@@ -82,11 +82,15 @@ std::vector<std::string> icmp_limit_lines(const ScanSummary& s, size_t max_hosts
 
 std::string service_summary_line(const ScanSummary& s) {
   if (!s.service_scan) return "";
+  const std::string not_tried =
+      s.services_not_tried ? "; " + grouped(s.services_not_tried) + " open port" + (s.services_not_tried == 1 ? "" : "s") +
+                                 " of hosts that answer on every port not tried (no connection reached a service)"
+                           : "";
   return strformat("services: %" PRIu64 " identified, %" PRIu64 " unrecognised, %" PRIu64 " silent, %" PRIu64
-                " tcpwrapped%s; %" PRIu64 " connections; %.2f s after the SYN scan",
+                   " tcpwrapped%s; %" PRIu64 " connections; %.2f s after the SYN scan%s",
                 s.services_identified, s.services_unrecognised, s.services_silent, s.services_tcpwrapped,
                 s.services_unfinished ? (", " + std::to_string(s.services_unfinished) + " unfinished").c_str() : "",
-                s.service_connections, s.service_extra_seconds);
+                s.service_connections, s.service_extra_seconds, not_tried.c_str());
 }
 
 std::string send_line(const ScanSummary& s) {

@@ -4,6 +4,9 @@
 //   "N open, N closed, N stealth of N ports probed in S s (P ports/s)", -sV's account, what was
 //   sent, what the rate controller did, and the warning when the last retry pass still found
 //   answers.
+// A host with a verdict (verdict/host_verdict.h) leads with it; a host that answers for ports
+// it does not serve (every kind but rate-block) is collapsed: its open TCP ports that reach no
+// service are counted in one line, not listed one by one.
 #pragma once
 #include <cstdio>
 #include <vector>

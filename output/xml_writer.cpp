@@ -42,6 +42,31 @@ std::string service_element(const PortRecord& p, const service::ServiceInfo* s) 
   return out + " method=\"table\" conf=\"3\"/>";
 }
 
+// A host's verdict as nmap writes a host script's result (nmap.dtd: hostscript > script >
+// elem | table): the line as `output`, the verdict and each fact as an elem, a port list as a
+// table. The SYN-ACKs stay "open" above it, as nmap would report them.
+std::string hostscript(const verdict::HostVerdict& v) {
+  std::string s = "<hostscript><script id=\"portauth-host-verdict\"" +
+                  attr("output", std::string(verdict::verdict_name(v.kind)) + ": " + verdict::verdict_line(v)) + ">";
+  s += "<elem key=\"verdict\">" + xml_escape(verdict::verdict_name(v.kind)) + "</elem>";
+  for (const auto& e : v.evidence) {
+    if (const auto* ports = std::get_if<std::vector<uint16_t>>(&e.value)) {
+      s += "<table" + attr("key", e.key) + ">";
+      for (uint16_t p : *ports) s += "<elem>" + std::to_string(p) + "</elem>";
+      s += "</table>";
+    } else {
+      s += "<elem" + attr("key", e.key) + ">" + xml_escape(verdict::evidence_text(e.value)) + "</elem>";
+    }
+  }
+  if (v.collapses_open_ports()) {
+    s += "<elem key=\"services_checked\">" + std::string(v.services_checked ? "true" : "false") + "</elem>";
+    s += "<table key=\"service_ports\">";
+    for (uint16_t p : v.service_ports) s += "<elem>" + std::to_string(p) + "</elem>";
+    s += "</table>";
+  }
+  return s + "</script></hostscript>\n";
+}
+
 }  // namespace
 
 void XmlWriter::begin(const ScanInfo& info) {
@@ -95,7 +120,9 @@ void XmlWriter::finish(const ScanSummary& s) {
                     attr("reason_ttl", std::to_string(p->ttl)) + "/>" + service_element(*p, p->proto == config::Proto::kTcp ? host.service(p->port) : nullptr) +
                     "</port>\n");
     }
-    put(out_, "</ports>\n</host>\n");
+    put(out_, "</ports>\n");
+    if (const verdict::HostVerdict* v = verdict::find_verdict(s.host_verdicts, host.addr)) put(out_, hostscript(*v));
+    put(out_, "</host>\n");
   }
   const std::string when = nmap_time_string(end);
   char elapsed[32];

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "config/address.h"
+#include "config/proto.h"
 
 namespace portauth::probe {
 
@@ -16,7 +17,10 @@ class AnswerObserver {
   // `paced`: false for an answer the host rate-limits on purpose whatever our rate (an ICMP
   // error to a UDP probe: Linux sends one a second after a burst of 6): it times the round
   // trip but says nothing about congestion, so it must not move the rate.
-  virtual void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port, bool paced) noexcept = 0;
+  // `proto`: the protocol of the answered probe (a SYN-ACK, an RST or an ICMP error to a SYN is
+  // kTcp; a UDP reply or an ICMP error to a UDP probe kUdp).
+  virtual void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port, bool paced,
+                         config::Proto proto) noexcept = 0;
 };
 
 }  // namespace portauth::probe

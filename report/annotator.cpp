@@ -1,6 +1,7 @@
 #include "report/annotator.h"
 
 #include "db/iana_registry.h"
+#include "verdict/canaries.h"
 
 namespace portauth::report {
 
@@ -18,6 +19,14 @@ const output::Annotation& PortAnnotator::operator()(uint16_t port, config::Proto
     }
   }
   return *slot;
+}
+
+std::vector<uint16_t> canary_pool(const db::PortDb* db) {
+  std::vector<uint16_t> pool;
+  for (unsigned p = verdict::kCanaryPoolFirst; p <= 65535; ++p)
+    if (!db || (!db->find(uint16_t(p), db::Proto::kTcp) && !db->find(uint16_t(p), db::Proto::kUdp)))
+      pool.push_back(uint16_t(p));
+  return pool;
 }
 
 }  // namespace portauth::report

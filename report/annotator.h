@@ -23,4 +23,9 @@ class PortAnnotator {
   std::vector<std::unique_ptr<output::Annotation>> cache_;
 };
 
+// The ports canaries are drawn from (verdict/canaries.h): the dynamic range 49152-65535, which
+// IANA never assigns, less every port the database has a page for (TCP or UDP). Null: the
+// whole range.
+std::vector<uint16_t> canary_pool(const db::PortDb* db);
+
 }  // namespace portauth::report

@@ -1,5 +1,7 @@
 #include "report/probe_report.h"
 
+#include <algorithm>
+
 #include "db/page_render.h"
 #include "db/text_wrap.h"
 #include "report/service_report.h"
@@ -30,7 +32,7 @@ std::string format_probe_report(const std::string& host_label, const std::option
 
 std::string format_probe_report(const std::string& host_label, const std::optional<probe::ScanResult>& result,
                                 uint16_t port, uint64_t packets_sent, const db::PortPage& page,
-                                const ProbeService& sv) {
+                                const ProbeService& sv, const verdict::HostVerdict* verdict) {
   std::string service;
   if (page.listed || page.entry.name != "unassigned") service = " (" + page.entry.name + ")";
   std::string out = field("Host:", host_label);
@@ -44,8 +46,22 @@ std::string format_probe_report(const std::string& host_label, const std::option
     out += field("Reason:", std::string(probe::reason_name(result->reason)));
     out += field("TTL:", state == probe::PortState::kStealth ? "- (nothing came back)" : std::to_string(result->ttl));
     out += field("Probes:", std::to_string(packets_sent) + " SYN" + (packets_sent == 1 ? "" : "s") + " sent");
+    if (verdict) out += field("Verdict:", std::string(verdict::verdict_name(verdict->kind)));
     if (sv.info) out += service_fields(*sv.info);
-    out += "\n" + db::wrap_paragraph(state_meaning(state), 78, "", "");
+    if (verdict) {
+      out += "\n" + db::wrap_paragraph("This host " + verdict::verdict_line(*verdict) + ".", 78, "", "");
+      const bool serves = std::find(verdict->service_ports.begin(), verdict->service_ports.end(), port) !=
+                          verdict->service_ports.end();
+      if (verdict->collapses_open_ports() && state == probe::PortState::kOpen)
+        out += db::wrap_paragraph(serves ? "Open, and a connection to this port reaches a service behind it."
+                                         : "Open only in that the host answers every SYN: the SYN-ACK says nothing "
+                                           "about a service on this port.",
+                                  78, "", "");
+      if (const std::string note = verdict::unverified_note(*verdict); !note.empty())
+        out += db::wrap_paragraph(note + ".", 78, "", "");
+    } else {
+      out += "\n" + db::wrap_paragraph(state_meaning(state), 78, "", "");
+    }
     if (sv.info) out += "\n" + what_answers(*sv.info, port, sv.port_names);
   }
   if (sv.service_page && sv.info && !expected_here(*sv.info, sv.port_names))

@@ -11,6 +11,7 @@
 #include "db/port_page.h"
 #include "probe/scan_result.h"
 #include "service/service_info.h"
+#include "verdict/host_verdict.h"
 
 namespace portauth::report {
 
@@ -29,8 +30,11 @@ struct ProbeService {
   std::vector<std::string> port_names;         // the port's database name and aliases
   const db::PortPage* service_page = nullptr;  // the identified service's page, when it is not the port's
 };
+// With what -sV found, and `verdict`: the host's, when it lies (then the report leads with it
+// and says what "open" is worth on that host), or null. On such a host -sV identifies the port
+// only when the verdict's follow-ups found that it reaches a service (service/service_stage.h).
 std::string format_probe_report(const std::string& host_label, const std::optional<probe::ScanResult>& result,
                                  uint16_t port, uint64_t packets_sent, const db::PortPage& page,
-                                 const ProbeService& service);
+                                 const ProbeService& service, const verdict::HostVerdict* verdict = nullptr);
 
 }  // namespace portauth::report

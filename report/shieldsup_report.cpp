@@ -203,6 +203,20 @@ std::string format_shieldsup_report(const ShieldsUpReport& report) {
   out += buf;
   if (s.interrupted)
     out += "(interrupted: " + plural(s.not_sent, "probe was", "probes were") + " never sent)\n";
+  // A host that lies leads with what it does; its SYN-ACKs that reach nothing are one line.
+  const verdict::HostVerdict* v = s.host_verdicts.empty() ? nullptr : &s.host_verdicts.front();
+  if (v) {
+    out += "\n" + db::wrap_paragraph(std::string("VERDICT: ") + verdict::verdict_name(v->kind) + ": " +
+                                         verdict::verdict_line(*v),
+                                     kWidth, "", "         ");
+    if (const std::string note = verdict::unverified_note(*v); !note.empty())
+      out += db::wrap_paragraph(note, kWidth, "         ", "         ");
+  }
+  auto collapsed = [&](const ShieldsUpPort& p) {
+    return v && v->collapses_open_ports() && probe::state_of(p.reason) == probe::PortState::kOpen &&
+           !std::binary_search(v->service_ports.begin(), v->service_ports.end(), p.port);
+  };
+  uint64_t hidden = 0;
 
   // The table.
   out += "\n";
@@ -215,11 +229,18 @@ std::string format_shieldsup_report(const ShieldsUpReport& report) {
   std::vector<const ShieldsUpPort*> answered;
   for (const auto& p : ports) {
     const bool is_stealth = probe::state_of(p.reason) == probe::PortState::kStealth;
+    if (collapsed(p)) {
+      ++hidden;
+      continue;
+    }
     if (is_stealth) stealth.push_back(p.port);
     else answered.push_back(&p);
     if (every_port || !is_stealth) out += table_row(p);
   }
   if (ports.empty()) out += "(no port results)\n";
+  if (hidden > 0)
+    out += "(" + plural(hidden, "open port", "open ports") + " not listed: SYN-ACKs of a host that answers for ports "
+           "it does not serve)\n";
   if (!every_port && !stealth.empty()) {
     out += "\n";
     out += db::wrap_items(compact_ranges(stealth), kWidth, "Stealth (" + std::to_string(stealth.size()) + "): ",
@@ -228,7 +249,12 @@ std::string format_shieldsup_report(const ShieldsUpReport& report) {
 
   // Security implications of what answered.
   out += "\nSecurity implications\n---------------------\n";
-  if (answered.empty()) {
+  if (answered.empty() && hidden > 0) {
+    out += db::wrap_paragraph("Every port that answered did so with a SYN-ACK this host sends for ports it does not "
+                              "serve (the verdict above): the host exists and answers, but no service behind these "
+                              "ports is known.",
+                              kWidth, "", "");
+  } else if (answered.empty()) {
     out += db::wrap_paragraph("No tested port answered: nothing here tells a scanner that a system exists at "
                               "this address.",
                               kWidth, "", "");

@@ -1,6 +1,9 @@
 #include "report/summary_json.h"
 
+#include "config/address.h"
+
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -26,6 +29,51 @@ std::string pcap_drop_warning(uint64_t dropped, int buffer_bytes) {
          "reported stealth and the results are incomplete; scan again with a lower --rate, or a bigger "
          "capture buffer (--pcap-buffer, now " +
          std::to_string(buffer_bytes) + " bytes)";
+}
+
+std::vector<std::string> verdict_warnings(const output::ScanSummary& s) {
+  std::vector<std::string> out;
+  char cost[64];
+  for (const auto& v : s.host_verdicts) {
+    std::snprintf(cost, sizeof cost, "%.1f s", v.cost_seconds);
+    std::string w = config::format_address(v.addr) + ": " + verdict::verdict_name(v.kind) + ": " + verdict::verdict_line(v);
+    if (v.kind == verdict::VerdictKind::kRateBlock)
+      w += "; the scan waited out its silences, paced itself to the rate it tolerates and re-probed what fell into "
+           "them; this host cost " + std::string(cost);
+    else
+      w += "; its open ports are reported as SYN-ACKs, not as services; finding this out cost " + std::string(cost);
+    out.push_back(std::move(w));
+  }
+  if (s.hosts_untracked > 0)
+    out.push_back(std::to_string(s.hosts_untracked) + " answering hosts had no room in the evidence table: no verdict "
+                  "was possible for them (split the scan with --shard)");
+  return out;
+}
+
+nlohmann::ordered_json verdict_json(const verdict::HostVerdict& v) {
+  using J = nlohmann::ordered_json;
+  J evidence = J::object();
+  for (const auto& e : v.evidence) {
+    struct Visit {
+      J operator()(bool b) const { return b; }
+      J operator()(int64_t i) const { return i; }
+      J operator()(double d) const { return d; }
+      J operator()(const std::string& s) const { return s; }
+      J operator()(const std::vector<uint16_t>& p) const { return p; }
+    };
+    evidence[e.key] = std::visit(Visit{}, e.value);
+  }
+  J j;
+  j["ip"] = config::format_address(v.addr);
+  j["verdict"] = verdict::verdict_name(v.kind);
+  j["line"] = verdict::verdict_line(v);
+  j["evidence"] = evidence;
+  j["open_ports"] = v.open_ports;
+  j["service_ports"] = v.service_ports;
+  j["services_checked"] = v.services_checked;
+  j["services_identified"] = v.services_identified;
+  j["cost_seconds"] = v.cost_seconds;
+  return j;
 }
 
 nlohmann::ordered_json summary_json(const std::string& scan_name, const output::ScanSummary& s, int pcap_buffer_bytes,
@@ -78,7 +126,7 @@ nlohmann::ordered_json summary_json(const std::string& scan_name, const output::
     j["services"] = {{"identified", s.services_identified},   {"unrecognised", s.services_unrecognised},
                      {"silent", s.services_silent},           {"tcpwrapped", s.services_tcpwrapped},
                      {"unfinished", s.services_unfinished},   {"connections", s.service_connections},
-                     {"seconds_after_scan", s.service_extra_seconds}};
+                     {"not_tried", s.services_not_tried},     {"seconds_after_scan", s.service_extra_seconds}};
   j["replies"] = {{"accepted", s.replies_accepted}, {"duplicate", s.duplicates}, {"rejected", s.replies_rejected}};
   j["pcap"] = {{"received", s.pcap_received},
                {"dropped", s.pcap_dropped},
@@ -88,6 +136,12 @@ nlohmann::ordered_json summary_json(const std::string& scan_name, const output::
   j["interface"] = s.interface;
   j["send_path"] = s.send_path.empty() ? J(nullptr) : J({{"mode", s.send_path}, {"reason", s.send_path_reason}});
   j["resume_file"] = s.resume_file.empty() ? J(nullptr) : J(s.resume_file);
+  j["hosts"] = J::array();
+  for (const auto& v : s.host_verdicts) j["hosts"].push_back(verdict_json(v));
+  j["canary_probes"] = s.canary_probes;
+  j["follow_ups"] = {{"probes", s.follow_up_probes}, {"seconds", s.follow_up_seconds}};
+  j["hosts_untracked"] = s.hosts_untracked;
+  j["silences_forgotten"] = s.silences_forgotten;
   j["warnings"] = warnings;
   return j;
 }

@@ -16,7 +16,18 @@
 //    "replies": {"accepted": 65454, "duplicate": 0, "rejected": 12},
 //    "pcap": {"received": 65466, "dropped": 310, "interface_dropped": 0, "buffer_bytes": 65536},
 //    "source_ip": "198.18.0.1", "interface": "veth-scan", "resume_file": null,
-//    "warnings": ["the capture dropped 310 packets; ..."]}
+//    "hosts": [{"ip": "198.18.2.10", "verdict": "syn-proxy", "line": "answers on every port: ...",
+//               "evidence": {"window": 0, "syn_cookies": true, ...}, "open_ports": 65536,
+//               "service_ports": [22, 80, 443], "services_checked": true, "cost_seconds": 1.2}],
+//    "canary_probes": 3, "follow_ups": {"probes": 12, "seconds": 0.4}, "hosts_untracked": 0,
+//    "services": {"identified": 3, ..., "not_tried": 65533, ...} (with -sV: output/report.h),
+//    "silences_forgotten": 0,
+//    "warnings": ["the capture dropped 310 packets; ...", "198.18.2.10: ..."]}
+//
+// "hosts" lists every host with a verdict (verdict/host_verdict.h: syn-proxy, tarpit,
+// answers-all, rate-block), its evidence by name, and what it cost; a host without one is not
+// listed. "warnings" says, per flagged host, what portauth had to conclude about it and what
+// that cost in time (verdict_warnings()).
 //
 // "complete" is true only when nothing below happened; "incomplete" lists what did:
 //   "interrupted"  Ctrl-C / SIGTERM: probes were left unsent (see resume_file)
@@ -50,6 +61,12 @@ std::vector<std::string> incomplete_reasons(const output::ScanSummary& s);
 
 // The warning printed (and put in "warnings") when the capture dropped replies.
 std::string pcap_drop_warning(uint64_t dropped, int buffer_bytes);
+
+// One warning per flagged host: its verdict, what the scan did about it, what it cost in time.
+std::vector<std::string> verdict_warnings(const output::ScanSummary& s);
+
+// A verdict as the "hosts" array holds it.
+nlohmann::ordered_json verdict_json(const verdict::HostVerdict& v);
 
 // One summary line's object (pure, for tests).
 nlohmann::ordered_json summary_json(const std::string& scan_name, const output::ScanSummary& s, int pcap_buffer_bytes,

@@ -9,7 +9,7 @@ IcmpRateMeter::IcmpRateMeter(const probe::ProbeSpace& space, Clock& clock) : spa
   hosts_ = std::make_unique<Host[]>(n);
 }
 
-void IcmpRateMeter::on_answer(const config::Address& addr, uint64_t slot, uint16_t, bool paced) noexcept {
+void IcmpRateMeter::on_answer(const config::Address& addr, uint64_t slot, uint16_t, bool paced, config::Proto) noexcept {
   if (paced || !hosts_) return;
   const auto i = space_.targets().index_of(addr);
   if (!i || *i >= host_count_) return;

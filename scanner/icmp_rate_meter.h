@@ -34,7 +34,8 @@ class IcmpRateMeter final : public probe::AnswerObserver {
   bool enabled() const { return hosts_ != nullptr; }
   // Capture thread: an accepted reply. Only the ones that are not `paced` (ICMP errors to UDP
   // probes) are counted.
-  void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port, bool paced) noexcept override;
+  void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port, bool paced,
+                 config::Proto proto) noexcept override;
 
   // Sender thread, by address index (ProbeSpace::targets().index_of).
   uint32_t count(uint64_t host) const { return hosts_[host].count.load(std::memory_order_acquire); }

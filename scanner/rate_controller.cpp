@@ -70,9 +70,12 @@ void RateController::forget(uint64_t slot) {
   if ((s.slot.load(std::memory_order_relaxed) >> 16) == slot) s.slot.store(UINT64_MAX, std::memory_order_release);
 }
 
-void RateController::on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port, bool paced) noexcept {
+void RateController::on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port, bool paced,
+                               config::Proto proto) noexcept {
   if (paced) {
-    answered_[group_of(addr)].fetch_add(1, std::memory_order_relaxed);
+    const unsigned g = group_of(addr);
+    answered_[g].fetch_add(1, std::memory_order_relaxed);
+    if (proto == config::Proto::kTcp) tcp_answered_[g].fetch_add(1, std::memory_order_relaxed);
     answers_total_.fetch_add(1, std::memory_order_relaxed);
   }
   Sample& s = samples_[slot % kSamples];
@@ -121,8 +124,41 @@ uint64_t RateController::wait_ns() const {
   return std::min(config_.max_wait_ns, std::max(kMinWait, w));
 }
 
+void RateController::apply_block_cap(bool answered_again) {
+  config::Address who;
+  const double cap = block_.cap(who);
+  if (!std::isfinite(cap)) return;
+  // A host that answers again: the scan resumes at its pace (the rate may have fallen while it
+  // was silent); while the paced host holds the rate, the rate follows the cap (up too, as a
+  // weak estimate steps up); otherwise the rate only ever comes down to it.
+  const bool held = HeldBy(stats_.held_why.load(std::memory_order_relaxed)) == HeldBy::kBlocked;
+  if (answered_again || held || rate_ > cap) {
+    slow_start_ = false;
+    // The watch's pace is its measure of the host (and its steps up are probes of the limit that
+    // the watch itself catches), not a retry's guess: a retry pass's ceiling does not hold it
+    // down, or a weak estimate could never step up to what the host bears.
+    if (answered_again || held) pass_ceiling_ = std::max(pass_ceiling_, cap);
+    set_rate(answered_again || held ? cap : std::min(rate_, cap), HeldBy::kBlocked, who);
+  }
+}
+
+bool RateController::waiting_for_silent_host(uint64_t now_ns) {
+  if (block_.poll(now_ns, tcp_answered_)) apply_block_cap(true);
+  return block_.waiting(now_ns);
+}
+
 void RateController::on_batch(uint64_t now_ns, uint64_t send_errors_total) {
-  const double p50 = rtt_percentile_ms(0.5);
+  if (block_.gating() && block_.poll(now_ns, tcp_answered_)) apply_block_cap(true);
+  // Silences are looked for at every batch: each probe sent into one costs a re-send later,
+  // at the slow rate the host tolerates.
+  // How late an answer may be: the RTT p99, but no more than twice the median (the histogram's
+  // p99 is coarse, and each millisecond of waiting is probes sent into a silence); a capture
+  // that runs later than that is caught as a false alarm (block_watch.h).
+  const double p50 = rtt_percentile_ms(0.5), p99 = rtt_percentile_ms(0.99);
+  if (block_.on_tick(now_ns, tcp_answered_, p50 > 0 ? std::min(p99, 2 * p50) : p99)) {
+    stats_.held_why.store(uint8_t(HeldBy::kSilentHost), std::memory_order_relaxed);
+    stats_.held_by.store(block_.silent_host(), std::memory_order_relaxed);
+  }
   // Never over kMaxWindow: a window longer than that reacts too late to hold a limited host.
   const uint64_t window =
       std::clamp<uint64_t>(p50 > 0 ? uint64_t(4 * p50 * 1e6) : 0, kMinWindow, kMaxWindow);
@@ -139,6 +175,9 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
   // keep up, given its share of the probes.
   double limit = INFINITY;
   config::Address limit_addr;
+  // A host that went silent is waited for, not judged (scanner/block_watch.h).
+  block_.on_window(now_ns);
+  const bool went_silent = block_.silent_now();
   for (unsigned i = 0; i < kGroups; ++i) {
     Group& g = groups_[i];
     const uint64_t answered = answered_[i].load(std::memory_order_relaxed);
@@ -146,7 +185,7 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
     g.answered_mark = answered;
     const uint64_t sent = g.sent;
     g.sent = 0;
-    if (sent < kMinGroupProbes) continue;
+    if (sent < kMinGroupProbes || block_.ignored(i)) continue;
     const double phi = std::min(1.0, double(a) / double(sent));
     if (!judge(phi, a, g.phi_avg, g.phi_ref, g.low_before)) continue;
     // Not keeping up: the answers came at a/seconds, which at phi_ref would have needed
@@ -163,7 +202,7 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
   const uint64_t all = answers_total_.load(std::memory_order_relaxed);
   const uint64_t all_a = all - all_mark_;
   all_mark_ = all;
-  if (window_sent_ >= kMinGroupProbes) {
+  if (window_sent_ >= kMinGroupProbes && !went_silent && !block_.silent_now()) {
     const double phi = std::min(1.0, double(all_a) / double(window_sent_));
     if (judge(phi, all_a, all_avg_, all_ref_, all_low_before_) && all_ref_ > 0 &&
         double(all_a) / seconds / all_ref_ < limit) {
@@ -191,8 +230,10 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
   } else if (errors) {
     slow_start_ = false;
     set_rate(rate_ * 0.7, HeldBy::kSendErrors, {});
-  } else if (max_follows_path_ && delivered * kPathHeadroom < rate_) {
-    // The sink was the brake, not the limiter: --rate max means what this path delivers.
+  } else if (max_follows_path_ && !block_.gating() && delivered * kPathHeadroom < rate_) {
+    // The sink was the brake, not the limiter: --rate max means what this path delivers. (Not
+    // while the block watch gates probes: the sender then waits for a paced host's tokens, a
+    // brake of our own.)
     set_rate(std::max(delivered * kPathHeadroom, std::min(config_.initial, config_.ceiling)), HeldBy::kSendPath, {});
   } else {
     const auto why = HeldBy(stats_.held_why.load(std::memory_order_relaxed));
@@ -200,6 +241,7 @@ void RateController::close_window(uint64_t now_ns, uint64_t send_errors_total) {
              why == HeldBy::kCeiling || why == HeldBy::kSendPath ? HeldBy::kNothing : why,
              stats_.held_by.load(std::memory_order_relaxed));
   }
+  apply_block_cap(false);
 }
 
 void RateController::on_pass_start(unsigned pass) {
@@ -218,15 +260,22 @@ void RateController::on_pass_start(unsigned pass) {
     // Nor may the passes together: under a limit the cuts end once the rate is under it (the
     // next pass finds nothing); loss that no pace cures (a link losing most packets) would
     // halve it pass after pass, so it stops at kMaxRetrySlowdown below where pass 0 ended.
+    // A pass that carried probes the block watch had deferred (never sent before: not retries)
+    // finds their answers as a first pass does; they prove no loss.
     const uint64_t answered = answers - pass_answers_mark_;
     const double seconds = std::max(1e-3, double(now - pass_start_ns_) / 1e9);
     const double answer_rate = double(answered) / seconds;
+    const bool ended_carried_deferred = pass_carries_deferred_;
+    pass_carries_deferred_ = next_carries_deferred_;
+    next_carries_deferred_ = false;
     if (pass == 1) retry_floor_ = rate_ / kMaxRetrySlowdown;
-    if (pass >= 2 && answered > 0 && 4 * answered >= prev_pass_answers_ && rate_ > retry_floor_)
+    if (pass >= 2 && !ended_carried_deferred && answered > 0 && 4 * answered >= prev_pass_answers_ &&
+        rate_ > retry_floor_)
       set_rate(std::max(retry_floor_, std::min(rate_ * 0.5, std::max(2 * answer_rate, rate_ * 0.125))),
                HeldBy::kRetries, stats_.held_by.load());
     prev_pass_answers_ = answered;
   }
+  block_.on_pass_start(pass, now, tcp_answered_);
   // A retry pass re-probes what went unanswered: going faster than the pass before it ended
   // would lose the same probes again, so within it the rate may fall but not rise above
   // where it starts.
@@ -277,6 +326,10 @@ std::string rate_note(const ControllerStats& stats) {
       return addr ? "held by " + config::format_address(held) + "'s answers" : "held by the answers";
     case HeldBy::kRetries:
       return addr ? "retries paced to " + config::format_address(held) + "'s answers" : "retries paced to the answers";
+    case HeldBy::kBlocked:
+      return addr ? "paced to " + config::format_address(held) + ", which blocked a faster rate" : "paced to a host that blocks";
+    case HeldBy::kSilentHost:
+      return addr ? "waiting: " + config::format_address(held) + " went silent after a burst" : "waiting for a silent host";
     case HeldBy::kCaptureDrops: return "held by capture drops";
     case HeldBy::kSendErrors: return "held by send errors";
     case HeldBy::kSendPath: return "at the send path's limit";

@@ -29,6 +29,11 @@
 //     the rate pass 0 ended at. More passes follow while a retry pass finds any answer at all;
 //     kMaxExtraPasses beyond --retries is only a bound for links that lose most packets
 //     whatever the pace, and a scan that reaches it says so (ScanSummary::last_retry_answers).
+//   - a host that goes silent after a burst (every answer stops) is a host that blocks us:
+//     scanner/block_watch.h waits for it, then paces the scan to the rate it tolerates; its
+//     group is not judged meanwhile, and the rate never exceeds what the watch allows. The
+//     watch judges TCP probes and their answers only (most UDP probes are never answered);
+//     UDP probes to a silent host wait with its TCP ones.
 // The waits: after a pass and at the end, max(kMinWait, kRttFactor x the 99th-percentile RTT
 // seen), capped by --wait, which is also the wait while nothing has answered yet.
 //
@@ -44,6 +49,7 @@
 
 #include "config/address.h"
 #include "probe/answer_observer.h"
+#include "scanner/block_watch.h"
 #include "scanner/clock.h"
 
 namespace portauth::scanner {
@@ -78,7 +84,9 @@ struct ControllerStats {
   std::atomic<unsigned> extra_passes{0};
 };
 
-enum class HeldBy : uint8_t { kNothing, kAnswers, kCaptureDrops, kSendErrors, kCeiling, kRetries, kSendPath };
+enum class HeldBy : uint8_t {
+  kNothing, kAnswers, kCaptureDrops, kSendErrors, kCeiling, kRetries, kSendPath, kBlocked, kSilentHost
+};
 
 class RateController final : public probe::AnswerObserver {
  public:
@@ -96,8 +104,12 @@ class RateController final : public probe::AnswerObserver {
 
   // Sender thread.
   double rate() const { return rate_; }
-  void on_probe(const config::Address& addr) {  // per probe handed to the sink
-    Group& g = groups_[group_of(addr)];
+  // Per probe handed to the sink. The block watch counts TCP probes only: a UDP probe is
+  // usually not answered at all, which says nothing about a host that blocks us.
+  void on_probe(const config::Address& addr, config::Proto proto = config::Proto::kTcp) {
+    const unsigned gi = group_of(addr);
+    Group& g = groups_[gi];
+    if (proto == config::Proto::kTcp) block_.on_probe(gi, addr);
     ++g.sent;
     g.addr = addr;
     ++window_sent_;
@@ -115,9 +127,27 @@ class RateController final : public probe::AnswerObserver {
   // After a pass's wait: whether another pass is worth sending (retries found answers).
   bool want_extra_pass(unsigned pass, unsigned base_passes);
   uint64_t wait_ns() const;
+  // Hosts that block us (scanner/block_watch.h), for the sender: whether probes must be
+  // admitted one by one, whether one is (deferred: sent in a later pass), a keepalive due
+  // while waiting between passes, and whether to wait for a silent host before the next pass.
+  bool gating() const { return block_.gating(); }
+  bool admit(const config::Address& addr, uint64_t slot, uint64_t now_ns, uint64_t& wait_until,
+             config::Proto proto = config::Proto::kTcp) {
+    return block_.admit(addr, slot, now_ns, wait_until, proto);
+  }
+  bool keepalive_due(uint64_t now_ns, uint64_t& slot) { return block_.keepalive_due(now_ns, slot); }
+  bool waiting_for_silent_host(uint64_t now_ns);
+  uint64_t take_deferred() {
+    const uint64_t d = block_.take_deferred();
+    next_carries_deferred_ = d > 0;  // the next pass sends them for the first time
+    return d;
+  }
+  const BlockWatch& block_watch() const { return block_; }
 
   // Capture thread: an accepted answer to `slot` from `addr`.
-  void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port, bool paced) noexcept override;
+  // Answers to TCP probes are also counted apart, for the block watch.
+  void on_answer(const config::Address& addr, uint64_t slot, uint16_t our_port, bool paced,
+                 config::Proto proto) noexcept override;
   // Main thread: the capture source's cumulative drop count.
   void note_capture_drops(uint64_t total) noexcept { drops_seen_.store(total, std::memory_order_relaxed); }
 
@@ -145,6 +175,7 @@ class RateController final : public probe::AnswerObserver {
   }
   void close_window(uint64_t now_ns, uint64_t send_errors_total);
   void set_rate(double r, HeldBy why, const config::Address& addr);
+  void apply_block_cap(bool answered_again);
 
   Clock& clock_;
   ControllerConfig config_;
@@ -155,6 +186,7 @@ class RateController final : public probe::AnswerObserver {
   uint64_t pass_start_ns_ = 0, pass_end_ns_ = 0, pass_answers_mark_ = 0, pass_sent_ = 0, pass_end_answers_ = 0;
   uint64_t prev_pass_answers_ = 0;   // answers of the pass before the one that just ended
   double pass_ceiling_ = INFINITY;   // a retry pass never rises above the rate it started at
+  bool pass_carries_deferred_ = false, next_carries_deferred_ = false;  // the block watch's deferrals
   double retry_floor_ = 0;           // retries are paced no slower: where pass 0 ended / kMaxRetrySlowdown
   uint64_t all_mark_ = 0;
   double all_ref_ = -1, all_avg_ = -1;
@@ -162,6 +194,10 @@ class RateController final : public probe::AnswerObserver {
   uint64_t errors_mark_ = 0, drops_mark_ = 0;
   std::array<Group, kGroups> groups_{};
   std::array<std::atomic<uint64_t>, kGroups> answered_{};  // capture thread
+  // The same, answers to TCP probes only: the block watch's (UDP's silences are its nature, and
+  // its ICMP limits the UDP phase's business: scanner/unreachable_phase.h).
+  std::array<std::atomic<uint64_t>, kGroups> tcp_answered_{};
+  BlockWatch block_;
   std::atomic<uint64_t> answers_total_{0};
   std::atomic<uint64_t> drops_seen_{0};
   // RTT sampling: one probe per batch, direct-mapped by slot.

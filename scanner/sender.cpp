@@ -24,7 +24,9 @@ Sender::Sender(const probe::ProbeSpace& space, probe::ProbeTable& table, const p
 void Sender::run(const std::atomic<bool>& stop) {
   stats_.first_pass_done.store(std::min(config_.first_pass_start, space_.slots()), std::memory_order_relaxed);
   RateController* rc = config_.controller;
-  const unsigned base_passes = config_.retries + 1;
+  // Passes in which probes to a host that blocks us were deferred do not count as retries
+  // (scanner/block_watch.h): each adds one.
+  unsigned base_passes = config_.retries + 1;
   for (unsigned pass = 0;; ++pass) {
     stats_.pass.store(pass, std::memory_order_relaxed);
     stats_.answered_at_pass_start.store(table_.answered(), std::memory_order_relaxed);
@@ -34,6 +36,7 @@ void Sender::run(const std::atomic<bool>& stop) {
     stats_.busy_ns.fetch_add(clock_.now_ns() - pass_start, std::memory_order_relaxed);
     if (rc) rc->on_pass_end();
     if (!completed) break;
+    if (rc && rc->take_deferred() > 0) ++base_passes;
     if (!rc && pass + 1 >= base_passes) break;
     if (rc && pass + 1 >= base_passes + RateController::kMaxExtraPasses) break;
     // Let replies to this pass arrive before deciding what is still unanswered; once every
@@ -47,6 +50,7 @@ void Sender::run(const std::atomic<bool>& stop) {
     auto until = [&] { return pass_end + (rc && config_.udp_phase ? rc->wait_ns() : first_wait); };
     while (!stop.load(std::memory_order_relaxed) && clock_.now_ns() < until() && table_.answered() < table_.size())
       clock_.sleep_until_ns(std::min(until(), clock_.now_ns() + 10000000));
+    if (rc) wait_for_silent_hosts(pass, stop);
     if (stop.load(std::memory_order_relaxed)) break;
     if (rc && !rc->want_extra_pass(pass, base_passes)) break;
     bool any_left = false;
@@ -58,12 +62,30 @@ void Sender::run(const std::atomic<bool>& stop) {
   stats_.finished.store(true, std::memory_order_release);
 }
 
+void Sender::wait_for_silent_hosts(unsigned pass, const std::atomic<bool>& stop) {
+  RateController* rc = config_.controller;
+  std::vector<uint8_t> buffer(module_.max_len());
+  while (!stop.load(std::memory_order_relaxed) && rc->waiting_for_silent_host(clock_.now_ns())) {
+    uint64_t slot = 0;
+    if (rc->keepalive_due(clock_.now_ns(), slot) && slot < space_.slots() && !table_.get(slot)) {
+      const probe::ProbeTarget t = space_.at(slot);
+      const size_t len = module_.write(buffer.data(), t, probe_source_port(config_, slot, pass));
+      const OutPacket packet{buffer.data(), uint16_t(len), t.addr};
+      const size_t ok = sink_.send(&packet, 1);
+      stats_.sent.fetch_add(ok, std::memory_order_relaxed);
+      if (ok) rc->on_probe(t.addr, t.proto);
+    }
+    clock_.sleep_until_ns(clock_.now_ns() + 10000000);
+  }
+}
+
 bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
   const size_t cap = config_.max_batch;
   RateController* rc = config_.controller;
   const size_t stride = module_.max_len();
   std::vector<uint8_t> buffer(cap * stride);
   std::vector<OutPacket> packets(cap);
+  std::vector<config::Proto> protos(cap);  // each packet's, for the controller's block watch
   const bool paced = rc || std::isfinite(config_.rate_pps);
   double rate = rc ? rc->rate() : config_.rate_pps;
   RateLimiter limiter(paced ? rate : 1.0, clock_.now_ns());
@@ -75,21 +97,38 @@ bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
   uint64_t slot = pass == 0 ? std::min(config_.first_pass_start, slots) : 0;
   while (slot < slots) {
     if (stop.load(std::memory_order_relaxed)) return false;
-    // Fill a batch, skipping slots already answered (always none on the first pass).
+    // Fill a batch, skipping slots already answered (always none on the first pass), and
+    // deferring those to a host that blocks us (they stay unanswered for a later pass).
     size_t n = 0;
-    uint64_t first_slot = 0;
+    uint64_t first_slot = 0, prefix_in_batch = 0;
     probe::ProbeTarget first_target{};
     // UDP probes are timed more often: few of them are answered (silence is their usual
     // answer), and a scan of a hundred ports is two batches.
     std::array<std::pair<uint64_t, probe::ProbeTarget>, 32> udp_samples;
     size_t udp_sampled = 0;
+    const bool gate = rc && rc->gating();
+    uint64_t gate_now = gate ? clock_.now_ns() : 0;
     for (; slot < slots && n < batch; ++slot) {
       if (pass > 0 && table_.get(slot) != 0) continue;
       const probe::ProbeTarget t = space_.at(slot);
+      if (gate) {
+        uint64_t wait_until = 0;
+        if (!rc->admit(t.addr, slot, gate_now, wait_until, t.proto)) {
+          if (wait_until == 0) continue;  // deferred: a host that blocks us is silent
+          if (n > 0) break;               // a paced host's token: send what we have first
+          if (stop.load(std::memory_order_relaxed)) return false;
+          clock_.sleep_until_ns(wait_until);
+          gate_now = clock_.now_ns();
+          --slot;  // ask again for the same slot
+          continue;
+        }
+      }
       if (t.proto == config::Proto::kUdp && rc && pass > 0) rc->forget(slot);  // the same 4-tuple again
       if (n == 0) first_slot = slot, first_target = t;
       else if (t.proto == config::Proto::kUdp && rc && pass == 0 && udp_sampled < udp_samples.size())
         udp_samples[udp_sampled++] = {slot, t};
+      if (slot < space_.prefix_slots()) ++prefix_in_batch;
+      protos[n] = t.proto;
       uint8_t* out = &buffer[n * stride];
       const size_t len = module_.write(out, t, probe_source_port(config_, slot, pass));
       packets[n] = {out, uint16_t(len), t.addr};
@@ -110,10 +149,11 @@ bool Sender::run_pass(unsigned pass, const std::atomic<bool>& stop) {
     }
     const size_t ok = sink_.send(packets.data(), n);
     stats_.sent.fetch_add(ok, std::memory_order_relaxed);
+    if (prefix_in_batch) stats_.prefix_sent.fetch_add(prefix_in_batch, std::memory_order_relaxed);
     if (ok < n) stats_.send_errors.fetch_add(n - ok, std::memory_order_relaxed);
     if (rc) {
       const uint64_t now = clock_.now_ns();
-      for (size_t i = 0; i < n; ++i) rc->on_probe(packets[i].dst);
+      for (size_t i = 0; i < n; ++i) rc->on_probe(packets[i].dst, protos[i]);
       // The port the sampled probe really left from (a UDP probe picks its own).
       rc->sample(first_slot, module_.source_port(first_target, probe_source_port(config_, first_slot, pass)), now);
       for (size_t i = 0; i < udp_sampled; ++i)

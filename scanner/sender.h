@@ -46,6 +46,7 @@ struct SenderConfig {
 
 struct SenderStats {
   std::atomic<uint64_t> sent{0};
+  std::atomic<uint64_t> prefix_sent{0};  // of `sent`, probes of the space's prefix (canaries: verdict/canaries.h)
   std::atomic<uint64_t> send_errors{0};
   std::atomic<unsigned> pass{0};
   // Slots of the first pass handed to the sink so far: after an interrupt, slots at or past
@@ -75,6 +76,8 @@ class Sender {
  private:
   // Sends one pass; returns false if stopped.
   bool run_pass(unsigned pass, const std::atomic<bool>& stop);
+  // Between passes: while a host that blocks us is silent, its keepalives (block_watch.h).
+  void wait_for_silent_hosts(unsigned pass, const std::atomic<bool>& stop);
 
   const probe::ProbeSpace& space_;
   probe::ProbeTable& table_;

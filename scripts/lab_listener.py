@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Lab listener: holds TCP ports open so the network lab has real "open" ports.
 
-Usage: lab_listener.py [--host ADDR] [--backlog N] [--pidfile FILE] PORT...
+Usage: lab_listener.py [--host ADDR] [--backlog N] [--pidfile FILE] [--transparent] PORT...
 
 Binds ADDR:PORT (default 0.0.0.0) for every PORT, listens with a large backlog, then
 writes its pid to FILE (only once every port is bound, so the file doubles as the
@@ -9,10 +9,13 @@ writes its pid to FILE (only once every port is bound, so the file doubles as th
 Connections that do complete are accepted and closed at once: a scanner never
 completes the handshake, but something else might, and a full accept queue would
 make the kernel drop SYNs and turn an open port into a flaky "stealth" one.
+--transparent sets IP_TRANSPARENT, so that an nftables `tproxy` rule can hand this socket
+connections to any port (scripts/liarlab.py's host that answers every port; needs root).
 Standard library only; exits 2 if a port cannot be bound.
 """
 import argparse
 import os
+import resource
 import selectors
 import signal
 import socket
@@ -24,14 +27,21 @@ def main() -> int:
     ap.add_argument("--host", default="0.0.0.0")
     ap.add_argument("--backlog", type=int, default=65535)
     ap.add_argument("--pidfile")
+    ap.add_argument("--transparent", action="store_true")
     ap.add_argument("ports", nargs="+", type=int)
     args = ap.parse_args()
+    # One descriptor a port: thousands of ports need more than the usual soft limit of 1024.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < len(args.ports) + 64 and soft != hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
     sel = selectors.DefaultSelector()
     for port in sorted(set(args.ports)):
         v6 = ":" in args.host  # an IPv6 listener takes IPv6 only, beside the IPv4 one
         s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if args.transparent:
+            s.setsockopt(socket.SOL_IP, 19, 1)  # IP_TRANSPARENT
         if v6:
             s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
         try:

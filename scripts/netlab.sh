@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # netlab.sh: the portauth network lab, two network namespaces joined by a veth pair.
 #
-#   netlab.sh up           [--name N] [--profile FILE] [--anyip16]  build lab N (rebuilding a stale one), apply FILE
+#   netlab.sh up           [--name N] [--profile FILE] [--anyip16] [--liars]  build lab N (rebuilding a stale one), apply FILE
 #   netlab.sh down         [--name N]                   tear lab N down; always exits 0
 #   netlab.sh status       [--name N]                   describe lab N; exit 0 if it is up, 1 if not
 #   netlab.sh exec-scanner [--name N] [--] CMD...       run CMD inside lab N's scanner namespace
@@ -14,6 +14,9 @@
 #   --anyip16: the target also answers for all of 198.19.0.0/16 (AnyIP, routed from ${N}-scan via
 #              198.18.0.2), for throughput races over 65,536 addresses (scripts/bench_pps.sh). The
 #              profile lines without ADDRSPEC hold there too.
+#   --liars: hosts that lie in a third namespace ${N}-liar, routed via the target: a SYN proxy, a
+#            redirect of every port, a tarpit, a host that blocks fast sources, and an honest host
+#            with 3,003 listeners (scripts/liarlab.py says which is where).
 #   Both: IPv6 off (no DAD/RS/MLD noise on the wire), permanent neighbour entries (no ARP, so the
 #   first probes of a fast scan are not lost while a neighbour resolves).
 #   Target: ICMP error rate limits off, big SYN/accept backlogs, TTL 64; the profile applied as
@@ -169,6 +172,8 @@ cmd_down() {
   fi
   kill_ns_pids "$SCAN_NS"
   kill_ns_pids "$TGT_NS"
+  kill_ns_pids "$LIAR_NS"  # scripts/liarlab.py's hosts that lie, if they were added
+  ip netns del "$LIAR_NS" 2>/dev/null || true
   ip netns del "$SCAN_NS" 2>/dev/null || true
   ip netns del "$TGT_NS" 2>/dev/null || true
   rm -rf "$RUN_DIR"
@@ -278,9 +283,11 @@ shift
 NAME=pa
 PROFILE=$REPO_DIR/tests/lab/profile.conf
 ANYIP16=0
+LIARS=0
 while (($#)); do
   case $1 in
     --anyip16) ANYIP16=1; shift ;;
+    --liars) LIARS=1; shift ;;
     --name) [[ $# -ge 2 ]] || usage; NAME=$2; shift 2 ;;
     --name=*) NAME=${1#*=}; shift ;;
     --profile) [[ $# -ge 2 ]] || usage; PROFILE=$2; shift 2 ;;
@@ -291,10 +298,14 @@ while (($#)); do
   esac
 done
 [[ $NAME =~ ^[A-Za-z0-9_]{1,24}$ ]] || die "bad lab name '$NAME' (letters, digits, _; at most 24)"
-readonly SCAN_NS=$NAME-scan TGT_NS=$NAME-tgt RUN_DIR=$RUN_ROOT/$NAME
+readonly SCAN_NS=$NAME-scan TGT_NS=$NAME-tgt LIAR_NS=$NAME-liar RUN_DIR=$RUN_ROOT/$NAME
 
 case $CMD in
-  up) (($# == 0)) || usage; cmd_up ;;
+  up)
+    (($# == 0)) || usage
+    cmd_up
+    if ((LIARS)); then "$PYTHON" "$SCRIPT_DIR/liarlab.py" up --name "$NAME"; fi
+    ;;
   down) cmd_down ;;
   status) cmd_status ;;
   exec-scanner)

@@ -29,13 +29,21 @@ void ServiceStage::begin(const output::ScanInfo& info) {
 
 void ServiceStage::result(const probe::ScanResult& r, const output::Annotation& a, const output::PortFacts& f) {
   // Identification connects over TCP: a UDP port (its reply already explained, f.reply) and
-  // every port that is not open go straight through.
-  if (r.proto != config::Proto::kTcp || probe::state_of(r.reason) != probe::PortState::kOpen) {
+  // every port that is not open go straight through; so does an open port of a host that
+  // answers for ports it does not serve, unless a connection to it reached a service.
+  if (r.proto != config::Proto::kTcp || r.state() != probe::PortState::kOpen) {
+    for (auto* w : writers_) w->result(r, a, f);
+    return;
+  }
+  if (const verdict::HostVerdict* v = f.host_verdict.get();
+      v && v->collapses_open_ports() &&
+      !std::binary_search(v->service_ports.begin(), v->service_ports.end(), r.port)) {
+    ++not_tried_;
     for (auto* w : writers_) w->result(r, a, f);
     return;
   }
   const uint64_t id = next_id_++;
-  held_.emplace(id, Held{r, &a});
+  held_.emplace(id, Held{r, &a, f});
   ConnEngine::Job job;
   job.id = id;
   job.addr = r.addr;
@@ -57,11 +65,19 @@ void ServiceStage::deliver() {
       case Answer::kUnrecognised: ++unrecognised_; break;
       default: ++unfinished_; break;
     }
-    output::PortFacts f;
+    output::PortFacts f = it->second.facts;
     f.service = std::make_shared<const ServiceInfo>(std::move(d.info));
     for (auto* w : writers_) w->result(it->second.r, *it->second.a, f);
     held_.erase(it);
   }
+}
+
+void ServiceStage::host_verdict(const verdict::HostVerdict& v) {
+  for (auto* w : writers_) w->host_verdict(v);
+}
+
+void ServiceStage::canary_result(const probe::ScanResult& r, const output::Annotation& a, const output::PortFacts& f) {
+  for (auto* w : writers_) w->canary_result(r, a, f);
 }
 
 void ServiceStage::flush() {
@@ -106,6 +122,9 @@ void ServiceStage::amend(output::ScanSummary& s) const {
   s.services_tcpwrapped = tcpwrapped_;
   s.services_unrecognised = unrecognised_;
   s.services_unfinished = unfinished_;
+  s.services_not_tried = not_tried_;
+  for (auto& v : s.host_verdicts)
+    if (v.collapses_open_ports()) v.services_identified = true;
   s.service_connections = engine_ ? engine_->stats().connections : 0;
   s.service_extra_seconds = extra_seconds_;
 }

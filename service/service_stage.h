@@ -6,6 +6,14 @@
 //                    SYN scan goes on); the result is held until its identification concludes,
 //                    then handed to the writers with PortFacts::service
 //   other results -> straight through to the writers (UDP ports with their reply facts)
+//   hosts that lie -> an open port of a host whose verdict says it answers for ports it does
+//                    not serve (PortFacts::host_verdict: syn-proxy, tarpit, answers-all) is
+//                    identified only if the verdict's follow-ups found it reaches a service
+//                    (HostVerdict::service_ports: the connect check's "reached"); the others go
+//                    straight through, unidentified, and are counted (services_not_tried). The
+//                    engine holds a suspect host's results until its verdict is made
+//                    (engine/result_holdback.h), so its 65,536 SYN-ACKs never become 65,536
+//                    connections. Verdicts and canary results are passed on to the writers.
 //   flush()       -> (every 200 ms, engine main thread) concluded ports go to the writers
 //   finish()      -> waits for the ports still being identified, bounded (below), delivers
 //                    them, adds the stage's counts to the summary, finishes the writers
@@ -52,9 +60,12 @@ class ServiceStage final : public output::ResultWriter {
   void result(const probe::ScanResult& r, const output::Annotation& a, const output::PortFacts& f) override;
   void flush() override;
   void finish(const output::ScanSummary& summary) override;
+  void host_verdict(const verdict::HostVerdict& v) override;
+  void canary_result(const probe::ScanResult& r, const output::Annotation& a, const output::PortFacts& f) override;
 
   // The stage's counts, added to a summary (finish() passes them to the writers; the caller
-  // adds them to the summary run_scan returned).
+  // adds them to the summary run_scan returned); each host verdict that collapses open ports
+  // says that -sV ran on its host (HostVerdict::services_identified).
   void amend(output::ScanSummary& s) const;
   // Why fewer connections than asked run at once ("" when as asked); set by begin().
   const std::string& note() const { return budget_.note; }
@@ -65,6 +76,7 @@ class ServiceStage final : public output::ResultWriter {
   struct Held {
     probe::ScanResult r;
     const output::Annotation* a;
+    output::PortFacts facts;  // what earlier stages found (the host's verdict), kept as it came
   };
   void deliver();
 
@@ -75,6 +87,7 @@ class ServiceStage final : public output::ResultWriter {
   std::unordered_map<uint64_t, Held> held_;
   uint64_t next_id_ = 1;
   uint64_t identified_ = 0, silent_ = 0, tcpwrapped_ = 0, unrecognised_ = 0, unfinished_ = 0;
+  uint64_t not_tried_ = 0;  // open ports of hosts that lie, not reaching a service
   double extra_seconds_ = 0;
 };
 

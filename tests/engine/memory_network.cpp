@@ -32,6 +32,41 @@ class Source final : public capture::PacketSource {
   MemoryNetwork& net_;
 };
 
+// A SYN-ACK as an IPv4 stack builds it: window, ISN and options (already padded to 4 bytes).
+std::vector<uint8_t> syn_ack(uint32_t target, uint16_t tport, uint32_t us, uint16_t uport, uint32_t ack, uint32_t isn,
+                             uint16_t window, const std::vector<uint8_t>& options) {
+  std::vector<uint8_t> tcp;
+  put16(tcp, tport);
+  put16(tcp, uport);
+  put32(tcp, isn);
+  put32(tcp, ack);
+  tcp.push_back(uint8_t((20 + options.size()) / 4 << 4));
+  tcp.push_back(kSynAck);
+  put16(tcp, window);
+  put16(tcp, 0);
+  put16(tcp, 0);
+  tcp.insert(tcp.end(), options.begin(), options.end());
+  auto ip = ipv4_header(target, us, 6, uint16_t(tcp.size()));
+  ip.insert(ip.end(), tcp.begin(), tcp.end());
+  return ethernet(ip);
+}
+
+// Linux's SYN-ACK options for a SYN that offered them all: MSS 1460, SACK permitted,
+// timestamps, NOP, window scale 7.
+std::vector<uint8_t> linux_options(uint32_t tsval) {
+  std::vector<uint8_t> o = {2, 4, 0x05, 0xb4, 4, 2, 8, 10};
+  put32(o, tsval);
+  put32(o, 0);
+  o.insert(o.end(), {1, 3, 3, 7});
+  return o;
+}
+
+uint32_t mix32(uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return uint32_t(x ^ (x >> 31));
+}
+
 }  // namespace
 
 bool MemoryNetwork::Bucket::take(uint64_t now_ns, double rate, double burst) {
@@ -119,7 +154,20 @@ void MemoryNetwork::answer(const uint8_t* probe, size_t len, uint64_t now) {
                             : profile_.other_hosts       ? &*profile_.other_hosts
                                                          : nullptr;
   if (!host) return;
-  const PortAnswer a = host->answer_for(tport);
+  // A host that blocks sources above a SYN rate: everything from us is dropped while blocked.
+  if (host->block_above_pps > 0) {
+    uint64_t& until = blocked_until_[target];
+    if (now < until) {
+      ++blocked_;
+      return;
+    }
+    if (!block_buckets_[target].take(now, host->block_above_pps, host->block_burst)) {
+      until = now + uint64_t(host->block_seconds * 1e9);
+      ++blocked_;
+      return;
+    }
+  }
+  const PortAnswer a = host->lie != Lie::kNone && !v6 ? PortAnswer{Answer::kOpen} : host->answer_for(tport);
   if (a.answer == Answer::kSilent) return;
   const uint64_t at = now + host->rtt_ns + (host->late_ports.contains(tport) ? host->late_ns : 0);
   if (host->reply_limit_pps > 0 && (a.answer != Answer::kOpen || host->limit_syn_ack) &&
@@ -130,8 +178,20 @@ void MemoryNetwork::answer(const uint8_t* probe, size_t len, uint64_t now) {
   std::uniform_real_distribution<double> coin(0, 1);
   if (profile_.loss_each_way > 0 && coin(rng_) < profile_.loss_each_way) return;
   std::vector<uint8_t> frame;
+  const uint64_t tuple = target.lo() * 0x9e3779b97f4a7c15ULL ^ us.lo() ^ (uint64_t(tport) << 16 | uport);
   switch (a.answer) {
-    case Answer::kOpen: frame = tcp_reply(target, tport, us, uport, seq + 1, kSynAck); break;
+    case Answer::kOpen:
+      if (v6) {
+        frame = tcp_reply(target, tport, us, uport, seq + 1, kSynAck);
+      } else if (host->lie == Lie::kSynProxy) {  // a SYN cookie: moves with the SYN's sequence number
+        frame = syn_ack(target.v4(), tport, us.v4(), uport, seq + 1, mix32(tuple) + seq, 0, linux_options(uint32_t(now / 1000000)));
+      } else if (host->lie == Lie::kTarpit) {
+        frame = syn_ack(target.v4(), tport, us.v4(), uport, seq + 1, mix32(tuple ^ now), 10, {});
+      } else {  // a stack with state: the ISN comes from a clock (64 ns ticks) and the 4-tuple
+        frame = syn_ack(target.v4(), tport, us.v4(), uport, seq + 1, mix32(tuple) + uint32_t(now >> 6), 64240,
+                        linux_options(uint32_t(now / 1000000)));
+      }
+      break;
     case Answer::kClosed: frame = tcp_reply(target, tport, us, uport, seq + 1, kRstAck); break;
     case Answer::kIcmp: frame = icmp_unreach(target, us, uport, target, tport, seq, a.icmp_code); break;
     case Answer::kSilent: return;
@@ -153,6 +213,12 @@ void MemoryNetwork::answer_udp(const uint8_t* probe, size_t len, uint64_t now) {
                             : profile_.other_hosts       ? &*profile_.other_hosts
                                                          : nullptr;
   if (!host) return;
+  // A host that blocks sources above a SYN rate drops our UDP too while it blocks us (its
+  // datagrams do not count toward the SYN rate).
+  if (host->block_above_pps > 0 && now < blocked_until_[target]) {
+    ++blocked_;
+    return;
+  }
   const PortAnswer a = host->udp_answer_for(tport);
   if (a.answer == Answer::kSilent) return;
   const uint64_t at = now + host->rtt_ns;
@@ -186,6 +252,11 @@ int MemoryNetwork::dispatch(capture::PacketSource::Handler handler, void* ctx) {
   std::vector<std::vector<uint8_t>> ready;
   uint64_t next = 0;
   const uint64_t now = clock_.now_ns();
+  const uint64_t stall_end = profile_.capture_stall_at_ns + profile_.capture_stall_ns;
+  if (profile_.capture_stall_ns > 0 && now >= profile_.capture_stall_at_ns && now < stall_end) {
+    clock_.sleep_until_ns(stall_end);
+    return 0;
+  }
   {
     std::lock_guard lock(mu_);
     while (!pending_.empty() && pending_.top().at_ns <= now) {
@@ -235,6 +306,28 @@ uint64_t MemoryNetwork::probes_total() const {
 uint64_t MemoryNetwork::probes_dropped() const {
   std::lock_guard lock(mu_);
   return dropped_;
+}
+
+uint64_t MemoryNetwork::probes_blocked() const {
+  std::lock_guard lock(mu_);
+  return blocked_;
+}
+
+verdict::ConnectOutcome MemoryNetwork::connect_outcome(const config::Address& addr, uint16_t port) const {
+  const auto it = profile_.hosts.find(addr);
+  const HostProfile* h = it != profile_.hosts.end() ? &it->second : profile_.other_hosts ? &*profile_.other_hosts : nullptr;
+  if (!h) return verdict::ConnectOutcome::kNoAnswer;
+  const Answer a = h->answer_for(port).answer;
+  switch (h->lie) {
+    case Lie::kSynProxy:
+      return a == Answer::kOpen ? verdict::ConnectOutcome::kReached : verdict::ConnectOutcome::kResetAfterHandshake;
+    case Lie::kAnswersAll: return verdict::ConnectOutcome::kReached;
+    case Lie::kTarpit: return verdict::ConnectOutcome::kHeldZeroWindow;
+    case Lie::kNone: break;
+  }
+  return a == Answer::kOpen     ? verdict::ConnectOutcome::kReached
+         : a == Answer::kClosed ? verdict::ConnectOutcome::kRefused
+                                : verdict::ConnectOutcome::kNoAnswer;
 }
 
 uint64_t MemoryNetwork::answers_limited() const {

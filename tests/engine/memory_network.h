@@ -15,6 +15,18 @@
 // rate, random loss each way. Replies come back as Ethernet frames (DLT_EN10MB) through the
 // same parser, probe module and table as live captures.
 //
+// Hosts can lie the ways the lab's liars do (scripts/liarlab.py), over IPv4:
+//   kSynProxy    every port answers a SYN-ACK of window 0 with MSS, SACK, timestamps and window
+//                scale, whose ISN is a SYN cookie (a hash of the 4-tuple plus the SYN's own
+//                sequence number: it moves by exactly what the SYN's moved); connecting reaches
+//                a backend only on the profile's open ports, elsewhere it is reset
+//   kAnswersAll  every port answers like an honest open port (one stack behind every port)
+//   kTarpit      every port answers a SYN-ACK of window 10 and no option
+//   rate block   more than block_above_pps SYNs a second (a bucket of block_burst) and the host
+//                drops everything from us for block_seconds
+// An honest open port's SYN-ACK has Linux's shape (window 64240; MSS, SACK, timestamps, NOP,
+// window scale) and a clock-driven ISN. connect_outcome() answers the connect check.
+//
 // Thread-safe: the sender thread sends while the capture thread dispatches. Randomness comes
 // from a seeded generator, so a run is repeatable up to thread interleaving.
 #pragma once
@@ -33,10 +45,12 @@
 #include "scanner/packet_sink.h"
 #include "capture/packet_source.h"
 #include "engine/wire.h"
+#include "verdict/classify.h"
 
 namespace portauth::test {
 
 enum class Answer : uint8_t { kOpen, kClosed, kIcmp, kSilent };
+enum class Lie : uint8_t { kNone, kSynProxy, kAnswersAll, kTarpit };
 
 struct PortAnswer {
   Answer answer = Answer::kClosed;
@@ -55,6 +69,10 @@ struct HostProfile {
   double reply_limit_pps = 0;
   double reply_burst = 50;
   bool limit_syn_ack = false;
+  Lie lie = Lie::kNone;
+  double block_above_pps = 0;  // 0: never blocks
+  double block_burst = 0;
+  double block_seconds = 0;
   // UDP: kOpen a datagram back, kClosed ICMP port unreachable, kIcmp that code, kSilent nothing.
   PortAnswer udp_default{Answer::kClosed};
   std::map<uint16_t, PortAnswer> udp_ports;
@@ -76,6 +94,9 @@ struct NetworkProfile {
   double bottleneck_pps = 0;               // probes above this rate are dropped (0: none)
   double bottleneck_burst = 100;
   double loss_each_way = 0;                // probability a probe, or an answer, is lost
+  // The capture falls behind: nothing is delivered from this simulated time for this long (a
+  // descheduled capture thread); what arrived meanwhile comes all at once after (0: never).
+  uint64_t capture_stall_at_ns = 0, capture_stall_ns = 0;
   uint64_t seed = 1;
 };
 
@@ -96,6 +117,9 @@ class MemoryNetwork {
   uint64_t probes_total() const;
   uint64_t probes_dropped() const;   // by the bottleneck or loss
   uint64_t answers_limited() const;  // withheld by a host's answer limit
+  uint64_t probes_blocked() const;   // dropped by a host that was blocking us
+  // What a kernel connection to (addr, port) would come to (the connect check).
+  verdict::ConnectOutcome connect_outcome(const config::Address& addr, uint16_t port) const;
   double peak_probe_rate() const;    // highest probes/s over any 100 ms window
 
   // For the sink and source adapters.
@@ -132,6 +156,9 @@ class MemoryNetwork {
   uint64_t total_ = 0, dropped_ = 0, limited_ = 0, delivered_ = 0;
   Bucket bottleneck_;
   std::map<config::Address, Bucket> host_limits_;
+  std::map<config::Address, Bucket> block_buckets_;
+  std::map<config::Address, uint64_t> blocked_until_;
+  uint64_t blocked_ = 0;
   std::map<uint64_t, uint64_t> per_window_;  // 100 ms window -> probes
 };
 

@@ -20,10 +20,17 @@ config::ScanPlan sim_plan(const std::vector<std::string>& targets, std::vector<u
   return p;
 }
 
+std::vector<uint16_t> dynamic_range_pool() {
+  std::vector<uint16_t> pool;
+  for (unsigned p = 49152; p <= 65535; ++p) pool.push_back(uint16_t(p));
+  return pool;
+}
+
 SimResult SimScan::run(const config::ScanPlan& plan, engine::RunOptions options, const config::ResumeState* resume) {
   engine::ScanSetup setup(plan, {"mem0", kScanner, kScanner6}, resume, &key);
   source_port_first = setup.sender_config.source_port_first;
   options.resume = resume;
+  if (!options.connect) options.connect = &connect;
   engine::Wire wire = net.wire();
   const output::Annotation none;
   const uint64_t start = clock.now_ns();
@@ -38,6 +45,7 @@ probe::Reason expected_reason(const NetworkProfile& p, const config::Address& ad
   const auto it = p.hosts.find(addr);
   const HostProfile* h = it != p.hosts.end() ? &it->second : p.other_hosts ? &*p.other_hosts : nullptr;
   if (!h) return probe::Reason::kNoResponse;
+  if (h->lie != Lie::kNone && addr.is_v4()) return probe::Reason::kSynAck;
   const PortAnswer a = h->answer_for(port);
   switch (a.answer) {
     case Answer::kOpen: return probe::Reason::kSynAck;

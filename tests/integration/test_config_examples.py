@@ -90,14 +90,14 @@ def subnet_sweep(out, profile):
              (lablib.expand_addrs("198.18.1.0/27") + [T], [80, 443, 8080, 8081, 8443])]
     want = {(a, p) for addrs, ports in scans for a in addrs if a != excluded for p in ports
             if profile.expected(a, p)[0] == "open"}
-    header = "ip,port,proto,state,reason,ttl,service,purpose,risk"
+    header = "ip,port,proto,state,reason,ttl,service,purpose,risk,host_verdict"
     lines = out.splitlines()
     problems = []
     if lines.count(header) != 2:
         problems.append(f"{lines.count(header)} CSV header lines, want one per scan (2)")
     rows = list(csv.reader(io.StringIO("\n".join(line for line in lines if line != header))))
-    got = {(r[0], int(r[1])) for r in rows if len(r) == 9}
-    if len(got) != len(rows) or any(r[3] != "open" for r in rows if len(r) == 9):
+    got = {(r[0], int(r[1])) for r in rows if len(r) == 10}
+    if len(got) != len(rows) or any(r[3] != "open" for r in rows if len(r) == 10):
         problems.append("lines that are not one open (host, port) each")
     if got != want:
         extra, missing = sorted(got - want)[:5], sorted(want - got, key=lambda k: (ipaddress.ip_address(k[0]), k[1]))

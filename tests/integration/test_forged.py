@@ -139,9 +139,10 @@ def retransmission_scan(args, lab, profile, tmp):
     try:
         out = os.path.join(tmp, "retrans.jsonl")
         # One stealth port keeps the scan listening through every pass and wait (a scan whose
-        # probes have all been answered ends at once).
+        # probes have all been answered ends at once). No canaries: every accepted reply must be
+        # an open port's.
         ports = open_ports + [profile_ports(profile, "stealth")[0]]
-        proc = lab.run([args.binary, "scan", T, "-p", ",".join(map(str, ports)), *ALLOW, "--wait", "3",
+        proc = lab.run([args.binary, "scan", T, "-p", ",".join(map(str, ports)), *ALLOW, "--wait", "3", "--canaries", "0",
                         "--show", "all", "--format", "jsonl", "-o", out, "--no-progress"])
     finally:
         lablib.ns_run(lab.scan_ns, ["nft", "delete table inet portauth_test_norst"])

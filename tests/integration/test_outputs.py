@@ -45,7 +45,7 @@ PORTS_A = ("0-200,443,445,587,993,995,2049,3306,3389,4444,5000-5002,5432,5900-59
 PORTS_B = "20-30,111,113,2049,5000-5002,6000,7000,7100,7200,7300"
 HOSTS_B = ["198.18.0.2", "198.18.1.12"]
 NMAP_DTD = "/usr/share/nmap/nmap.dtd"
-CSV_HEADER = ["ip", "port", "proto", "state", "reason", "ttl", "service", "purpose", "risk"]
+CSV_HEADER = ["ip", "port", "proto", "state", "reason", "ttl", "service", "purpose", "risk", "host_verdict"]
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -82,7 +82,7 @@ def read_csv(path, problems):
         rec = dict(zip(CSV_HEADER, row))
         rec["port"] = int(rec["port"])
         rec["ttl"] = int(rec["ttl"]) if rec["ttl"] else None
-        for k in ("service", "purpose", "risk"):
+        for k in ("service", "purpose", "risk", "host_verdict"):
             rec[k] = rec[k] or None
         out.append(rec)
     return out

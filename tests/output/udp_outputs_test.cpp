@@ -90,10 +90,10 @@ TEST(UdpOutputs, GrepableCsvJsonlAndTextSayTheProtocol) {
                           "open|filtered (31)"))
       << g;
   const std::string c = run_writer<CsvWriter>(mixed_info(), mixed_scan(2), small_summary());
-  EXPECT_TRUE(contains(c, "\n198.18.0.2,53,udp,open,udp-response,64,domain,Domain Name System over UDP,high\n")) << c;
-  EXPECT_TRUE(contains(c, "\n198.18.0.2,69,udp,open|filtered,no-response,,,,\n")) << c;
-  EXPECT_TRUE(contains(c, "\n198.18.0.2,514,udp,filtered,icmp-admin-prohibited,64,,,\n")) << c;
-  EXPECT_TRUE(contains(c, "\n198.18.0.2,53,tcp,closed,rst,64,,,\n")) << c;
+  EXPECT_TRUE(contains(c, "\n198.18.0.2,53,udp,open,udp-response,64,domain,Domain Name System over UDP,high,\n")) << c;
+  EXPECT_TRUE(contains(c, "\n198.18.0.2,69,udp,open|filtered,no-response,,,,,\n")) << c;
+  EXPECT_TRUE(contains(c, "\n198.18.0.2,514,udp,filtered,icmp-admin-prohibited,64,,,,\n")) << c;
+  EXPECT_TRUE(contains(c, "\n198.18.0.2,53,tcp,closed,rst,64,,,,\n")) << c;
   const std::string t = run_writer<TextWriter>(mixed_info(), mixed_scan(0), small_summary());
   EXPECT_LT(t.find("53/tcp"), t.find("53/udp"));  // a host's TCP ports, then its UDP ports
   EXPECT_TRUE(contains(t, "161/udp   closed   icmp-port-unreach")) << t;
@@ -107,7 +107,7 @@ TEST(UdpOutputs, ReplyFactsInJsonlAndText) {
   f.reply_bytes = f.probe_bytes = 48;
   f.amplification = 1.0;
   const Annotation none;
-  const std::string line = jsonl_line(udp(123, Reason::kUdpResponse), none, PortFacts{nullptr, reply});
+  const std::string line = jsonl_line(udp(123, Reason::kUdpResponse), none, PortFacts{nullptr, reply, nullptr});
   EXPECT_EQ(line,
             "{\"ip\":\"198.18.0.2\",\"port\":123,\"proto\":\"udp\",\"state\":\"open\",\"reason\":\"udp-response\","
             "\"ttl\":64,\"service\":null,\"purpose\":null,\"risk\":null,\"reply\":\"NTP answered: server mode, "
@@ -125,7 +125,7 @@ TEST(UdpOutputs, ReplyFactsInJsonlAndText) {
   {
     TextWriter w(out);
     w.begin(mixed_info());
-    w.result(udp(123, Reason::kUdpResponse), none, PortFacts{nullptr, reply});
+    w.result(udp(123, Reason::kUdpResponse), none, PortFacts{nullptr, reply, nullptr});
     w.finish(small_summary());
   }
   std::fclose(out);

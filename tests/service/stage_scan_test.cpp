@@ -144,6 +144,86 @@ TEST(StageScan, UdpPortsGoStraightThrough) {
   EXPECT_EQ(summary.services_identified, 1u);
 }
 
+// -sV on a SYN proxy (every port answers SYN-ACK with window 0 and a SYN cookie; two real
+// services behind it): the scan holds the host's results until its verdict, and -sV then
+// identifies only the ports the connect check found reaching a service, never each SYN-ACK;
+// the others go through unidentified, counted, the verdict saying so, and every result still
+// carries the verdict. The canary results (--show canaries) reach the writers behind the stage.
+TEST(StageScan, OnAHostThatLiesOnlyThePortsThatReachAServiceAreIdentified) {
+  LoopbackServers srv;
+  const uint16_t ssh = srv.add(Behaviour::kGreet, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10\r\n");
+  const uint16_t http = srv.add(Behaviour::kAnswer, "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\n\r\n");
+  srv.start();
+  const config::Address lo = config::Address::v4(0x7f000001);
+  test::NetworkProfile profile;
+  test::HostProfile& host = profile.hosts[lo];
+  host.lie = test::Lie::kSynProxy;
+  host.ports[ssh] = {test::Answer::kOpen};
+  host.ports[http] = {test::Answer::kOpen};
+  host.rtt_ns = 500'000;
+  test::SimScan sim(profile);
+  std::vector<uint16_t> ports;
+  for (uint16_t p = 1; p <= 300; ++p) ports.push_back(p);
+  ports.push_back(ssh);
+  ports.push_back(http);
+  std::sort(ports.begin(), ports.end());
+  config::ScanPlan plan = test::sim_plan({"127.0.0.1"}, ports, 2, 1.0, 1e6);
+  plan.canary_pool = test::dynamic_range_pool();
+  plan.show |= config::kShowCanaries;
+
+  class Marks final : public output::ResultWriter {
+   public:
+    void result(const probe::ScanResult& r, const output::Annotation&, const output::PortFacts& f) override {
+      seen[r.port] = {r.reason, f.service};
+      marked += f.host_verdict != nullptr;
+    }
+    void host_verdict(const verdict::HostVerdict&) override { ++verdicts; }
+    void canary_result(const probe::ScanResult&, const output::Annotation&, const output::PortFacts&) override {
+      ++canaries;
+    }
+    void flush() override {}
+    void finish(const output::ScanSummary&) override {}
+    std::map<uint16_t, Seen> seen;
+    uint64_t marked = 0, verdicts = 0, canaries = 0;
+  } writer;
+  StageOptions so;
+  so.timeout_seconds = 1.0;
+  ServiceStage stage({&writer}, so);
+  engine::ScanSetup setup(plan, {"mem0", test::kScanner, test::kScanner6}, nullptr, &sim.key);
+  engine::Wire wire = sim.net.wire();
+  const output::Annotation none;
+  engine::RunOptions options;
+  options.connect = &sim.connect;
+  auto summary = engine::run_scan(setup, wire, sim.clock,
+                                  [&](uint16_t, config::Proto) -> const output::Annotation& { return none; },
+                                  {&stage}, options);
+  stage.amend(summary);
+
+  ASSERT_EQ(summary.host_verdicts.size(), 1u);
+  const verdict::HostVerdict& v = summary.host_verdicts.front();
+  EXPECT_EQ(v.kind, verdict::VerdictKind::kSynProxy);
+  EXPECT_EQ(v.service_ports, (std::vector<uint16_t>{std::min(ssh, http), std::max(ssh, http)}));
+  EXPECT_TRUE(v.services_identified);
+  EXPECT_EQ(verdict::unverified_note(v),
+            "-sV identified only the ports that reach a service; the other open ports are the host answering, not "
+            "services, and were not tried");
+  EXPECT_EQ(stage.submitted(), 2u);  // 302 SYN-ACKs, 2 identifications
+  ASSERT_EQ(writer.seen.size(), 302u);
+  ASSERT_TRUE(writer.seen.at(ssh).service);
+  EXPECT_EQ(writer.seen.at(ssh).service->product, "OpenSSH");
+  ASSERT_TRUE(writer.seen.at(http).service);
+  EXPECT_EQ(writer.seen.at(http).service->product, "nginx");
+  for (uint16_t p = 1; p <= 300; ++p) EXPECT_FALSE(writer.seen.at(p).service) << p;
+  EXPECT_EQ(summary.services_identified, 2u);
+  EXPECT_EQ(summary.services_not_tried, 300u);
+  EXPECT_NE(output::service_summary_line(summary).find("; 300 open ports of hosts that answer on every port not tried"),
+            std::string::npos)
+      << output::service_summary_line(summary);
+  EXPECT_EQ(writer.marked, 302u);  // every line carries the verdict, identified ones included
+  EXPECT_EQ(writer.verdicts, 1u);
+  EXPECT_GE(writer.canaries, 1u);  // --show canaries: passed through the stage
+}
+
 TEST(StageScan, ANoOpenPortScanNeverStartsTheEngine) {
   test::NetworkProfile profile;
   profile.hosts[config::Address::v4(0x7f000001)] = test::HostProfile{};

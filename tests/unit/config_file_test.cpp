@@ -101,7 +101,7 @@ TEST(ConfigFile, ErrorsNameFileLineAndColumn) {
   EXPECT_EQ(error_of("ports: {presett: common}\n"), "scan.yaml:1:9: unknown key 'presett' (did you mean 'preset'?)");
   EXPECT_EQ(error_of("wait: soon\n"), "scan.yaml:1:7: 'wait' must be a number, not 'soon'");
   EXPECT_EQ(error_of("show: [open, shut]\n"),
-            "scan.yaml:1:7: bad --show 'open,shut': 'shut' is not one of open, closed, stealth, all");
+            "scan.yaml:1:7: bad --show 'open,shut': 'shut' is not one of open, closed, stealth, all, canaries");
   EXPECT_EQ(error_of("outputs: [{format: pdf}]\n"),
             "scan.yaml:1:20: bad output format 'pdf': use text, jsonl, xml, grepable, csv or html");
   EXPECT_EQ(error_of("outputs: [{path: a}]\n"), "scan.yaml:1:11: an output needs a 'format'");

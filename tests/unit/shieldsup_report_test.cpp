@@ -221,3 +221,33 @@ TEST(ProbeReport, PortMustBeOneDecimalNumber) {
   for (const char* bad : {"", "65536", "-1", "abc", "22,80", "1-5", "+22", " 22", "123456"})
     EXPECT_FALSE(parse_single_port(bad).has_value()) << bad;
 }
+
+// A host that answers every port: the report leads with the verdict, lists only the port that
+// reaches a service, and does not explain the proxy's answers as services.
+TEST(ShieldsUpReport, AHostThatLiesLeadsWithItsVerdict) {
+  ShieldsUpReport r;
+  r.host = "198.18.2.10";
+  r.port_set = describe_port_set({21, 22, 23});
+  r.summary = summary(3, 0, 0, 3, 3, 0);
+  verdict::HostVerdict v;
+  v.addr = portauth::config::Address::v4(0xc612020a);
+  v.kind = verdict::VerdictKind::kSynProxy;
+  v.evidence = {{"window", int64_t(0), "window 0"}, {"syn_cookies", true, "SYN cookies"}};
+  v.open_ports = 3;
+  v.service_ports = {22};
+  v.services_checked = true;
+  r.summary.host_verdicts = {v};
+  for (uint16_t port : {uint16_t(21), uint16_t(22), uint16_t(23)})
+    r.ports.push_back(shieldsup_port({v.addr, port, Reason::kSynAck, 63}, page(port, "p" + std::to_string(port), "", db::Risk::kHigh)));
+  const std::string text = format_shieldsup_report(r);
+  // Wrapped at the report's 78 columns, the rest indented under the verdict.
+  EXPECT_NE(text.find("VERDICT: syn-proxy: answers on every port: SYN proxy (window 0, SYN cookies);\n"
+                      "         1 port reaches a service: 22\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("22/tcp     open"), std::string::npos);
+  EXPECT_EQ(text.find("21/tcp     open"), std::string::npos);
+  EXPECT_TRUE(has_line(text, R"(^\(2 open ports not listed: SYN-ACKs of a host that answers for ports it does not serve\)$)"));
+  EXPECT_EQ(text.find("21/tcp open (syn-ack)"), std::string::npos);  // no implications for the proxy's answers
+  EXPECT_TRUE(has_line(text, R"(^22/tcp open \(syn-ack\), risk high: p22 - p22 protocol$)"));
+}

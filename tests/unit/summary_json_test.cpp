@@ -154,6 +154,7 @@ TEST(SummaryJson, ServicesOnlyWithServiceScan) {
   s.services_tcpwrapped = 1;
   s.service_connections = 26;
   s.service_extra_seconds = 9.5;
+  s.services_not_tried = 65533;  // a SYN proxy's SYN-ACKs that reach no service
   const auto j = report::summary_json("", s, 0, {});
   EXPECT_EQ(j["services"]["identified"], 19);
   EXPECT_EQ(j["services"]["silent"], 1);
@@ -161,4 +162,5 @@ TEST(SummaryJson, ServicesOnlyWithServiceScan) {
   EXPECT_EQ(j["services"]["unfinished"], 0);
   EXPECT_EQ(j["services"]["connections"], 26);
   EXPECT_EQ(j["services"]["seconds_after_scan"], 9.5);
+  EXPECT_EQ(j["services"]["not_tried"], 65533);
 }
