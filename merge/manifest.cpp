@@ -233,7 +233,8 @@ std::string manifest_json(const Manifest& m) {
   if (c.service_scan)
     j["services"] = {{"identified", c.services_identified}, {"unrecognised", c.services_unrecognised},
                      {"silent", c.services_silent},         {"tcpwrapped", c.services_tcpwrapped},
-                     {"unfinished", c.services_unfinished}, {"connections", c.service_connections},
+                     {"unfinished", c.services_unfinished}, {"not_tried", c.services_not_tried},
+                     {"connections", c.service_connections},
                      {"seconds_after_scan", c.service_extra_seconds}};
   // Replacement, not an exception, for argv bytes that are not UTF-8.
   return j.dump(1, ' ', false, J::error_handler_t::replace) + "\n";
@@ -300,6 +301,7 @@ Manifest parse_manifest(const std::string& text, const std::string& name) {
     m.counts.services_silent = u64(sv, name, "silent", "services.silent");
     m.counts.services_tcpwrapped = u64(sv, name, "tcpwrapped", "services.tcpwrapped");
     m.counts.services_unfinished = u64(sv, name, "unfinished", "services.unfinished");
+    m.counts.services_not_tried = u64(sv, name, "not_tried", "services.not_tried");
     m.counts.service_connections = u64(sv, name, "connections", "services.connections");
     const J& secs = field(sv, name, "seconds_after_scan", "services.seconds_after_scan");
     if (!secs.is_number() || !(secs.get<double>() >= 0) || !std::isfinite(secs.get<double>()))

@@ -18,7 +18,8 @@
 //    "engine": {"JOB_COMPLETION_INDEX": "2"} | {"SLURM_ARRAY_TASK_ID": "3", ...} | {},
 //    "outputs": [{"format": "jsonl", "path": "shard-3.jsonl", "bytes": 1234, "sha256": "..."}],
 //    "services": {"identified":..., "unrecognised":..., "silent":..., "tcpwrapped":...,
-//                 "unfinished":..., "connections":..., "seconds_after_scan":...}}   (-sV only)
+//                 "unfinished":..., "not_tried":..., "connections":...,
+//                 "seconds_after_scan":...}}   (-sV only)
 //
 // The fingerprint covers exactly what makes two shards slices of one probe space: the
 // targets left after every exclude (so the excludes are in it), the ports, the seed and the

@@ -19,6 +19,7 @@ void add_services(output::ScanSummary& s, const ShardFile& f, const ShardTally& 
     s.services_silent += c.services_silent;
     s.services_tcpwrapped += c.services_tcpwrapped;
     s.services_unfinished += c.services_unfinished;
+    s.services_not_tried += c.services_not_tried;
     s.service_connections += c.service_connections;
     // The shards identified their ports at the same time on their own machines: the slowest
     // one is how long identification added to the whole scan.
@@ -29,6 +30,7 @@ void add_services(output::ScanSummary& s, const ShardFile& f, const ShardTally& 
     s.services_silent += t.services_silent;
     s.services_tcpwrapped += t.services_tcpwrapped;
     s.services_unfinished += t.services_unfinished;
+    s.services_not_tried += t.services_not_tried;
   }
 }
 

@@ -167,6 +167,9 @@ ShardTally read_shard_results(const PlanKey& plan, const ShardFile& shard, unsig
       ++t.service_names;
       if (!first_name) first_name = t.lines;
     }
+    if (parsed.facts.form == output::ServiceForm::kObject && !facts.service && r.proto == config::Proto::kTcp &&
+        r.state() == probe::PortState::kOpen)
+      ++t.services_not_tried;
     if (facts.service) {
       switch (facts.service->answer) {
         case service::Answer::kIdentified: ++t.services_identified; break;

@@ -42,6 +42,9 @@ struct ShardTally {
   // them (service/service_stage.cpp; every other answer is unfinished).
   uint64_t services_identified = 0, services_unrecognised = 0, services_silent = 0, services_tcpwrapped = 0,
            services_unfinished = 0;
+  // Open TCP ports of a -sV scan with no service object: a host that answers for ports it does
+  // not serve, whose ports the stage did not try (ScanSummary::services_not_tried).
+  uint64_t services_not_tried = 0;
 };
 
 using ResultSink = std::function<void(const probe::ScanResult&, const output::PortFacts&)>;

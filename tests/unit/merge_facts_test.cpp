@@ -60,9 +60,11 @@ std::shared_ptr<const service::ServiceInfo> tls_http() {
 }
 
 // What the service stage found on each open port (22 on the even addresses): TLS on every
-// fourth address, silence on the others.
+// fourth address, silence on half the others, and nothing on the rest (a host that lies: the
+// stage does not try its ports).
 output::PortFacts sv_facts(const probe::ScanResult& r) {
   output::PortFacts f;
+  if (r.addr.v4() % 8 == 6) return f;
   if (r.addr.v4() % 4 == 0) {
     f.service = tls_http();
   } else {
@@ -209,12 +211,14 @@ TEST(MergeFacts, ServiceCountsAddUpFromTheManifestsOrElseTheLines) {
   EXPECT_TRUE(s.service_scan);
   EXPECT_EQ(s.open, 16u);
   EXPECT_EQ(s.services_identified, 8u);  // port 22 of the addresses divisible by 4
-  EXPECT_EQ(s.services_silent, 8u);
+  EXPECT_EQ(s.services_silent, 4u);
+  EXPECT_EQ(s.services_not_tried, 4u);
   EXPECT_EQ(s.services_tcpwrapped + s.services_unrecognised + s.services_unfinished, 0u);
-  EXPECT_EQ(s.service_connections, 32u);
+  EXPECT_EQ(s.service_connections, 24u);
   EXPECT_DOUBLE_EQ(s.service_extra_seconds, 3.75);  // shard 3's
   EXPECT_EQ(output::service_summary_line(s),
-            "services: 8 identified, 0 unrecognised, 8 silent, 0 tcpwrapped; 32 connections; 3.75 s after the SYN scan");
+            "services: 8 identified, 0 unrecognised, 4 silent, 0 tcpwrapped; 24 connections; 3.75 s after the SYN scan; "
+            "4 open ports of hosts that answer on every port not tried (no connection reached a service)");
 
   for (uint32_t i = 1; i <= 3; ++i) {  // as written before manifests recorded "services"
     Json m = Json::parse(read_text(scan.manifest(i)));
@@ -227,7 +231,8 @@ TEST(MergeFacts, ServiceCountsAddUpFromTheManifestsOrElseTheLines) {
   s = merged_summary(set, tallies_of(set));
   EXPECT_TRUE(s.service_scan);  // the lines' "service" objects say so
   EXPECT_EQ(s.services_identified, 8u);
-  EXPECT_EQ(s.services_silent, 8u);
+  EXPECT_EQ(s.services_silent, 4u);
+  EXPECT_EQ(s.services_not_tried, 4u);  // open, and no service object
   EXPECT_EQ(s.service_connections, 0u);  // not on the lines
   EXPECT_EQ(s.service_extra_seconds, 0.0);
 

@@ -100,6 +100,8 @@ class ShardedScan {
              : a == service::Answer::kUnrecognised ? s.services_unrecognised
                                                     : s.services_unfinished);
           s.service_connections += 2;
+        } else if (facts && state == probe::PortState::kOpen) {
+          ++s.services_not_tried;  // a host that lies: the stage did not try its port
         }
         if (plan.show & bit) w.result(result, annotation(t.port), found);
       }
