@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -227,6 +228,14 @@ std::string manifest_json(const Manifest& m) {
          {"outputs", outputs}};
   // A plan with UDP ports counts its silent ones apart (TCP's manifests are what they were).
   if (c.udp) j["counts"]["open_filtered"] = c.open_filtered;
+  // -sV: the service stage's account, which merge adds up (absent without -sV, and from
+  // manifests written before it was recorded: merge then counts the answers on the lines).
+  if (c.service_scan)
+    j["services"] = {{"identified", c.services_identified}, {"unrecognised", c.services_unrecognised},
+                     {"silent", c.services_silent},         {"tcpwrapped", c.services_tcpwrapped},
+                     {"unfinished", c.services_unfinished}, {"not_tried", c.services_not_tried},
+                     {"connections", c.service_connections},
+                     {"seconds_after_scan", c.service_extra_seconds}};
   // Replacement, not an exception, for argv bytes that are not UTF-8.
   return j.dump(1, ' ', false, J::error_handler_t::replace) + "\n";
 }
@@ -284,6 +293,21 @@ Manifest parse_manifest(const std::string& text, const std::string& name) {
   // Written since issue 19.0; older manifests lack it.
   if (c.contains("last_retry_answers"))
     m.counts.last_retry_answers = u64(c, name, "last_retry_answers", "counts.last_retry_answers");
+  if (j.contains("services")) {
+    const J& sv = j["services"];
+    m.counts.service_scan = true;
+    m.counts.services_identified = u64(sv, name, "identified", "services.identified");
+    m.counts.services_unrecognised = u64(sv, name, "unrecognised", "services.unrecognised");
+    m.counts.services_silent = u64(sv, name, "silent", "services.silent");
+    m.counts.services_tcpwrapped = u64(sv, name, "tcpwrapped", "services.tcpwrapped");
+    m.counts.services_unfinished = u64(sv, name, "unfinished", "services.unfinished");
+    m.counts.services_not_tried = u64(sv, name, "not_tried", "services.not_tried");
+    m.counts.service_connections = u64(sv, name, "connections", "services.connections");
+    const J& secs = field(sv, name, "seconds_after_scan", "services.seconds_after_scan");
+    if (!secs.is_number() || !(secs.get<double>() >= 0) || !std::isfinite(secs.get<double>()))
+      fail(name, "'services.seconds_after_scan' must be a number of seconds");
+    m.counts.service_extra_seconds = secs.get<double>();
+  }
   const J& pcap = field(j, name, "pcap", "pcap");
   m.counts.pcap_received = u64(pcap, name, "received", "pcap.received");
   m.counts.pcap_dropped = u64(pcap, name, "dropped", "pcap.dropped");

@@ -16,7 +16,10 @@
 //    "start": 1700000000, "end": 1700000060,   Unix seconds
 //    "host": "node7", "argv": ["portauth", "scan", ...],
 //    "engine": {"JOB_COMPLETION_INDEX": "2"} | {"SLURM_ARRAY_TASK_ID": "3", ...} | {},
-//    "outputs": [{"format": "jsonl", "path": "shard-3.jsonl", "bytes": 1234, "sha256": "..."}]}
+//    "outputs": [{"format": "jsonl", "path": "shard-3.jsonl", "bytes": 1234, "sha256": "..."}],
+//    "services": {"identified":..., "unrecognised":..., "silent":..., "tcpwrapped":...,
+//                 "unfinished":..., "not_tried":..., "connections":...,
+//                 "seconds_after_scan":...}}   (-sV only)
 //
 // The fingerprint covers exactly what makes two shards slices of one probe space: the
 // targets left after every exclude (so the excludes are in it), the ports, the seed and the
@@ -66,7 +69,7 @@ struct Manifest {
   std::string resume_file;  // "" when none
   std::string error;        // a setup error: nothing was sent
   unsigned show = config::kShowOpen;
-  output::ScanSummary counts;  // the counters above; the rest of ScanSummary is unset
+  output::ScanSummary counts;  // the counters above (service_scan: "services" is there); the rest is unset
   double rate = 0;
   unsigned retries = 0;
   int64_t start = 0, end = 0;

@@ -10,6 +10,7 @@
 #include "config/spec_error.h"
 #include "db/db_path.h"
 #include "db/port_db.h"
+#include "merge/merged_summary.h"
 #include "merge/shard_results.h"
 #include "merge/shard_set.h"
 #include "output/formats.h"
@@ -18,8 +19,6 @@
 
 namespace portauth::merge {
 namespace {
-
-
 
 int refuse(const std::vector<std::string>& problems) {
   if (problems.size() == 1) {  // one problem, one line (issue 19.10)
@@ -37,24 +36,6 @@ std::string state_list(unsigned mask) {
                            {config::kShowStealth, "stealth"}})
     if (mask & bit) out += (out.empty() ? "" : ",") + std::string(name);
   return out.empty() ? "none" : out;
-}
-
-output::ScanSummary combine(const ShardSet& set) {
-  output::ScanSummary s;
-  int64_t start = INT64_MAX, end = 0;
-  for (const auto& f : set.shards) {
-    const auto& c = f.manifest.counts;
-    s.packets_sent += c.packets_sent;
-    s.send_errors += c.send_errors;
-    s.passes = std::max(s.passes, c.passes);
-    s.pcap_received += c.pcap_received;
-    s.pcap_dropped += c.pcap_dropped;
-    start = std::min(start, f.manifest.start);
-    end = std::max(end, f.manifest.end);
-  }
-  s.seconds = double(end - start);
-  s.pps = s.seconds > 0 ? double(s.packets_sent) / s.seconds : 0;  // all machines together
-  return s;
 }
 
 }  // namespace
@@ -109,6 +90,9 @@ int run_merge(const MergeRequest& a) {
     }
   }
   if (!problems.empty()) return refuse(problems);
+  if (const std::string p = service_scan_problem(set, tallies); !p.empty()) return refuse({p});
+  const output::ScanSummary s = merged_summary(set, tallies);
+  const bool services = s.service_scan;
   if (a.check) {
     std::fprintf(stderr, "portauth: %zu shards of %u checked: they merge into one complete scan\n", set.shards.size(),
                  set.plan.shards);
@@ -144,13 +128,14 @@ int run_merge(const MergeRequest& a) {
   info.probe_count = info.address_count * (info.ports.size() + info.udp_ports.size());
   info.rate = first.rate;
   info.retries = first.retries;
+  info.service_scan = services;  // -sV's "service" object on every JSONL line, the VERSION column, ...
   for (auto* w : writers) w->begin(info);
 
-  output::ScanSummary s = combine(set);
-  s.udp = !set.plan.udp_ports.empty();
-  const auto sink = [&](const probe::ScanResult& r) {
+  // Each port with what its shard found about it (-sV's service, UDP's reply), as the scan's
+  // own stages hand it to the writers.
+  const auto sink = [&](const probe::ScanResult& r, const output::PortFacts& facts) {
     const auto& note = annotator(r.port, r.proto);
-    for (auto* w : writers) w->result(r, note, {});
+    for (auto* w : writers) w->result(r, note, facts);
   };
   for (size_t i = 0; i < set.shards.size(); ++i) {
     try {
@@ -160,16 +145,12 @@ int run_merge(const MergeRequest& a) {
       return 1;
     }
     for (auto* w : writers) w->flush();
-    s.open += tallies[i].open;
-    s.closed += tallies[i].closed;
-    s.stealth += tallies[i].stealth;
-    s.open_filtered += tallies[i].open_filtered;
-    s.probed += tallies[i].probes;
   }
   for (auto* w : writers) w->finish(s);
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::fprintf(stderr, "portauth: merged %zu shards (%s) in %.2f s: %s\n", set.shards.size(),
                set.shards.front().manifest.fingerprint.substr(0, 12).c_str(), took, output::summary_line(s).c_str());
+  if (services) std::fprintf(stderr, "portauth: %s\n", output::service_summary_line(s).c_str());
   return 0;
 }
 

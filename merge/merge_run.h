@@ -4,8 +4,9 @@
 // that differ, a shard missing, duplicated, incomplete or never run, an output whose checksum
 // changed, a result outside its shard (shard_set.h, shard_results.h name each with the command
 // that fixes it). Otherwise every shard's results are checked first, then written to any output
-// format through the output registry, each (ip, port) exactly once; stealth comes only from
-// complete shards.
+// format through the output registry, each (ip, port) exactly once, with what its shard found
+// about it (-sV's service, an open UDP port's reply: read back from the shard's JSONL line);
+// stealth comes only from complete shards. Shards scanned with and without -sV are refused.
 #pragma once
 #include <string>
 #include <utility>

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -16,15 +17,23 @@ namespace portauth::merge {
 
 namespace {
 
-// portauth's own lines, as jsonl_writer.cpp writes them, read without building a JSON tree:
-//   {"ip":"A.B.C.D","port":N,"proto":"tcp","state":"S","reason":"R","ttl":T|null,...
-// Merging an Internet-wide scan means tens of millions of these, and the general parser
-// spends most of the time on allocation. Anything else (other key order, spaces, escapes)
-// returns false and goes to the general parser, which gives the same result or the error.
-bool parse_canonical(std::string_view line, probe::ScanResult& out) {
-  auto take = [&](std::string_view lit) {
-    if (line.substr(0, lit.size()) != lit) return false;
-    line.remove_prefix(lit.size());
+// portauth's own lines that carry no fact, as jsonl_writer.cpp writes them, read without
+// building a JSON tree:
+//   {"ip":"A.B.C.D","port":N,"proto":"tcp","state":"S","reason":"R","ttl":T|null,
+//    "service":"NAME"|null,                                  (no -sV)
+//    "service":{"name":"NAME"|null,"method":"table","conf":3},  (-sV's table form)
+//    "purpose":"TEXT"|null,"risk":"TEXT"|null}
+// and nothing else (no UDP reply fields, no escapes). Merging an Internet-wide scan means tens
+// of millions of these (closed and stealth ports), and the general parser spends most of the
+// time on allocation. Anything else (a service object with facts, a reply, other key order,
+// spaces, escapes) returns false and goes to the general parser, which gives the same result
+// or the error, and reads the facts.
+bool parse_canonical(std::string_view line, ResultLine& parsed) {
+  probe::ScanResult& out = parsed.result;
+  // The literal's length known at compile time: the compiler compares it inline.
+  auto take = [&]<size_t N>(const char (&lit)[N]) {
+    if (line.size() < N - 1 || std::memcmp(line.data(), lit, N - 1) != 0) return false;
+    line.remove_prefix(N - 1);
     return true;
   };
   auto until_quote = [&](std::string_view& field) {
@@ -48,7 +57,16 @@ bool parse_canonical(std::string_view line, probe::ScanResult& out) {
     return false;
   const bool null_ttl = take("null");
   if (!null_ttl && !number(ttl, 255)) return false;
-  if (line.empty() || (line.front() != ',' && line.front() != '}')) return false;
+  auto string_or_null = [&] {
+    std::string_view text;
+    return take("null") || (take("\"") && until_quote(text));
+  };
+  if (!take(",\"service\":")) return false;
+  const bool object = take("{\"name\":");
+  if (!string_or_null() || (object && !take(",\"method\":\"table\",\"conf\":3}"))) return false;
+  // The whole line: nothing after the risk (no reply fields, no other key).
+  if (!take(",\"purpose\":") || !string_or_null() || !take(",\"risk\":") || !string_or_null() || line != "}")
+    return false;
   const auto addr = config::parse_address(ip);
   const auto r = probe::reason_from_name(reason);
   const auto proto = config::proto_from_name(proto_text);
@@ -58,14 +76,18 @@ bool parse_canonical(std::string_view line, probe::ScanResult& out) {
   const bool silent = st == probe::PortState::kStealth || st == probe::PortState::kOpenFiltered;
   if (silent != null_ttl) return false;
   out = {*addr, uint16_t(port), *r, uint8_t(ttl), *proto};
+  parsed.facts = {};
+  parsed.facts.form = object ? output::ServiceForm::kObject : output::ServiceForm::kName;
   return true;
 }
 
 }  // namespace
 
-std::string parse_result_line(std::string_view line, probe::ScanResult& out) {
-  if (parse_canonical(line, out)) return "";
-  const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+std::string parse_result_line(std::string_view line, ResultLine& parsed) {
+  if (parse_canonical(line, parsed)) return "";
+  probe::ScanResult& out = parsed.result;
+  // Ordered: the service object's "details" keep the order the rules found them in.
+  const auto j = nlohmann::ordered_json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return "not a JSON object";
   const auto ip = j.find("ip"), port = j.find("port"), state = j.find("state"), reason = j.find("reason"),
              ttl = j.find("ttl"), proto = j.find("proto");
@@ -93,7 +115,7 @@ std::string parse_result_line(std::string_view line, probe::ScanResult& out) {
     if (ttl == j.end() || !ttl->is_number_unsigned() || ttl->get<uint64_t>() > 255) return "bad \"ttl\"";
     out.ttl = uint8_t(ttl->get<uint64_t>());
   }
-  return "";
+  return output::read_port_facts(j, parsed.facts);
 }
 
 ShardTally read_shard_results(const PlanKey& plan, const ShardFile& shard, unsigned deliver_mask,
@@ -118,14 +140,45 @@ ShardTally read_shard_results(const PlanKey& plan, const ShardFile& shard, unsig
   std::unique_ptr<char[]> buf(new char[kChunk]);
   std::string carry;  // a line split across two reads
   uint64_t stealth_listed = 0, open_filtered_listed = 0;
+  uint64_t first_object = 0, first_name = 0;  // the line numbers where each form was first seen
+  ResultLine parsed;
+  auto too_long = [&](uint64_t line_number) {
+    throw std::runtime_error(path + ":" + std::to_string(line_number) + ": longer than " +
+                             std::to_string(kMaxLineBytes) + " bytes (not a line of portauth's JSONL output)");
+  };
   auto line = [&](std::string_view text) {
     ++t.lines;
     auto bad = [&](const std::string& what) {
       throw std::runtime_error(path + ":" + std::to_string(t.lines) + ": " + what);
     };
-    probe::ScanResult r;
-    const std::string why = parse_result_line(text, r);
+    if (text.size() > kMaxLineBytes) too_long(t.lines);
+    const std::string why = parse_result_line(text, parsed);
     if (!why.empty()) bad(why + " (not a line of portauth's JSONL output)");
+    const probe::ScanResult& r = parsed.result;
+    const output::PortFacts& facts = parsed.facts.facts;
+    if (parsed.facts.form == output::ServiceForm::kObject) {
+      if (first_name) bad("\"service\" is an object (a scan with -sV) but a name on line " + std::to_string(first_name) +
+                          " (a scan without): not the lines of one scan");
+      ++t.service_objects;
+      if (!first_object) first_object = t.lines;
+    } else if (parsed.facts.form == output::ServiceForm::kName) {
+      if (first_object) bad("\"service\" is a name (a scan without -sV) but an object on line " +
+                            std::to_string(first_object) + " (a scan with -sV): not the lines of one scan");
+      ++t.service_names;
+      if (!first_name) first_name = t.lines;
+    }
+    if (parsed.facts.form == output::ServiceForm::kObject && !facts.service && r.proto == config::Proto::kTcp &&
+        r.state() == probe::PortState::kOpen)
+      ++t.services_not_tried;
+    if (facts.service) {
+      switch (facts.service->answer) {
+        case service::Answer::kIdentified: ++t.services_identified; break;
+        case service::Answer::kUnrecognised: ++t.services_unrecognised; break;
+        case service::Answer::kSilent: ++t.services_silent; break;
+        case service::Answer::kTcpwrapped: ++t.services_tcpwrapped; break;
+        default: ++t.services_unfinished; break;
+      }
+    }
     const std::string where = config::format_address(r.addr) + ":" + std::to_string(r.port) +
                               (r.proto == config::Proto::kUdp ? "/udp" : "");
     const auto slot = space.slot_of(r.addr, r.port, r.proto);
@@ -136,7 +189,7 @@ ShardTally read_shard_results(const PlanKey& plan, const ShardFile& shard, unsig
     if (state == probe::PortState::kOpen) ++t.open, bit = config::kShowOpen;
     else if (state == probe::PortState::kClosed || state == probe::PortState::kFiltered) ++t.closed, bit = config::kShowClosed;
     else (r.proto == config::Proto::kUdp ? open_filtered_listed : stealth_listed) += 1;
-    if (sink && (deliver_mask & bit)) sink(r);
+    if (sink && (deliver_mask & bit)) sink(r, facts);
   };
   size_t n;
   while ((n = std::fread(buf.get(), 1, kChunk, f.get())) > 0) {
@@ -153,6 +206,7 @@ ShardTally read_shard_results(const PlanKey& plan, const ShardFile& shard, unsig
       }
     }
     carry.append(chunk.substr(start));
+    if (carry.size() > kMaxLineBytes) too_long(t.lines + 1);
   }
   if (std::ferror(f.get())) throw std::runtime_error(path + ": read error");
   if (!carry.empty()) line(carry);  // a last line without its newline
@@ -178,7 +232,7 @@ ShardTally read_shard_results(const PlanKey& plan, const ShardFile& shard, unsig
         const auto p = space.at(slot);
         if (p.proto == config::Proto::kUdp) --t.stealth, ++t.open_filtered;
         if (!deliver) continue;
-        sink({p.addr, p.port, probe::Reason::kNoResponse, 0, p.proto});
+        sink({p.addr, p.port, probe::Reason::kNoResponse, 0, p.proto}, {});
       }
   }
   return t;

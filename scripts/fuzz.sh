@@ -16,7 +16,7 @@ set -euo pipefail
 
 readonly REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${FUZZ_BUILD_DIR:-$REPO_DIR/build-fuzz}
-ALL=(reply_parser udp_reply target_grammar config_file resume_file port_db web_request service_rules service_session)
+ALL=(reply_parser udp_reply target_grammar config_file resume_file port_db web_request service_rules service_session shard_line)
 SECONDS_EACH=600
 JOBS=1
 HARNESSES=()

@@ -63,6 +63,16 @@ inline constexpr size_t kBannerShown = 160;  // bytes of it the reports show (es
 // "\\\\", CR LF TAB as "\\r" "\\n" "\\t", every other byte as "\\xHH"; "..." appended when cut.
 std::string escape_banner(std::string_view bytes, size_t cap = kBannerShown);
 
+// The inverse of escape_banner(bytes) with the default cap (what the JSONL "banner" holds), for
+// `portauth merge`, which reads a shard's lines back: the bytes the text stands for. A text
+// that was cut ends in "..." after kBannerShown bytes; those dots are kept as three bytes, so
+// escape_banner gives the same text again (the bytes past the cut are not in the text).
+// Returns false, `out` unspecified, for any text escape_banner cannot have written: a byte
+// outside printable ASCII, a lone or unknown '\\' escape, "\\x" with other than two lower-case
+// hex digits or for a byte it writes otherwise ("\\x41", "\\x0d"), more than kBannerShown
+// bytes without the cut's "...".
+bool unescape_banner(std::string_view text, std::string& out);
+
 // "nginx 1.22.1 (Ubuntu)": product, version and extrainfo as one phrase ("" when all are empty).
 std::string product_line(const ServiceInfo& s);
 

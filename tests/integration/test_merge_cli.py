@@ -13,16 +13,26 @@ scans still run in a namespace of their own (a bare one: only lo, down). The lab
     another seed (named), -oX from --show open shards, --show stealth from them, a manifest that is
     not JSON (FILE:LINE:COL), --shard auto/3 with no engine variable (the scan never starts);
   * an interrupted shard (SIGINT) writes "complete": false and merge says how to finish it.
+As root, with the daemon lab in the tree (scripts/daemon_lab.sh: real Debian daemons), one more,
+scanned for real inside the lab's scanner namespace (~10 s with the lab's start): a 2-shard
+`scan -sV -sU` of FTP, SSH, SMTP, HTTP, HTTPS, IMAPS, MariaDB, Redis, a tcpwrapped and a closed
+port, DNS and SNMP over UDP, merged: every merged JSONL line is its shard's byte for byte, the
+merged XML passes nmap's DTD and has the same <service> on every port as the unsharded scan's
+(parsed, and ndiff finds no difference), the text report the same rows (VERSION, UDP replies),
+grepable nmap's ssl|http; the services summary is the unsharded scan's, also from manifests
+without their "services" account (counted on the lines); a shard scanned without -sV is refused.
 Exit 0 pass, 1 fail.
 """
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lablib  # noqa: E402
@@ -32,6 +42,10 @@ COMMON = ["--allow", "198.18.0.0/15", "--seed", "77", "--pcap-out", os.devnull, 
           "--no-progress"]
 # As root, every scan runs in a bare namespace (netns_up); otherwise as is: nothing is sent either way.
 NETNS = []
+# The -sV merge: what each daemon says (TLS on 443 and 993, binary and cut banners on 3306, 6379
+# and 80), tcpwrapped 9998, closed 7; DNS and SNMP answer over UDP.
+SV_PORTS = "T:7,21,22,25,80,443,993,3306,6379,9998,U:53,161"
+DTD = "/usr/share/nmap/nmap.dtd"
 
 
 def netns_up():
@@ -148,7 +162,95 @@ def check(args):
         proc = run([b, "merge", p("i1.manifest.json"), "--check"])
         if proc.returncode != 1 or "is incomplete (interrupted): finish it with: portauth scan --resume " not in proc.stderr:
             problems.append(f"merge of an interrupted shard: {lablib.describe(proc)}")
+        check_service_merge(args, p, problems)
     return lablib.report("scan --manifest, --shard auto and merge through the binary", problems)
+
+
+def services_of(xml_path):
+    """{(protocol, port): <service> attributes} of an nmap XML file."""
+    return {(port.get("protocol"), port.get("portid")): dict(port.find("service").attrib)
+            for port in ET.parse(xml_path).getroot().iter("port")}
+
+
+def port_rows(text):
+    """The text report's port table (rows and UDP reply lines), without the summary lines."""
+    lines = text.splitlines()
+    start = next((i for i, ln in enumerate(lines) if ln.startswith("PORT ")), len(lines))
+    end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
+    return lines[start:end]
+
+
+def service_counts(text):
+    """(identified, unrecognised, silent, tcpwrapped) and the connections of a services line."""
+    m = re.search(r"services: (\d+) identified, (\d+) unrecognised, (\d+) silent, (\d+) tcpwrapped.*?; (\d+) connections",
+                  text)
+    return (m.group(1, 2, 3, 4), int(m.group(5))) if m else (None, None)
+
+
+def check_service_merge(args, p, problems):
+    """A 2-shard -sV -sU scan of the daemon lab, merged: what answered survives (see the docstring)."""
+    if os.geteuid() != 0 or not os.path.exists(os.path.join(args.repo, "scripts", "daemon_lab.sh")):
+        lablib.log("SKIP (part): the -sV merge needs root and the daemon lab (scripts/daemon_lab.sh)")
+        return
+    import lab_daemons  # noqa: E402 (only this part needs it)
+    b, t0 = args.binary, time.monotonic()
+    with lab_daemons.DaemonLab(args.repo, name=f"pm{os.getpid()}") as lab:
+        scan = [b, "scan", "-sV", "-sU", lab.target_ip, "-p", SV_PORTS, "--allow", "198.18.0.0/15", "--seed", "5",
+                "--show", "all", "--no-progress"]
+        ref = lab.run([*scan, "-oX", p("sv-ref.xml"), "-oN", p("sv-ref.txt")])
+        shards = [lab.run([*scan, "--shard", f"{i}/2", "-oJ", p(f"sv{i}.jsonl"), "--manifest", p(f"sv{i}.manifest.json")])
+                  for i in (1, 2)]
+        manifests = [p("sv1.manifest.json"), p("sv2.manifest.json")]
+        outs = {"-oX": p("svm.xml"), "-oJ": p("svm.jsonl"), "-oN": p("svm.txt"), "-oG": p("svm.gnmap"), "-oC": p("svm.csv")}
+        merged = lab.run([b, "merge", *manifests, *[x for kv in outs.items() for x in kv]])
+        for label, proc in (("unsharded -sV scan", ref), ("shard 1", shards[0]), ("shard 2", shards[1]),
+                            ("merge", merged)):
+            if proc.returncode != 0:
+                problems.append(f"-sV merge: {label}: {lablib.describe(proc)}")
+                return
+        scanned = time.monotonic() - t0
+        lines = sorted(open(p("sv1.jsonl")).read().splitlines() + open(p("sv2.jsonl")).read().splitlines())
+        if sorted(open(outs["-oJ"]).read().splitlines()) != lines or len(lines) != 12:
+            problems.append(f"-sV merge: the merged JSONL is not the shards' lines ({len(lines)} lines)")
+        want, got = services_of(p("sv-ref.xml")), services_of(outs["-oX"])
+        probed = [k for k, sv in got.items() if sv.get("method") == "probed"]
+        if got != want or len(probed) != 9 or got.get(("tcp", "443"), {}).get("tunnel") != "ssl":
+            problems.append(f"-sV merge: <service> elements differ from the unsharded scan's: {got} vs {want}")
+        x = subprocess.run(["xmllint", "--noout", "--dtdvalid", DTD, outs["-oX"]], capture_output=True, text=True)
+        nd = subprocess.run(["ndiff", p("sv-ref.xml"), outs["-oX"]], capture_output=True, text=True)
+        changed = [ln for ln in nd.stdout.splitlines() if ln[:1] in "+-" and "scan initiated" not in ln]
+        if x.returncode != 0 or nd.returncode not in (0, 1) or changed:
+            problems.append(f"-sV merge: merged XML: xmllint {x.stderr[:300]} ndiff {changed[:6]} {nd.stderr[:200]}")
+        ref_text, text = open(p("sv-ref.txt")).read(), open(outs["-oN"]).read()
+        rows = port_rows(text)
+        if rows != port_rows(ref_text) or "VERSION" not in rows[0] or not any("| SNMP answered" in r for r in rows):
+            problems.append("-sV merge: text rows differ from the unsharded scan's:\n" + "\n".join(rows) +
+                            "\n--- unsharded ---\n" + "\n".join(port_rows(ref_text)))
+        if "443/open/tcp//ssl|http//nginx 1.22.1/" not in open(outs["-oG"]).read():
+            problems.append("-sV merge: grepable lacks 443/open/tcp//ssl|http//nginx 1.22.1/")
+        if not open(outs["-oC"]).readline().startswith("ip,port,proto,state,reason,ttl,service,purpose,risk,product,"):
+            problems.append("-sV merge: the CSV header has no -sV columns")
+        counts, connections = service_counts(ref_text)
+        shard_connections = sum(json.load(open(m))["services"]["connections"] for m in manifests)
+        if counts is None or service_counts(merged.stderr) != (counts, shard_connections) or \
+                service_counts(text) != (counts, shard_connections):
+            problems.append(f"-sV merge: services {service_counts(merged.stderr)}, want {counts} and "
+                            f"{shard_connections} connections (unsharded: {connections})")
+        # Manifests written before they recorded "services": the answers counted on the lines.
+        for m in manifests:
+            j = json.load(open(m))
+            del j["services"]
+            json.dump(j, open(m, "w"))
+        old = lab.run([b, "merge", *manifests, "-oN", p("svm-old.txt")])
+        if old.returncode != 0 or service_counts(old.stderr) != (counts, 0):
+            problems.append(f"-sV merge from older manifests: {service_counts(old.stderr)}, want {counts}, 0 connections: "
+                            f"{lablib.describe(old)}")
+        plain = lab.run([*scan[:2], *scan[3:], "--shard", "2/2", "-oJ", p("svp2.jsonl"), "--manifest", p("svp2.manifest.json")])
+        mixed = lab.run([b, "merge", manifests[0], p("svp2.manifest.json"), "-oJ", p("svmixed.jsonl")])
+        if plain.returncode != 0 or mixed.returncode != 1 or os.path.exists(p("svmixed.jsonl")) or \
+                f"({manifests[0]}) was scanned with -sV and shard 2/2 ({p('svp2.manifest.json')}) without" not in mixed.stderr:
+            problems.append(f"-sV merge: a shard without -sV: {lablib.describe(plain)} / {lablib.describe(mixed)}")
+        lablib.log(f"-sV merge of 2 shards ({scanned:.1f} s with the lab's start): {merged.stderr.strip()}")
 
 
 if __name__ == "__main__":

@@ -146,3 +146,34 @@ TEST(Manifest, PathForNamedScans) {
   EXPECT_EQ(merge::manifest_path_for("out/m.json", "web"), "out/m.web.json");
   EXPECT_EQ(merge::manifest_path_for("out.d/manifest", "web"), "out.d/manifest.web");
 }
+
+// -sV: the service stage's account is recorded, read back and written again unchanged; a
+// manifest without it (no -sV, or written before it was recorded) reads as no account.
+TEST(Manifest, RecordsTheServiceStagesAccount) {
+  fixture::ShardedScan scan("services", 2);
+  scan.facts = [](const probe::ScanResult&) {
+    output::PortFacts f;
+    auto s = std::make_shared<service::ServiceInfo>();
+    s->answer = service::Answer::kTcpwrapped;
+    f.service = s;
+    return f;
+  };
+  scan.run(2);
+  const std::string text = read_text(scan.manifest(2));
+  const auto m = merge::parse_manifest(text, "x");
+  EXPECT_TRUE(m.counts.service_scan);
+  EXPECT_EQ(m.counts.services_tcpwrapped, m.counts.open);
+  EXPECT_GT(m.counts.open, 0u);
+  EXPECT_EQ(m.counts.service_connections, 2 * m.counts.open);
+  EXPECT_DOUBLE_EQ(m.counts.service_extra_seconds, 2.5);
+  EXPECT_EQ(merge::manifest_json(m), text);
+  const size_t at = text.find(",\n \"services\"");
+  ASSERT_NE(at, std::string::npos) << text;
+  EXPECT_FALSE(merge::parse_manifest(text.substr(0, at) + "\n}\n", "x").counts.service_scan);
+  std::string bad = text;
+  bad.replace(bad.find("\"seconds_after_scan\": 2.5"), 25, "\"seconds_after_scan\": -1");
+  EXPECT_EQ(parse_error(bad), "m.json: 'services.seconds_after_scan' must be a number of seconds");
+  bad = text;
+  bad.replace(bad.find("\"silent\": 0"), 11, "\"silent\": \"0\"");
+  EXPECT_EQ(parse_error(bad), "m.json: 'services.silent' must be a non-negative integer");
+}

@@ -292,21 +292,23 @@ TEST(Merge, ResultLinesParseTheSameInAnyLayout) {
       "\"ttl\":63,\"service\":\"https\",\"purpose\":null,\"risk\":null}";
   const std::string other = "{ \"reason\": \"icmp-admin-prohibited\", \"ttl\": 63, \"port\": 443, \"state\": \"closed\", "
                             "\"ip\": \"198.18.1.7\" }";
-  probe::ScanResult a, b;
+  merge::ResultLine a, b;
   ASSERT_EQ(merge::parse_result_line(canonical, a), "");
   ASSERT_EQ(merge::parse_result_line(other, b), "");
-  for (const auto& r : {a, b}) {
+  EXPECT_EQ(a.facts.form, output::ServiceForm::kName);
+  EXPECT_EQ(b.facts.form, output::ServiceForm::kAbsent);
+  for (const auto& r : {a.result, b.result}) {
     EXPECT_EQ(r.addr, portauth::config::Address::v4(0xc6120107u));
     EXPECT_EQ(r.port, 443);
     EXPECT_EQ(r.reason, probe::Reason::kIcmpAdminProhibited);
     EXPECT_EQ(r.ttl, 63);
   }
-  probe::ScanResult s;
+  merge::ResultLine s;
   EXPECT_EQ(merge::parse_result_line("{\"ip\":\"198.18.1.7\",\"port\":22,\"proto\":\"tcp\",\"state\":\"stealth\","
                                      "\"reason\":\"no-response\",\"ttl\":null}",
                                      s),
             "");
-  EXPECT_EQ(s.reason, probe::Reason::kNoResponse);
+  EXPECT_EQ(s.result.reason, probe::Reason::kNoResponse);
   EXPECT_EQ(merge::parse_result_line("{\"ip\":\"198.18.1.7\",\"port\":22,\"proto\":\"tcp\",\"state\":\"open\","
                                      "\"reason\":\"rst\",\"ttl\":64}",
                                      s),

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -76,7 +77,9 @@ class ShardedScan {
     output::ScanSummary s;
     {
       output::JsonlWriter w(f);
-      const output::Annotation none;
+      output::ScanInfo info;
+      info.service_scan = bool(facts);
+      w.begin(info);
       for (uint64_t slot = 0; slot < space.slots(); ++slot) {
         const auto t = space.at(slot);
         const probe::Reason r = truth(t.addr, t.port);
@@ -86,14 +89,39 @@ class ShardedScan {
         if (state == probe::PortState::kOpen) ++s.open, bit = config::kShowOpen;
         else if (state == probe::PortState::kClosed) ++s.closed, bit = config::kShowClosed;
         else ++s.stealth;
-        if (plan.show & bit) w.result({t.addr, t.port, r, uint8_t(state == probe::PortState::kStealth ? 0 : 64)}, none, {});
+        const probe::ScanResult result{t.addr, t.port, r, uint8_t(state == probe::PortState::kStealth ? 0 : 64)};
+        output::PortFacts found;
+        if (facts && state == probe::PortState::kOpen) found = facts(result);
+        if (found.service) {  // as the service stage counts
+          const auto a = found.service->answer;
+          ++(a == service::Answer::kIdentified ? s.services_identified
+             : a == service::Answer::kSilent   ? s.services_silent
+             : a == service::Answer::kTcpwrapped ? s.services_tcpwrapped
+             : a == service::Answer::kUnrecognised ? s.services_unrecognised
+                                                    : s.services_unfinished);
+          s.service_connections += 2;
+        } else if (facts && state == probe::PortState::kOpen) {
+          ++s.services_not_tried;  // a host that lies: the stage did not try its port
+        }
+        if (plan.show & bit) w.result(result, annotation(t.port), found);
       }
       s.probed = space.slots();
+      s.service_scan = bool(facts);
+      if (facts) s.service_extra_seconds = 1.25 * shard;
       s.interrupted = interrupted;
       w.finish(s);
     }
     std::fclose(f);
     write_text(manifest(shard), merge::manifest_json(merge::make_manifest(plan, plan.show, s, manifest(shard))));
+  }
+
+  // -sV: what the service stage found on an open port (unset: a scan without -sV).
+  std::function<output::PortFacts(const probe::ScanResult&)> facts;
+
+  // The database's word on a port, as the writers are handed it.
+  static const output::Annotation& annotation(uint16_t port) {
+    static const output::Annotation ssh{"ssh", "Secure Shell", "medium", ""}, none{};
+    return port == 22 ? ssh : none;
   }
 
   void run_all() {
@@ -115,7 +143,7 @@ class ShardedScan {
   static std::vector<Result> merged(const merge::ShardSet& set, unsigned mask = config::kShowAll) {
     std::vector<Result> out;
     for (const auto& f : set.shards)
-      merge::read_shard_results(set.plan, f, mask, [&](const probe::ScanResult& r) {
+      merge::read_shard_results(set.plan, f, mask, [&](const probe::ScanResult& r, const output::PortFacts&) {
         out.emplace_back(r.addr, r.port, r.reason);
       });
     return out;
