@@ -8,6 +8,7 @@ namespace portauth::verdict {
 namespace {
 
 constexpr size_t kBannerShown = 48;  // bytes of a banner a phrase quotes
+constexpr size_t kLabelShown = 120;  // bytes of a name and product a phrase shows
 
 bool answered(const ServiceSeen& s) { return !s.name.empty() || !s.banner.empty(); }
 
@@ -23,6 +24,17 @@ std::string quoted(const std::string& banner) {
     if (c == '\r' || c == '\n') break;
     if (out.size() == kBannerShown) return out + "...";
     out += c >= 0x20 && c < 0x7f ? c : '.';
+  }
+  return out;
+}
+
+// A name and product as the verdict line shows them: printable ASCII only (they come from a
+// stranger's bytes; the identifiers clean them already, the line does not rely on it), capped.
+std::string shown(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (out.size() == kLabelShown) return out + "...";
+    out += c >= 0x20 && c < 0x7f ? c : '?';
   }
   return out;
 }
@@ -56,7 +68,7 @@ void add_service_evidence(HostVerdict& v, std::span<const ServiceSeen> seen) {
     return !s->banner.empty() && s->banner == first.banner;
   });
   if (same_name || same_bytes) {
-    const std::string label = same_name ? named_key(first) : "banner \"" + quoted(first.banner) + "\"";
+    const std::string label = same_name ? shown(named_key(first)) : "banner \"" + quoted(first.banner) + "\"";
     v.evidence.push_back({"same_service", label, label + " behind canaries and ports"});
     return;
   }

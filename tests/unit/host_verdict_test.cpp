@@ -277,6 +277,11 @@ TEST(ClassifyServices, TheSameServiceBehindCanariesAndPortsIsSaid) {
       {22, "", "", "\x01hello from the one listener\r\nmore", false},
       {80, "", "", "\x01hello from the one listener\r\nmore", false}};
   EXPECT_EQ(ev<std::string>(*a.classify(bytes), "same_service"), "banner \".hello from the one listener\"");
+  // A product with a byte no terminal should get is shown printable.
+  const std::vector<verdict::ServiceSeen> odd = {
+      {kCanary, "ftp", "evil\x1b[2Jftpd", "220 x\r\n", true}, {22, "ftp", "evil\x1b[2Jftpd", "220 y\r\n", false},
+      {80, "ftp", "evil\x1b[2Jftpd", "220 z\r\n", false}};
+  EXPECT_EQ(ev<std::string>(*a.classify(odd), "same_service"), "ftp evil?[2Jftpd");
 }
 
 TEST(ClassifyServices, DifferentBannersOnEveryPortAreSaidAndTheVerdictStays) {
