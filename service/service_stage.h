@@ -84,7 +84,8 @@ class ServiceStage final : public output::ResultWriter {
   // Why fewer connections than asked run at once ("" when as asked); set by begin().
   const std::string& note() const { return budget_.note; }
   size_t connections() const { return budget_.connections; }
-  uint64_t submitted() const { return next_id_ - 1; }  // open ports handed to the engine so far
+  // Jobs handed to the engine so far: open ports, and the canaries tried on answers-all hosts.
+  uint64_t submitted() const { return next_id_ - 1; }
 
  private:
   enum class Role : uint8_t { kPort, kSampled, kCanary };
