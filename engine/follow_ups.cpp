@@ -151,6 +151,7 @@ FollowUpRun run_follow_ups(const ScanSetup& setup, Wire& wire, scanner::Clock& c
     if (s.kind == Kind::kCanary) {
       f.canaries.push_back(s.port);
       if (s.answered) (s.syn_ack ? f.canary_syn_acks : f.canary_others)++;
+      if (s.answered && s.syn_ack) f.canaries_open.push_back(s.port);
     } else if (s.kind == Kind::kCookieFirst) {
       ++f.cookie_pairs;
     }

@@ -35,7 +35,8 @@ std::vector<uint16_t> open_ports_of(const ScanSetup& setup, const verdict::HostE
 }  // namespace
 
 VerdictRun make_verdicts(const ScanSetup& setup, Wire& wire, scanner::Clock& clock, const ResultHoldback& holdback,
-                         const scanner::RateController* rc, ConnectChecker* connect, uint64_t wait_ns, bool follow_up) {
+                         const scanner::RateController* rc, ConnectChecker* connect, uint64_t wait_ns, bool follow_up,
+                         const CanaryAnswers& added_canaries_open) {
   VerdictRun out;
   std::vector<Suspect> suspects;
   std::map<config::Address, std::vector<uint16_t>> open_lists;
@@ -73,6 +74,12 @@ VerdictRun make_verdicts(const ScanSetup& setup, Wire& wire, scanner::Clock& clo
     if (const auto it = run.results.find(addr); it != run.results.end()) in.follow_ups = &it->second;
     if (const auto it = blocks.find(addr); it != blocks.end()) in.block = &it->second;
     if (const auto it = open_lists.find(addr); it != open_lists.end()) in.open_port_list = it->second;
+    // The scan's canaries that answered SYN-ACK: the added ones, and the covered ones (open ports).
+    std::vector<uint16_t> canaries;
+    if (const auto it = added_canaries_open.find(addr); it != added_canaries_open.end()) canaries = it->second;
+    for (uint16_t p : in.open_port_list)
+      if (setup.evidence.is_canary(p)) canaries.push_back(p);
+    in.canary_syn_acks = canaries;
     if (auto v = verdict::classify(in)) out.verdicts.push_back(std::move(*v));
   };
   setup.evidence.for_each([&](const verdict::HostEvidence& e) {

@@ -4,6 +4,7 @@
 // classifier (verdict/classify.h) about every host that answered: verdicts in address order.
 #pragma once
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/connect_check.h"
@@ -22,9 +23,14 @@ struct VerdictRun {
   double follow_up_seconds = 0;
 };
 
+// Per host, the canary ports the scan added that answered SYN-ACK (run_scan sees their results;
+// the covered ones are among the held results): an answers-all verdict lists every open canary.
+using CanaryAnswers = std::unordered_map<config::Address, std::vector<uint16_t>>;
+
 // `follow_up` false (an interrupted scan): judge on the evidence alone. `rc` may be null
 // (--fixed-rate: no block watch), `connect` too (no connect check).
 VerdictRun make_verdicts(const ScanSetup& setup, Wire& wire, scanner::Clock& clock, const ResultHoldback& holdback,
-                         const scanner::RateController* rc, ConnectChecker* connect, uint64_t wait_ns, bool follow_up);
+                         const scanner::RateController* rc, ConnectChecker* connect, uint64_t wait_ns, bool follow_up,
+                         const CanaryAnswers& added_canaries_open = {});
 
 }  // namespace portauth::engine

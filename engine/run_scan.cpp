@@ -68,7 +68,9 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
     const output::Annotation& a = annotate(r.port, r.proto);
     for (auto* w : writers) w->result(r, a, facts);
   };
+  CanaryAnswers canaries_open;  // per host, the added canaries that answered SYN-ACK (few: liars only)
   auto canary = [&](const probe::ScanResult& r) {
+    if (r.state() == probe::PortState::kOpen) canaries_open[r.addr].push_back(r.port);
     if (!(plan.show & config::kShowCanaries)) return;
     output::PortFacts facts;
     if (const auto it = verdict_of.find(r.addr); it != verdict_of.end()) facts.host_verdict = it->second;
@@ -119,7 +121,7 @@ output::ScanSummary run_scan(ScanSetup& setup, Wire& wire, scanner::Clock& clock
   holdback.release_cleared(deliver);
   const uint64_t wait = loop.controller() ? loop.controller()->wait_ns() : uint64_t(plan.wait_seconds * 1e9);
   VerdictRun verdicts = make_verdicts(setup, wire, clock, holdback, loop.controller(), options.connect, wait,
-                                      !o.interrupted);
+                                      !o.interrupted, canaries_open);
   verdict_of.clear();  // a provisional block the classifier did not confirm marks no more lines
   for (const auto& v : verdicts.verdicts) {
     verdict_of[v.addr] = std::make_shared<const verdict::HostVerdict>(v);

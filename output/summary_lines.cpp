@@ -84,7 +84,7 @@ std::string service_summary_line(const ScanSummary& s) {
   if (!s.service_scan) return "";
   const std::string not_tried =
       s.services_not_tried ? "; " + grouped(s.services_not_tried) + " open port" + (s.services_not_tried == 1 ? "" : "s") +
-                                 " of hosts that answer on every port not tried (no connection reached a service)"
+                                 " of hosts that answer on every port not tried (the host answering, not services)"
                            : "";
   return strformat("services: %" PRIu64 " identified, %" PRIu64 " unrecognised, %" PRIu64 " silent, %" PRIu64
                    " tcpwrapped%s; %" PRIu64 " connections; %.2f s after the SYN scan%s",

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Lab listener: holds TCP ports open so the network lab has real "open" ports.
 
-Usage: lab_listener.py [--host ADDR] [--backlog N] [--pidfile FILE] [--transparent] PORT...
+Usage: lab_listener.py [--host ADDR] [--backlog N] [--pidfile FILE] [--transparent] [--exec CMD] PORT...
 
 Binds ADDR:PORT (default 0.0.0.0) for every PORT, listens with a large backlog, then
 writes its pid to FILE (only once every port is bound, so the file doubles as the
@@ -11,14 +11,19 @@ completes the handshake, but something else might, and a full accept queue would
 make the kernel drop SYNs and turn an open port into a flaky "stealth" one.
 --transparent sets IP_TRANSPARENT, so that an nftables `tproxy` rule can hand this socket
 connections to any port (scripts/liarlab.py's host that answers every port; needs root).
+--exec CMD hands each accepted connection to CMD (split like a shell line) as its stdin and
+stdout, inetd style, instead of closing it: a real daemon's inetd mode (`sshd -i`) then speaks
+on the connection itself, whatever port it came in on.
 Standard library only; exits 2 if a port cannot be bound.
 """
 import argparse
 import os
 import resource
 import selectors
+import shlex
 import signal
 import socket
+import subprocess
 import sys
 
 
@@ -28,6 +33,7 @@ def main() -> int:
     ap.add_argument("--backlog", type=int, default=65535)
     ap.add_argument("--pidfile")
     ap.add_argument("--transparent", action="store_true")
+    ap.add_argument("--exec", dest="exec_cmd")
     ap.add_argument("ports", nargs="+", type=int)
     args = ap.parse_args()
     # One descriptor a port: thousands of ports need more than the usual soft limit of 1024.
@@ -58,6 +64,9 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    command = shlex.split(args.exec_cmd) if args.exec_cmd else None
+    if command:
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps each connection's daemon
 
     if args.pidfile:
         tmp = f"{args.pidfile}.tmp"
@@ -69,6 +78,9 @@ def main() -> int:
             for key, _ in sel.select():
                 try:
                     conn, _ = key.fileobj.accept()
+                    if command:
+                        conn.setblocking(True)
+                        subprocess.Popen(command, stdin=conn, stdout=conn, close_fds=True)
                     conn.close()
                 except OSError:
                     pass

@@ -12,7 +12,10 @@ probe still leaves from 198.18.0.1 on veth-scan and nothing leaves the lab. In N
                listeners on 22, 80 and 443 only (SYN_PROXY_SERVICES)
   198.18.2.20  answers every port: nftables `tproxy` hands every TCP port to one listener
                (:8080, IP_TRANSPARENT; a NAT redirect would clash on the reply tuple as soon as
-               two probes share a source port)
+               two probes share a source port), which hands each connection to OpenSSH's
+               sshd in inetd mode (`sshd -i`): the same real daemon behind every port, as -sV
+               sees it (without /usr/sbin/sshd, from openssh-server, the listener only closes
+               connections)
   198.18.2.30  tarpit: lab_tarpit.py, a raw-socket LaBrea: a SYN-ACK with window 10 and no
                options to every SYN, the connection then held and never served (the address
                is not local to N-liar, so its kernel says nothing)
@@ -45,6 +48,7 @@ RATE_BLOCK_PPS = 300      # SYNs a second it tolerates (a burst of one second's 
 RATE_BLOCK_SECONDS = 15   # how long it then drops everything from that source
 MANY_LISTENERS = list(range(1025, 61066, 20))  # 3,003 ports
 TARPIT_WINDOW = 10
+SSHD = "/usr/sbin/sshd"  # behind every port of ANSWERS_ALL (inetd mode), when installed
 
 # What each liar must be called (verdict names) and the hosts that must be called nothing.
 EXPECTED = {SYN_PROXY: "syn-proxy", ANSWERS_ALL: "answers-all", TARPIT: "tarpit", RATE_BLOCK: "rate-block"}
@@ -107,6 +111,21 @@ def wait_listening(ns, addr, ports, what):
     raise RuntimeError(f"liarlab: {what} did not start listening")
 
 
+def sshd_config(run_dir):
+    """A configuration for sshd -i behind every port of ANSWERS_ALL: its own host key, no login."""
+    key = os.path.join(run_dir, "ssh_host_ed25519_key")
+    for old in (key, key + ".pub"):  # a key left by an earlier run: ssh-keygen would ask before overwriting
+        if os.path.exists(old):
+            os.unlink(old)
+    sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key)
+    os.makedirs("/run/sshd", exist_ok=True)  # sshd's built-in privilege separation directory (empty)
+    path = os.path.join(run_dir, "sshd_config")
+    with open(path, "w") as f:
+        f.write(f"HostKey {key}\nPidFile none\nUsePAM no\nPermitRootLogin no\nPasswordAuthentication no\n"
+                "KbdInteractiveAuthentication no\nAuthorizedKeysFile none\n")
+    return path
+
+
 def up(name):
     scan, tgt, liar = f"{name}-scan", f"{name}-tgt", f"{name}-liar"
     if not (ns_exists(scan) and ns_exists(tgt)):
@@ -144,9 +163,15 @@ def up(name):
         nsx(liar, "sysctl", "-q", "-w", "net.netfilter.nf_conntrack_tcp_loose=0", check=False)
 
         listener = os.path.join(SCRIPT_DIR, "lab_listener.py")
+        behind_every_port = ["--transparent"]
+        if os.path.exists(SSHD):
+            behind_every_port += ["--exec", f"{SSHD} -i -e -f {sshd_config(run_dir)}"]
+        else:
+            print(f"liarlab: no {SSHD} (openssh-server): {ANSWERS_ALL} answers every port with a listener "
+                  "that says nothing", file=sys.stderr)
         for addr, ports, what in ((SYN_PROXY, SYN_PROXY_SERVICES, "synproxy"), (ANSWERS_ALL, [REDIRECT_PORT], "redirect"),
                                   (RATE_BLOCK, RATE_BLOCK_SERVICES, "rateblock"), (MANY, MANY_LISTENERS, "many")):
-            extra = ["--transparent"] if addr == ANSWERS_ALL else []
+            extra = behind_every_port if addr == ANSWERS_ALL else []
             start(liar, run_dir, what, [PYTHON, listener, "--host", addr, *extra, *map(str, ports)])
             wait_listening(liar, addr, ports, f"the listeners of {addr}")
         start(liar, run_dir, "tarpit", [PYTHON, os.path.join(SCRIPT_DIR, "lab_tarpit.py"), "--interface", "veth-liar",

@@ -14,6 +14,18 @@
 //                    engine holds a suspect host's results until its verdict is made
 //                    (engine/result_holdback.h), so its 65,536 SYN-ACKs never become 65,536
 //                    connections. Verdicts and canary results are passed on to the writers.
+//   answers-all    a host whose canaries answer like its ports (one TCP stack behind every
+//                    port) has no service ports; -sV compares instead (verdict/same_service.h):
+//                    it identifies at most kCanariesTried of the verdict's canary ports (those
+//                    that are ports of the scan when their results come, the others at once,
+//                    unreported) and at most kSampledPorts of the host's other open ports, the
+//                    first to come in each of kSampledPorts equal slices of the scan's port list
+//                    (spread over the range, whatever order the results come in). The sampled
+//                    ports reach the writers identified like any port; every other open port of
+//                    the host goes through untried and counted, as above. At the end, amend()
+//                    adds what the comparison showed to the verdict's evidence (same_service or
+//                    services_differ). The verdict comes first and -sV after it, as for every
+//                    liar: the canaries are what -sV must try, and only the verdict knows them.
 //   flush()       -> (every 200 ms, engine main thread) concluded ports go to the writers
 //   finish()      -> waits for the ports still being identified, bounded (below), delivers
 //                    them, adds the stage's counts to the summary, finishes the writers
@@ -29,6 +41,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -36,6 +49,7 @@
 #include "output/report.h"
 #include "service/conn_engine.h"
 #include "service/fd_limit.h"
+#include "verdict/same_service.h"
 
 namespace portauth::service {
 
@@ -70,21 +84,36 @@ class ServiceStage final : public output::ResultWriter {
   // Why fewer connections than asked run at once ("" when as asked); set by begin().
   const std::string& note() const { return budget_.note; }
   size_t connections() const { return budget_.connections; }
-  uint64_t submitted() const { return next_id_ - 1; }  // open ports handed to the engine so far
+  // Jobs handed to the engine so far: open ports, and the canaries tried on answers-all hosts.
+  uint64_t submitted() const { return next_id_ - 1; }
 
  private:
+  enum class Role : uint8_t { kPort, kSampled, kCanary };
   struct Held {
     probe::ScanResult r;
-    const output::Annotation* a;
+    const output::Annotation* a;  // null: a canary tried for the comparison only, never reported
     output::PortFacts facts;  // what earlier stages found (the host's verdict), kept as it came
+    Role role = Role::kPort;
+  };
+  // An answers-all host: the canary ports to try, the slices of the port list sampled so far,
+  // and what the tried ports gave.
+  struct Sample {
+    std::vector<uint16_t> covered;  // canaries to try that are ports of the scan (sorted)
+    uint32_t slices = 0;            // a bit per slice sampled
+    std::vector<verdict::ServiceSeen> seen;
   };
   void deliver();
+  void submit(const probe::ScanResult& r, const output::Annotation* a, const output::PortFacts& f, Role role);
+  // Whether `port`, an open port of an answers-all host, is tried (and as what).
+  std::optional<Role> sample(Sample& s, uint16_t port);
 
   std::vector<output::ResultWriter*> writers_;
   StageOptions options_;
   FdBudget budget_;
   std::unique_ptr<ConnEngine> engine_;
   std::unordered_map<uint64_t, Held> held_;
+  std::unordered_map<config::Address, Sample> samples_;
+  std::vector<uint16_t> ports_;  // the scan's TCP ports, sorted (ScanInfo::ports)
   uint64_t next_id_ = 1;
   uint64_t identified_ = 0, silent_ = 0, tcpwrapped_ = 0, unrecognised_ = 0, unfinished_ = 0;
   uint64_t not_tried_ = 0;  // open ports of hosts that lie, not reaching a service

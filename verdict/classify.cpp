@@ -105,15 +105,13 @@ void set_services(HostVerdict& v, const ClassifyInput& in) {
   }
 }
 
-// answers-all with -sV: the one service found behind the canaries and the ports, if it is one.
-std::string same_service(std::span<const ServiceSeen> services) {
-  std::string name;
-  for (const auto& s : services) {
-    if (s.name.empty()) continue;
-    if (!name.empty() && s.name != name) return "";
-    name = s.name;
-  }
-  return name;
+// The canary ports that answered SYN-ACK, the scan's and the follow-ups', sorted.
+std::vector<uint16_t> open_canary_ports(const ClassifyInput& in) {
+  std::vector<uint16_t> ports(in.canary_syn_acks.begin(), in.canary_syn_acks.end());
+  if (in.follow_ups) ports.insert(ports.end(), in.follow_ups->canaries_open.begin(), in.follow_ups->canaries_open.end());
+  std::sort(ports.begin(), ports.end());
+  ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
+  return ports;
 }
 
 }  // namespace
@@ -203,11 +201,8 @@ std::optional<HostVerdict> classify(const ClassifyInput& in) {
       add_shape(v.evidence, *e);
       if (e->shape_changes == 0) v.evidence.back().phrase = "the same SYN-ACK on every port";
       if (f && f->cookie_answered > 0) add(v.evidence, "syn_cookies", false);
-      if (in.services_ran) {
-        v.services_identified = true;
-        if (const std::string s = same_service(in.services); !s.empty())
-          add(v.evidence, "same_service", s, "the same service (" + s + ") everywhere");
-      }
+      v.canary_ports = open_canary_ports(in);
+      if (in.services_ran) add_service_evidence(v, in.services);
       decided = true;
     }
   }

@@ -25,12 +25,14 @@
 //   none         anything else: no verdict without evidence
 //
 // The -sV hook: ClassifyInput::services takes what service identification found on the host's
-// open ports. With it, a syn-proxy's service ports are the ports with an identified service
-// (not the connect check's), and an answers-all host whose canaries and ports show the same
-// service says so ("same_service"). A scan does not feed it: its verdicts are made before -sV
-// runs, and -sV then identifies only the service ports the connect check found
-// (service/service_stage.h), marking the verdict services_identified. Without -sV, reports say
-// the open ports are unverified.
+// ports. With it, a syn-proxy's service ports are the ports with an identified service (not the
+// connect check's), and an answers-all verdict gains what its canaries and a sample of its ports
+// showed (verdict/same_service.h: same_service or services_differ). A scan does not feed it
+// here: its verdicts are made before -sV runs (so that -sV never connects to 65,536 SYN-ACKs),
+// and -sV then identifies only the service ports the connect check found, or on an answers-all
+// host its canary ports and a bounded sample (HostVerdict::canary_ports), and adds that evidence
+// itself with add_service_evidence (service/service_stage.h). Without -sV, reports say the open
+// ports are unverified.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -40,6 +42,7 @@
 
 #include "verdict/host_evidence.h"
 #include "verdict/host_verdict.h"
+#include "verdict/same_service.h"
 
 namespace portauth::verdict {
 
@@ -82,6 +85,7 @@ struct FollowUps {
   // More canaries: ports probed and how they answered.
   std::vector<uint16_t> canaries;
   unsigned canary_syn_acks = 0, canary_others = 0;
+  std::vector<uint16_t> canaries_open;  // those of `canaries` that answered SYN-ACK
   std::vector<ConnectResult> connects;
   double seconds = 0;  // what the follow-ups cost in time
 };
@@ -102,12 +106,6 @@ struct BlockRecord {
   double cost_seconds = 0;       // the scan's time spent waiting on it and pacing for it
 };
 
-// The -sV hook: a service identified on one of the host's ports (canary ports included).
-struct ServiceSeen {
-  uint16_t port = 0;
-  std::string name;  // in nmap's vocabulary ("http", "ssh"); "" when nothing was identified
-};
-
 struct ClassifyInput {
   const HostEvidence* evidence = nullptr;  // may be null (a host known only from a block record)
   const FollowUps* follow_ups = nullptr;   // null: none ran
@@ -115,8 +113,11 @@ struct ClassifyInput {
   config::Address addr;
   uint64_t open_ports = 0;                 // the host's open results (canaries not counted)
   std::span<const uint16_t> open_port_list;  // the same, when known (the SYN-cookie test's ports)
+  // The scan's canary ports that answered SYN-ACK (the follow-ups' are in follow_ups): an
+  // answers-all verdict lists them all (HostVerdict::canary_ports) for -sV to try.
+  std::span<const uint16_t> canary_syn_acks;
   bool services_ran = false;               // -sV ran on the host
-  std::span<const ServiceSeen> services;   // what it found (empty without -sV)
+  std::span<const ServiceSeen> services;   // what it found (empty without -sV; verdict/same_service.h)
 };
 
 std::optional<HostVerdict> classify(const ClassifyInput& in);

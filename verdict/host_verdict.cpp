@@ -25,6 +25,17 @@ std::string count_text(uint64_t n) {
 
 std::string open_ports_text(uint64_t n) { return count_text(n) + (n == 1 ? " open port" : " open ports"); }
 
+const EvidenceItem* item(const HostVerdict& v, const char* key) {
+  for (const auto& e : v.evidence)
+    if (e.key == key) return &e;
+  return nullptr;
+}
+
+size_t port_count(const HostVerdict& v, const char* key) {
+  const EvidenceItem* e = item(v, key);
+  return e && std::holds_alternative<std::vector<uint16_t>>(e->value) ? std::get<std::vector<uint16_t>>(e->value).size() : 0;
+}
+
 bool flag(const HostVerdict& v, const char* key) {
   for (const auto& e : v.evidence)
     if (e.key == key) return std::holds_alternative<bool>(e.value) && std::get<bool>(e.value);
@@ -87,6 +98,12 @@ std::string verdict_line(const HostVerdict& v) {
 std::string unverified_note(const HostVerdict& v) {
   if (!v.collapses_open_ports() || v.kind == VerdictKind::kTarpit) return "";
   if (v.services_identified) {
+    if (const size_t sampled = port_count(v, "service_ports_sampled"); sampled > 0) {
+      const size_t canaries = port_count(v, "service_canaries_tried");
+      return "-sV tried " + (canaries ? std::to_string(canaries) + (canaries == 1 ? " canary port and " : " canary ports and ") : "") +
+             std::to_string(sampled) + " of its open ports, to compare what answers behind them; the other open ports "
+             "are the host answering, not services, and were not tried";
+    }
     if (v.services_checked)
       return "-sV identified only the ports that reach a service; the other open ports are the host answering, "
              "not services, and were not tried";

@@ -48,6 +48,9 @@ struct HostVerdict {
   // -sV ran on this host: its identification of service_ports (service/service_stage.h), or the
   // hook in verdict/classify.h (services seen on its ports).
   bool services_identified = false;
+  // answers-all: the canary ports that answered SYN-ACK (the scan's and the follow-ups'), sorted:
+  // what -sV tries beside a sample of the open ports (verdict/same_service.h). Empty otherwise.
+  std::vector<uint16_t> canary_ports;
   double cost_seconds = 0;             // time the verdict cost the scan (follow-ups, silences, pacing)
 
   // Whether the host's open ports are its own (rate-block) or the liar's (every other kind):

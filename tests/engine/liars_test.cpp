@@ -4,6 +4,7 @@
 // physical minimum (its ports / the rate it tolerates), all in simulated time.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "sim_scan.h"
@@ -100,6 +101,10 @@ TEST(Liars, AHostThatAnswersEveryPortIsAnswersAll) {
   ASSERT_NE(v, nullptr);
   EXPECT_EQ(v->kind, VerdictKind::kAnswersAll);
   EXPECT_EQ(evidence<int64_t>(*v, "canaries_open"), 3 + 8);  // the scan's three, then eight more
+  // Every canary that answered, for -sV to try (service/service_stage.h): none a port of the scan.
+  ASSERT_EQ(v->canary_ports.size(), 3u + 8u);
+  for (uint16_t c : v->canary_ports) EXPECT_GE(c, verdict::kCanaryPoolFirst);
+  EXPECT_TRUE(std::is_sorted(v->canary_ports.begin(), v->canary_ports.end()));
   EXPECT_FALSE(evidence<bool>(*v, "syn_cookies"));
   EXPECT_FALSE(v->services_checked);
   EXPECT_NE(verdict::unverified_note(*v), "");

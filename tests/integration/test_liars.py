@@ -17,7 +17,12 @@ every port (tproxy to one listener), the tarpit (a raw-socket LaBrea), the hones
   - -sV on the SYN proxy tries only its real services (the ports the connect check reached),
     not its 3,000 SYN-ACKs, and says so: those ports carry a probed service, every other open
     line the table's, the summary counts the rest as not tried, and the verdict says -sV tried
-    only the ports that reach a service.
+    only the ports that reach a service;
+  - -sV on the host that answers every port (a real OpenSSH, `sshd -i`, behind every port) tries
+    its canaries and 8 of its open ports, one in each eighth of the range, and the verdict's
+    evidence names the service they all showed: the product and version the daemon itself
+    greets with, read here from the daemon; in the summary JSON, the XML hostscript and the
+    text report's verdict line.
 The rate-blocking host has its own test (test_rate_block.py). Exit 0 pass, 1 fail, 77 skipped.
 """
 import csv
@@ -188,7 +193,73 @@ def main():
             if f"{len(ports) - len(services):,} open ports of hosts that answer on every port not tried" not in said:
                 problems.append("the summary does not say which ports -sV left alone: " + said[-800:])
         failed |= lablib.report("-sV on the SYN proxy identifies only the ports that reach a service", problems)
+        failed |= check_same_service(args, lab, tmp, ports)
     return failed
+
+
+GREETING = ("import socket,sys\n"
+            "s = socket.create_connection((sys.argv[1], int(sys.argv[2])), 5)\n"
+            "print(s.makefile('rb').readline().decode('latin1').rstrip())\n")
+
+
+def check_same_service(args, lab, tmp, ports):
+    """-sV on the host that answers every port: the same real service behind its canaries and ports."""
+    name = "-sV on the host that answers every port names the one service behind canaries and ports"
+    if not os.path.exists(liarlab.SSHD):
+        return lablib.report(name, [f"no {liarlab.SSHD}: install openssh-server (scripts/daemon_lab.sh install)"])
+    # What the daemon says it is, asked directly (a port no scan covers): "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10".
+    greeting = lab.run([lablib.PYTHON, "-c", GREETING, liarlab.ANSWERS_ALL, "47001"], timeout=30).stdout.strip()
+    software = greeting.split("-", 2)[2] if greeting.startswith("SSH-") and greeting.count("-") >= 2 else ""
+    product, _, version = software.split(" ", 1)[0].partition("_")
+    if not product or not version:
+        return lablib.report(name, [f"the daemon behind {liarlab.ANSWERS_ALL} greets with {greeting!r}"])
+    want = f"ssh {product} {version}"
+    out = {ext: os.path.join(tmp, f"aa.{ext}") for ext in ("jsonl", "json", "xml", "txt")}
+    proc = lab.run([args.binary, "scan", liarlab.ANSWERS_ALL, "-p", PORTS, "-sV", "-oJ", out["jsonl"],
+                    "--summary-json", out["json"], "-oX", out["xml"], "-oN", out["txt"]], timeout=120)
+    if proc.returncode != 0:
+        return lablib.report(name, [lablib.describe(proc)])
+    records, problems = lablib.read_jsonl(out["jsonl"])
+    with open(out["json"]) as f:
+        summary = json.loads(f.readline())
+    host = {h["ip"]: h for h in summary["hosts"]}.get(liarlab.ANSWERS_ALL, {})
+    ev = host.get("evidence", {})
+    if host.get("verdict") != "answers-all":
+        problems.append(f"verdict {host.get('verdict')!r}, want answers-all (the comparison never drops it)")
+    same = ev.get("same_service", "")
+    if not same.startswith(want):
+        problems.append(f"same_service {same!r}, want what the daemon greets with: {want!r} ({greeting!r})")
+    canaries, sampled = ev.get("service_canaries_tried", []), ev.get("service_ports_sampled", [])
+    if not 1 <= len(canaries) <= 4 or any(p in ports for p in canaries):
+        problems.append(f"canaries tried {canaries}: want 1 to 4, none a port of the scan")
+    eighths = sorted({(ports.index(p) * 8) // len(ports) for p in sampled if p in ports})
+    if len(sampled) != 8 or eighths != list(range(8)):
+        problems.append(f"sampled ports {sampled}: want 8, one in each eighth of {PORTS}")
+    if ev.get("services_compared") != len(canaries) + len(sampled):
+        problems.append(f"{ev.get('services_compared')} answers compared, want every port tried: {ev}")
+    probed = {r["port"]: r["service"] for r in records if r.get("service", {}).get("method") == "probed"}
+    if sorted(probed) != sorted(sampled):
+        problems.append(f"ports with a probed service {sorted(probed)}, want the sample {sorted(sampled)}")
+    if any(s.get("product") != product or s.get("version") != version for s in probed.values()):
+        problems.append(f"sampled lines: {list(probed.values())[:2]}")
+    if any(r.get("host_verdict") != "answers-all" for r in records) or len(records) != len(ports):
+        problems.append(f"{len(records)} lines, want {len(ports)}, each with host_verdict answers-all")
+    svc = summary.get("services", {})
+    if svc.get("not_tried") != len(ports) - len(sampled) or svc.get("connections", 0) > 2 * (len(canaries) + len(sampled)):
+        problems.append(f"services: {svc}")
+    with open(out["xml"]) as f:
+        xml = f.read()
+    if f'<elem key="same_service">{same}</elem>' not in xml or f"{same} behind canaries and ports" not in xml:
+        problems.append("XML: the hostscript lacks same_service")
+    lint = subprocess.run(["xmllint", "--noout", "--dtdvalid", "/usr/share/nmap/nmap.dtd", out["xml"]],
+                          capture_output=True, text=True)
+    if lint.returncode != 0:
+        problems.append("xmllint --dtdvalid nmap.dtd: " + lint.stderr[-800:])
+    with open(out["txt"]) as f:
+        text = f.read()
+    if "VERDICT: answers-all: " not in text or f"{same} behind canaries and ports" not in text:
+        problems.append("text: the verdict line lacks the service: " + text[:600])
+    return lablib.report(name, problems)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@
 // port is handed to identification while the scan is still going on, not at its end.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include "engine/run_scan.h"
 #include "engine/scan_setup.h"
@@ -222,6 +224,134 @@ TEST(StageScan, OnAHostThatLiesOnlyThePortsThatReachAServiceAreIdentified) {
   EXPECT_EQ(writer.marked, 302u);  // every line carries the verdict, identified ones included
   EXPECT_EQ(writer.verdicts, 1u);
   EXPECT_GE(writer.canaries, 1u);  // --show canaries: passed through the stage
+}
+
+// -sV on a host that answers every port (one TCP stack behind them all): no port reaches a
+// service of its own, so -sV compares instead (verdict/same_service.h): the verdict's canary
+// ports and at most kSampledPorts of the host's other open ports, spread over the port list; the
+// rest go through untried. On loopback, real servers stand behind the ports -sV connects to.
+struct AnswersAllScan {
+  LoopbackServers srv;
+  std::vector<uint16_t> canaries, ports;  // the canary pool; the scan's ports
+  test::NetworkProfile profile;
+  output::ScanSummary summary;
+  std::map<uint16_t, Seen> seen;
+  uint64_t submitted = 0, verdicts = 0;
+
+  void run(bool canaries_in_scan) {
+    srv.start();
+    test::HostProfile& host = profile.hosts[config::Address::v4(0x7f000001)];
+    host.lie = test::Lie::kAnswersAll;
+    host.rtt_ns = 500'000;
+    test::SimScan sim(profile);
+    std::vector<uint16_t> scanned = ports;
+    if (canaries_in_scan) scanned.insert(scanned.end(), canaries.begin(), canaries.end());
+    std::sort(scanned.begin(), scanned.end());
+    config::ScanPlan plan = test::sim_plan({"127.0.0.1"}, scanned, 2, 1.0, 1e6);
+    plan.canary_pool = canaries;  // sorted: the pool is these and nothing more (no follow-up canary)
+    std::sort(plan.canary_pool.begin(), plan.canary_pool.end());
+
+    class Lines final : public output::ResultWriter {
+     public:
+      explicit Lines(AnswersAllScan& t) : t_(t) {}
+      void result(const probe::ScanResult& r, const output::Annotation&, const output::PortFacts& f) override {
+        t_.seen[r.port] = {r.reason, f.service};
+        if (!f.host_verdict) ADD_FAILURE() << r.port << " came without its host's verdict";
+      }
+      void host_verdict(const verdict::HostVerdict&) override { ++t_.verdicts; }
+      void flush() override {}
+      void finish(const output::ScanSummary&) override {}
+
+     private:
+      AnswersAllScan& t_;
+    } writer(*this);
+    StageOptions so;
+    so.timeout_seconds = 1.0;
+    ServiceStage stage({&writer}, so);
+    engine::ScanSetup setup(plan, {"mem0", test::kScanner, test::kScanner6}, nullptr, &sim.key);
+    engine::Wire wire = sim.net.wire();
+    const output::Annotation none;
+    summary = engine::run_scan(setup, wire, sim.clock,
+                               [&](uint16_t, config::Proto) -> const output::Annotation& { return none; }, {&stage}, {});
+    stage.amend(summary);
+    submitted = stage.submitted();
+  }
+  const verdict::EvidenceItem* item(const std::string& key) const {
+    for (const auto& e : summary.host_verdicts.at(0).evidence)
+      if (e.key == key) return &e;
+    return nullptr;
+  }
+};
+
+TEST(StageScan, OnAHostThatAnswersEveryPortTheCanariesAndASampleShowTheSameService) {
+  AnswersAllScan t;
+  const std::string greeting = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10\r\n";
+  for (int i = 0; i < 3; ++i) t.canaries.push_back(t.srv.add(Behaviour::kGreet, greeting));
+  for (int i = 0; i < 12; ++i) t.ports.push_back(t.srv.add(Behaviour::kGreet, greeting));
+  t.run(true);  // the canaries are ports of the scan: their lines come identified too
+
+  ASSERT_EQ(t.summary.host_verdicts.size(), 1u);
+  const verdict::HostVerdict& v = t.summary.host_verdicts.front();
+  ASSERT_EQ(v.kind, verdict::VerdictKind::kAnswersAll) << verdict::verdict_line(v);
+  std::vector<uint16_t> canaries = t.canaries;
+  std::sort(canaries.begin(), canaries.end());
+  EXPECT_EQ(v.canary_ports, canaries);
+  EXPECT_TRUE(v.services_identified);
+  ASSERT_NE(t.item("same_service"), nullptr) << verdict::verdict_line(v);
+  EXPECT_EQ(std::get<std::string>(t.item("same_service")->value), "ssh OpenSSH 9.2p1 (Debian 2+deb12u10; protocol 2.0)");
+  EXPECT_NE(verdict::verdict_line(v).find("ssh OpenSSH 9.2p1 (Debian 2+deb12u10; protocol 2.0) behind canaries and ports"),
+            std::string::npos)
+      << verdict::verdict_line(v);
+  EXPECT_EQ(std::get<int64_t>(t.item("services_compared")->value), 3 + 8);
+  // Eight of the twelve other ports, one in each eighth of the port list (canaries left out).
+  const auto& sampled = std::get<std::vector<uint16_t>>(t.item("service_ports_sampled")->value);
+  ASSERT_EQ(sampled.size(), size_t(verdict::kSampledPorts));
+  std::vector<uint16_t> others = t.ports;
+  std::sort(others.begin(), others.end());
+  std::set<size_t> slices;
+  for (uint16_t p : sampled)
+    slices.insert(size_t(std::lower_bound(others.begin(), others.end(), p) - others.begin()) * 8 / others.size());
+  EXPECT_EQ(slices.size(), 8u);
+  EXPECT_EQ(t.submitted, 3u + 8u);
+  ASSERT_EQ(t.seen.size(), 15u);
+  size_t identified = 0;
+  for (const auto& [port, s] : t.seen) {
+    const bool tried = std::binary_search(canaries.begin(), canaries.end(), port) ||
+                       std::find(sampled.begin(), sampled.end(), port) != sampled.end();
+    EXPECT_EQ(bool(s.service), tried) << port;
+    if (s.service && s.service->product == "OpenSSH") ++identified;
+  }
+  EXPECT_EQ(identified, 11u);  // the sampled ports' lines carry their service like any -sV result
+  EXPECT_EQ(t.summary.services_identified, 11u);
+  EXPECT_EQ(t.summary.services_not_tried, 4u);
+  EXPECT_EQ(t.verdicts, 1u);
+}
+
+TEST(StageScan, OnAPortSpooferEveryPortTriedSaysSomethingElse) {
+  AnswersAllScan t;
+  // A made-up banner per port; the canaries are not ports of the scan (tried, never reported).
+  for (int i = 0; i < 3; ++i) t.canaries.push_back(t.srv.add(Behaviour::kGreet, "\x02zq canary " + std::to_string(i) + "\r\n"));
+  for (int i = 0; i < 5; ++i) t.ports.push_back(t.srv.add(Behaviour::kGreet, "\x02zq port " + std::to_string(i) + "\r\n"));
+  t.run(false);
+
+  ASSERT_EQ(t.summary.host_verdicts.size(), 1u);
+  const verdict::HostVerdict& v = t.summary.host_verdicts.front();
+  ASSERT_EQ(v.kind, verdict::VerdictKind::kAnswersAll) << verdict::verdict_line(v);  // the verdict stays
+  EXPECT_EQ(t.item("same_service"), nullptr);
+  ASSERT_NE(t.item("services_differ"), nullptr) << verdict::verdict_line(v);
+  EXPECT_EQ(std::get<int64_t>(t.item("services_differ")->value), 3 + 5);
+  EXPECT_NE(verdict::verdict_line(v).find("different banners on every port tried (8): a port spoofer?"), std::string::npos)
+      << verdict::verdict_line(v);
+  EXPECT_EQ(std::get<std::vector<uint16_t>>(t.item("service_canaries_tried")->value).size(), 3u);
+  EXPECT_EQ(t.submitted, 3u + 5u);
+  ASSERT_EQ(t.seen.size(), 5u);  // the canaries are not ports of the scan
+  for (uint16_t p : t.ports) {
+    ASSERT_TRUE(t.seen.at(p).service) << p;
+    EXPECT_NE(t.seen.at(p).service->banner.find("zq port"), std::string::npos) << p;
+  }
+  // The canaries' identifications count as connections, not as ports identified.
+  EXPECT_EQ(t.summary.services_identified + t.summary.services_unrecognised + t.summary.services_silent, 5u);
+  EXPECT_EQ(t.summary.services_not_tried, 0u);
 }
 
 TEST(StageScan, ANoOpenPortScanNeverStartsTheEngine) {

@@ -156,7 +156,7 @@ TEST(Classify, WindowZeroAndSynCookiesAreASynProxy) {
   EXPECT_EQ(verdict::verdict_line(*v),
             "answers on every port: SYN proxy (window 0, SYN cookies); 2 ports reach a service: 22 80");
   // The -sV hook: identified services are the service ports.
-  const std::vector<verdict::ServiceSeen> seen = {{22, "ssh"}, {80, ""}, {443, "https"}};
+  const std::vector<verdict::ServiceSeen> seen = {{22, "ssh", "", "", false}, {80, "", "", "", false}, {443, "https", "", "", false}};
   verdict::ClassifyInput in;
   in.evidence = &h.e();
   in.addr = kHost;
@@ -214,6 +214,133 @@ TEST(Classify, OpenCanariesWithoutCookiesAreAnswersAll) {
   c.cookie_pairs = c.cookie_answered = c.cookie_moved_by_delta = 1;
   c.canary_syn_acks = 8;
   EXPECT_EQ(h.classify(&c)->kind, VerdictKind::kSynProxy);
+}
+
+// The -sV hook on answers-all (verdict/same_service.h): the canaries and a sample of the ports.
+struct AnswersAll {
+  Host h;
+  verdict::FollowUps f;
+  AnswersAll() {
+    for (uint16_t p : {uint16_t(22), uint16_t(80)}) h.syn_ack(p, linux_facts());
+    for (uint16_t p : {kCanary, uint16_t(60002), uint16_t(60003)}) h.syn_ack(p, linux_facts());
+    f.cookie_pairs = f.cookie_answered = 2;
+    f.canaries = {61000, 62000};
+    f.canary_syn_acks = 2;
+    f.canaries_open = {61000, 62000};
+  }
+  std::optional<verdict::HostVerdict> classify(std::span<const verdict::ServiceSeen> seen) const {
+    const std::vector<uint16_t> scan_canaries = {60003, kCanary, 60002};
+    verdict::ClassifyInput in;
+    in.evidence = &h.e();
+    in.addr = kHost;
+    in.follow_ups = &f;
+    in.open_ports = 2;
+    in.canary_syn_acks = scan_canaries;
+    in.services_ran = !seen.empty();
+    in.services = seen;
+    return verdict::classify(in);
+  }
+};
+
+const std::string kSsh = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n";
+
+TEST(ClassifyServices, TheSameServiceBehindCanariesAndPortsIsSaid) {
+  AnswersAll a;
+  const auto plain = a.classify({});
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->canary_ports, (std::vector<uint16_t>{kCanary, 60002, 60003, 61000, 62000}));
+  EXPECT_FALSE(plain->services_identified);
+  const std::vector<verdict::ServiceSeen> seen = {
+      {kCanary, "ssh", "OpenSSH 9.2p1 Debian 2+deb12u3", kSsh, true},
+      {61000, "ssh", "OpenSSH 9.2p1 Debian 2+deb12u3", kSsh, true},
+      {22, "ssh", "OpenSSH 9.2p1 Debian 2+deb12u3", kSsh, false},
+      {80, "ssh", "OpenSSH 9.2p1 Debian 2+deb12u3", kSsh, false},
+      {443, "", "", "", false},  // silent this once: no answer, no difference
+  };
+  const auto v = a.classify(seen);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->kind, VerdictKind::kAnswersAll);
+  EXPECT_TRUE(v->services_identified);
+  EXPECT_EQ(ev<std::string>(*v, "same_service"), "ssh OpenSSH 9.2p1 Debian 2+deb12u3");
+  EXPECT_EQ(ev<int64_t>(*v, "services_compared"), 4);
+  EXPECT_EQ(ev<std::vector<uint16_t>>(*v, "service_canaries_tried"), (std::vector<uint16_t>{kCanary, 61000}));
+  EXPECT_EQ(ev<std::vector<uint16_t>>(*v, "service_ports_sampled"), (std::vector<uint16_t>{22, 80, 443}));
+  EXPECT_NE(verdict::verdict_line(*v).find("ssh OpenSSH 9.2p1 Debian 2+deb12u3 behind canaries and ports)"),
+            std::string::npos)
+      << verdict::verdict_line(*v);
+  EXPECT_EQ(verdict::unverified_note(*v),
+            "-sV tried 2 canary ports and 3 of its open ports, to compare what answers behind them; the other open "
+            "ports are the host answering, not services, and were not tried");
+  // Unnamed, but the same bytes everywhere: the same service too, quoted.
+  const std::vector<verdict::ServiceSeen> bytes = {
+      {kCanary, "", "", "\x01hello from the one listener\r\nmore", true},
+      {22, "", "", "\x01hello from the one listener\r\nmore", false},
+      {80, "", "", "\x01hello from the one listener\r\nmore", false}};
+  EXPECT_EQ(ev<std::string>(*a.classify(bytes), "same_service"), "banner \".hello from the one listener\"");
+  // A product with a byte no terminal should get is shown printable.
+  const std::vector<verdict::ServiceSeen> odd = {
+      {kCanary, "ftp", "evil\x1b[2Jftpd", "220 x\r\n", true}, {22, "ftp", "evil\x1b[2Jftpd", "220 y\r\n", false},
+      {80, "ftp", "evil\x1b[2Jftpd", "220 z\r\n", false}};
+  EXPECT_EQ(ev<std::string>(*a.classify(odd), "same_service"), "ftp evil?[2Jftpd");
+}
+
+TEST(ClassifyServices, DifferentBannersOnEveryPortAreSaidAndTheVerdictStays) {
+  AnswersAll a;
+  const std::vector<verdict::ServiceSeen> spoofed = {
+      {kCanary, "ftp", "vsftpd 2.0.8", "220 (vsFTPd 2.0.8)\r\n", true},
+      {22, "ssh", "OpenSSH 5.1", "SSH-2.0-OpenSSH_5.1\r\n", false},
+      {80, "", "", "\x13\x37garbage", false},
+      {443, "", "", "\x42other garbage", false}};
+  const auto v = a.classify(spoofed);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->kind, VerdictKind::kAnswersAll);
+  EXPECT_EQ(ev<int64_t>(*v, "services_differ"), 4);
+  EXPECT_NE(verdict::verdict_line(*v).find("different banners on every port tried (4): a port spoofer?"),
+            std::string::npos)
+      << verdict::verdict_line(*v);
+  for (const auto& e : v->evidence) EXPECT_NE(e.key, "same_service");
+  // Two services among four answers: not every port differs.
+  const std::vector<verdict::ServiceSeen> two = {
+      {kCanary, "ssh", "OpenSSH 9.2p1", kSsh, true}, {22, "ssh", "OpenSSH 9.2p1", kSsh, false},
+      {80, "http", "nginx 1.22.1", "HTTP/1.1 200 OK\r\n", false}, {443, "ssh", "OpenSSH 9.2p1", kSsh, false}};
+  const auto w = a.classify(two);
+  EXPECT_EQ(ev<int64_t>(*w, "services_differ"), 2);
+  EXPECT_NE(verdict::verdict_line(*w).find("2 different services on the 4 ports tried"), std::string::npos);
+}
+
+TEST(ClassifyServices, TooFewAnswersSayNothing) {
+  AnswersAll a;
+  auto compared = [](const verdict::HostVerdict& v) {
+    for (const auto& e : v.evidence)
+      if (e.key == "same_service" || e.key == "services_differ" || e.key == "services_compared") return true;
+    return false;
+  };
+  // Two answers: fewer than kMinServiceAnswers.
+  const std::vector<verdict::ServiceSeen> two = {{kCanary, "ssh", "OpenSSH", kSsh, true}, {22, "ssh", "OpenSSH", kSsh, false}};
+  // Three, but none on a canary: nothing says the canaries hide the same service.
+  const std::vector<verdict::ServiceSeen> no_canary = {
+      {22, "ssh", "OpenSSH", kSsh, false}, {80, "ssh", "OpenSSH", kSsh, false}, {443, "ssh", "OpenSSH", kSsh, false},
+      {kCanary, "", "", "", true}};
+  // Three, all canaries: no port of the scan answered.
+  const std::vector<verdict::ServiceSeen> only_canaries = {
+      {kCanary, "ssh", "OpenSSH", kSsh, true}, {61000, "ssh", "OpenSSH", kSsh, true}, {62000, "ssh", "OpenSSH", kSsh, true}};
+  // Every port silent (a listener that says nothing).
+  const std::vector<verdict::ServiceSeen> silent = {
+      {kCanary, "", "", "", true}, {61000, "", "", "", true}, {22, "", "", "", false}, {80, "", "", "", false}};
+  for (const auto* seen : {&two, &no_canary, &only_canaries, &silent}) {
+    const auto v = a.classify(*seen);
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->kind, VerdictKind::kAnswersAll);
+    EXPECT_TRUE(v->services_identified);
+    EXPECT_FALSE(compared(*v)) << verdict::verdict_line(*v);
+  }
+  // Another kind of verdict is left alone.
+  verdict::HostVerdict proxy;
+  proxy.kind = VerdictKind::kSynProxy;
+  proxy.evidence.push_back({"window", int64_t(0), "window 0"});
+  verdict::add_service_evidence(proxy, two);
+  EXPECT_EQ(proxy.evidence.size(), 1u);
+  EXPECT_FALSE(proxy.services_identified);
 }
 
 TEST(Classify, ASilenceAfterABurstIsARateBlock) {
