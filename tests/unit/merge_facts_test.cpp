@@ -218,7 +218,7 @@ TEST(MergeFacts, ServiceCountsAddUpFromTheManifestsOrElseTheLines) {
   EXPECT_DOUBLE_EQ(s.service_extra_seconds, 3.75);  // shard 3's
   EXPECT_EQ(output::service_summary_line(s),
             "services: 8 identified, 0 unrecognised, 4 silent, 0 tcpwrapped; 24 connections; 3.75 s after the SYN scan; "
-            "4 open ports of hosts that answer on every port not tried (no connection reached a service)");
+            "4 open ports of hosts that answer on every port not tried (the host answering, not services)");
 
   for (uint32_t i = 1; i <= 3; ++i) {  // as written before manifests recorded "services"
     Json m = Json::parse(read_text(scan.manifest(i)));
