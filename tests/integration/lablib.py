@@ -112,6 +112,25 @@ class Lab:
         return ns_run(self.scan_ns, argv, timeout=timeout)
 
 
+class BareNs:
+    """A namespace with nothing in it (lo down): for runs of the binary that must send nothing
+    (a dry run, merge), so that even a mistake cannot reach a network."""
+
+    def __init__(self, name=None):
+        self.ns = name or f"pa{os.getpid()}-bare"
+
+    def __enter__(self):
+        subprocess.run(["ip", "netns", "add", self.ns], check=True)
+        return self
+
+    def __exit__(self, *exc):
+        subprocess.run(["ip", "netns", "del", self.ns], capture_output=True)
+        return False
+
+    def run(self, argv, timeout=120, **kw):
+        return ns_run(self.ns, argv, timeout=timeout, **kw)
+
+
 class LoopbackNs:
     """A namespace with only lo (127.0.0.1) up and listeners on 127.0.0.1:ports."""
 

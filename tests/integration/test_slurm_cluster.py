@@ -120,10 +120,10 @@ def results(path):
     return {(r["ip"], r["port"]): (r["state"], r["reason"], r["ttl"]) for r in records}, bad
 
 
-def merge(args, manifests, out_dir, extra=()):
-    return subprocess.run([args.binary, "merge", *manifests, "-oJ", os.path.join(out_dir, "merged.jsonl"),
-                           "-oX", os.path.join(out_dir, "merged.xml"), *extra],
-                          capture_output=True, text=True, timeout=60)
+def merge(lab, args, manifests, out_dir, extra=()):
+    # merge sends nothing, but every run of the binary stays inside the lab's namespace.
+    return lab.run([args.binary, "merge", *manifests, "-oJ", os.path.join(out_dir, "merged.jsonl"),
+                    "-oX", os.path.join(out_dir, "merged.xml"), *extra], timeout=60)
 
 
 def compare_merged(args, out_dir, reference, ref_xml, profile, problems, label):
@@ -175,7 +175,7 @@ def main():
             engines = [json.load(open(m))["engine"].get("SLURM_ARRAY_TASK_ID") for m in manifests]
             if sorted(engines) != ["1", "2", "3", "4"]:
                 problems.append(f"the manifests do not record the four array tasks: {engines}")
-            proc = merge(args, manifests, out1)
+            proc = merge(lab, args, manifests, out1)
             if proc.returncode != 0:
                 problems.append(f"merge of the array's shards: {lablib.describe(proc)}")
             else:
@@ -206,7 +206,7 @@ def main():
             if cancel.returncode != 0 or states.get("2", ("",))[0] != "CANCELLED" or states.get("3", ("",))[0] == "COMPLETED":
                 problems.append(f"could not stop tasks 2 and 3 of job {job}: {cancel.stderr.strip()} {states}")
             manifests = sorted(glob.glob(os.path.join(out2, "shard-*.manifest.json")))
-            proc = merge(args, manifests, out2)
+            proc = merge(lab, args, manifests, out2)
             err = proc.stderr
             for want in ("shard 3/4 is missing", "SLURM_ARRAY_TASK_ID=3 ", "shard-3.manifest.json: empty",
                          "shard 2/4 (", ") is incomplete (interrupted): finish it with: portauth scan --resume "):
@@ -227,7 +227,7 @@ def main():
             states = slurm.wait(job)
             if states != {"2": ("COMPLETED", "0:0"), "3": ("COMPLETED", "0:0")}:
                 problems.append(f"re-run of tasks 2 and 3 (job {job}): {states}")
-            proc = merge(args, manifests, out2)
+            proc = merge(lab, args, manifests, out2)
             if proc.returncode != 0:
                 problems.append(f"merge after re-running tasks 2 and 3: {lablib.describe(proc)}")
             else:
