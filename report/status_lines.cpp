@@ -63,10 +63,11 @@ std::vector<std::string> plan_lines(const config::ScanPlan& plan, int verbosity,
 std::vector<std::string> run_lines(const output::ScanSummary& s, const config::ScanPlan& plan,
                                    const std::string& port_set) {
   std::vector<std::string> lines;
-  lines.push_back(strformat("%" PRIu64 " packets sent from %s on %s in %u pass(es); replies: %" PRIu64
+  lines.push_back(strformat("%" PRIu64 " packets sent from %s on %s in %u pass%s; replies: %" PRIu64
                          " accepted, %" PRIu64 " duplicate, %" PRIu64 " rejected; pcap: %" PRIu64 " received, %" PRIu64
                          " dropped",
-                         s.packets_sent, s.source_ip.c_str(), s.interface.c_str(), s.passes, s.replies_accepted,
+                         s.packets_sent, s.source_ip.c_str(), s.interface.c_str(), s.passes,
+                         s.passes == 1 ? "" : "es", s.replies_accepted,
                          s.duplicates, s.replies_rejected, s.pcap_received, s.pcap_dropped));
   if (!s.send_path.empty()) lines.push_back("send path: " + s.send_path + ": " + s.send_path_reason);
   if (!port_set.empty()) lines.push_back("ports: " + port_set);
@@ -79,10 +80,11 @@ std::vector<std::string> run_lines(const output::ScanSummary& s, const config::S
 }
 
 std::string shieldsup_run_line(const output::ScanSummary& s) {
-  return strformat("%" PRIu64 " SYNs and %" PRIu64 " pings sent from %s on %s in %u pass(es); from the host: %" PRIu64
-                " packet(s) besides %" PRIu64 " echo reply(ies)",
+  return strformat("%" PRIu64 " SYNs and %" PRIu64 " pings sent from %s on %s in %u pass%s; from the host: %" PRIu64
+                " packet%s besides %" PRIu64 " echo repl%s",
                 s.packets_sent, s.echo_requests, s.source_ip.c_str(), s.interface.c_str(), s.passes,
-                s.frames_from_targets, s.echo_replies);
+                s.passes == 1 ? "" : "es", s.frames_from_targets, s.frames_from_targets == 1 ? "" : "s",
+                s.echo_replies, s.echo_replies == 1 ? "y" : "ies");
 }
 
 }  // namespace portauth::report

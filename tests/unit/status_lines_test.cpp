@@ -47,7 +47,7 @@ TEST(StatusLines, RunLinesSayWhatWasSentOrThatNothingWas) {
   s.pps = 1000;
   auto lines = report::run_lines(s, plan_for("198.18.0.2", "22,80"), "");
   ASSERT_EQ(lines.size(), 1u);
-  EXPECT_EQ(lines[0], "4 packets sent from 198.18.0.1 on veth-scan in 2 pass(es); replies: 2 accepted, 0 duplicate, "
+  EXPECT_EQ(lines[0], "4 packets sent from 198.18.0.1 on veth-scan in 2 passes; replies: 2 accepted, 0 duplicate, "
                       "0 rejected; pcap: 0 received, 0 dropped");
   auto offline = plan_for("198.18.0.2", "22,80");
   offline.pcap_out = "p.pcap";
@@ -111,6 +111,6 @@ TEST(StatusLines, ShieldsUpRunLineCountsPingsAndTheHostsPackets) {
   s.passes = 3;
   s.source_ip = "198.18.0.1";
   s.interface = "veth-scan";
-  EXPECT_EQ(report::shieldsup_run_line(s), "26 SYNs and 3 pings sent from 198.18.0.1 on veth-scan in 3 pass(es); "
-                                           "from the host: 5 packet(s) besides 2 echo reply(ies)");
+  EXPECT_EQ(report::shieldsup_run_line(s), "26 SYNs and 3 pings sent from 198.18.0.1 on veth-scan in 3 passes; "
+                                           "from the host: 5 packets besides 2 echo replies");
 }
