@@ -6,6 +6,7 @@
 
 #include "common/strformat.h"
 #include "config/port_spec.h"
+#include "report/status_lines.h"
 
 namespace portauth::report {
 namespace {
@@ -54,14 +55,6 @@ std::string time_text(const output::ScanSummary& s, const config::ScanPlan& plan
   return sending + ", and " + waits;
 }
 
-std::string output_text(const config::ScanPlan& plan) {
-  std::string outputs;
-  for (const auto& out : plan.outputs)
-    outputs += (outputs.empty() ? "" : ", ") + std::string(config::output_format_name(out.format)) + " to " +
-               (out.path.empty() || out.path == "-" ? "stdout" : out.path);
-  return outputs;
-}
-
 }  // namespace
 
 std::vector<std::string> dry_run_lines(const output::ScanSummary& s, const config::ScanPlan& plan,
@@ -83,7 +76,7 @@ std::vector<std::string> dry_run_lines(const output::ScanSummary& s, const confi
                   where + " in 1 pass" + retries + "; ports " + ports);
   lines.push_back("dry run: rate: " + rate_text(s, plan));
   lines.push_back("dry run: time: " + time_text(s, plan));
-  lines.push_back("dry run: would write: " + output_text(plan) + " (nothing is written now)");
+  lines.push_back("dry run: would write: " + output_list(plan) + " (nothing is written now)");
   lines.push_back(strformat("dry run: %" PRIu64 " probes generated at %.0f pps by this machine (in %.3f s); nothing "
                          "was sent",
                          s.packets_sent, s.pps, s.pps > 0 ? double(s.packets_sent) / s.pps : 0.0));

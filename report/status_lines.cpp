@@ -23,6 +23,8 @@ std::string target_list(const config::ScanPlan& plan) {
   return targets;
 }
 
+}  // namespace
+
 std::string output_list(const config::ScanPlan& plan) {
   std::string outputs;
   for (const auto& out : plan.outputs)
@@ -30,8 +32,6 @@ std::string output_list(const config::ScanPlan& plan) {
                (out.path.empty() || out.path == "-" ? "stdout" : out.path);
   return outputs;
 }
-
-}  // namespace
 
 std::vector<std::string> plan_lines(const config::ScanPlan& plan, int verbosity, const std::string& where,
                                     const std::string& port_set) {

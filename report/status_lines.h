@@ -13,6 +13,9 @@ namespace portauth::report {
 // The plan's warnings ("warning: ...") and notices ("note: ..."); at `verbosity` 1 (-v) one
 // line describing the scan, at 2 (-vv, -d) its details too. `where` names the scan of a
 // config file ("scan 'web': "); `port_set` describes the ports when no option chose them.
+// The plan's outputs, "jsonl to out.jsonl, text to stdout".
+std::string output_list(const config::ScanPlan& plan);
+
 std::vector<std::string> plan_lines(const config::ScanPlan& plan, int verbosity, const std::string& where,
                                     const std::string& port_set);
 
