@@ -1,7 +1,9 @@
 // Fuzz harness: what `portauth serve` does with the bytes a client sends, with no socket.
 //
 // Input: bytes received on a connection. They are framed (web/request_framing.h) and, once a whole
-// request, answered through cpp-httplib, the client policy and the router (RequestAnswerer), with a
+// request, answered as the server does (RequestAnswerer): a POST through cpp-httplib, every other
+// method by the event loop's own head reader and reply writer (web/loop_exchange.h); then the
+// client policy and the router, with a
 // scanner that answers from a table and records whom it was asked to probe. The peer is one of two
 // addresses (the input's first byte picks which; one is a trusted proxy).
 // Open ports come back with what answers there as service identification would conclude it from
@@ -9,7 +11,8 @@
 // with them as the banner), so the pages, the JSON and the report render a stranger's service.
 // Properties checked (a violation traps): a framed request never claims more bytes than were
 // received; every reply starts with a status line; every reply from the router carries the
-// Content-Security-Policy; and any scan probes the client the policy admitted, which without a
+// Content-Security-Policy; a reply of the event loop's own says its body's length in Content-Length
+// (a HEAD's says the GET's and has no body); and any scan probes the client the policy admitted, which without a
 // trusted proxy is the peer itself, and through the proxy an address the allow list admits.
 #include <cstddef>
 #include <cstdint>
@@ -123,8 +126,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (f.status == web::Framing::kComplete && reply.rfind("HTTP/1.1 100 ", 0) != 0) {
     const size_t head_end = reply.find("\r\n\r\n");
     FUZZ_CHECK(head_end != std::string::npos);
-    FUZZ_CHECK(std::string_view(reply).substr(0, head_end).find("Content-Security-Policy: default-src 'none'") !=
-               std::string_view::npos);
+    const std::string_view head = std::string_view(reply).substr(0, head_end + 2);
+    FUZZ_CHECK(head.find("Content-Security-Policy: default-src 'none'") != std::string_view::npos);
+    const size_t cl = head.find("\r\nContent-Length: ");
+    if (!f.post && cl != std::string_view::npos) {
+      const size_t body = reply.size() - head_end - 4;
+      const size_t length = std::stoul(std::string(head.substr(cl + 18, head.find("\r\n", cl + 2) - cl - 18)));
+      FUZZ_CHECK(bytes.rfind("HEAD ", 0) == 0 ? body == 0 : body == length);
+    }
   }
   return 0;
 }

@@ -2,6 +2,7 @@
 # bench_serve.sh: `portauth serve` under load, in a lab of its own (issue 22's targets).
 #
 #   sudo scripts/bench_serve.sh [--duration S] [--connections N] [--grids N] [--no-baseline]
+#   sudo scripts/bench_serve.sh --ab OTHER_BUILD_DIR [--rounds N] [--duration S] [--connections N]
 #
 # The server runs in the lab's scanner namespace (198.18.0.1:8080), wrk and curl in the target
 # namespace (the lab client 198.18.0.2). Measured, one after another in one run:
@@ -18,18 +19,22 @@
 # options for the grids and one with --no-service-scan; all with the lab's --listen and
 # --allow-clients, and --client-rate 1000/min (the default 10/min would hold the grid runs back).
 # SERVE_ARGS (environment) adds options to the 200-connection server, e.g. SERVE_ARGS='--threads 1'.
+# --ab: two builds side by side, nothing else: --rounds times (default 3), the 200-connection page
+# runs against BUILD_DIR's server (A) and OTHER_BUILD_DIR's (B), the order swapped every round.
 # Needs root, iproute2, nftables, wrk, curl, python3; builds nothing (build/ first).
 set -euo pipefail
 
 readonly REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$REPO_DIR/build}
-DURATION=10 CONNECTIONS=200 GRIDS=10 BASELINE=1
+DURATION=10 CONNECTIONS=200 GRIDS=10 BASELINE=1 AB_DIR= ROUNDS=3
 while (($#)); do
   case $1 in
     --duration) DURATION=$2; shift ;;
     --connections) CONNECTIONS=$2; shift ;;
     --grids) GRIDS=$2; shift ;;
     --no-baseline) BASELINE=0 ;;
+    --ab) AB_DIR=$2; shift ;;
+    --rounds) ROUNDS=$2; shift ;;
     -h|--help) sed -n '2,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "bench_serve.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -92,6 +97,27 @@ echo "bench_serve.sh: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadav
 echo
 echo "| server, page | requests/s | p50 ms | p90 ms | p99 ms | max ms | server CPU us/request |"
 echo "|---|---|---|---|---|---|---|"
+
+if [[ -n $AB_DIR ]]; then
+  [[ -x $AB_DIR/portauth ]] || { echo "bench_serve.sh: no $AB_DIR/portauth" >&2; exit 1; }
+  ab_run() {  # LABEL DIR
+    ip netns exec "$SCAN_NS" "$2/portauth" serve --listen 198.18.0.1:8080 --allow-clients 198.18.0.0/15 \
+      --client-connections 256 --client-rate 1000/min ${SERVE_ARGS:-} 2>"$TMP/serve-ab.log" &
+    SERVER_PID=$!
+    wait_http http://198.18.0.1:8080/port/80
+    pages "$1, /port/80" http://198.18.0.1:8080/port/80 "$SERVER_PID"
+    pages "$1, random /port/N" http://198.18.0.1:8080/ "$SERVER_PID" -s "$REPO_DIR/bench/serve/random_ports.lua"
+    kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+  }
+  for round in $(seq "$ROUNDS"); do
+    if ((round % 2)); then ab_run "A $BUILD_DIR" "$BUILD_DIR"; ab_run "B $AB_DIR" "$AB_DIR"
+    else ab_run "B $AB_DIR" "$AB_DIR"; ab_run "A $BUILD_DIR" "$BUILD_DIR"; fi
+  done
+  echo
+  echo "bench_serve.sh: load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 
 # With default options (but the lab's address and client block): 32 connections, the default
 # limit for one address.

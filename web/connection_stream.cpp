@@ -8,15 +8,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include "web/reply_bytes.h"
+
 namespace portauth::web {
 namespace {
 
 int to_ms(double seconds) { return seconds <= 0 ? 0 : int(std::min(seconds * 1000 + 1, 3.6e6)); }
-
-// Statuses after which the rest of the connection cannot be trusted to be a next request.
-bool ends_connection(int status) {
-  return status == 400 || status == 408 || status == 413 || status == 414 || status == 431 || status >= 500;
-}
 
 }  // namespace
 

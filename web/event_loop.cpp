@@ -13,6 +13,7 @@
 
 #include "common/setup_error.h"
 #include "web/http_engine.h"
+#include "web/loop_exchange.h"
 #include "web/page_layout.h"
 #include "web/request_framing.h"
 
@@ -206,20 +207,15 @@ void EventLoop::process(Conn& c) {
       }
       return;
     }
-    Connection conn{nullptr, c.peer, c.port};
-    MemoryStream stream(std::string_view(c.in).substr(0, f.total_bytes), c.out);
     const bool last = ++c.requests >= s_.limits_.max_requests_per_connection || s_.stopping_.load();
-    bool closed = false;
-    {
-      CurrentConnection current(conn);
-      s_.engine_->answer(stream, last, closed);
-    }
+    const LoopAnswer answer =
+        answer_in_loop(s_.router_, std::string_view(c.in).substr(0, f.total_bytes), f, c.peer, c.port, last, c.out);
     c.in.erase(0, f.total_bytes);
     c.request_start = c.in.empty() ? -1 : now_;
     c.continued = false;
-    if (closed || last || ends_connection(stream.status())) {
+    if (answer.close) {
       c.closing = true;
-      c.error = ends_connection(stream.status());
+      c.error = ends_connection(answer.status);
       c.in.clear();
     }
   }

@@ -45,11 +45,6 @@ config::Address address_of(const sockaddr_storage& ss, uint16_t& port) {
   return config::Address::from_bytes(in6->sin6_addr.s6_addr);  // a mapped IPv4 peer becomes IPv4
 }
 
-bool ends_connection(int status) {
-  return status == 400 || status == 408 || status == 411 || status == 413 || status == 414 || status == 431 ||
-         status >= 500;
-}
-
 std::string canned_reply(int status, const char* reason, unsigned retry_after) {
   const std::string body = std::to_string(status) + " " + reason + "\n";
   std::string reply = "HTTP/1.1 " + std::to_string(status) + " " + reason +

@@ -1,7 +1,8 @@
 // The HTTP side of the server that every connection shares (internal to web/'s HTTP library):
-// cpp-httplib's Server used for what it is good at, parsing a request and writing its reply, through
-// its protected process_request() on Streams of ours, never for its sockets or threads; and the
-// pieces both the event loops (web/event_loop.h) and the scan threads (web/http_server.h) use.
+// cpp-httplib's Server used for what it is good at, parsing a scan's request (a POST) and writing its
+// reply, streamed as the scan goes, through its protected process_request() on Streams of ours, never
+// for its sockets or threads; and the pieces both the event loops (web/event_loop.h) and the scan
+// threads (web/http_server.h) use. The loops answer every other method themselves (web/loop_exchange.h).
 #pragma once
 #include <httplib.h>
 #include <sys/socket.h>
@@ -14,6 +15,7 @@
 #include "config/address.h"
 #include "web/connection_stream.h"
 #include "web/http_limits.h"
+#include "web/reply_bytes.h"
 #include "web/router.h"
 
 namespace portauth::web {
@@ -78,8 +80,5 @@ std::string canned_reply(int status, const char* reason, unsigned retry_after);
 
 // The address and port of a socket address (a mapped IPv4 address of an IPv6 socket is IPv4).
 config::Address address_of(const sockaddr_storage& ss, uint16_t& port);
-
-// Statuses after which the rest of a connection cannot be trusted to be a next request.
-bool ends_connection(int status);
 
 }  // namespace portauth::web

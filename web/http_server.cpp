@@ -15,6 +15,7 @@
 #include "web/connection_stream.h"
 #include "web/event_loop.h"
 #include "web/http_engine.h"
+#include "web/loop_exchange.h"
 #include "web/request_framing.h"
 
 namespace portauth::web {
@@ -39,7 +40,7 @@ void linger_close(int fd) {
 }  // namespace
 
 RequestAnswerer::RequestAnswerer(const Router& router, const HttpLimits& limits)
-    : engine_(std::make_unique<HttpEngine>(router, limits)), limits_(limits) {
+    : router_(router), engine_(std::make_unique<HttpEngine>(router, limits)), limits_(limits) {
   engine_->serving(0);  // "listening": streamed replies are written
 }
 
@@ -50,6 +51,10 @@ std::string RequestAnswerer::answer(std::string_view received, const config::Add
   if (f.status == Framing::kRefused) return canned_reply(f.refuse_status, f.reason, 0);
   if (f.status == Framing::kIncomplete) return {};
   std::string out;
+  if (!f.post) {
+    answer_in_loop(router_, received.substr(0, f.total_bytes), f, peer, 0, false, out);
+    return out;
+  }
   Connection conn{nullptr, peer, 0};
   CurrentConnection current(conn);
   MemoryStream stream(received.substr(0, f.total_bytes), out);

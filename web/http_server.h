@@ -1,6 +1,7 @@
 // The HTTP server: our own listening socket and event loops, with cpp-httplib (Debian's
-// libcpp-httplib 0.11) doing what it is good at, parsing a request and writing its reply, through
-// its protected Server::process_request() on Streams of ours. Why not the library's own listen():
+// libcpp-httplib 0.11) parsing a scan's request and writing its reply, streamed or not, through its
+// protected Server::process_request() on Streams of ours; pages, which must cost microseconds, are
+// read and written by the loops themselves (web/loop_exchange.h). Why not the library's own listen():
 // its Debian build has a listen backlog of 5, a thread per connection (200 connections, 200
 // threads), no deadline for a whole request (only for each read: a client sending a byte every
 // few seconds holds a thread for ever), no limit on the number of header lines, and it reads a
@@ -12,12 +13,13 @@
 //   event loops one per core (epoll; the listening socket shared with EPOLLEXCLUSIVE). A loop
 //               reads what arrives without waiting, and hands a request to the library only when
 //               web/request_framing.h says it is whole (or answers the refusal itself), so a slow
-//               or idle client costs a few kilobytes, never a thread; the library sees exactly the
-//               framed bytes (nothing of a next request: no desync). GET and HEAD are answered on
-//               the loop (pages: microseconds); the deadlines (request, idle, write) are checked
-//               every 100 ms
+//               or idle client costs a few kilobytes, never a thread. Every method but POST is
+//               answered on the loop (pages: microseconds) by web/loop_exchange.h, which reads
+//               the framed head itself (web/request_head.h: why not the library there); the
+//               deadlines (request, idle, write) are checked every 100 ms
 //   scan lane   a POST (a scan: seconds) is handed with its connection to a thread of its own
-//               (web/connection_stream.h), at most kMaxScanThreads at once (beyond: 503); its
+//               (web/connection_stream.h) and the library, which sees exactly the framed bytes
+//               (nothing of a next request: no desync), at most kMaxScanThreads at once (beyond: 503); its
 //               reply may stream; the connection is closed after it
 // Every reply carries the security headers (web/request.h). Compression and byte ranges are off:
 // pages are small, and streamed replies must leave as they are written.
@@ -43,9 +45,10 @@ class EventLoop;
 
 inline constexpr size_t kMaxScanThreads = 64;
 
-// What an event loop does with the bytes a connection received, without the socket: frame the
-// first request (web/request_framing.h), answer it through cpp-httplib and the Router (a streamed
-// reply is written out whole), return the reply's bytes. For the fuzzer (fuzz/fuzz_web_request.cpp)
+// What the server does with the bytes a connection received, without the socket: frame the
+// first request (web/request_framing.h), answer it as an event loop does (web/loop_exchange.h) or,
+// a POST, through cpp-httplib and the Router as a scan thread does (a streamed reply is written
+// out whole), return the reply's bytes. For the fuzzer (fuzz/fuzz_web_request.cpp)
 // and tests: the whole path from bytes to a reply, the client policy included, with no network.
 class RequestAnswerer {
  public:
@@ -55,6 +58,7 @@ class RequestAnswerer {
   std::string answer(std::string_view received, const config::Address& peer);
 
  private:
+  const Router& router_;
   std::unique_ptr<HttpEngine> engine_;
   HttpLimits limits_;
 };

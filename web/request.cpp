@@ -57,6 +57,15 @@ bool same_name(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool is_token(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
 std::string Request::header(std::string_view name) const {
   for (const auto& [n, v] : headers)
     if (same_name(n, name)) return v;

@@ -28,6 +28,10 @@ std::string percent_decode(std::string_view text, bool plus_is_space);
 // ASCII case-insensitive equality, for header and field names.
 bool same_name(std::string_view a, std::string_view b);
 
+// An RFC 9110 token (a method, a header name): one or more tchar ("!#$%&'*+-.^_`|~", digits,
+// letters).
+bool is_token(std::string_view s);
+
 struct Request {
   // The TCP peer, from the accepted socket (getpeername), never from anything the client sent.
   config::Address peer;
