@@ -5,7 +5,8 @@
 #   scripts/fuzz.sh --ci               every harness for 25 s, one per core (scripts/test.sh runs this)
 #   scripts/fuzz.sh --time 3600 --jobs 2 port_db config_file   chosen harnesses, 1 h each, two at once
 #
-# Harnesses: reply_parser udp_reply target_grammar config_file resume_file port_db (fuzz/CMakeLists.txt).
+# Harnesses: the ten of fuzz/CMakeLists.txt (reply_parser udp_reply target_grammar config_file resume_file
+# port_db web_request service_rules service_session shard_line).
 # Each run starts from the seed corpus in fuzz/corpus/NAME plus what earlier runs found
 # (BUILD/work/NAME, kept between runs, never committed). A crash leaves its input in
 # BUILD/artifacts/NAME/ and makes this script exit 1: minimise it (fuzz_NAME -minimize_crash=1

@@ -102,16 +102,17 @@ def main():
 
         profile = os.path.join(tmp, "sweep.yaml")
         open(profile, "w").write(docs[("ConfigMap", "portauth-sweep")]["data"]["sweep.yaml"])
-        # A dry run sends nothing; it runs in an empty namespace all the same (as root).
+        # A dry run sends nothing; it runs in an empty namespace all the same, so only as root (a
+        # mistyped option must never turn it into a scan from the host).
         argv = [args.binary, "scan", "-c", profile, "--shard", f"1/{job['completions']}",
                 "--allow", "192.0.2.0/24", "--dry-run", "--wait", "0", "-o", "/dev/null"]
         if os.geteuid() == 0:
             with lablib.BareNs() as bare:
                 plan = bare.run(argv, timeout=60)
+            if plan.returncode != 0 or "dry run:" not in plan.stderr:
+                problems.append(f"the ConfigMap's profile does not plan: {lablib.describe(plan)}")
         else:
-            plan = subprocess.run(argv, capture_output=True, text=True, timeout=60)
-        if plan.returncode != 0 or "dry run:" not in plan.stderr:
-            problems.append(f"the ConfigMap's profile does not plan: {lablib.describe(plan)}")
+            lablib.log("SKIP (part): the profile's dry run needs root (it runs in an empty network namespace)")
     return lablib.report("Kubernetes manifests validate offline and fit the container", problems)
 
 
