@@ -1,5 +1,7 @@
 #include "web/loop_exchange.h"
 
+#include <exception>
+
 #include "web/reply_bytes.h"
 #include "web/request_head.h"
 
@@ -18,8 +20,13 @@ LoopAnswer answer_in_loop(const Router& router, std::string_view request, const 
     reply.body = std::string("400 Bad Request: ") + head.why + "\n";
   } else {
     r.body.assign(request.substr(framing.head_bytes));
-    reply = router.handle(r);
-    if (reply.stream) {  // only scans stream, and scans are POSTs: never here
+    bool failed = false;
+    try {
+      reply = router.handle(r);
+    } catch (const std::exception&) {
+      failed = true;  // a bug of ours: the client gets a 500, the server goes on
+    }
+    if (failed || reply.stream) {  // only scans stream, and scans are POSTs: never here
       reply = Reply{};
       reply.status = 500;
       reply.content_type = "text/plain; charset=utf-8";
@@ -29,7 +36,7 @@ LoopAnswer answer_in_loop(const Router& router, std::string_view request, const 
   LoopAnswer answer;
   answer.status = reply.status;
   answer.close = !head.ok || head.close || last || ends_connection(reply.status);
-  append_reply(out, reply, ReplyFraming{head.ok && r.method == "HEAD", answer.close, head.http10});
+  append_reply(out, reply, ReplyFraming{r.method == "HEAD", answer.close, head.http10});
   return answer;
 }
 

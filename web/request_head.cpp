@@ -29,11 +29,6 @@ bool has_option(std::string_view value, std::string_view option) {
 }  // namespace
 
 RequestHead parse_request_head(std::string_view head, Request& out) {
-  // Every line ends in CRLF; no other CR, and no NUL, anywhere.
-  for (size_t i = 0; i < head.size(); ++i) {
-    if (head[i] == '\0') return refuse("a NUL byte in the request head");
-    if (head[i] == '\r' && (i + 1 >= head.size() || head[i + 1] != '\n')) return refuse("a bare CR in the request head");
-  }
   size_t eol = head.find("\r\n");
   if (eol == std::string_view::npos) return refuse("no request line");
   const std::string_view line = head.substr(0, eol);
@@ -44,12 +39,18 @@ RequestHead parse_request_head(std::string_view head, Request& out) {
   const std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
   const std::string_view version = line.substr(sp2 + 1);
   if (!is_token(method)) return refuse("the method is not a token");
+  out.method.assign(method);  // first: a refusal of a HEAD request is still a HEAD's reply
   if (target.empty()) return refuse("an empty request target");
   if (version != "HTTP/1.1" && version != "HTTP/1.0") return refuse("not HTTP/1.0 or HTTP/1.1");
 
+  // Every line ends in CRLF; no other CR, and no NUL, anywhere.
+  for (size_t i = 0; i < head.size(); ++i) {
+    if (head[i] == '\0') return refuse("a NUL byte in the request head");
+    if (head[i] == '\r' && (i + 1 >= head.size() || head[i + 1] != '\n')) return refuse("a bare CR in the request head");
+  }
+
   RequestHead h;
   h.http10 = version == "HTTP/1.0";
-  out.method.assign(method);
   out.target.assign(target);
   const size_t q = target.find('?');
   out.path.assign(target.substr(0, q));

@@ -29,7 +29,8 @@ struct RequestHead {
 };
 
 // `head`: the request's head, CRLF CRLF included. Fills `out`'s method, target, path, query and
-// headers (peer, port and body are the caller's).
+// headers (peer, port and body are the caller's). The method is filled first, when it is a token,
+// even if the head is then refused: the refusal of a HEAD request has no body either.
 RequestHead parse_request_head(std::string_view head, Request& out);
 
 }  // namespace portauth::web

@@ -22,11 +22,12 @@ constexpr const char* kText = "text/plain; charset=utf-8";
 
 bool is_api(std::string_view path) { return path.starts_with("/api/"); }
 
-// What a log line may show of something the client sent: printable ASCII, at most 160 bytes.
-std::string loggable(std::string_view s) {
+// What a log line may show of something the client sent (or a sentence quoting it): printable
+// ASCII, at most `limit` bytes.
+std::string loggable(std::string_view s, size_t limit = 160) {
   std::string out;
-  for (char c : s.substr(0, 160)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  if (s.size() > 160) out += "...";
+  for (char c : s.substr(0, limit)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  if (s.size() > limit) out += "...";
   return out;
 }
 
@@ -47,7 +48,9 @@ Reply error_reply(int status, std::string_view why, bool api) {
   r.status = status;
   if (api) {
     r.content_type = kJson;
-    r.body = nlohmann::json{{"error", why}, {"status", status}}.dump() + "\n";
+    // `why` may quote what the client sent, in any bytes: never a reason to fail (U+FFFD instead).
+    r.body = nlohmann::json{{"error", why}, {"status", status}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+             "\n";
   } else {
     r.body = error_page(status, why);
   }
@@ -64,7 +67,7 @@ Reply json_reply(const nlohmann::json& j, int status = 200) {
   Reply r;
   r.status = status;
   r.content_type = kJson;
-  r.body = j.dump() + "\n";
+  r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   return r;
 }
 
@@ -136,7 +139,7 @@ Reply Router::handle(const Request& r) const {
 Reply Router::refused(const Request& r, const Refusal& why) const {
   if (why.log && p_.log)
     p_.log("refused " + std::to_string(why.status) + " client=" + config::format_address(r.peer) + " " +
-           loggable(r.method) + " " + loggable(r.path) + ": " + why.why);
+           loggable(r.method) + " " + loggable(r.path) + ": " + loggable(why.why, 400));
   Reply reply = error_reply(why.status, why.why, is_api(r.path));
   if (why.status == 405) reply.headers.emplace_back("Allow", "GET, HEAD, POST");
   return reply;

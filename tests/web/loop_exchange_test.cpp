@@ -156,5 +156,13 @@ TEST_F(LoopExchangeTest, TheClientIsThePeerAndMalformedHeadsAre400) {
   EXPECT_TRUE(runner_.targets().empty());
 }
 
+TEST_F(LoopExchangeTest, ARefusalQuotingBytesThatAreNotUtf8IsStillAnAnswer) {
+  // The API's refusals are JSON and quote what was sent (here the Host): bytes that are not UTF-8
+  // become U+FFFD, and the server neither throws nor answers 500 (found by fuzz_web_request).
+  const std::string reply = ask("GET /api/port/80 HTTP/1.1\r\nHost: ev\xff\x80il\r\n\r\n");
+  EXPECT_EQ(reply.rfind("HTTP/1.1 421 ", 0), 0u) << reply;
+  EXPECT_NE(body(reply).find("ev\xef\xbf\xbd"), std::string::npos) << body(reply);
+}
+
 }  // namespace
 }  // namespace portauth::web
