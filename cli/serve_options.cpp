@@ -21,7 +21,7 @@ constexpr ServeOption kRows[] = {
     {"--client-rate", "N/s|N/min|N/h", "scans a client may start (N back to back)", "10/min"},
     {"--max-connections", "N", "HTTP connections at once", "512"},
     {"--client-connections", "N", "HTTP connections at once from one address", "32"},
-    {"--threads", "N", "event loop threads answering HTTP (0: one per core)", "0"},
+    {"--threads", "N", "event loop threads answering HTTP (0: one per two cores, at least one)", "0"},
     {"--user", "USER", "once listening, run as USER with only CAP_NET_RAW", "$SUDO_USER, else nobody"},
     {"--db", "FILE", "port database file", "$PORTAUTH_DB, then the installed one"},
     {"--rate", "PPS", "each scan's rate ceiling in packets per second, or max", "max"},

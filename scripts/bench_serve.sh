@@ -18,7 +18,7 @@
 # with --client-connections 256 (wrk's 200 connections all come from one address), one with default
 # options for the grids and one with --no-service-scan; all with the lab's --listen and
 # --allow-clients, and --client-rate 1000/min (the default 10/min would hold the grid runs back).
-# SERVE_ARGS (environment) adds options to the 200-connection server, e.g. SERVE_ARGS='--threads 1'.
+# SERVE_ARGS (environment) adds options to the 200-connection servers, e.g. SERVE_ARGS='--threads 2'.
 # --ab: two builds side by side, nothing else: --rounds times (default 3), the 200-connection page
 # runs against BUILD_DIR's server (A) and OTHER_BUILD_DIR's (B), the order swapped every round.
 # Needs root, iproute2, nftables, wrk, curl, python3; builds nothing (build/ first).

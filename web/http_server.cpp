@@ -69,7 +69,7 @@ HttpServer::HttpServer(const Router& router, HttpLimits limits, std::function<bo
       limits_(limits),
       may_connect_(std::move(may_connect)),
       engine_(std::make_unique<HttpEngine>(router, limits_)),
-      loop_count_(loops ? loops : std::max(1u, std::thread::hardware_concurrency())) {
+      loop_count_(loops ? loops : std::max(1u, std::thread::hardware_concurrency() / 2)) {
   if (pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) throw common::SetupError(std::string("pipe: ") + std::strerror(errno));
 }
 

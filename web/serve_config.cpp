@@ -94,7 +94,7 @@ ServeConfig make_serve_config(const ServeArgs& a) {
     throw config::SpecError("--client-connections: give 1 to --max-connections");
   c.limits.max_connections = a.max_connections;
   c.limits.max_client_connections = a.client_connections;
-  if (a.threads > 64) throw config::SpecError("--threads: give 1-64 (or 0: one per core)");
+  if (a.threads > 64) throw config::SpecError("--threads: give 1-64 (or 0: one per two cores)");
   c.threads = a.threads;
   c.pacing.rate = a.rate;
   c.pacing.retries = a.retries;

@@ -24,7 +24,7 @@ struct ServeArgs {
   std::string client_rate = "10/min";
   size_t max_connections = 512;
   size_t client_connections = 32;
-  unsigned threads = 0;  // event loops (0: one per core)
+  unsigned threads = 0;  // event loops (0: one per two cores, at least one)
   std::string user;  // "" = $SUDO_USER, else nobody
   std::string db;
   // The scans' pacing (the scan options of the same names).

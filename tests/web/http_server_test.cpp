@@ -80,7 +80,7 @@ class HttpServerTest : public ::testing::Test {
     policy_ = std::make_unique<ClientPolicy>(pc);
     router_ = std::make_unique<Router>(RouterParts{real_db(), *policy_, gate_, runner_, reports_, nullptr, system_clock(), "test"});
     if (!may_connect) may_connect = [this](const config::Address& a) { return policy_->may_connect(a); };
-    server_ = std::make_unique<HttpServer>(*router_, limits, may_connect);
+    server_ = std::make_unique<HttpServer>(*router_, limits, may_connect, /*loops=*/2);  // more than one, whatever the machine
     server_->listen("127.0.0.1", 0);
     thread_ = std::thread([this] { server_->run(); });
   }
