@@ -7,8 +7,9 @@
 # The server runs in the lab's scanner namespace (198.18.0.1:8080), wrk and curl in the target
 # namespace (the lab client 198.18.0.2). Measured, one after another in one run:
 #   pages    wrk -t2 -cN --latency for --duration seconds (default 10, N 200): /port/80 (one page),
-#            and a random port 0-65535 per request (bench/serve/random_ports.lua: pages rendered as
-#            they are asked for), with the server's CPU time per request (/proc/PID/stat)
+#            a random port 0-65535 per request (bench/serve/random_ports.lua: pages rendered as
+#            they are asked for), and /favicon.ico (a 204 with no body: what the test costs with
+#            no page at all, the floor), with the server's CPU time per request (/proc/PID/stat)
 #   baseline the same two runs against the same router behind cpp-httplib's own listen() and a
 #            thread pool of 256 (build/bench/serve/serve_httplib_baseline), for the ratio
 #   grid     POST /api/scan {"ports": "service"} --grids times (default 10) from the lab client, with
@@ -136,6 +137,8 @@ SERVER_PID=$!
 wait_http http://198.18.0.1:8080/port/80
 pages "portauth serve, /port/80" http://198.18.0.1:8080/port/80 "$SERVER_PID"
 pages "portauth serve, random /port/N" http://198.18.0.1:8080/ "$SERVER_PID" -s "$REPO_DIR/bench/serve/random_ports.lua"
+# The floor of this test on this machine: the cheapest reply there is (204, no body, no page).
+pages "portauth serve, /favicon.ico (204, no body: the floor)" http://198.18.0.1:8080/favicon.ico "$SERVER_PID"
 
 if ((BASELINE)) && [[ -x $BUILD_DIR/bench/serve/serve_httplib_baseline ]]; then
   ip netns exec "$SCAN_NS" "$BUILD_DIR/bench/serve/serve_httplib_baseline" 198.18.0.1 8081 256 2>/dev/null &

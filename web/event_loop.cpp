@@ -54,6 +54,7 @@ void EventLoop::run() {
   for (;;) {
     const int n = epoll_wait(epfd_, events, 128, 100);
     now_ = now_seconds();
+    bool accept_due = false;
     for (int i = 0; i < n; ++i) {
       const int fd = events[i].data.fd;
       if (fd == s_.wake_[0]) {
@@ -66,8 +67,8 @@ void EventLoop::run() {
         continue;
       }
       if (fd == s_.listen_fd_) {
-        if (!stopping) accept_some();
-        continue;
+        accept_due = !stopping;  // after this batch's closes: a client that closed one connection
+        continue;                // and opened another is counted out before it is counted in
       }
       auto it = conns_.find(fd);
       if (it == conns_.end()) continue;
@@ -80,6 +81,7 @@ void EventLoop::run() {
       if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) on_input(c);
       if (conns_.count(fd) && (events[i].events & EPOLLOUT)) flush(c);
     }
+    if (accept_due && !stopping) accept_some();
     if (now_ - last_sweep >= 0.1 || stopping) {
       last_sweep = now_;
       sweep();
