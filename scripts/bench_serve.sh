@@ -94,6 +94,21 @@ print(f"| {what} | {rps:,.0f} | {lat['50']:.2f} | {lat['90']:.2f} | {lat['99']:.
 EOF
 }
 
+# Starts DIR's server with the options of the 200-connection runs (SERVER_PID) and runs the pages
+# against it: /port/80, a random port, and with "floor" /favicon.ico (204, no body, no page: the
+# floor of this test on this machine).
+page_runs() {  # LABEL DIR [floor]
+  ip netns exec "$SCAN_NS" "$2/portauth" serve --listen 198.18.0.1:8080 --allow-clients 198.18.0.0/15 \
+    --client-connections 256 --client-rate 1000/min ${SERVE_ARGS:-} 2>"$TMP/serve.log" &
+  SERVER_PID=$!
+  wait_http http://198.18.0.1:8080/port/80
+  pages "$1, /port/80" http://198.18.0.1:8080/port/80 "$SERVER_PID"
+  pages "$1, random /port/N" http://198.18.0.1:8080/ "$SERVER_PID" -s "$REPO_DIR/bench/serve/random_ports.lua"
+  if [[ ${3:-} == floor ]]; then
+    pages "$1, /favicon.ico (204, no body: the floor)" http://198.18.0.1:8080/favicon.ico "$SERVER_PID"
+  fi
+}
+
 echo "bench_serve.sh: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $CONNECTIONS connections, ${DURATION} s per run"
 echo
 echo "| server, page | requests/s | p50 ms | p90 ms | p99 ms | max ms | server CPU us/request |"
@@ -102,12 +117,7 @@ echo "|---|---|---|---|---|---|---|"
 if [[ -n $AB_DIR ]]; then
   [[ -x $AB_DIR/portauth ]] || { echo "bench_serve.sh: no $AB_DIR/portauth" >&2; exit 1; }
   ab_run() {  # LABEL DIR
-    ip netns exec "$SCAN_NS" "$2/portauth" serve --listen 198.18.0.1:8080 --allow-clients 198.18.0.0/15 \
-      --client-connections 256 --client-rate 1000/min ${SERVE_ARGS:-} 2>"$TMP/serve-ab.log" &
-    SERVER_PID=$!
-    wait_http http://198.18.0.1:8080/port/80
-    pages "$1, /port/80" http://198.18.0.1:8080/port/80 "$SERVER_PID"
-    pages "$1, random /port/N" http://198.18.0.1:8080/ "$SERVER_PID" -s "$REPO_DIR/bench/serve/random_ports.lua"
+    page_runs "$1" "$2"
     kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=
   }
@@ -131,14 +141,7 @@ CONNECTIONS=32 pages "portauth serve, defaults, 32 connections, /port/80" http:/
 CONNECTIONS=$CONNECTIONS_WANTED
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 
-ip netns exec "$SCAN_NS" "$BUILD_DIR/portauth" serve --listen 198.18.0.1:8080 --allow-clients 198.18.0.0/15 \
-  --client-connections 256 --client-rate 1000/min ${SERVE_ARGS:-} 2>"$TMP/serve.log" &
-SERVER_PID=$!
-wait_http http://198.18.0.1:8080/port/80
-pages "portauth serve, /port/80" http://198.18.0.1:8080/port/80 "$SERVER_PID"
-pages "portauth serve, random /port/N" http://198.18.0.1:8080/ "$SERVER_PID" -s "$REPO_DIR/bench/serve/random_ports.lua"
-# The floor of this test on this machine: the cheapest reply there is (204, no body, no page).
-pages "portauth serve, /favicon.ico (204, no body: the floor)" http://198.18.0.1:8080/favicon.ico "$SERVER_PID"
+page_runs "portauth serve" "$BUILD_DIR" floor
 
 if ((BASELINE)) && [[ -x $BUILD_DIR/bench/serve/serve_httplib_baseline ]]; then
   ip netns exec "$SCAN_NS" "$BUILD_DIR/bench/serve/serve_httplib_baseline" 198.18.0.1 8081 256 2>/dev/null &

@@ -2,14 +2,10 @@
 
 #include <algorithm>
 
+#include "web/request.h"
+
 namespace portauth::web {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool all_digits(std::string_view s) {
   return !s.empty() && s.size() <= 5 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -43,7 +39,7 @@ bool split_lines(const std::vector<std::string>& lines, char sep, std::vector<st
     while (pos <= line.size()) {
       size_t end = line.find(sep, pos);
       if (end == std::string::npos) end = line.size();
-      items.push_back(trim(std::string_view(line).substr(pos, end - pos)));
+      items.push_back(trim_ows(std::string_view(line).substr(pos, end - pos)));
       if (items.size() > kMaxForwardedHops) return false;
       pos = end + 1;
     }
@@ -59,7 +55,7 @@ std::optional<std::string> forwarded_for(std::string_view element) {
   while (pos < element.size()) {
     const size_t eq = element.find('=', pos);
     if (eq == std::string_view::npos) return std::nullopt;
-    const std::string_view name = trim(element.substr(pos, eq - pos));
+    const std::string_view name = trim_ows(element.substr(pos, eq - pos));
     std::string value;
     size_t i = eq + 1;
     while (i < element.size() && element[i] == ' ') ++i;
@@ -82,7 +78,7 @@ std::optional<std::string> forwarded_for(std::string_view element) {
       if (i < element.size() && element[i] != ';') return std::nullopt;
     } else {
       const size_t end = std::min(element.find(';', i), element.size());
-      value = std::string(trim(element.substr(i, end - i)));
+      value = std::string(trim_ows(element.substr(i, end - i)));
       i = end;
     }
     if (name.size() == 3 && (name[0] | 0x20) == 'f' && (name[1] | 0x20) == 'o' && (name[2] | 0x20) == 'r') {

@@ -66,6 +66,12 @@ bool is_token(std::string_view s) {
   return true;
 }
 
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 std::string Request::header(std::string_view name) const {
   for (const auto& [n, v] : headers)
     if (same_name(n, name)) return v;

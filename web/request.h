@@ -32,6 +32,9 @@ bool same_name(std::string_view a, std::string_view b);
 // letters).
 bool is_token(std::string_view s);
 
+// `s` without its leading and trailing spaces and tabs (HTTP's optional whitespace, OWS).
+std::string_view trim_ows(std::string_view s);
+
 struct Request {
   // The TCP peer, from the accepted socket (getpeername), never from anything the client sent.
   config::Address peer;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "web/request.h"
+
 namespace portauth::web {
 namespace {
 
@@ -24,12 +26,7 @@ bool name_is(std::string_view line, std::string_view name) {
   return true;
 }
 
-std::string_view value_of(std::string_view line) {
-  std::string_view v = line.substr(line.find(':') + 1);
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-  return v;
-}
+std::string_view value_of(std::string_view line) { return trim_ows(line.substr(line.find(':') + 1)); }
 
 }  // namespace
 

@@ -3,12 +3,6 @@
 namespace portauth::web {
 namespace {
 
-std::string_view trim(std::string_view v) {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-  return v;
-}
-
 RequestHead refuse(const char* why) {
   RequestHead h;
   h.why = why;
@@ -19,7 +13,7 @@ RequestHead refuse(const char* why) {
 bool has_option(std::string_view value, std::string_view option) {
   while (!value.empty()) {
     const size_t comma = value.find(',');
-    if (same_name(trim(value.substr(0, comma)), option)) return true;
+    if (same_name(trim_ows(value.substr(0, comma)), option)) return true;
     if (comma == std::string_view::npos) break;
     value.remove_prefix(comma + 1);
   }
@@ -72,7 +66,7 @@ RequestHead parse_request_head(std::string_view head, Request& out) {
     if (colon == std::string_view::npos) return refuse("a header line without a colon");
     const std::string_view name = header.substr(0, colon);
     if (!is_token(name)) return refuse("a header name that is not a token");
-    const std::string_view value = trim(header.substr(colon + 1));
+    const std::string_view value = trim_ows(header.substr(colon + 1));
     if (same_name(name, "Connection")) {
       close = close || has_option(value, "close");
       keep_alive = keep_alive || has_option(value, "keep-alive");
