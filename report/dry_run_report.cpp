@@ -77,9 +77,9 @@ std::vector<std::string> dry_run_lines(const output::ScanSummary& s, const confi
   lines.push_back("dry run: rate: " + rate_text(s, plan));
   lines.push_back("dry run: time: " + time_text(s, plan));
   lines.push_back("dry run: would write: " + output_list(plan) + " (nothing is written now)");
-  lines.push_back(strformat("dry run: %" PRIu64 " probes generated at %.0f pps by this machine (in %.3f s); nothing "
+  lines.push_back(strformat("dry run: %" PRIu64 " probe%s generated at %.0f pps by this machine (in %.3f s); nothing "
                          "was sent",
-                         s.packets_sent, s.pps, s.pps > 0 ? double(s.packets_sent) / s.pps : 0.0));
+                         s.packets_sent, s.packets_sent == 1 ? "" : "s", s.pps, s.pps > 0 ? double(s.packets_sent) / s.pps : 0.0));
   return lines;
 }
 

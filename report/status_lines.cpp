@@ -72,9 +72,9 @@ std::vector<std::string> run_lines(const output::ScanSummary& s, const config::S
   if (!s.send_path.empty()) lines.push_back("send path: " + s.send_path + ": " + s.send_path_reason);
   if (!port_set.empty()) lines.push_back("ports: " + port_set);
   if (!plan.pcap_out.empty())
-    lines.push_back(strformat("probes written to %s: %" PRIu64 " probes generated at %.0f pps (send time %.3f s); nothing "
+    lines.push_back(strformat("probes written to %s: %" PRIu64 " probe%s generated at %.0f pps (send time %.3f s); nothing "
                            "was sent",
-                           plan.pcap_out.c_str(), s.packets_sent, s.pps,
+                           plan.pcap_out.c_str(), s.packets_sent, s.packets_sent == 1 ? "" : "s", s.pps,
                            s.pps > 0 ? double(s.packets_sent) / s.pps : 0.0));
   return lines;
 }

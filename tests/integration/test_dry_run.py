@@ -8,7 +8,7 @@ packet counter:
     nothing on standard output (no port state), no X or S created, 0 packets on the wire; stderr
     says it would send 1 SYN from 198.18.0.1 on veth-scan, in 1 pass then up to 2 retry passes,
     the rate (from 50,000 up to the ceiling), a time estimate, the files it would write, and
-    "1 probes generated" (each probe built once: no retry pass);
+    "1 probe generated" (each probe built once: no retry pass);
   * all 65,536 ports at --fixed-rate --rate 20000: the estimate is 65,536 / 20,000 s of sending,
     and the run itself does not pace (it ends in a fraction of that).
 Exit 0 pass, 1 fail, 77 skipped.
@@ -59,7 +59,7 @@ def main():
                      f"xml to {xml}",
                      "(nothing is written now)",
                      f"dry run: would write --summary-json {summary}",
-                     "dry run: 1 probes generated at "):
+                     "dry run: 1 probe generated at "):
             if want not in proc.stderr:
                 problems.append(f"one port: stderr lacks {want!r}")
         for path in (xml, summary):

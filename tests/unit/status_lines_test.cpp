@@ -82,7 +82,7 @@ TEST(DryRunReport, SaysWhatTheScanWouldDoAndNoPortState) {
   EXPECT_EQ(lines[2], "dry run: time: under 0.01 s of sending if nothing holds the rate back, and up to 1 s of waiting "
                       "for late replies after each pass (3 round trips, at least 0.05 s)");
   EXPECT_EQ(lines[3], "dry run: would write: text to stdout (nothing is written now)");
-  EXPECT_EQ(lines[4], "dry run: 1 probes generated at 40000 pps by this machine (in 0.000 s); nothing was sent");
+  EXPECT_EQ(lines[4], "dry run: 1 probe generated at 40000 pps by this machine (in 0.000 s); nothing was sent");
   for (const auto& l : lines)
     for (const char* state : {"open", "closed", "stealth"}) EXPECT_EQ(l.find(state), std::string::npos) << l;
   // With --fixed-rate at 1000 a second: exact figures.
