@@ -46,13 +46,14 @@ config::Address address_of(const sockaddr_storage& ss, uint16_t& port) {
 }
 
 std::string canned_reply(int status, const char* reason, unsigned retry_after) {
-  const std::string body = std::to_string(status) + " " + reason + "\n";
-  std::string reply = "HTTP/1.1 " + std::to_string(status) + " " + reason +
-                      "\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                      "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nContent-Length: " +
-                      std::to_string(body.size()) + "\r\n";
-  if (retry_after) reply += "Retry-After: " + std::to_string(retry_after) + "\r\n";
-  return reply + "\r\n" + body;
+  Reply reply;
+  reply.status = status;
+  reply.content_type = "text/plain; charset=utf-8";
+  reply.body = std::to_string(status) + " " + reason + "\n";
+  if (retry_after) reply.headers.emplace_back("Retry-After", std::to_string(retry_after));
+  std::string out;
+  append_reply(out, reply, ReplyFraming{.close = true});
+  return out;
 }
 
 ssize_t MemoryStream::read(char* ptr, size_t size) {
@@ -63,8 +64,6 @@ ssize_t MemoryStream::read(char* ptr, size_t size) {
 }
 
 ssize_t MemoryStream::write(const char* ptr, size_t size) {
-  if (status_ == 0 && size >= 12 && std::memcmp(ptr, "HTTP/1.1 ", 9) == 0)
-    status_ = (ptr[9] - '0') * 100 + (ptr[10] - '0') * 10 + (ptr[11] - '0');
   out_.append(ptr, size);
   return ssize_t(size);
 }

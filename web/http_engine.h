@@ -66,16 +66,15 @@ class MemoryStream final : public httplib::Stream {
   void get_remote_ip_and_port(std::string& ip, int& port) const override;
   void get_local_ip_and_port(std::string& ip, int& port) const override;
   socket_t socket() const override { return -1; }
-  int status() const { return status_; }  // of the reply written (0: none)
 
  private:
   std::string_view in_;
   size_t pos_ = 0;
   std::string& out_;
-  int status_ = 0;
 };
 
-// A whole reply of our own (a refusal before the library sees the request): plain text, closing.
+// A whole reply of our own (a refusal before any route runs): plain text, closing, with the headers
+// every reply carries (web/reply_bytes.h writes it).
 std::string canned_reply(int status, const char* reason, unsigned retry_after);
 
 // The address and port of a socket address (a mapped IPv4 address of an IPv6 socket is IPv4).

@@ -21,8 +21,8 @@ using testing::real_db;
 TEST(RequestHead, ReadsTheLineAndTheHeadersInOrder) {
   Request r;
   const RequestHead h = parse_request_head(
-      "GET /search?q=back+orifice&x=%41 HTTP/1.1\r\nHost:  198.18.0.1:8080 \r\nX-Forwarded-For: 1.2.3.4\r\n"
-      "x-forwarded-for:\t5.6.7.8\r\nEmpty:\r\n\r\n",
+      "GET /search?q=back+orifice&x=%41 HTTP/1.1\r\nHost:  198.18.0.1:8080 \r\nX-Forwarded-For: 198.18.0.77\r\n"
+      "x-forwarded-for:\t198.18.0.78\r\nEmpty:\r\n\r\n",
       r);
   ASSERT_TRUE(h.ok) << h.why;
   EXPECT_FALSE(h.http10);
@@ -36,7 +36,7 @@ TEST(RequestHead, ReadsTheLineAndTheHeadersInOrder) {
   ASSERT_EQ(r.headers.size(), 4u);
   EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>{"Host", "198.18.0.1:8080"}));
   EXPECT_EQ(r.header_count("X-Forwarded-For"), 2u);
-  EXPECT_EQ(r.headers[2].second, "5.6.7.8");  // the order sent: the rightmost hop is last
+  EXPECT_EQ(r.headers[2].second, "198.18.0.78");  // the order sent: the rightmost hop is last
   EXPECT_EQ(r.header("Empty"), "");
 }
 
